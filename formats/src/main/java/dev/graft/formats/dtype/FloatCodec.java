@@ -1,0 +1,35 @@
+package dev.graft.formats.dtype;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Converts between a dtype's little-endian bytes and float32, exactly as torch's {@code .float()} and
+ * {@code .to(dtype)} do (round-to-nearest-even for the narrow float types, truncation toward zero for integers).
+ *
+ * <p>Works on runs of elements so that callers stream tensors of any size through a small {@code float[]}
+ * window. Offsets into segments are in bytes; counts are in elements.
+ */
+public interface FloatCodec {
+
+    /** The dtype this codec converts. */
+    DType dtype();
+
+    /**
+     * Widens {@code count} elements starting at byte {@code srcOffset} of {@code src} into {@code dst[dstIndex…]}.
+     */
+    void decode(MemorySegment src, long srcOffset, float[] dst, int dstIndex, int count);
+
+    /**
+     * Narrows {@code src[srcIndex…srcIndex+count)} into {@code dst} starting at byte {@code dstOffset}.
+     */
+    void encode(float[] src, int srcIndex, int count, MemorySegment dst, long dstOffset);
+
+    /**
+     * The codec for a dtype.
+     *
+     * @throws UnsupportedOperationException for the raw-only dtypes ({@link DType#hasFloatCodec()} is false)
+     */
+    static FloatCodec of(DType dtype) {
+        return FloatCodecs.of(dtype);
+    }
+}
