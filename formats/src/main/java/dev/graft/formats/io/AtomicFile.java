@@ -1,0 +1,165 @@
+package dev.graft.formats.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * An output file that appears under its final name complete or not at all.
+ *
+ * <p>Data goes to a hidden temp file in the target's folder (same file system, so the final rename is atomic);
+ * {@link #commit()} flushes it to disk, then publishes it. Without {@code overwrite}, publishing uses a hard link,
+ * which fails rather than replace a file that appeared meanwhile. Closing without committing deletes the temp
+ * file, so a failed or interrupted write leaves nothing behind under the final name.
+ */
+public final class AtomicFile implements AutoCloseable {
+    private static final String TEMP_SUFFIX = ".graft-tmp";
+
+    private final Path target;
+    private final Path temp;
+    private final boolean overwrite;
+    private final FileChannel channel;
+    private boolean done;
+
+    private AtomicFile(Path target, Path temp, boolean overwrite, FileChannel channel) {
+        this.target = target;
+        this.temp = temp;
+        this.overwrite = overwrite;
+        this.channel = channel;
+    }
+
+    /**
+     * Starts writing {@code target}.
+     *
+     * @param overwrite replace an existing file; otherwise fail now (and again at commit) if it exists
+     * @throws OutputExistsException when the target exists and {@code overwrite} is false
+     * @throws FileAccessException   when the temp file cannot be created
+     */
+    public static AtomicFile create(Path target, boolean overwrite) {
+        Path abs = target.toAbsolutePath().normalize();
+        if (!overwrite && Files.exists(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new OutputExistsException(target);
+        }
+        if (Files.isDirectory(abs)) {
+            throw new FileAccessException(target, "cannot write file", new IOException("is a directory"));
+        }
+        Path dir = abs.getParent();
+        Path temp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + TEMP_SUFFIX);
+        try {
+            FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ);
+            return new AtomicFile(abs, temp, overwrite, ch);
+        } catch (IOException e) {
+            throw new FileAccessException(dir, "cannot create a file in this folder", e);
+        }
+    }
+
+    /** Writes a whole small file (JSON, text) atomically. */
+    public static void writeString(Path target, String content, boolean overwrite) {
+        try (AtomicFile f = create(target, overwrite)) {
+            ByteBuffer buf = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+            try {
+                while (buf.hasRemaining()) {
+                    f.channel.write(buf);
+                }
+            } catch (IOException e) {
+                throw new FileAccessException(target, "cannot write file", e);
+            }
+            f.commit();
+        }
+    }
+
+    /** The channel to write to (positional writes are fine and thread-safe). */
+    public FileChannel channel() {
+        return channel;
+    }
+
+    /** The file being published. */
+    public Path target() {
+        return target;
+    }
+
+    /**
+     * Flushes the data to disk and moves the file to its final name.
+     *
+     * @return the final path
+     */
+    public Path commit() {
+        if (done) {
+            throw new IllegalStateException(target + " was already committed or abandoned");
+        }
+        try {
+            channel.force(true);
+            channel.close();
+            publish();
+            done = true;
+            syncDirectory(target.getParent());
+            return target;
+        } catch (IOException e) {
+            throw new FileAccessException(target, "cannot finish writing", e);
+        } finally {
+            if (!done) {
+                deleteTemp();
+            }
+        }
+    }
+
+    private void publish() throws IOException {
+        if (overwrite) {
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return;
+        }
+        try {
+            Files.createLink(target, temp);
+            Files.delete(temp);
+        } catch (FileAlreadyExistsException e) {
+            throw new OutputExistsException(target);
+        } catch (UnsupportedOperationException | IOException e) {
+            // File systems without hard links: a plain move, after one more existence check.
+            if (Files.exists(target)) {
+                throw new OutputExistsException(target);
+            }
+            Files.move(temp, target);
+        }
+    }
+
+    /** Makes the rename itself durable; not every platform can open a directory, which is fine to skip. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: Windows cannot open directories as channels
+        }
+    }
+
+    private void deleteTemp() {
+        try {
+            channel.close();
+            Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+            // nothing more to do: the temp name is hidden and marked .graft-tmp
+        }
+    }
+
+    /** Abandons the write unless it was committed: the temp file is deleted and the target left as it was. */
+    @Override
+    public void close() {
+        if (!done) {
+            done = true;
+            deleteTemp();
+        }
+    }
+}

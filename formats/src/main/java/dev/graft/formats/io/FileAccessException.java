@@ -1,0 +1,28 @@
+package dev.graft.formats.io;
+
+import dev.graft.formats.FormatException;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+
+/** An operating-system level failure to read or write a file, reworded for the user. */
+public final class FileAccessException extends FormatException {
+
+    public FileAccessException(Path file, String action, IOException cause) {
+        super(file, action + ": " + describe(cause), cause);
+    }
+
+    private static String describe(IOException e) {
+        return switch (e) {
+            case NoSuchFileException _ -> "no such file or directory";
+            case AccessDeniedException _ -> "permission denied";
+            case FileAlreadyExistsException _ -> "file already exists";
+            case NotDirectoryException _ -> "not a directory";
+            default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        };
+    }
+}
