@@ -1,0 +1,80 @@
+package dev.graft.formats.model;
+
+import dev.graft.formats.tensor.Tensor;
+import dev.graft.formats.tensor.TensorSpec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A checkpoint as a set of named, lazily read tensors, whatever its files look like: one {@code .safetensors}
+ * file, a sharded {@code model.safetensors.index.json}, or a Hugging Face model folder holding either.
+ *
+ * <pre>{@code
+ * try (ModelSource m = ModelSource.open(Path.of("Qwen2.5-0.5B"))) {
+ *     for (TensorSpec s : m.tensors()) {
+ *         Tensor t = m.tensor(s.name());
+ *         ...
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Tensors stay memory-mapped until {@link #close()}; views must not outlive it.
+ */
+public interface ModelSource extends AutoCloseable {
+
+    /**
+     * Opens a model.
+     *
+     * @param path a {@code .safetensors} file, a {@code *.safetensors.index.json} file, or a folder containing
+     *             {@code model.safetensors} or {@code model.safetensors.index.json} (and usually {@code config.json})
+     * @throws ModelFormatException when the path is none of these or its files are inconsistent
+     */
+    static ModelSource open(Path path) {
+        return ModelSources.open(path);
+    }
+
+    /** The path it was opened from. */
+    Path path();
+
+    /** Every tensor, sorted by name. */
+    List<TensorSpec> tensors();
+
+    /** The spec of a tensor, if present. */
+    Optional<TensorSpec> spec(String name);
+
+    /**
+     * A lazy view of a tensor's data.
+     *
+     * @throws ModelFormatException when the model has no such tensor
+     */
+    Tensor tensor(String name);
+
+    default boolean contains(String name) {
+        return spec(name).isPresent();
+    }
+
+    /** The safetensors {@code __metadata__} (of the first shard for sharded models). */
+    Map<String, String> metadata();
+
+    /** The parsed {@code config.json}, when the model comes with one. */
+    Optional<ModelConfig> config();
+
+    /** The files the tensors come from (one, or the shards). */
+    List<Path> files();
+
+    /** Total bytes of tensor data. */
+    default long dataBytes() {
+        long sum = 0;
+        for (TensorSpec s : tensors()) {
+            sum += s.byteSize();
+        }
+        return sum;
+    }
+
+    /** Unmaps the files. */
+    @Override
+    void close();
+}

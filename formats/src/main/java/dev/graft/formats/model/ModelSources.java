@@ -1,0 +1,90 @@
+package dev.graft.formats.model;
+
+import dev.graft.formats.safetensors.SafetensorsFile;
+import dev.graft.formats.shard.ShardIndex;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Recognises what a model path is and opens it. */
+final class ModelSources {
+    static final String SINGLE_FILE = "model.safetensors";
+
+    private ModelSources() {
+    }
+
+    static ModelSource open(Path path) {
+        if (Files.isDirectory(path)) {
+            return openFolder(path);
+        }
+        if (!Files.exists(path)) {
+            throw new ModelFormatException(path, "no such file or folder");
+        }
+        String name = path.getFileName().toString();
+        if (name.endsWith(".index.json")) {
+            return openIndex(path, configBeside(path));
+        }
+        if (name.endsWith(".safetensors")) {
+            return MappedModel.ofFile(path, SafetensorsFile.open(path), configBeside(path));
+        }
+        throw new ModelFormatException(path, "not a model: expected a .safetensors file, a .safetensors.index.json "
+                + "file or a model folder");
+    }
+
+    private static ModelSource openFolder(Path dir) {
+        Path index = dir.resolve(ShardIndex.FILE_NAME);
+        Path single = dir.resolve(SINGLE_FILE);
+        ModelConfig config = Files.isRegularFile(dir.resolve(ModelConfig.FILE_NAME))
+                ? ModelConfig.read(dir.resolve(ModelConfig.FILE_NAME)) : null;
+        if (Files.isRegularFile(index)) {
+            return openIndex(index, config);
+        }
+        if (Files.isRegularFile(single)) {
+            return MappedModel.ofFile(dir, SafetensorsFile.open(single), config);
+        }
+        String hint = Files.isRegularFile(dir.resolve("adapter_config.json"))
+                ? " (this is a PEFT adapter folder; open it as an adapter)"
+                : Files.isRegularFile(dir.resolve("pytorch_model.bin"))
+                ? " (only pytorch_model.bin is present; Graft reads safetensors only — convert the checkpoint first)"
+                : "";
+        throw new ModelFormatException(dir, "folder has neither " + SINGLE_FILE + " nor " + ShardIndex.FILE_NAME + hint);
+    }
+
+    private static ModelConfig configBeside(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        Path c = parent == null ? null : parent.resolve(ModelConfig.FILE_NAME);
+        return c != null && Files.isRegularFile(c) ? ModelConfig.read(c) : null;
+    }
+
+    private static ModelSource openIndex(Path indexFile, ModelConfig config) {
+        ShardIndex index = ShardIndex.read(indexFile);
+        Path dir = indexFile.toAbsolutePath().getParent();
+        Map<String, SafetensorsFile> opened = new LinkedHashMap<>();
+        Map<String, SafetensorsFile> tensors = new TreeMap<>();
+        try {
+            for (Map.Entry<String, String> e : index.weightMap().entrySet()) {
+                SafetensorsFile shard = opened.get(e.getValue());
+                if (shard == null) {
+                    shard = SafetensorsFile.open(dir.resolve(e.getValue()));
+                    opened.put(e.getValue(), shard);
+                }
+                if (!shard.contains(e.getKey())) {
+                    throw new ModelFormatException(indexFile, "weight_map puts tensor \"" + e.getKey() + "\" in "
+                            + e.getValue() + ", which does not contain it");
+                }
+                tensors.put(e.getKey(), shard);
+            }
+        } catch (RuntimeException ex) {
+            opened.values().forEach(SafetensorsFile::close);
+            throw ex;
+        }
+        List<SafetensorsFile> files = new ArrayList<>(opened.values());
+        return new MappedModel(indexFile.getParent() != null && indexFile.getFileName().toString().equals(ShardIndex.FILE_NAME)
+                ? indexFile.getParent() : indexFile, files, tensors, config);
+    }
+}
