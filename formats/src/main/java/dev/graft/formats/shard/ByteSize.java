@@ -31,7 +31,7 @@ public final class ByteSize {
             if (v.signum() <= 0) {
                 throw new IllegalArgumentException("size must be positive: \"" + text + "\"");
             }
-            return v.longValueExact();
+            return v.setScale(0, java.math.RoundingMode.DOWN).longValueExact();
         } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("not a size: \"" + text + "\" (use e.g. 5GB, 500MB, 1.5GB or a byte count)");
         }
