@@ -46,7 +46,11 @@ public enum DType {
     public enum Kind {
         /** IEEE-style floating point with an exact float32 codec. */
         FLOAT,
-        /** Integers: widened to the nearest float32, narrowed by truncation toward zero as torch's cast does. */
+        /**
+         * Integers: widened to the nearest float32 (unsigned types read as unsigned), narrowed by truncation toward
+         * zero as torch's cast does. Where that cast is undefined in C++ the codecs saturate: NaN narrows to 0 and
+         * out-of-range values to the type's minimum or maximum.
+         */
         INTEGER,
         /** 0 or 1; any non-zero float narrows to true. */
         BOOL,
