@@ -27,7 +27,7 @@ final class ModelSources {
         }
         String name = path.getFileName().toString();
         if (name.endsWith(".index.json")) {
-            return openIndex(path, configBeside(path));
+            return openIndex(path, path, configBeside(path));
         }
         if (name.endsWith(".safetensors")) {
             return MappedModel.ofFile(path, SafetensorsFile.open(path), configBeside(path));
@@ -42,7 +42,7 @@ final class ModelSources {
         ModelConfig config = Files.isRegularFile(dir.resolve(ModelConfig.FILE_NAME))
                 ? ModelConfig.read(dir.resolve(ModelConfig.FILE_NAME)) : null;
         if (Files.isRegularFile(index)) {
-            return openIndex(index, config);
+            return openIndex(dir, index, config);
         }
         if (Files.isRegularFile(single)) {
             return MappedModel.ofFile(dir, SafetensorsFile.open(single), config);
@@ -61,7 +61,10 @@ final class ModelSources {
         return c != null && Files.isRegularFile(c) ? ModelConfig.read(c) : null;
     }
 
-    private static ModelSource openIndex(Path indexFile, ModelConfig config) {
+    /**
+     * @param shown the path the user gave (the folder or the index file), for {@link ModelSource#path()}
+     */
+    private static ModelSource openIndex(Path shown, Path indexFile, ModelConfig config) {
         ShardIndex index = ShardIndex.read(indexFile);
         Path dir = indexFile.toAbsolutePath().getParent();
         Map<String, SafetensorsFile> opened = new LinkedHashMap<>();
@@ -84,7 +87,6 @@ final class ModelSources {
             throw ex;
         }
         List<SafetensorsFile> files = new ArrayList<>(opened.values());
-        return new MappedModel(indexFile.getParent() != null && indexFile.getFileName().toString().equals(ShardIndex.FILE_NAME)
-                ? indexFile.getParent() : indexFile, files, tensors, config);
+        return new MappedModel(shown, files, tensors, config);
     }
 }
