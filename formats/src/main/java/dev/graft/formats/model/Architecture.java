@@ -92,7 +92,7 @@ public record Architecture(String family, Optional<String> className, Source sou
         OptionalInt declared = config == null ? OptionalInt.empty() : config.numHiddenLayers();
         int layers = declared.orElse(fromTensors);
         if (declared.isPresent() && fromTensors > 0 && declared.getAsInt() != fromTensors) {
-            warnings.add("config.json declares " + declared.getAsInt() + " layers but the tensors have blocks 0–"
+            warnings.add("config.json declares " + declared.getAsInt() + " layers but the tensors have blocks 0 to "
                     + maxBlock);
         }
         return new Architecture(family, className, source, layers, warnings);

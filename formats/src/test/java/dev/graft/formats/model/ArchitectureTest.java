@@ -83,7 +83,7 @@ class ArchitectureTest {
         assertThat(a.family()).isEqualTo("gpt2");
         assertThat(a.layers()).isEqualTo(12);
         assertThat(a.warnings()).containsExactly(
-                "config.json declares 12 layers but the tensors have blocks 0–0");
+                "config.json declares 12 layers but the tensors have blocks 0 to 0");
     }
 
     @Test
@@ -127,6 +127,6 @@ class ArchitectureTest {
                 LLAMA_2_LAYERS);
         assertThat(a.layers()).isEqualTo(4);
         assertThat(a.warnings()).containsExactly(
-                "config.json declares 4 layers but the tensors have blocks 0–1");
+                "config.json declares 4 layers but the tensors have blocks 0 to 1");
     }
 }
