@@ -10,8 +10,8 @@ import java.util.SplittableRandom;
  * tensor's values do not depend on which other tensors exist or in which order they are written, and a
  * fine-tune can regenerate its base's values without storing them. The numbers come from {@link SplittableRandom}
  * (SplitMix64, whose output the JDK specifies) through the Box–Muller transform, rather than
- * {@code nextGaussian()}, whose algorithm the JDK does not pin down: the same seed gives the same bytes on every
- * JDK.
+ * {@code nextGaussian()}, whose algorithm the JDK does not pin down, using {@link StrictMath}, whose results do not
+ * vary with the CPU as {@link Math}'s intrinsics may: the same seed gives the same bytes on every JDK and machine.
  */
 final class GaussianStream {
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
@@ -46,11 +46,11 @@ final class GaussianStream {
             return spare;
         }
         // 1 − u lies in (0, 1], so the logarithm is finite.
-        double r = Math.sqrt(-2 * Math.log(1 - random.nextDouble()));
+        double r = StrictMath.sqrt(-2 * StrictMath.log(1 - random.nextDouble()));
         double theta = 2 * Math.PI * random.nextDouble();
-        spare = r * Math.sin(theta);
+        spare = r * StrictMath.sin(theta);
         hasSpare = true;
-        return r * Math.cos(theta);
+        return r * StrictMath.cos(theta);
     }
 
     /** Fills {@code dst[from…from+count)} with {@code mean + std · N(0, 1)}. */
