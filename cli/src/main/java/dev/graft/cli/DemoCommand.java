@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 
 /** {@code graft demo}: a newcomer's first command, running Graft on generated models. */
 @Command(name = "demo",
+        parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
         description = {
                 "Try Graft on generated models: inspect and diff, step by step.",
                 "",
@@ -31,7 +32,8 @@ import java.util.stream.Stream;
                 "The models go to a temporary folder that is deleted afterwards, unless --keep or --dir is given."},
         footer = {"", "Examples:",
                 "  graft demo",
-                "  graft demo --dir ./demo-models     (then: graft diff ./demo-models/ft1 ./demo-models/ft2)"})
+                "  graft demo --dir ./demo-models",
+                "  graft diff ./demo-models/ft1 ./demo-models/ft2"})
 final class DemoCommand implements Callable<Integer> {
     /** Rows of the diff table the demo shows: enough to see the pattern, short enough to read. */
     private static final int DIFF_ROWS = 8;
@@ -67,8 +69,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.println();
         if (dir == null && !keep) {
-            out.println("Done. The models were deleted; run 'graft demo --dir DIR' to keep them and try inspect and "
-                    + "diff on them yourself.");
+            out.println("Done. The models were deleted; run 'graft demo --dir DIR' to keep them and try");
+            out.println("inspect and diff on them yourself.");
         } else {
             out.println("Done. The models are in " + root + "; try for example:");
             out.println("  graft inspect " + root.resolve("ft2") + " --filter mlp");
@@ -84,10 +86,10 @@ final class DemoCommand implements Callable<Integer> {
 
         out.println("Step 1. Generate a tiny model family");
         out.println("  A Llama-shaped base model (2 layers, hidden size 64, bf16, "
-                + HumanUnits.count(model.parameterCount()) + " parameters) and two fine-tunes of it.");
-        out.println("  Each fine-tune is the base plus a rank-" + family.profile().rank() + " change, a little "
-                + "noise and a few large outliers");
-        out.println("  per weight matrix, the way real fine-tuning deltas look. Written to:");
+                + HumanUnits.count(model.parameterCount()) + " parameters) and two");
+        out.println("  fine-tunes of it. Each fine-tune is the base plus a rank-" + family.profile().rank()
+                + " change, a little noise and a few");
+        out.println("  large outliers per weight matrix, the way real fine-tuning deltas look. Written to:");
         for (Path p : List.of(f.base(), f.fineTunes().get(0), f.fineTunes().get(1))) {
             out.println("    " + p);
         }

@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 
 /** {@code graft diff}: how much each tensor changed between two checkpoints. */
 @Command(name = "diff",
+        parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
         description = {
                 "Compare two checkpoints tensor by tensor: how much each one changed.",
                 "",

@@ -16,6 +16,7 @@ import java.util.regex.PatternSyntaxException;
 
 /** {@code graft inspect}: what a checkpoint holds, from its headers and config alone. */
 @Command(name = "inspect",
+        parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
         description = {
                 "Show what a checkpoint holds: tensors, sizes, dtypes, architecture.",
                 "",

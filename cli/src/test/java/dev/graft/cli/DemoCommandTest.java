@@ -30,7 +30,7 @@ class DemoCommandTest {
                 .orElseThrow().strip());
         assertThat(base.getParent().getFileName().toString()).startsWith("graft-demo-");
         assertThat(base.getParent()).doesNotExist();
-        assertThat(r.out()).endsWith("Done. The models were deleted; run 'graft demo --dir DIR' to keep them and try "
+        assertThat(r.out()).endsWith("Done. The models were deleted; run 'graft demo --dir DIR' to keep them and try\n"
                 + "inspect and diff on them yourself.\n");
     }
 
