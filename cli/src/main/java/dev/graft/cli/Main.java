@@ -52,7 +52,12 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        System.exit(run(out, err, System.getenv(), args));
+        System.exit(run(out, err, args));
+    }
+
+    /** Runs a command line in this process's environment; see {@link #run(PrintWriter, PrintWriter, Map, String...)}. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(out, err, System.getenv(), args);
     }
 
     /**

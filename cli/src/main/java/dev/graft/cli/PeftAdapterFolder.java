@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.formats.io.FileAccessException;
 import dev.graft.formats.model.ModelFormatException;
+import dev.graft.formats.shard.ShardIndex;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,9 +28,10 @@ record PeftAdapterFolder(Path weights, Map<String, JsonNode> fields) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * The adapter in {@code path}, when it is a folder holding {@code adapter_config.json}.
+     * The adapter in {@code path}, when it is a folder holding {@code adapter_config.json} and no model weights.
      *
-     * @throws ModelFormatException when the config is not a JSON object or the safetensors weights are missing
+     * @throws ModelFormatException when the config is not a JSON object, or the folder has neither adapter nor
+     *                              model weights in safetensors
      */
     static Optional<PeftAdapterFolder> detect(Path path) {
         Path config = path.resolve(CONFIG);
@@ -38,6 +40,11 @@ record PeftAdapterFolder(Path weights, Map<String, JsonNode> fields) {
         }
         Path weights = path.resolve(WEIGHTS);
         if (!Files.isRegularFile(weights)) {
+            // a model folder with a leftover adapter config (e.g. after merging an adapter in) is a model
+            if (Files.isRegularFile(path.resolve("model.safetensors"))
+                    || Files.isRegularFile(path.resolve(ShardIndex.FILE_NAME))) {
+                return Optional.empty();
+            }
             throw new ModelFormatException(path, "PEFT adapter folder without " + WEIGHTS
                     + (Files.isRegularFile(path.resolve("adapter_model.bin"))
                     ? " (only adapter_model.bin is present; Graft reads safetensors only)" : ""));

@@ -193,4 +193,21 @@ class InspectCommandTest {
                 "{\"r\":4,\"lora_alpha\":8,\"target_modules\":[\"q_proj\",\"v_proj\"]}");
         assertThat(j.has("architecture")).isFalse();
     }
+
+    @Test
+    void adapterConfigBesideModelWeightsIsAModel() throws Exception {
+        Files.writeString(model.resolve("adapter_config.json"), "{\"r\": 4}");
+        assertThat(Cli.graft("inspect", model.toString(), "--no-tensors").out()).startsWith("Model ");
+    }
+
+    @Test
+    void adapterFolderWithoutSafetensorsWeightsFails() throws Exception {
+        Path adapter = Files.createDirectory(dir.resolve("bin-adapter"));
+        Files.writeString(adapter.resolve("adapter_config.json"), "{\"r\": 4}");
+        Files.write(adapter.resolve("adapter_model.bin"), new byte[16]);
+        Cli.Result r = Cli.graft("inspect", adapter.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("graft: " + adapter + ": PEFT adapter folder without adapter_model.safetensors "
+                + "(only adapter_model.bin is present; Graft reads safetensors only)\n");
+    }
 }

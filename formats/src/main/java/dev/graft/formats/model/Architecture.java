@@ -1,5 +1,7 @@
 package dev.graft.formats.model;
 
+import dev.graft.formats.tensor.TensorSpec;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -55,8 +57,7 @@ public record Architecture(String family, Optional<String> className, Source sou
 
     /** Detects the architecture of an open model from its config (if any) and tensor names. */
     public static Architecture of(ModelSource model) {
-        return detect(model.config().orElse(null),
-                model.tensors().stream().map(dev.graft.formats.tensor.TensorSpec::name).toList());
+        return detect(model.config().orElse(null), model.tensors().stream().map(TensorSpec::name).toList());
     }
 
     /**
