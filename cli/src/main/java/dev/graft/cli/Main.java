@@ -1,0 +1,82 @@
+package dev.graft.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The {@code graft} command line. Exit codes: 0 success, 1 failure, 2 usage error.
+ *
+ * <p>Tests and embedders call {@link #run(PrintWriter, PrintWriter, Map, String...)}, which never exits the JVM.
+ */
+@Command(name = "graft",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        subcommands = {InspectCommand.class, DiffCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        description = "Inspect and compare fine-tuned models (safetensors files, Hugging Face folders) on the JVM.",
+        optionListHeading = "%nOptions:%n",
+        commandListHeading = "%nCommands:%n",
+        footer = {"", "New here? Run 'graft demo': it generates a tiny model family and walks through inspect and diff.",
+                "", "Examples:",
+                "  graft inspect ./Qwen2.5-0.5B",
+                "  graft diff ./base ./finetuned --top 10",
+                "  graft help diff",
+                "", "Exit codes: 0 success, 1 failure, 2 usage error. Set GRAFT_DEBUG=1 or pass --verbose for stack "
+                + "traces."})
+public final class Main implements Runnable {
+    /** The environment variable that turns on stack traces, like {@code --verbose}. */
+    public static final String DEBUG_ENV = "GRAFT_DEBUG";
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Without a command there is nothing to do: say so and show the choices. */
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command (inspect, diff, demo)");
+    }
+
+    /** Runs a command line and exits the JVM with its exit code. */
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        System.exit(run(out, err, args));
+    }
+
+    /** Runs a command line in this process's environment; see {@link #run(PrintWriter, PrintWriter, Map, String...)}. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(out, err, System.getenv(), args);
+    }
+
+    /**
+     * Runs a command line.
+     *
+     * @param out  where reports go
+     * @param err  where errors and usage help for errors go
+     * @param env  the environment ({@value #DEBUG_ENV} is read from it)
+     * @param args the arguments after {@code graft}
+     * @return the exit code: 0 success, 1 failure, 2 usage error
+     */
+    public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
+        Main main = new Main();
+        CommandLine cl = new CommandLine(main);
+        ErrorReporter errors = new ErrorReporter(() -> main.verbose || "1".equals(env.get(DEBUG_ENV)));
+        cl.setOut(out).setErr(err).setExecutionExceptionHandler(errors).setParameterExceptionHandler(errors);
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+}

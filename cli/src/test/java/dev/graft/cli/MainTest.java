@@ -1,0 +1,117 @@
+package dev.graft.cli;
+
+import dev.graft.testmodels.TinyLlama;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MainTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void nonexistentPathFailsWithOneLine() {
+        Cli.Result r = Cli.graft("inspect", "no-such-model");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("graft: no-such-model: no such file or folder\n");
+    }
+
+    @Test
+    void truncatedFileFailsWithOneLineNamingIt() throws IOException {
+        Path model = TinyLlama.builder().layers(1).writeTo(dir.resolve("m"));
+        Path cut = Files.copy(model.resolve("model.safetensors"), dir.resolve("cut.safetensors"));
+        try (RandomAccessFile f = new RandomAccessFile(cut.toFile(), "rw")) {
+            f.setLength(f.length() / 2);
+        }
+        Cli.Result r = Cli.graft("inspect", cut.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("graft: " + cut + ": ").endsWith("(truncated file?)\n");
+        assertThat(r.err().lines()).hasSize(1);
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        Cli.Result r = Cli.graft("inspect", "--bogus", "x");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("""
+                graft: Unknown option: '--bogus'
+                Try 'graft inspect --help' for more information.
+                """);
+    }
+
+    @Test
+    void missingCommandOrArgumentIsAUsageError() {
+        assertThat(Cli.graft()).isEqualTo(new Cli.Result(2, "", """
+                graft: missing command (inspect, diff, demo)
+                Try 'graft --help' for more information.
+                """));
+        assertThat(Cli.graft("diff", "a")).isEqualTo(new Cli.Result(2, "", """
+                graft: Missing required parameter: 'B'
+                Try 'graft diff --help' for more information.
+                """));
+        assertThat(Cli.graft("inspect", "x", "--filter", "[")).isEqualTo(new Cli.Result(2, "", """
+                graft: Invalid value for option '--filter': '[' is not a regular expression: Unclosed character class at index 0
+                Try 'graft inspect --help' for more information.
+                """));
+    }
+
+    @Test
+    void helpAndVersion() {
+        Cli.Result version = Cli.graft("--version");
+        assertThat(version.code()).isZero();
+        assertThat(version.out()).startsWith("graft 0.1.0-SNAPSHOT\nJava ");
+        Cli.Result help = Cli.graft("--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).startsWith("Usage: graft [-hV] [--verbose] [COMMAND]\n").contains("""
+                Commands:
+                  inspect  Show what a checkpoint holds: tensors, sizes, dtypes, architecture.
+                  diff     Compare two checkpoints tensor by tensor: how much each one changed.
+                  demo     Try Graft on generated models: inspect and diff, step by step.
+                """);
+        for (String cmd : new String[] {"inspect", "diff", "demo"}) {
+            Cli.Result r = Cli.graft("help", cmd);
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).startsWith("Usage: graft " + cmd).contains("Examples:\n  graft " + cmd);
+        }
+    }
+
+    @Test
+    void verboseOrGraftDebugAddsTheStackTrace() {
+        Cli.Result quiet = Cli.graft("inspect", "missing");
+        assertThat(quiet.err()).doesNotContain("\tat ");
+        for (Cli.Result r : new Cli.Result[] {Cli.graft("inspect", "missing", "--verbose"),
+                Cli.graft("--verbose", "inspect", "missing"), Cli.graft(Map.of("GRAFT_DEBUG", "1"), "inspect", "missing")}) {
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).startsWith("dev.graft.formats.model.ModelFormatException: missing: no such file or folder\n")
+                    .contains("\tat dev.graft.cli.Inspection.of(")
+                    .endsWith("graft: missing: no such file or folder\n");
+        }
+    }
+
+    @Test
+    void existingOutputSuggestsForce() {
+        Path out = dir.resolve("demo");
+        assertThat(Cli.graft("demo", "--dir", out.toString()).code()).isZero();
+        Cli.Result again = Cli.graft("demo", "--dir", out.toString());
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err()).isEqualTo("graft: " + out.resolve("base").resolve("model.safetensors")
+                + ": already exists; use --force to replace it\n");
+        assertThat(Cli.graft("demo", "--dir", out.toString(), "--force").code()).isZero();
+    }
+
+    @Test
+    void unexpectedErrorsAreLabelledInternal() {
+        assertThat(ErrorReporter.message(new IllegalStateException("boom")))
+                .isEqualTo("internal error: java.lang.IllegalStateException: boom (run with --verbose or GRAFT_DEBUG=1 for details)");
+    }
+}

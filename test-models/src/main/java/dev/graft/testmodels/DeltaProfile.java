@@ -1,0 +1,28 @@
+package dev.graft.testmodels;
+
+/**
+ * How the fine-tunes of a {@link FineTuneFamily} differ from their base. Scales are relative to each tensor's
+ * {@link TensorBlueprint#deltaUnit()} (for weight matrices, the init standard deviation).
+ *
+ * @param rank         rank of the structured part of each matrix's delta (0 for none)
+ * @param lowRankScale element spread of the low-rank part
+ * @param noise        element spread of the dense noise added everywhere
+ * @param outliers     entries per matrix shifted by a large amount
+ * @param outlierScale size of those shifts
+ */
+public record DeltaProfile(int rank, double lowRankScale, double noise, int outliers, double outlierScale) {
+    /**
+     * Rank 4, low-rank part 0.05, noise 0.01, and 4 outliers of 1 per matrix: deltas of about 5 % of the weights,
+     * with outliers some 20 times the typical delta element.
+     */
+    public static final DeltaProfile DEFAULT = new DeltaProfile(4, 0.05, 0.01, 4, 1);
+
+    public DeltaProfile {
+        if (rank < 0 || outliers < 0) {
+            throw new IllegalArgumentException("rank and outlier count must not be negative");
+        }
+        if (!(lowRankScale >= 0 && noise >= 0 && outlierScale >= 0)) {
+            throw new IllegalArgumentException("delta scales must be non-negative numbers");
+        }
+    }
+}

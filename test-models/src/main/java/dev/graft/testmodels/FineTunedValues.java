@@ -1,0 +1,104 @@
+package dev.graft.testmodels;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * The values of a fine-tuned tensor: the base values, regenerated from the base seed, plus a delta shaped like
+ * real fine-tuning deltas.
+ *
+ * <p>The delta of a tensor viewed as a {@code rows × cols} matrix (a vector is one row) is
+ * <pre>
+ *   Δ = unit · ( lowRankScale / √r · U·V  +  noise · G )  +  outliers
+ * </pre>
+ * with {@code U} ({@code rows × r}), {@code V} ({@code r × cols}) and {@code G} standard normal, {@code unit} the
+ * tensor's {@link TensorBlueprint#deltaUnit()}, and, in matrices only, a few entries shifted by
+ * {@code ±outlierScale · unit}. The {@code 1/√r} keeps the low-rank part's element spread at
+ * {@code lowRankScale · unit} whatever the rank. Only {@code U} and {@code V} are held in memory, so tensors of
+ * any size stream through.
+ */
+final class FineTunedValues implements TensorValues {
+    private final TensorValues base;
+    private final int cols;
+    private final int rank;
+    private final float[] u;
+    private final float[] v;
+    private final double lowRankFactor;
+    private final double noiseStd;
+    private final GaussianStream noise;
+    private final long[] outlierAt;
+    private final float[] outlierValue;
+    private long position;
+
+    /**
+     * @param tensor   the tensor
+     * @param baseSeed the seed its base model was generated with
+     * @param profile  the family's delta parameters
+     * @param seed     the family's seed
+     * @param index    which fine-tune (1-based), so that every fine-tune gets its own directions
+     */
+    FineTunedValues(TensorBlueprint tensor, long baseSeed, DeltaProfile profile, long seed, int index) {
+        this.base = new BaseValues(tensor, baseSeed);
+        long elements = tensor.shape().elementCount();
+        int rows = tensor.shape().rank() >= 2 ? Math.toIntExact(tensor.shape().dim(0)) : 1;
+        this.cols = rows == 0 ? 0 : Math.toIntExact(elements / rows);
+        this.rank = profile.rank();
+        String tag = "ft" + index + "/";
+        GaussianStream lowRank = GaussianStream.of(seed, tensor.name(), tag + "lowrank");
+        this.u = new float[Math.multiplyExact(rows, rank)];
+        this.v = new float[Math.multiplyExact(rank, cols)];
+        lowRank.fill(u, 0, u.length, 0, 1);
+        lowRank.fill(v, 0, v.length, 0, 1);
+        this.lowRankFactor = rank == 0 ? 0 : profile.lowRankScale() * tensor.deltaUnit() / Math.sqrt(rank);
+        this.noiseStd = profile.noise() * tensor.deltaUnit();
+        this.noise = GaussianStream.of(seed, tensor.name(), tag + "noise");
+
+        int outliers = tensor.isMatrix() ? (int) Math.min(profile.outliers(), elements) : 0;
+        SplittableRandom random = GaussianStream.randomFor(seed, tensor.name(), tag + "outliers");
+        this.outlierAt = distinctPositions(random, outliers, elements);
+        this.outlierValue = new float[outliers];
+        double magnitude = profile.outlierScale() * tensor.deltaUnit();
+        for (int i = 0; i < outliers; i++) {
+            outlierValue[i] = (float) (random.nextBoolean() ? magnitude : -magnitude);
+        }
+    }
+
+    /** {@code n} distinct positions below {@code bound}, ascending. */
+    private static long[] distinctPositions(SplittableRandom random, int n, long bound) {
+        long[] out = new long[n];
+        int found = 0;
+        while (found < n) {
+            long p = random.nextLong(bound);
+            boolean fresh = true;
+            for (int i = 0; i < found && fresh; i++) {
+                fresh = out[i] != p;
+            }
+            if (fresh) {
+                out[found++] = p;
+            }
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    @Override
+    public void next(float[] dst, int count) {
+        base.next(dst, count);
+        for (int i = 0; i < count; i++) {
+            long idx = position + i;
+            int row = (int) (idx / cols);
+            int col = (int) (idx % cols);
+            double lr = 0;
+            for (int k = 0; k < rank; k++) {
+                lr += (double) u[row * rank + k] * v[k * cols + col];
+            }
+            dst[i] = (float) (dst[i] + lowRankFactor * lr + noiseStd * noise.next());
+        }
+        for (int k = 0; k < outlierAt.length; k++) {
+            if (outlierAt[k] >= position && outlierAt[k] < position + count) {
+                dst[(int) (outlierAt[k] - position)] += outlierValue[k];
+            }
+        }
+        position += count;
+    }
+}
