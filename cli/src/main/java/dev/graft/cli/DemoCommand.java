@@ -1,5 +1,7 @@
 package dev.graft.cli;
 
+import dev.graft.core.inspect.Inspection;
+
 import dev.graft.formats.dtype.DType;
 import dev.graft.formats.io.FileAccessException;
 import dev.graft.testmodels.FineTuneFamily;

@@ -1,5 +1,7 @@
 package dev.graft.cli;
 
+import dev.graft.core.inspect.ModelDiff;
+
 import dev.graft.formats.model.ModelSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,5 +1,8 @@
 package dev.graft.cli;
 
+import dev.graft.core.inspect.ModelDiff;
+import dev.graft.core.inspect.TensorDelta;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

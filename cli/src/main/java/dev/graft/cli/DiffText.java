@@ -1,5 +1,8 @@
 package dev.graft.cli;
 
+import dev.graft.core.inspect.ModelDiff;
+import dev.graft.core.inspect.TensorDelta;
+
 import java.io.PrintWriter;
 import java.util.List;
 

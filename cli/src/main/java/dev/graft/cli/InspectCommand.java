@@ -1,5 +1,7 @@
 package dev.graft.cli;
 
+import dev.graft.core.inspect.Inspection;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

@@ -1,5 +1,7 @@
 package dev.graft.cli;
 
+import dev.graft.core.inspect.Inspection;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,7 +27,7 @@ final class InspectionJson {
     static ObjectNode of(Inspection in, boolean listTensors, Pattern filter) {
         ObjectNode root = F.objectNode();
         root.put("path", in.path());
-        root.put("kind", in.kind().label);
+        root.put("kind", in.kind().label());
         ArrayNode files = root.putArray("files");
         for (Inspection.FileEntry f : in.files()) {
             files.addObject().put("name", f.name()).put("bytes", f.bytes());

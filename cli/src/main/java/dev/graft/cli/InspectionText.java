@@ -1,5 +1,7 @@
 package dev.graft.cli;
 
+import dev.graft.core.inspect.Inspection;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.formats.model.Architecture;
 import dev.graft.formats.tensor.TensorSpec;

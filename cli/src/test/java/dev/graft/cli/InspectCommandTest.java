@@ -203,11 +203,21 @@ class InspectCommandTest {
     @Test
     void adapterFolderWithoutSafetensorsWeightsFails() throws Exception {
         Path adapter = Files.createDirectory(dir.resolve("bin-adapter"));
-        Files.writeString(adapter.resolve("adapter_config.json"), "{\"r\": 4}");
+        Files.writeString(adapter.resolve("adapter_config.json"), "{\"peft_type\": \"LORA\", \"r\": 4}");
         Files.write(adapter.resolve("adapter_model.bin"), new byte[16]);
         Cli.Result r = Cli.graft("inspect", adapter.toString());
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).isEqualTo("graft: " + adapter + ": PEFT adapter folder without adapter_model.safetensors "
-                + "(only adapter_model.bin is present; Graft reads safetensors only)\n");
+        assertThat(r.err()).isEqualTo("graft: " + adapter + ": no adapter_model.safetensors (only adapter_model.bin "
+                + "is present; Graft reads safetensors only — re-save with safe_serialization=True)\n");
+    }
+
+    @Test
+    void adapterConfigWithoutPeftTypeFails() throws Exception {
+        Path adapter = Files.createDirectory(dir.resolve("no-type"));
+        Files.writeString(adapter.resolve("adapter_config.json"), "{\"r\": 4}");
+        Cli.Result r = Cli.graft("inspect", adapter.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("graft: " + adapter.resolve("adapter_config.json")
+                + ": no \"peft_type\"; not a PEFT adapter config\n");
     }
 }

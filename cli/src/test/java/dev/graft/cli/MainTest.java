@@ -1,5 +1,7 @@
 package dev.graft.cli;
 
+import dev.graft.core.inspect.Inspection;
+
 import dev.graft.testmodels.TinyLlama;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,7 +95,7 @@ class MainTest {
                 Cli.graft("--verbose", "inspect", "missing"), Cli.graft(Map.of("GRAFT_DEBUG", "1"), "inspect", "missing")}) {
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.err()).startsWith("dev.graft.formats.model.ModelFormatException: missing: no such file or folder\n")
-                    .contains("\tat dev.graft.cli.Inspection.of(")
+                    .contains("\tat dev.graft.core.inspect.Inspection.of(")
                     .endsWith("graft: missing: no such file or folder\n");
         }
     }

@@ -1,4 +1,4 @@
-package dev.graft.cli;
+package dev.graft.core.inspect;
 
 import dev.graft.formats.dtype.DType;
 import dev.graft.formats.tensor.Shape;
@@ -16,14 +16,14 @@ import dev.graft.formats.tensor.Shape;
  * @param normDelta   ‖B − A‖₂ (NaN when not numeric)
  * @param maxAbsDelta max |B − A| (NaN when not numeric)
  */
-record TensorDelta(String name, DType dtypeA, DType dtypeB, Shape shape, boolean identical, boolean numeric,
+public record TensorDelta(String name, DType dtypeA, DType dtypeB, Shape shape, boolean identical, boolean numeric,
                    double normA, double normDelta, double maxAbsDelta) {
 
     /**
      * ‖B − A‖₂ / ‖A‖₂: 0 when identical, infinite when A is all zeros and B is not. For raw tensors, 0 when
      * identical and infinite otherwise, so that changed ones sort first.
      */
-    double relativeDelta() {
+    public double relativeDelta() {
         if (!numeric) {
             return identical ? 0 : Double.POSITIVE_INFINITY;
         }

@@ -1,4 +1,6 @@
-package dev.graft.cli;
+package dev.graft.core.inspect;
+
+import dev.graft.formats.tensor.NaturalOrder;
 
 import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.tensor.TensorSpec;
@@ -18,7 +20,7 @@ import java.util.Optional;
  * @param onlyInB    tensor names B has and A lacks
  * @param mismatched tensors in both whose shape or dtype differs
  */
-record ModelDiff(String a, String b, List<TensorDelta> compared, List<String> onlyInA, List<String> onlyInB,
+public record ModelDiff(String a, String b, List<TensorDelta> compared, List<String> onlyInA, List<String> onlyInB,
                  List<Mismatch> mismatched) {
 
     /**
@@ -26,10 +28,10 @@ record ModelDiff(String a, String b, List<TensorDelta> compared, List<String> on
      *
      * @param compared true when only the dtype differs and both are numeric, so it is in {@link #compared()} too
      */
-    record Mismatch(TensorSpec inA, TensorSpec inB, boolean compared) {
+    public record Mismatch(TensorSpec inA, TensorSpec inB, boolean compared) {
     }
 
-    ModelDiff {
+    public ModelDiff {
         compared = List.copyOf(compared);
         onlyInA = List.copyOf(onlyInA);
         onlyInB = List.copyOf(onlyInB);
@@ -37,7 +39,7 @@ record ModelDiff(String a, String b, List<TensorDelta> compared, List<String> on
     }
 
     /** Compares every tensor of {@code b} against {@code a}. */
-    static ModelDiff of(String pathA, ModelSource a, String pathB, ModelSource b) {
+    public static ModelDiff of(String pathA, ModelSource a, String pathB, ModelSource b) {
         TensorComparator comparator = new TensorComparator();
         List<TensorDelta> compared = new ArrayList<>();
         List<String> onlyInA = new ArrayList<>();
@@ -70,14 +72,14 @@ record ModelDiff(String a, String b, List<TensorDelta> compared, List<String> on
     }
 
     /** How many compared tensors are unchanged. */
-    long identicalCount() {
+    public long identicalCount() {
         return compared.stream().filter(TensorDelta::identical).count();
     }
 
     /**
      * ‖B − A‖₂ / ‖A‖₂ over all numeric compared tensors taken as one vector; NaN when none was compared.
      */
-    double relativeDelta() {
+    public double relativeDelta() {
         double sumA = 0;
         double sumD = 0;
         int numeric = 0;

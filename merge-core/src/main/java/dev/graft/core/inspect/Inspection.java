@@ -1,4 +1,6 @@
-package dev.graft.cli;
+package dev.graft.core.inspect;
+
+import dev.graft.formats.tensor.NaturalOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.formats.dtype.DType;
@@ -6,6 +8,8 @@ import dev.graft.formats.io.FileAccessException;
 import dev.graft.formats.model.Architecture;
 import dev.graft.formats.model.ModelConfig;
 import dev.graft.formats.model.ModelSource;
+import dev.graft.formats.peft.PeftAdapter;
+import dev.graft.formats.shard.ShardIndex;
 import dev.graft.formats.tensor.TensorSpec;
 
 import java.io.IOException;
@@ -15,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,29 +37,36 @@ import java.util.TreeMap;
  * @param configDtype  the dtype {@code config.json} declares
  * @param adapter      the headline {@code adapter_config.json} fields (adapters only)
  */
-record Inspection(String path, Kind kind, List<FileEntry> files, List<TensorSpec> tensors, Map<String, String> metadata,
+public record Inspection(String path, Kind kind, List<FileEntry> files, List<TensorSpec> tensors, Map<String, String> metadata,
                   Optional<Architecture> architecture, Optional<DType> configDtype, Map<String, JsonNode> adapter) {
 
+    private static final List<String> ADAPTER_HEADLINE_FIELDS = List.of("r", "lora_alpha", "target_modules");
+
     /** What the path holds. */
-    enum Kind {
+    public enum Kind {
         MODEL("model"), PEFT_ADAPTER("peft_adapter");
 
-        final String label;
+        private final String label;
 
         Kind(String label) {
             this.label = label;
         }
+
+        /** The name used in JSON output ({@code model}, {@code peft_adapter}). */
+        public String label() {
+            return label;
+        }
     }
 
     /** A file and its size on disk. */
-    record FileEntry(String name, long bytes) {
+    public record FileEntry(String name, long bytes) {
     }
 
     /** How much of a checkpoint is stored in one dtype. */
-    record DTypeShare(DType dtype, int tensors, long parameters, long bytes) {
+    public record DTypeShare(DType dtype, int tensors, long parameters, long bytes) {
     }
 
-    Inspection {
+    public Inspection {
         files = List.copyOf(files);
         tensors = List.copyOf(tensors);
         metadata = Collections.unmodifiableMap(new TreeMap<>(metadata));
@@ -65,9 +77,9 @@ record Inspection(String path, Kind kind, List<FileEntry> files, List<TensorSpec
      *
      * @throws dev.graft.formats.FormatException when it is neither, or its files are malformed
      */
-    static Inspection of(Path path) {
-        Optional<PeftAdapterFolder> adapter = PeftAdapterFolder.detect(path);
-        Path open = adapter.map(PeftAdapterFolder::weights).orElse(path);
+    public static Inspection of(Path path) {
+        Optional<Map<String, JsonNode>> adapter = adapterFields(path);
+        Path open = adapter.isPresent() ? path.resolve(PeftAdapter.WEIGHTS_FILE) : path;
         try (ModelSource m = ModelSource.open(open)) {
             List<FileEntry> files = new ArrayList<>();
             for (Path f : m.files()) {
@@ -83,22 +95,48 @@ record Inspection(String path, Kind kind, List<FileEntry> files, List<TensorSpec
                     new TreeMap<>(m.metadata()),
                     isAdapter ? Optional.empty() : Optional.of(Architecture.of(m)),
                     m.config().flatMap(ModelConfig::dtype),
-                    adapter.map(PeftAdapterFolder::fields).orElse(Map.of()));
+                    adapter.orElse(Map.of()));
+        }
+    }
+
+    /**
+     * The headline {@code adapter_config.json} fields when {@code path} is a PEFT adapter folder; empty for a model
+     * (including a model folder with a leftover adapter config, as merging an adapter in can leave behind).
+     * Opening the adapter checks that its LoRA factors pair up.
+     */
+    private static Optional<Map<String, JsonNode>> adapterFields(Path path) {
+        if (!Files.isDirectory(path) || !PeftAdapter.isAdapterFolder(path)) {
+            return Optional.empty();
+        }
+        if (!Files.isRegularFile(path.resolve(PeftAdapter.WEIGHTS_FILE))
+                && (Files.isRegularFile(path.resolve("model.safetensors"))
+                || Files.isRegularFile(path.resolve(ShardIndex.FILE_NAME)))) {
+            return Optional.empty();
+        }
+        try (PeftAdapter adapter = PeftAdapter.open(path)) {
+            JsonNode config = adapter.config().json();
+            Map<String, JsonNode> fields = new LinkedHashMap<>();
+            for (String f : ADAPTER_HEADLINE_FIELDS) {
+                if (config.has(f)) {
+                    fields.put(f, config.get(f));
+                }
+            }
+            return Optional.of(fields);
         }
     }
 
     /** Total number of values. */
-    long parameters() {
+    public long parameters() {
         return tensors.stream().mapToLong(TensorSpec::elementCount).sum();
     }
 
     /** Total bytes of tensor data. */
-    long tensorBytes() {
+    public long tensorBytes() {
         return tensors.stream().mapToLong(TensorSpec::byteSize).sum();
     }
 
     /** Tensors, values and bytes per dtype, the largest share first. */
-    List<DTypeShare> byDtype() {
+    public List<DTypeShare> byDtype() {
         Map<DType, long[]> acc = new EnumMap<>(DType.class);
         for (TensorSpec t : tensors) {
             long[] a = acc.computeIfAbsent(t.dtype(), d -> new long[3]);

@@ -1,4 +1,4 @@
-package dev.graft.cli;
+package dev.graft.core.inspect;
 
 import dev.graft.formats.tensor.Tensor;
 
@@ -7,15 +7,15 @@ import dev.graft.formats.tensor.Tensor;
  * need only the two window buffers. Sums run in double: a float accumulator over millions of squares loses
  * the small deltas a fine-tune makes.
  */
-final class TensorComparator {
+public final class TensorComparator {
     /** Elements per window: 4 MiB per buffer. */
-    static final int WINDOW = 1 << 20;
+    public static final int WINDOW = 1 << 20;
 
     private final float[] a = new float[WINDOW];
     private final float[] b = new float[WINDOW];
 
     /** Compares {@code y} against {@code x}; both must have the same shape. */
-    TensorDelta compare(Tensor x, Tensor y) {
+    public TensorDelta compare(Tensor x, Tensor y) {
         if (!x.shape().equals(y.shape())) {
             throw new IllegalArgumentException(x.name() + ": shapes " + x.shape() + " and " + y.shape() + " differ");
         }

@@ -1,4 +1,4 @@
-package dev.graft.cli;
+package dev.graft.formats.tensor;
 
 import java.util.Comparator;
 
@@ -6,8 +6,8 @@ import java.util.Comparator;
  * Orders tensor names as a person expects: numbers by value, so {@code model.layers.2} comes before
  * {@code model.layers.10} (plain string order puts it after).
  */
-final class NaturalOrder implements Comparator<String> {
-    static final NaturalOrder INSTANCE = new NaturalOrder();
+public final class NaturalOrder implements Comparator<String> {
+    public static final NaturalOrder INSTANCE = new NaturalOrder();
 
     private NaturalOrder() {
     }
