@@ -20,8 +20,10 @@ import java.util.Map;
  */
 @Command(name = "graft",
         mixinStandardHelpOptions = true,
+        scope = ScopeType.INHERIT,
         versionProvider = VersionProvider.class,
-        subcommands = {InspectCommand.class, DiffCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {InspectCommand.class, DiffCommand.class, DemoCommand.class, dev.graft.cli.bench.BenchCommand.class,
+                CommandLine.HelpCommand.class},
         description = "Inspect and compare fine-tuned models (safetensors files, Hugging Face folders) on the JVM.",
         optionListHeading = "%nOptions:%n",
         commandListHeading = "%nCommands:%n",
@@ -45,7 +47,7 @@ public final class Main implements Runnable {
     /** Without a command there is nothing to do: say so and show the choices. */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command (inspect, diff, demo)");
+        throw new ParameterException(spec.commandLine(), "missing command (inspect, diff, demo, bench)");
     }
 
     /** Runs a command line and exits the JVM with its exit code. */

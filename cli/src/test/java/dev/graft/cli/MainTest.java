@@ -54,7 +54,7 @@ class MainTest {
     @Test
     void missingCommandOrArgumentIsAUsageError() {
         assertThat(Cli.graft()).isEqualTo(new Cli.Result(2, "", """
-                graft: missing command (inspect, diff, demo)
+                graft: missing command (inspect, diff, demo, bench)
                 Try 'graft --help' for more information.
                 """));
         assertThat(Cli.graft("diff", "a")).isEqualTo(new Cli.Result(2, "", """
@@ -65,6 +65,17 @@ class MainTest {
                 graft: Invalid value for option '--filter': '[' is not a regular expression: Unclosed character class at index 0
                 Try 'graft inspect --help' for more information.
                 """));
+    }
+
+    @Test
+    void everySubcommandHasHelp() {
+        for (String[] cmd : new String[][] {{"inspect"}, {"diff"}, {"demo"}, {"bench"}, {"bench", "io"}}) {
+            String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
+            args[cmd.length] = "--help";
+            Cli.Result r = Cli.graft(args);
+            assertThat(r.code()).as(String.join(" ", args)).isZero();
+            assertThat(r.out()).startsWith("Usage: graft " + String.join(" ", cmd) + " ");
+        }
     }
 
     @Test

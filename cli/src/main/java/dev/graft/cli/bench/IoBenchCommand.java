@@ -1,0 +1,73 @@
+package dev.graft.cli.bench;
+
+import dev.graft.formats.shard.ByteSize;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code graft bench io}: safetensors read/convert/write throughput against {@code cat}, and peak heap. */
+@Command(name = "io",
+        optionListHeading = "%nOptions:%n",
+        description = {
+                "Generate a bf16 checkpoint of 32 MiB tensors, then read every tensor as float32 and write it "
+                        + "back as bf16 (the I/O every merge does around its math), timing it against "
+                        + "'cat FILE > /dev/null' on the same warm file in the same run.",
+                "",
+                "Also reports the peak Java heap while the checkpoint is generated: it must not grow with the "
+                        + "size (try GRAFT_JAVA_OPTS=-Xmx256m with --size 4GB).",
+                "",
+                "Each pass first writes the same number of bytes once (a warm-up: on virtual machines the first "
+                        + "touch of fresh page-cache memory is slow and varies widely), then cats the input, then "
+                        + "runs the conversion. Needs twice --size free in --dir; the files are deleted afterwards."},
+        footer = {"", "Examples:", "  graft bench io", "  GRAFT_JAVA_OPTS=-Xmx256m graft bench io --size 4GB --passes 1"})
+final class IoBenchCommand implements Callable<Integer> {
+    @Option(names = "--size", paramLabel = "SIZE", defaultValue = "2GB",
+            description = "Checkpoint size, decimal units (default: ${DEFAULT-VALUE}).")
+    String size;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Where to write the files (default: the system temp folder).")
+    Path dir;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads converting tensors (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--passes", paramLabel = "N", defaultValue = "3",
+            description = "Read-convert-write passes (default: ${DEFAULT-VALUE}).")
+    int passes;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        long bytes;
+        try {
+            bytes = ByteSize.parse(size);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--size: " + e.getMessage());
+        }
+        if (passes < 1) {
+            throw new ParameterException(spec.commandLine(), "--passes must be at least 1");
+        }
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (n < 1) {
+            throw new ParameterException(spec.commandLine(), "--threads must be at least 1");
+        }
+        Path where = dir == null ? Path.of(System.getProperty("java.io.tmpdir")) : dir;
+        Files.createDirectories(where);
+        IoBenchmark.Result r = new IoBenchmark(where, bytes, n, passes, spec.commandLine().getOut()).run();
+        IoBenchmark.Pass best = r.best();
+        spec.commandLine().getOut().printf("best: %.2f GB/s read+convert+write (%.1fx the time of cat); "
+                        + "peak heap while writing %.2f GB: %.1f MiB (max heap %d MiB)%n", r.gbPerSecond(best),
+                best.ratioToCat(), r.bytes() / 1e9,
+                r.generatePeakHeapMiB(), Runtime.getRuntime().maxMemory() >> 20);
+        return 0;
+    }
+}
