@@ -71,11 +71,22 @@ final class MappedModel implements ModelSource {
 
     @Override
     public Tensor tensor(String name) {
+        Location l = locate(name);
+        return l.file.view(l.info);
+    }
+
+    @Override
+    public Tensor tensor(String name, java.lang.foreign.Arena arena) {
+        Location l = locate(name);
+        return l.file.map(l.info, arena);
+    }
+
+    private Location locate(String name) {
         Location l = byName.get(name);
         if (l == null) {
             throw new ModelFormatException(path, "no tensor named \"" + name + "\" in this model");
         }
-        return l.file.view(l.info);
+        return l;
     }
 
     @Override

@@ -52,6 +52,14 @@ public interface ModelSource extends AutoCloseable {
      */
     Tensor tensor(String name);
 
+    /**
+     * A tensor mapped on its own in the caller's arena; closing the arena unmaps it and releases its resident
+     * pages (see {@link dev.graft.formats.safetensors.SafetensorsFile#map}).
+     *
+     * @throws ModelFormatException when the model has no such tensor
+     */
+    Tensor tensor(String name, java.lang.foreign.Arena arena);
+
     default boolean contains(String name) {
         return spec(name).isPresent();
     }

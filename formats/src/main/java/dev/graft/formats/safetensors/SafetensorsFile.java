@@ -36,12 +36,17 @@ public final class SafetensorsFile implements AutoCloseable {
 
     private final Path path;
     private final SafetensorsHeader header;
+    private final FileChannel channel;
+    private final long dataStart;
     private final Arena arena;
     private final MemorySegment data;
 
-    private SafetensorsFile(Path path, SafetensorsHeader header, Arena arena, MemorySegment data) {
+    private SafetensorsFile(Path path, SafetensorsHeader header, FileChannel channel, long dataStart, Arena arena,
+                            MemorySegment data) {
         this.path = path;
         this.header = header;
+        this.channel = channel;
+        this.dataStart = dataStart;
         this.arena = arena;
         this.data = data;
     }
@@ -53,22 +58,34 @@ public final class SafetensorsFile implements AutoCloseable {
      * @throws FileAccessException  when it cannot be read
      */
     public static SafetensorsFile open(Path path) {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        FileChannel ch = null;
+        Arena arena = Arena.ofShared();
+        try {
+            ch = FileChannel.open(path, StandardOpenOption.READ);
             long size = ch.size();
             SafetensorsHeader header = readHeader(path, ch, size);
             long dataStart = size - header.dataLength();
-            Arena arena = Arena.ofShared();
-            try {
-                MemorySegment data = header.dataLength() == 0
-                        ? MemorySegment.ofArray(new byte[0])
-                        : ch.map(FileChannel.MapMode.READ_ONLY, dataStart, header.dataLength(), arena);
-                return new SafetensorsFile(path, header, arena, data);
-            } catch (IOException | RuntimeException e) {
-                arena.close();
-                throw e;
+            MemorySegment data = header.dataLength() == 0
+                    ? MemorySegment.ofArray(new byte[0])
+                    : ch.map(FileChannel.MapMode.READ_ONLY, dataStart, header.dataLength(), arena);
+            return new SafetensorsFile(path, header, ch, dataStart, arena, data);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            closeQuietly(ch);
+            if (e instanceof IOException io) {
+                throw new FileAccessException(path, "cannot read safetensors file", io);
             }
-        } catch (IOException e) {
-            throw new FileAccessException(path, "cannot read safetensors file", e);
+            throw (RuntimeException) e;
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // already failing; the first error is the one to report
+            }
         }
     }
 
@@ -159,9 +176,32 @@ public final class SafetensorsFile implements AutoCloseable {
         return new Tensor(info.spec(), data.asSlice(info.begin(), info.byteSize()));
     }
 
+    /**
+     * Maps one tensor on its own, in the caller's arena: closing the arena unmaps it, so its pages stop counting
+     * towards the process's resident memory. {@link #view} shares the whole-file mapping instead, whose pages stay
+     * resident until the file is closed; a streaming merge over models larger than memory maps tensor by tensor.
+     *
+     * @throws FileAccessException when the region cannot be mapped
+     */
+    public Tensor map(TensorInfo info, Arena arena) {
+        if (header.tensor(info.name()).filter(info::equals).isEmpty()) {
+            throw new IllegalArgumentException(info.name() + " is not an entry of " + path);
+        }
+        if (info.byteSize() == 0) {
+            return view(info);
+        }
+        try {
+            MemorySegment seg = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + info.begin(), info.byteSize(), arena);
+            return new Tensor(info.spec(), seg);
+        } catch (IOException e) {
+            throw new FileAccessException(path, "cannot map tensor \"" + info.name() + "\"", e);
+        }
+    }
+
     @Override
     public void close() {
         arena.close();
+        closeQuietly(channel);
     }
 
     @Override

@@ -58,6 +58,28 @@ class SafetensorsRoundTripTest {
     }
 
     @Test
+    void tensorsMappedOnTheirOwnMatchTheViewsAndUnmapWithTheirArena() {
+        Path src = TestData.mergeVectors().resolve("models/ft2/model.safetensors");
+        try (SafetensorsFile f = SafetensorsFile.open(src)) {
+            Tensor mapped;
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                for (TensorInfo t : f.tensors()) {
+                    mapped = f.map(t, arena);
+                    assertThat(mapped.spec()).isEqualTo(t.spec());
+                    assertThat(mapped.data().mismatch(f.view(t).data())).isEqualTo(-1L);
+                }
+                mapped = f.map(f.tensors().getLast(), arena);
+            }
+            Tensor closed = mapped;
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> closed.getFloat(0))
+                    .isInstanceOf(IllegalStateException.class);
+            TensorInfo foreign = new TensorInfo(f.tensors().getFirst().spec(), 1, 2);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.map(foreign, java.lang.foreign.Arena.global()))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void everyDtypeRoundTripsBytes() throws IOException {
         Random rnd = new Random(42);
         List<TensorSpec> specs = new ArrayList<>();
