@@ -10,7 +10,13 @@ package dev.graft.formats.dtype;
  */
 public final class Bf16 {
 
-    /** The NaN torch writes for any NaN input, whatever its sign or payload. */
+    /**
+     * The NaN written for any NaN input, whatever its sign or payload: the one torch's scalar conversion
+     * ({@code c10::BFloat16}, {@code round_to_nearest_even}) gives. torch's vectorised CPU tensor conversion writes
+     * {@code 0xFFFF} instead (measured with torch 1.13: {@code tensor.to(torch.bfloat16)} of any NaN), and CUDA
+     * {@code 0x7FFF}; all are NaN, only the bits differ. Every non-NaN value matches torch's CPU tensor conversion
+     * bit for bit (4,194,304 values compared, every bf16 and f16 pattern and its halfway points included).
+     */
     public static final short CANONICAL_NAN = 0x7FC0;
 
     private Bf16() {
