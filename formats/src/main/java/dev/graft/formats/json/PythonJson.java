@@ -100,29 +100,8 @@ public final class PythonJson {
         return Integer.compare(a.length() - i, b.length() - j);
     }
 
-    /** Python's {@code json} string escaping with {@code ensure_ascii=True}. */
-    static void writeString(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                default -> {
-                    if (c < 0x20 || c > 0x7E) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
+    private static void writeString(StringBuilder sb, String s) {
+        JsonStrings.append(sb, s, JsonStrings.Style.PYTHON_ASCII);
     }
 
     /** Python's {@code repr(float)}: shortest round-trip digits, exponent form below 1e-4 and from 1e16. */

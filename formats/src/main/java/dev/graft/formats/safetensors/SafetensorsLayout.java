@@ -1,5 +1,6 @@
 package dev.graft.formats.safetensors;
 
+import dev.graft.formats.json.JsonStrings;
 import dev.graft.formats.tensor.TensorSpec;
 
 import java.nio.ByteBuffer;
@@ -150,29 +151,8 @@ public final class SafetensorsLayout {
         return sb.append('}').toString();
     }
 
-    /** serde_json's escaping: only quote, backslash and control characters; non-ASCII stays raw UTF-8. */
     private static void appendString(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
+        JsonStrings.append(sb, s, JsonStrings.Style.SERDE);
     }
 
     /** Rust's String order: unsigned UTF-8 bytes (differs from Java's UTF-16 order for some characters). */

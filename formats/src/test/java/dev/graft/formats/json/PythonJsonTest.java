@@ -35,6 +35,13 @@ class PythonJsonTest {
     }
 
     @Test
+    void escapesAsPythonEnsureAsciiDoes() throws Exception {
+        // python3 -c 'import json;print(json.dumps("a\x7fb\x01é\U0001F600"))'
+        assertThat(PythonJson.dumps(com.fasterxml.jackson.databind.node.TextNode.valueOf("a\u007fb\u0001é\uD83D\uDE00"), 2, true))
+                .isEqualTo("\"a\\u007fb\\u0001\\u00e9\\ud83d\\ude00\"");
+    }
+
+    @Test
     void floatReprMatchesPython() {
         assertThat(PythonJson.floatRepr(0.1)).isEqualTo("0.1");
         assertThat(PythonJson.floatRepr(1e-5)).isEqualTo("1e-05");
