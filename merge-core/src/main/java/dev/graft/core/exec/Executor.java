@@ -1,0 +1,120 @@
+package dev.graft.core.exec;
+
+import dev.graft.core.kernel.TensorKernel;
+import dev.graft.core.plan.Plan;
+import dev.graft.core.plan.TensorTask;
+import dev.graft.formats.model.ModelSource;
+import dev.graft.formats.safetensors.SafetensorsWriter;
+import dev.graft.formats.tensor.Tensor;
+
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs a {@link Plan}: tensor by tensor, several at once, each read from memory maps in row-aligned chunks,
+ * merged by the method's kernel and streamed to the output. Peak memory is a few chunks per running tensor plus
+ * the pages of the tensors being read, whatever the model size.
+ *
+ * <p>The output is a single {@code .safetensors} file when the target's name ends so, else a Hugging Face folder;
+ * either appears under its final name only once complete.
+ */
+public final class Executor {
+    private final MergeOptions options;
+
+    public Executor(MergeOptions options) {
+        this.options = options;
+    }
+
+    /**
+     * Merges.
+     *
+     * @param plan    the plan
+     * @param sources the plan's models, opened, in {@link Plan#models()} order
+     * @param target  a {@code .safetensors} file or a folder
+     */
+    public MergeReport run(Plan plan, List<ModelSource> sources, Path target) {
+        long start = System.nanoTime();
+        options.progress().started(plan);
+        try (MergeOutput out = open(plan, sources, target)) {
+            runTasks(plan, sources, out);
+            Path published = out.commit();
+            MergeReport report = new MergeReport(published, plan.tasks().size(), plan.outputBytes(),
+                    (System.nanoTime() - start) / 1e9, plan.warnings());
+            options.progress().finished(report);
+            return report;
+        }
+    }
+
+    private MergeOutput open(Plan plan, List<ModelSource> sources, Path target) {
+        if (target.getFileName().toString().endsWith(".safetensors")) {
+            return new FileOutput(target, plan, options.overwrite());
+        }
+        Path donor = plan.donor() < 0 ? null : folderOf(sources.get(plan.donor()).path());
+        return new FolderOutput(target, plan, donor, options.overwrite(), options.maxShardBytes());
+    }
+
+    private static Path folderOf(Path model) {
+        return Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
+    }
+
+    private void runTasks(Plan plan, List<ModelSource> sources, MergeOutput out) {
+        TensorKernel kernel = plan.method().kernel();
+        ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
+            Thread t = new Thread(r, "graft-merge");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (TensorTask task : plan.tasks()) {
+                futures.add(pool.submit(() -> {
+                    runTask(kernel, task, sources, out);
+                    options.progress().tensorDone(task);
+                }));
+            }
+            for (Future<?> f : futures) {
+                await(f);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void runTask(TensorKernel kernel, TensorTask task, List<ModelSource> sources, MergeOutput out) {
+        try (Arena arena = Arena.ofConfined();
+             SafetensorsWriter.TensorSink sink = out.sink(task.name())) {
+            if (task.passthrough()) {
+                Tensor in = sources.get(task.inputs().getFirst().model())
+                        .tensor(task.inputs().getFirst().spec().name(), arena);
+                sink.writeFrom(in);
+                return;
+            }
+            MappedTensorInputs inputs = new MappedTensorInputs(task, sources, arena);
+            kernel.merge(inputs, task.parameters(), sink::writeFloats);
+        }
+    }
+
+    private static void await(Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("merge interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+}

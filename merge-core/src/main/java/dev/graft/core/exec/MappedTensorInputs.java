@@ -1,0 +1,116 @@
+package dev.graft.core.exec;
+
+import dev.graft.core.kernel.ChunkVisitor;
+import dev.graft.core.kernel.TensorInputs;
+import dev.graft.core.plan.TaskInput;
+import dev.graft.core.plan.TensorTask;
+import dev.graft.formats.dtype.DType;
+import dev.graft.formats.dtype.FloatCodec;
+import dev.graft.formats.model.ModelSource;
+import dev.graft.formats.tensor.Shape;
+import dev.graft.formats.tensor.Tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * A task's inputs read from their models: each input tensor is mapped on its own in the task's arena (so its pages
+ * leave resident memory when the task ends) and read in row-aligned float32 chunks.
+ *
+ * <p>An input stored wider than the read shape (an embedding with more vocabulary rows or columns) is read as its
+ * top-left submatrix, row by row. With a compute dtype, every value is rounded to it as it is read, as mergekit
+ * casts inputs to its {@code dtype} at load.
+ */
+final class MappedTensorInputs implements TensorInputs {
+    /** Elements per input per chunk: 1 MiB of float32, small enough for cache, large enough to amortise calls. */
+    static final int CHUNK_TARGET = 1 << 18;
+    /** A row longer than this cannot be held in one chunk. */
+    private static final long MAX_ROW = 1L << 26;
+
+    private final TensorTask task;
+    private final Tensor[] tensors;
+    private final Shape shape;
+    private final long rowLength;
+    private final int chunkRows;
+    private final FloatCodec rounding;
+
+    MappedTensorInputs(TensorTask task, List<ModelSource> sources, Arena arena) {
+        this.task = task;
+        this.shape = task.readShape();
+        this.tensors = new Tensor[task.inputs().size()];
+        for (int i = 0; i < tensors.length; i++) {
+            TaskInput in = task.inputs().get(i);
+            tensors[i] = sources.get(in.model()).tensor(in.spec().name(), arena);
+        }
+        this.rowLength = shape.rank() == 0 ? 1 : shape.dim(shape.rank() - 1);
+        if (rowLength > MAX_ROW) {
+            throw new IllegalStateException(task.name() + ": rows of " + rowLength + " elements exceed the "
+                    + MAX_ROW + "-element chunk limit");
+        }
+        this.chunkRows = (int) Math.max(1, CHUNK_TARGET / Math.max(1, rowLength));
+        DType compute = task.computeDtype().orElse(DType.F32);
+        this.rounding = compute == DType.F32 || compute == DType.F64 ? null : FloatCodec.of(compute);
+    }
+
+    @Override
+    public int count() {
+        return tensors.length;
+    }
+
+    @Override
+    public int baseIndex() {
+        return task.baseInput();
+    }
+
+    @Override
+    public Shape shape() {
+        return shape;
+    }
+
+    @Override
+    public long rowLength() {
+        return rowLength;
+    }
+
+    @Override
+    public int maxChunk() {
+        return (int) Math.min(shape.elementCount(), (long) chunkRows * rowLength);
+    }
+
+    @Override
+    public void scan(ChunkVisitor visitor) {
+        long total = shape.elementCount();
+        if (total == 0) {
+            return;
+        }
+        int capacity = maxChunk();
+        float[][] buffers = new float[tensors.length][capacity];
+        MemorySegment scratch = rounding == null ? null
+                : MemorySegment.ofArray(new byte[capacity * rounding.dtype().byteSize()]);
+        for (long first = 0; first < total; first += capacity) {
+            int n = (int) Math.min(capacity, total - first);
+            for (int i = 0; i < tensors.length; i++) {
+                read(tensors[i], first, buffers[i], n);
+                if (rounding != null) {
+                    rounding.encode(buffers[i], 0, n, scratch, 0);
+                    rounding.decode(scratch, 0, buffers[i], 0, n);
+                }
+            }
+            visitor.visit(first, n, buffers);
+        }
+    }
+
+    /** Reads logical elements [first, first+n) of an input, which may be stored with more columns. */
+    private void read(Tensor t, long first, float[] dst, int n) {
+        long storedCols = t.shape().rank() == 0 ? 1 : t.shape().dim(t.shape().rank() - 1);
+        if (storedCols == rowLength) {
+            t.readFloats(first, dst, 0, n);
+            return;
+        }
+        long row = first / rowLength;
+        for (int done = 0; done < n; done += (int) rowLength, row++) {
+            t.readFloats(row * storedCols, dst, done, (int) rowLength);
+        }
+    }
+}

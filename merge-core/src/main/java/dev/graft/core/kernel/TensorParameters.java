@@ -1,0 +1,53 @@
+package dev.graft.core.kernel;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A method's parameters resolved for one output tensor: per-model values (gradients and filters already evaluated
+ * for this tensor), global values, the seed of random methods and the LiNeS scale of the tensor.
+ *
+ * @param tensor     output tensor name (random methods key their streams on it)
+ * @param perModel   for each input (same order as {@link TensorInputs}), its per-model parameters; the base
+ *                   model's map holds whatever the recipe gave it (usually nothing)
+ * @param global     global parameters, defaults filled in
+ * @param seed       the merge's seed
+ * @param linesScale the LiNeS factor applied to this tensor's merged task vector (1 without LiNeS)
+ */
+public record TensorParameters(String tensor, List<Map<String, Object>> perModel, Map<String, Object> global,
+                               long seed, double linesScale) {
+    public TensorParameters {
+        Objects.requireNonNull(tensor);
+        perModel = List.copyOf(perModel.stream().map(Map::copyOf).toList());
+        global = Map.copyOf(global);
+    }
+
+    /** A per-model number; {@code fallback} when absent. */
+    public double modelDouble(int input, String name, double fallback) {
+        Object v = perModel.get(input).get(name);
+        return v == null ? fallback : ((Number) v).doubleValue();
+    }
+
+    /** A global number (defaults are filled in by the planner, so it is present for declared parameters). */
+    public double globalDouble(String name) {
+        return ((Number) require(name)).doubleValue();
+    }
+
+    public boolean globalBoolean(String name) {
+        Object v = require(name);
+        return v instanceof Boolean b ? b : Boolean.parseBoolean(v.toString());
+    }
+
+    public String globalString(String name) {
+        return require(name).toString();
+    }
+
+    private Object require(String name) {
+        Object v = global.get(name);
+        if (v == null) {
+            throw new IllegalStateException("parameter " + name + " was not resolved for " + tensor);
+        }
+        return v;
+    }
+}

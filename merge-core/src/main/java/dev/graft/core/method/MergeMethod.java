@@ -1,0 +1,44 @@
+package dev.graft.core.method;
+
+import dev.graft.core.kernel.TensorKernel;
+
+import java.util.List;
+
+/**
+ * A merge method: its declaration (name, parameters, base model needs, citation) and its per-tensor kernel.
+ * Implementations are found with {@link java.util.ServiceLoader}, so adding a method is one class plus one line in
+ * {@code META-INF/services/dev.graft.core.method.MergeMethod}.
+ */
+public interface MergeMethod {
+    /** mergekit's name ({@code ties}, {@code dare_linear} …). */
+    String name();
+
+    /** One line for {@code graft merge --help} and the model card. */
+    String summary();
+
+    /** Paper or reference, for the model card and docs. */
+    String citation();
+
+    BaseModel baseModel();
+
+    /** Parameters read once per tensor with no model ({@code lambda}, {@code normalize}, {@code t} …). */
+    List<ParameterDef> globalParameters();
+
+    /** Parameters each model carries ({@code weight}, {@code density} …); required ones are not required of the base. */
+    List<ParameterDef> modelParameters();
+
+    /** Whether the method is a task-vector method (base + merged deltas), to which LiNeS scaling applies. */
+    boolean taskVector();
+
+    /** Minimum number of inputs, base included. */
+    default int minInputs() {
+        return 1;
+    }
+
+    /** Exact number of inputs, base included, or 0 for any. */
+    default int exactInputs() {
+        return 0;
+    }
+
+    TensorKernel kernel();
+}

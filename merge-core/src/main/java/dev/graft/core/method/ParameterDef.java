@@ -1,0 +1,64 @@
+package dev.graft.core.method;
+
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A parameter a merge method declares, with mergekit's name and default. The recipe parser, the plan's validation,
+ * the CLI help and the docs all read these declarations.
+ *
+ * @param name        mergekit's name ({@code density}, {@code lambda} …)
+ * @param type        the kind of value
+ * @param defaultValue the value when the recipe gives none; empty for a required parameter
+ * @param description one line for help and docs
+ * @param check       returns a problem description for an invalid value, or null when fine
+ */
+public record ParameterDef(String name, Type type, Optional<Object> defaultValue, String description,
+                           Function<Object, String> check) {
+
+    /** Value kinds. */
+    public enum Type { NUMBER, BOOLEAN, STRING }
+
+    public static ParameterDef number(String name, Double defaultValue, String description) {
+        return new ParameterDef(name, Type.NUMBER, Optional.ofNullable(defaultValue), description, v -> null);
+    }
+
+    /** A number constrained to {@code [min, max]} (inclusive). */
+    public static ParameterDef number(String name, Double defaultValue, double min, double max, String description) {
+        return new ParameterDef(name, Type.NUMBER, Optional.ofNullable(defaultValue), description,
+                v -> {
+                    double d = ((Number) v).doubleValue();
+                    return d >= min && d <= max ? null : "must be between " + min + " and " + max + ", got " + d;
+                });
+    }
+
+    public static ParameterDef bool(String name, boolean defaultValue, String description) {
+        return new ParameterDef(name, Type.BOOLEAN, Optional.of(defaultValue), description, v -> null);
+    }
+
+    /** A string from a fixed set. */
+    public static ParameterDef choice(String name, String defaultValue, String description, String... allowed) {
+        java.util.List<String> ok = java.util.List.of(allowed);
+        return new ParameterDef(name, Type.STRING, Optional.of(defaultValue), description,
+                v -> ok.contains(v.toString()) ? null : "must be one of " + ok + ", got " + v);
+    }
+
+    public boolean required() {
+        return defaultValue.isEmpty();
+    }
+
+    /**
+     * Converts a recipe value to this parameter's type.
+     *
+     * @return the value, or a problem description prefixed with {@code !}
+     */
+    public Object coerce(Object raw) {
+        return switch (type) {
+            case NUMBER -> raw instanceof Number n ? (Object) n.doubleValue() : "!expected a number, got " + raw;
+            case BOOLEAN -> raw instanceof Boolean b ? (Object) b
+                    : "true".equals(String.valueOf(raw)) ? (Object) true
+                    : "false".equals(String.valueOf(raw)) ? (Object) false : "!expected true or false, got " + raw;
+            case STRING -> raw.toString();
+        };
+    }
+}

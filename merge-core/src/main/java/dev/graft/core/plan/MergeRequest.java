@@ -1,0 +1,27 @@
+package dev.graft.core.plan;
+
+import dev.graft.formats.dtype.DType;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What to merge, independent of how it was written down (YAML recipe, command line, Java builder).
+ *
+ * @param method     the merge method's name
+ * @param models     the inputs, in order; every model the method computes with (the base included)
+ * @param baseModel  index of the base model in {@code models}, or -1
+ * @param parameters parameter values
+ * @param dtype      mergekit's {@code dtype}: inputs are rounded to it when read; arithmetic is float32
+ * @param outDtype   dtype written (default: {@code dtype}, else each tensor's dtype in the base/first model)
+ * @param lines      LiNeS scaling of the merged task vector, for task-vector methods
+ * @param seed       seed of random methods
+ * @param recipeText the recipe to record in the output (YAML)
+ */
+public record MergeRequest(String method, List<PlannedModel> models, int baseModel, ParameterSource parameters,
+                           Optional<DType> dtype, Optional<DType> outDtype, Optional<LinesSetting> lines, long seed,
+                           String recipeText) {
+    public MergeRequest {
+        models = List.copyOf(models);
+    }
+}

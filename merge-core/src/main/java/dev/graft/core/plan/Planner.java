@@ -1,0 +1,274 @@
+package dev.graft.core.plan;
+
+import dev.graft.core.kernel.TensorParameters;
+import dev.graft.core.method.BaseModel;
+import dev.graft.core.method.MergeMethod;
+import dev.graft.core.method.MethodRegistry;
+import dev.graft.core.method.ParameterDef;
+import dev.graft.formats.dtype.DType;
+import dev.graft.formats.model.Architecture;
+import dev.graft.formats.model.ModelConfig;
+import dev.graft.formats.model.ModelSource;
+import dev.graft.formats.tensor.NaturalOrder;
+import dev.graft.formats.tensor.Shape;
+import dev.graft.formats.tensor.TensorSpec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * Turns a {@link MergeRequest} and its opened models into a {@link Plan}: one task per output tensor with its
+ * inputs, read shape, dtypes and every parameter resolved. All problems (unknown method, missing base, a tensor
+ * missing or shaped differently in a model, a parameter missing or out of range) are collected and thrown together
+ * as one {@link PlanException}, before any math runs.
+ */
+public final class Planner {
+    /** Names under which a model with tied embeddings stores the matrix its missing output head shares. */
+    private static final Map<String, List<String>> TIED = Map.of(
+            "lm_head.weight", List.of("model.embed_tokens.weight", "transformer.wte.weight", "embed_tokens.weight",
+                    "wte.weight", "model.decoder.embed_tokens.weight"));
+
+    private final MethodRegistry methods;
+
+    public Planner(MethodRegistry methods) {
+        this.methods = methods;
+    }
+
+    /**
+     * @param request what to merge
+     * @param sources the request's models, opened, in the same order
+     * @throws PlanException listing every problem found
+     */
+    public Plan plan(MergeRequest request, List<ModelSource> sources) {
+        Problems problems = new Problems();
+        Optional<MergeMethod> found = methods.find(request.method());
+        if (found.isEmpty()) {
+            problems.add("unknown merge method \"" + request.method() + "\"; known: " + String.join(", ", methods.names()));
+            throw problems.exception();
+        }
+        MergeMethod method = found.get();
+        int base = request.baseModel();
+        checkModels(method, request, problems);
+        if (request.lines().isPresent() && !method.taskVector()) {
+            problems.add("lines: LiNeS scales a merged task vector; method " + method.name() + " has none");
+        }
+        if (problems.any()) {
+            throw problems.exception();
+        }
+        int reference = base >= 0 ? base : 0;
+        ModelSource ref = sources.get(reference);
+        int layers = Math.max(1, Architecture.of(ref).layers());
+        List<String> warnings = new ArrayList<>();
+        List<TensorTask> tasks = new ArrayList<>();
+        List<TensorSpec> refSpecs = new ArrayList<>(ref.tensors());
+        refSpecs.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.name(), b.name()));
+        for (TensorSpec spec : refSpecs) {
+            planTensor(method, request, sources, reference, spec, layers, problems, warnings).ifPresent(tasks::add);
+        }
+        noteIgnored(request, sources, reference, warnings);
+        if (problems.any()) {
+            throw problems.exception();
+        }
+        Optional<ModelConfig> config = ref.config().map(c -> c.withDtype(
+                request.outDtype().or(request::dtype).or(c::dtype).orElse(DType.F32)));
+        return new Plan(method, request.models(), base, tasks, config, reference, request.recipeText(), warnings);
+    }
+
+    private static void checkModels(MergeMethod method, MergeRequest request, Problems problems) {
+        int n = request.models().size();
+        if (method.baseModel() == BaseModel.REQUIRED && request.baseModel() < 0) {
+            problems.add(method.name() + " needs a base model (base_model: / --base)");
+        }
+        if (n < method.minInputs()) {
+            problems.add(method.name() + " needs at least " + method.minInputs() + " models including the base, got " + n);
+        }
+        if (method.exactInputs() > 0 && n != method.exactInputs()) {
+            problems.add(method.name() + " merges exactly " + method.exactInputs()
+                    + " models including the base, got " + n);
+        }
+    }
+
+    private Optional<TensorTask> planTensor(MergeMethod method, MergeRequest request, List<ModelSource> sources,
+                                            int reference, TensorSpec refSpec, int layers, Problems problems,
+                                            List<String> warnings) {
+        String name = refSpec.name();
+        List<TaskInput> inputs = new ArrayList<>();
+        for (int m = 0; m < sources.size(); m++) {
+            Optional<TensorSpec> spec = sources.get(m).spec(name);
+            if (spec.isEmpty()) {
+                spec = tiedStandIn(sources.get(m), name);
+                if (spec.isPresent()) {
+                    warnings.add(label(request, m) + " has no " + name + "; its tied " + spec.get().name() + " is used");
+                }
+            }
+            if (spec.isEmpty()) {
+                problems.add("tensor " + name + " is missing from model " + label(request, m));
+                continue;
+            }
+            inputs.add(new TaskInput(m, spec.get()));
+        }
+        if (inputs.size() != sources.size()) {
+            return Optional.empty();
+        }
+        Optional<Shape> readShape = readShape(request, name, inputs, problems, warnings);
+        if (readShape.isEmpty()) {
+            return Optional.empty();
+        }
+        DType outDtype = request.outDtype().or(request::dtype).orElse(refSpec.dtype());
+        boolean numeric = inputs.stream().allMatch(in -> in.spec().dtype().hasFloatCodec());
+        if (!numeric || !refSpec.dtype().hasFloatCodec()) {
+            // Integer buffers, raw-only dtypes: carried over from the reference model unchanged.
+            TensorSpec out = refSpec;
+            return Optional.of(new TensorTask(out, List.of(inputs.get(reference)), -1, refSpec.shape(),
+                    new TensorParameters(name, List.of(Map.of()), Map.of(), request.seed(), 1), Optional.empty(), true));
+        }
+        OptionalInt block = Architecture.blockIndex(name);
+        double t = block.isPresent() ? (layers <= 1 ? 1 : (double) block.getAsInt() / (layers - 1)) : 0;
+        Map<String, Object> global = new LinkedHashMap<>();
+        for (ParameterDef def : method.globalParameters()) {
+            resolve(def, request.parameters().globalParameter(def.name(), name, t), def.name(), name, true, problems)
+                    .ifPresent(v -> global.put(def.name(), v));
+        }
+        List<Map<String, Object>> perModel = new ArrayList<>();
+        for (int m = 0; m < sources.size(); m++) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (ParameterDef def : method.modelParameters()) {
+                Optional<Object> given = request.parameters().modelParameter(m, def.name(), inputs.get(m).spec().name(), t);
+                boolean required = def.required() && m != request.baseModel();
+                resolve(def, given, label(request, m) + "." + def.name(), name, required, problems)
+                        .ifPresent(v -> values.put(def.name(), v));
+            }
+            perModel.add(values);
+        }
+        checkWeightSum(method, request, global, perModel, name, problems);
+        double linesScale = request.lines().map(l -> l.scale(l.alpha().orElse(1), block.orElse(-1), layers)).orElse(1.0);
+        TensorSpec out = new TensorSpec(name, outDtype, readShape.get());
+        return Optional.of(new TensorTask(out, inputs, request.baseModel(), readShape.get(),
+                new TensorParameters(name, perModel, global, request.seed(), linesScale), request.dtype(), false));
+    }
+
+    /** A model without an output head of its own that ties it to its input embedding. */
+    private static Optional<TensorSpec> tiedStandIn(ModelSource source, String name) {
+        List<String> candidates = TIED.get(name);
+        if (candidates == null || !source.config().map(ModelConfig::tieWordEmbeddings).orElse(true)) {
+            return Optional.empty();
+        }
+        return candidates.stream().map(source::spec).flatMap(Optional::stream).findFirst();
+    }
+
+    /** The shape all inputs are read as: theirs when equal; the common submatrix of 2-D embeddings. */
+    private static Optional<Shape> readShape(MergeRequest request, String name, List<TaskInput> inputs,
+                                             Problems problems, List<String> warnings) {
+        Shape first = inputs.getFirst().spec().shape();
+        boolean same = inputs.stream().allMatch(in -> in.spec().shape().equals(first));
+        if (same) {
+            return Optional.of(first);
+        }
+        boolean matrices = inputs.stream().allMatch(in -> in.spec().shape().rank() == 2);
+        if (matrices && isEmbedding(name)) {
+            long rows = inputs.stream().mapToLong(in -> in.spec().shape().dim(0)).min().orElseThrow();
+            long cols = inputs.stream().mapToLong(in -> in.spec().shape().dim(1)).min().orElseThrow();
+            warnings.add(name + ": shapes differ between models (vocabulary sizes?); merging the common "
+                    + rows + "x" + cols + " submatrix");
+            return Optional.of(Shape.of(rows, cols));
+        }
+        StringBuilder sb = new StringBuilder("tensor " + name + " has different shapes:");
+        for (TaskInput in : inputs) {
+            sb.append(' ').append(label(request, in.model())).append(' ').append(in.spec().shape());
+        }
+        problems.add(sb.toString());
+        return Optional.empty();
+    }
+
+    private static boolean isEmbedding(String name) {
+        return name.contains("embed") || name.contains("lm_head") || name.contains("wte") || name.endsWith("output.weight");
+    }
+
+    private static Optional<Object> resolve(ParameterDef def, Optional<Object> given, String where, String tensor,
+                                            boolean required, Problems problems) {
+        if (given.isEmpty()) {
+            if (def.defaultValue().isPresent()) {
+                return def.defaultValue();
+            }
+            if (required) {
+                problems.addOnce("missing:" + where, "missing required parameter " + where + " (first needed for " + tensor + ")");
+            }
+            return Optional.empty();
+        }
+        Object v = def.coerce(given.get());
+        if (v instanceof String s && s.startsWith("!") && def.type() != ParameterDef.Type.STRING) {
+            problems.add(where + ": " + s.substring(1));
+            return Optional.empty();
+        }
+        String bad = def.check().apply(v);
+        if (bad != null) {
+            problems.add(where + " " + bad);
+            return Optional.empty();
+        }
+        return Optional.of(v);
+    }
+
+    private static void checkWeightSum(MergeMethod method, MergeRequest request, Map<String, Object> global,
+                                       List<Map<String, Object>> perModel, String tensor, Problems problems) {
+        if (!"linear".equals(method.name()) || !Boolean.TRUE.equals(global.get("normalize"))) {
+            return;
+        }
+        double sum = 0;
+        for (Map<String, Object> m : perModel) {
+            Object w = m.get("weight");
+            sum += w instanceof Number n ? n.doubleValue() : 0;
+        }
+        if (sum == 0) {
+            problems.addOnce("weight-sum", "weights sum to 0 with normalize: true (first at " + tensor
+                    + "); set normalize: false");
+        }
+    }
+
+    private static void noteIgnored(MergeRequest request, List<ModelSource> sources, int reference, List<String> warnings) {
+        for (int m = 0; m < sources.size(); m++) {
+            if (m == reference) {
+                continue;
+            }
+            long extra = sources.get(m).tensors().stream().filter(s -> !sources.get(reference).contains(s.name())).count();
+            if (extra > 0) {
+                warnings.add(label(request, m) + " has " + extra + " tensor(s) that " + label(request, reference)
+                        + " lacks; they are not in the output");
+            }
+        }
+    }
+
+    private static String label(MergeRequest request, int model) {
+        return request.models().get(model).label();
+    }
+
+    /** Problems in first-seen order, each once (the same missing parameter would otherwise repeat per tensor). */
+    private static final class Problems {
+        private final Set<String> seen = new LinkedHashSet<>();
+        private final Set<String> keys = new java.util.HashSet<>();
+
+        void add(String problem) {
+            seen.add(problem);
+        }
+
+        /** Adds a problem unless one with the same key was added (messages that name the first tensor differ). */
+        void addOnce(String key, String problem) {
+            if (keys.add(key)) {
+                seen.add(problem);
+            }
+        }
+
+        boolean any() {
+            return !seen.isEmpty();
+        }
+
+        PlanException exception() {
+            return new PlanException(new ArrayList<>(seen));
+        }
+    }
+}
