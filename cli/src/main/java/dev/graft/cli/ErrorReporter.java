@@ -54,9 +54,12 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
             case OutputExistsException e -> e.file().map(f -> f + ": already exists; use --force to replace it")
                     .orElse(e.getMessage());
             case FormatException e -> e.getMessage();
+            case dev.graft.core.plan.PlanException e -> e.problems().size() == 1 ? e.problems().getFirst()
+                    : e.problems().size() + " problems, nothing was merged:\n  - " + String.join("\n  - ", e.problems());
             case UncheckedIOException e -> e.getCause().getMessage();
             default -> "internal error: " + ex + " (run with --verbose or GRAFT_DEBUG=1 for details)";
         };
-        return text.strip().replace('\n', ' ');
+        // One line per problem: plan errors list each on its own line, everything else is one line.
+        return ex instanceof dev.graft.core.plan.PlanException ? text.strip() : text.strip().replace('\n', ' ');
     }
 }

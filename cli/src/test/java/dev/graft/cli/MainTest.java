@@ -54,7 +54,7 @@ class MainTest {
     @Test
     void missingCommandOrArgumentIsAUsageError() {
         assertThat(Cli.graft()).isEqualTo(new Cli.Result(2, "", """
-                graft: missing command (inspect, diff, demo, bench)
+                graft: missing command (merge, inspect, diff, demo, bench)
                 Try 'graft --help' for more information.
                 """));
         assertThat(Cli.graft("diff", "a")).isEqualTo(new Cli.Result(2, "", """

@@ -1,0 +1,194 @@
+package dev.graft.cli.merge;
+
+import dev.graft.core.exec.MergeOptions;
+import dev.graft.core.plan.LinesSetting;
+import dev.graft.core.plan.MergeRequest;
+import dev.graft.core.plan.RequestBuilder;
+import dev.graft.formats.dtype.DType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.Callable;
+
+/** {@code graft merge}: a merge described on the command line. */
+@Command(name = "merge",
+        parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
+        description = {
+                "Merge models with one method, parameters given as flags (for recipes, see 'graft run').",
+                "",
+                "Per-model flags (--weight, --density, --gamma, --epsilon) take one value for every MODEL, or one "
+                        + "value per MODEL in order (comma-separated or repeated). The base model is not a MODEL "
+                        + "unless the method interpolates it (slerp: give it as --base and as a MODEL, or only as --base).",
+                "",
+                "Methods: linear, task_arithmetic, ties, dare_linear, dare_ties, breadcrumbs, breadcrumbs_ties, "
+                        + "della, della_linear, model_stock, slerp. Arithmetic runs in float32 and is rounded once to "
+                        + "the output dtype.",
+                "",
+                "OUT ending in .safetensors is written as one file; anything else as a Hugging Face folder "
+                        + "(sharded safetensors, index, config.json, tokenizer files, README.md model card). "
+                        + "Nothing appears under OUT until the merge is complete."},
+        footer = {"", "Examples:",
+                "  graft merge ties a.safetensors b.safetensors --base base.safetensors --density 0.2 -o merged.safetensors",
+                "  graft merge task_arithmetic ./math ./code --base ./base --weight 1,0.5 --lambda 0.8 -o ./merged",
+                "  graft merge slerp ./other --base ./base --t 0.3 -o ./merged",
+                "  graft merge ties ./ft1 ./ft2 ./ft3 --base ./base --density 0.5 --lines 0.4,0.6 --dry-run -o x"})
+public final class MergeCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "METHOD", description = "The merge method.")
+    String method;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "MODEL",
+            description = "Models to merge: .safetensors files, *.safetensors.index.json files or model folders.")
+    List<Path> models;
+
+    @Option(names = "--base", paramLabel = "MODEL", description = "The base model (task vectors are taken from it).")
+    Path base;
+
+    @Option(names = "--weight", split = ",", paramLabel = "W", description = "Weight of each model.")
+    List<Double> weights;
+
+    @Option(names = "--density", split = ",", paramLabel = "D", description = "Fraction of each delta kept (ties, dare, breadcrumbs, della).")
+    List<Double> densities;
+
+    @Option(names = "--gamma", split = ",", paramLabel = "G", description = "Fraction of largest deltas removed (breadcrumbs).")
+    List<Double> gammas;
+
+    @Option(names = "--epsilon", split = ",", paramLabel = "E", description = "Spread of keep probabilities by rank (della).")
+    List<Double> epsilons;
+
+    @Option(names = "--lambda", paramLabel = "L", description = "Scale of the merged task vector.")
+    Double lambda;
+
+    @Option(names = "--t", paramLabel = "T", description = "Interpolation factor (slerp).")
+    Double t;
+
+    @Option(names = "--normalize", negatable = true, description = "Divide by the sum of the weights (method default if not given).")
+    Boolean normalize;
+
+    @Option(names = "--rescale", negatable = true, description = "Rescale sparsified deltas to their L1 norm (method default if not given).")
+    Boolean rescale;
+
+    @Option(names = "--filter-wise", description = "model_stock: interpolate per row.")
+    Boolean filterWise;
+
+    @Option(names = "--sign-election", paramLabel = "RULE",
+            description = "ties-family sign election: mergekit (weighted sum, default) or paper (unweighted trimmed deltas).")
+    String signElection;
+
+    @Option(names = "--lines", split = ",", paramLabel = "ALPHA,BETA",
+            description = "LiNeS: scale block i's merged task vector by ALPHA + BETA*i/(L-1); ALPHA may be 'auto'.")
+    List<String> lines;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of random methods (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--dtype", paramLabel = "DTYPE", description = "Round inputs to this dtype when read (mergekit's dtype).")
+    String dtype;
+
+    @Option(names = "--out-dtype", paramLabel = "DTYPE", description = "Dtype written (default: --dtype, else the base model's).")
+    String outDtype;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output .safetensors file or folder.")
+    Path out;
+
+    @Option(names = "--force", description = "Replace OUT if it exists.")
+    boolean force;
+
+    @Option(names = "--dry-run", description = "Print the plan (tensors, parameters, peak memory, output size) and stop.")
+    boolean dryRun;
+
+    @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Tensors merged at once (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--shard-size", paramLabel = "SIZE", defaultValue = "5GB", description = "Shard size limit for folder output (default: ${DEFAULT-VALUE}).")
+    String shardSize;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        RequestBuilder b = new RequestBuilder(method);
+        if (base != null) {
+            b.base(base.toString(), base);
+        }
+        for (int i = 0; i < models.size(); i++) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            put(p, "weight", weights, i);
+            put(p, "density", densities, i);
+            put(p, "gamma", gammas, i);
+            put(p, "epsilon", epsilons, i);
+            b.model(models.get(i).toString(), models.get(i), p);
+        }
+        putGlobal(b, "lambda", lambda);
+        putGlobal(b, "t", t);
+        putGlobal(b, "normalize", normalize);
+        putGlobal(b, "rescale", rescale);
+        putGlobal(b, "filter_wise", filterWise);
+        putGlobal(b, "sign_election", signElection);
+        if (dtype != null) {
+            b.dtype(dtype("--dtype", dtype));
+        }
+        if (outDtype != null) {
+            b.outDtype(dtype("--out-dtype", outDtype));
+        }
+        if (lines != null) {
+            b.lines(lines());
+        }
+        b.seed(seed);
+        MergeRequest request = b.build();
+        return new MergeRun(spec.commandLine(), options()).execute(request, out, dryRun);
+    }
+
+    private MergeOptions options() {
+        return MergeRun.options(spec.commandLine(), threads, force, shardSize, quiet);
+    }
+
+    private void put(Map<String, Object> p, String name, List<Double> values, int i) {
+        if (values == null) {
+            return;
+        }
+        if (values.size() != 1 && values.size() != models.size()) {
+            throw new ParameterException(spec.commandLine(), "--" + name + " takes 1 value or one per MODEL ("
+                    + models.size() + "), got " + values.size());
+        }
+        p.put(name, values.size() == 1 ? values.getFirst() : values.get(i));
+    }
+
+    private static void putGlobal(RequestBuilder b, String name, Object value) {
+        if (value != null) {
+            b.global(name, value);
+        }
+    }
+
+    private DType dtype(String flag, String name) {
+        return DType.parse(name).filter(d -> d.isFloatingPoint())
+                .orElseThrow(() -> new ParameterException(spec.commandLine(), flag + ": unknown float dtype \"" + name
+                        + "\" (use bfloat16, float16 or float32)"));
+    }
+
+    private LinesSetting lines() {
+        if (lines.isEmpty() || lines.size() > 2) {
+            throw new ParameterException(spec.commandLine(), "--lines takes ALPHA or ALPHA,BETA");
+        }
+        try {
+            OptionalDouble alpha = "auto".equals(lines.getFirst()) ? OptionalDouble.empty()
+                    : OptionalDouble.of(Double.parseDouble(lines.getFirst()));
+            double beta = lines.size() == 2 ? Double.parseDouble(lines.get(1)) : 0;
+            return new LinesSetting(alpha, beta);
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "--lines: not a number in " + String.join(",", lines));
+        }
+    }
+}

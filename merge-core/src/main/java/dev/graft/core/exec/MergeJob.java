@@ -1,0 +1,52 @@
+package dev.graft.core.exec;
+
+import dev.graft.core.method.MethodRegistry;
+import dev.graft.core.plan.Plan;
+import dev.graft.core.plan.PlannedModel;
+import dev.graft.core.plan.Planner;
+import dev.graft.core.plan.MergeRequest;
+import dev.graft.formats.model.ModelSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A merge request from start to finish: opens the models, plans (every problem reported before any math), runs
+ * and closes the models. What the CLI, recipes and the Java builder all call.
+ */
+public final class MergeJob {
+    private final MethodRegistry methods;
+    private final MergeOptions options;
+
+    public MergeJob(MethodRegistry methods, MergeOptions options) {
+        this.methods = methods;
+        this.options = options;
+    }
+
+    /** Plans without merging (a dry run); the models are opened to check them and closed again. */
+    public Plan plan(MergeRequest request) {
+        return withSources(request, sources -> new Planner(methods).plan(request, sources));
+    }
+
+    /** Plans and merges into {@code target} (a {@code .safetensors} file or a folder). */
+    public MergeReport run(MergeRequest request, Path target) {
+        return withSources(request, sources -> {
+            Plan plan = new Planner(methods).plan(request, sources);
+            return new Executor(options).run(plan, sources, target);
+        });
+    }
+
+    private static <T> T withSources(MergeRequest request, Function<List<ModelSource>, T> work) {
+        List<ModelSource> sources = new ArrayList<>();
+        try {
+            for (PlannedModel m : request.models()) {
+                sources.add(ModelSource.open(m.path()));
+            }
+            return work.apply(sources);
+        } finally {
+            sources.forEach(ModelSource::close);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.graft.core.plan;
+
+import dev.graft.formats.tensor.NaturalOrder;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/** The human-readable form of a plan that {@code --dry-run} prints: what will be merged, with what, into what. */
+public final class PlanDescription {
+    /** Per-input chunk buffers and kernel scratch, in bytes: 1 Mi float32 each, twice over. */
+    private static final long CHUNK_BYTES = 2L * 4 * (1 << 18);
+    /** JVM, code and class metadata, measured for the CLI. */
+    private static final long BASELINE_BYTES = 96L << 20;
+
+    private PlanDescription() {
+    }
+
+    /**
+     * Resident memory the merge should need at most: for the {@code threads} largest tasks running at once, the pages
+     * of their mapped inputs plus chunk buffers, on top of the JVM baseline.
+     */
+    public static long estimatedPeakBytes(Plan plan, int threads) {
+        List<Long> perTask = new ArrayList<>();
+        for (TensorTask t : plan.tasks()) {
+            long inputs = t.inputs().stream().mapToLong(in -> in.spec().byteSize()).sum();
+            perTask.add(inputs + t.inputs().size() * CHUNK_BYTES);
+        }
+        perTask.sort(Comparator.reverseOrder());
+        long sum = BASELINE_BYTES;
+        for (int i = 0; i < Math.min(threads, perTask.size()); i++) {
+            sum += perTask.get(i);
+        }
+        return sum;
+    }
+
+    public static void print(Plan plan, int threads, PrintWriter out) {
+        out.printf("Method      %s (%s)%n", plan.method().name(), plan.method().citation());
+        for (int i = 0; i < plan.models().size(); i++) {
+            PlannedModel m = plan.models().get(i);
+            out.printf("%-11s %s%s%n", i == 0 ? "Models" : "", m.label(),
+                    i == plan.baseModel() ? "  (base)" : m.label().equals(m.path().toString()) ? "" : "  " + m.path());
+        }
+        out.printf("Tensors     %d (%d merged, %d copied)%n", plan.tasks().size(),
+                plan.tasks().stream().filter(t -> !t.passthrough()).count(),
+                plan.tasks().stream().filter(TensorTask::passthrough).count());
+        out.printf("Output      %s of tensor data%n", bytes(plan.outputBytes()));
+        out.printf("Peak memory about %s with %d thread%s%n", bytes(estimatedPeakBytes(plan, threads)), threads,
+                threads == 1 ? "" : "s");
+        for (String w : plan.warnings()) {
+            out.println("Warning     " + w);
+        }
+        out.println();
+        out.println("Plan (tensor, dtype, shape, parameters):");
+        List<TensorTask> tasks = new ArrayList<>(plan.tasks());
+        tasks.sort(Comparator.comparing(TensorTask::name, NaturalOrder.INSTANCE));
+        int nameWidth = tasks.stream().mapToInt(t -> t.name().length()).max().orElse(0);
+        int shapeWidth = tasks.stream().mapToInt(t -> (t.output().dtype() + " " + t.output().shape()).length()).max().orElse(0);
+        for (TensorTask t : tasks) {
+            out.printf("  %-" + nameWidth + "s  %-" + shapeWidth + "s  %s%n", t.name(),
+                    t.output().dtype() + " " + t.output().shape(), parameters(plan, t));
+        }
+        out.flush();
+    }
+
+    private static String parameters(Plan plan, TensorTask t) {
+        if (t.passthrough()) {
+            return "copied from " + plan.models().get(t.inputs().getFirst().model()).label();
+        }
+        StringBuilder sb = new StringBuilder();
+        t.parameters().global().forEach((k, v) -> sb.append(k).append('=').append(format(v)).append(' '));
+        for (int i = 0; i < t.inputs().size(); i++) {
+            Map<String, Object> m = t.parameters().perModel().get(i);
+            if (i == t.baseInput() || m.isEmpty()) {
+                continue;
+            }
+            sb.append(plan.models().get(t.inputs().get(i).model()).label()).append('{');
+            m.forEach((k, v) -> sb.append(k).append('=').append(format(v)).append(','));
+            sb.setCharAt(sb.length() - 1, '}');
+            sb.append(' ');
+        }
+        if (t.parameters().linesScale() != 1) {
+            sb.append(String.format("lines_scale=%.4g ", t.parameters().linesScale()));
+        }
+        return sb.toString().strip();
+    }
+
+    private static String format(Object v) {
+        if (v instanceof Double d) {
+            return d == Math.rint(d) && Math.abs(d) < 1e9 ? String.valueOf(d.longValue()) : String.format("%.4g", d);
+        }
+        return String.valueOf(v);
+    }
+
+    /** {@code 1.5 GB}, decimal units like the shard sizes. */
+    public static String bytes(long b) {
+        if (b >= 1_000_000_000L) {
+            return String.format("%.2f GB", b / 1e9);
+        }
+        if (b >= 1_000_000L) {
+            return String.format("%.1f MB", b / 1e6);
+        }
+        if (b >= 1_000L) {
+            return String.format("%.1f kB", b / 1e3);
+        }
+        return b + " B";
+    }
+}

@@ -1,0 +1,148 @@
+package dev.graft.core.plan;
+
+import dev.graft.formats.dtype.DType;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Builds a {@link MergeRequest} from fixed values (command-line flags, the Java builder) and writes the equivalent
+ * mergekit-style recipe, so a merged model's card says how to make it again with {@code graft run}.
+ */
+public final class RequestBuilder {
+    private final String method;
+    private String baseLabel;
+    private Path basePath;
+    private final List<String> labels = new ArrayList<>();
+    private final List<Path> paths = new ArrayList<>();
+    private final List<Map<String, Object>> params = new ArrayList<>();
+    private final Map<String, Object> global = new LinkedHashMap<>();
+    private DType dtype;
+    private DType outDtype;
+    private LinesSetting lines;
+    private long seed;
+
+    public RequestBuilder(String method) {
+        this.method = method;
+    }
+
+    /** The base model; it may also be one of the {@link #model models} (slerp lists it), and is counted once. */
+    public RequestBuilder base(String label, Path path) {
+        this.baseLabel = label;
+        this.basePath = path;
+        return this;
+    }
+
+    /** A model and its per-model parameters ({@code weight}, {@code density} …). */
+    public RequestBuilder model(String label, Path path, Map<String, Object> parameters) {
+        labels.add(label);
+        paths.add(path);
+        params.add(new LinkedHashMap<>(parameters));
+        return this;
+    }
+
+    /** A global parameter ({@code lambda}, {@code normalize}, {@code t} …). */
+    public RequestBuilder global(String name, Object value) {
+        global.put(name, value);
+        return this;
+    }
+
+    public RequestBuilder dtype(DType value) {
+        this.dtype = value;
+        return this;
+    }
+
+    public RequestBuilder outDtype(DType value) {
+        this.outDtype = value;
+        return this;
+    }
+
+    public RequestBuilder lines(LinesSetting value) {
+        this.lines = value;
+        return this;
+    }
+
+    public RequestBuilder seed(long value) {
+        this.seed = value;
+        return this;
+    }
+
+    public MergeRequest build() {
+        List<PlannedModel> models = new ArrayList<>();
+        List<Map<String, Object>> perModel = new ArrayList<>();
+        if (basePath != null && !paths.contains(basePath)) {
+            models.add(new PlannedModel(baseLabel, basePath));
+            perModel.add(Map.of());
+        }
+        for (int i = 0; i < paths.size(); i++) {
+            models.add(new PlannedModel(labels.get(i), paths.get(i)));
+            perModel.add(params.get(i));
+        }
+        int base = -1;
+        for (int i = 0; basePath != null && i < models.size(); i++) {
+            if (models.get(i).path().equals(basePath)) {
+                base = i;
+                break;
+            }
+        }
+        return new MergeRequest(method, models, base, new FixedParameters(perModel, global),
+                Optional.ofNullable(dtype), Optional.ofNullable(outDtype), Optional.ofNullable(lines), seed, yaml());
+    }
+
+    /** The request as a recipe {@code graft run} (and mergekit, without Graft's extensions) reads. */
+    public String yaml() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("merge_method: ").append(method).append('\n');
+        if (basePath != null) {
+            sb.append("base_model: ").append(quote(baseLabel)).append('\n');
+        }
+        sb.append("models:\n");
+        for (int i = 0; i < labels.size(); i++) {
+            sb.append("  - model: ").append(quote(labels.get(i))).append('\n');
+            if (!params.get(i).isEmpty()) {
+                sb.append("    parameters:\n");
+                params.get(i).forEach((k, v) -> sb.append("      ").append(k).append(": ").append(value(v)).append('\n'));
+            }
+        }
+        if (!global.isEmpty()) {
+            sb.append("parameters:\n");
+            global.forEach((k, v) -> sb.append("  ").append(k).append(": ").append(value(v)).append('\n'));
+        }
+        if (dtype != null) {
+            sb.append("dtype: ").append(dtype.torchName()).append('\n');
+        }
+        if (outDtype != null) {
+            sb.append("out_dtype: ").append(outDtype.torchName()).append('\n');
+        }
+        if (lines != null) {
+            OptionalDouble a = lines.alpha();
+            sb.append("lines:\n  alpha: ").append(a.isPresent() ? value(a.getAsDouble()) : "auto")
+                    .append("\n  beta: ").append(value(lines.beta())).append('\n');
+        }
+        if (seed != 0) {
+            sb.append("seed: ").append(seed).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String value(Object v) {
+        if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
+            return d.longValue() + ".0";
+        }
+        return v instanceof String s ? quote(s) : String.valueOf(v);
+    }
+
+    /** Plain when YAML reads it back as the same string, else JSON-style double quotes (valid YAML). */
+    private static String quote(String s) {
+        if (s.matches("[A-Za-z0-9_./@+-][A-Za-z0-9_./@+ -]*") && !s.endsWith(" ")
+                && !s.matches("(?i)true|false|null|yes|no|on|off|~|[-+]?[0-9.]+([eE][-+]?[0-9]+)?")) {
+            return s;
+        }
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}
