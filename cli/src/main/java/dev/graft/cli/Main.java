@@ -25,7 +25,7 @@ import java.util.Map;
         subcommands = {dev.graft.cli.merge.MergeCommand.class, InspectCommand.class, DiffCommand.class, DemoCommand.class,
                 dev.graft.cli.bench.BenchCommand.class,
                 CommandLine.HelpCommand.class},
-        description = "Inspect and compare fine-tuned models (safetensors files, Hugging Face folders) on the JVM.",
+        description = "Merge, inspect and compare fine-tuned models (safetensors files, Hugging Face folders) on the JVM.",
         optionListHeading = "%nOptions:%n",
         commandListHeading = "%nCommands:%n",
         footer = {"", "New here? Run 'graft demo': it generates a tiny model family and walks through inspect and diff.",

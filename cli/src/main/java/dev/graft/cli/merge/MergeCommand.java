@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 @Command(name = "merge",
         parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
         description = {
-                "Merge models with one method, parameters given as flags (for recipes, see 'graft run').",
+                "Merge models with one method, parameters given as flags.",
                 "",
                 "Per-model flags (--weight, --density, --gamma, --epsilon) take one value for every MODEL, or one "
                         + "value per MODEL in order (comma-separated or repeated). The base model is not a MODEL "
