@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** linear, slerp and model_stock reproduce mergekit's outputs on the reference family, within 1 bf16 ulp. */
 class NonTaskVectorParityTest {
+    // (task-vector cases live in TaskVectorParityTest)
     @TempDir
     Path dir;
 
