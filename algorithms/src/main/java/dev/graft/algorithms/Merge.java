@@ -1,0 +1,204 @@
+package dev.graft.algorithms;
+
+import dev.graft.core.exec.MergeJob;
+import dev.graft.core.exec.MergeOptions;
+import dev.graft.core.exec.MergeReport;
+import dev.graft.core.exec.ProgressListener;
+import dev.graft.core.method.MethodRegistry;
+import dev.graft.core.plan.LinesSetting;
+import dev.graft.core.plan.MergeRequest;
+import dev.graft.core.plan.Plan;
+import dev.graft.core.plan.RequestBuilder;
+import dev.graft.formats.dtype.DType;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * The Java API for a merge, for build pipelines: the same merges as {@code graft merge}, with mergekit's parameter
+ * names and defaults.
+ *
+ * <pre>{@code
+ * MergeReport report = Merge.ties()
+ *         .base(Path.of("models/base"))
+ *         .add(Path.of("models/math"), 1.0, 0.2)      // weight, density
+ *         .add(Path.of("models/code"), 1.0, 0.3)
+ *         .lambda(1.0)
+ *         .outDtype(DType.BF16)
+ *         .write(Path.of("out/merged"));               // a folder; "x.safetensors" writes one file
+ *
+ * Merge.slerp().base(a).add(b, Map.of()).t(0.3).write(out);
+ * Merge.method("della").base(base).add(ft, Map.of("weight", 1.0, "density", 0.5, "epsilon", 0.1)).write(out);
+ * }</pre>
+ *
+ * <p>{@link #plan()} checks everything (models, shapes, parameters) without merging and returns the per-tensor
+ * plan; problems are thrown together as a {@link dev.graft.core.plan.PlanException}.
+ */
+public final class Merge {
+    private final RequestBuilder request;
+    private MergeOptions options = MergeOptions.defaults();
+
+    private Merge(String method) {
+        this.request = new RequestBuilder(method);
+    }
+
+    /** Any registered method by its mergekit name. */
+    public static Merge method(String name) {
+        return new Merge(name);
+    }
+
+    public static Merge linear() {
+        return method("linear");
+    }
+
+    public static Merge taskArithmetic() {
+        return method("task_arithmetic");
+    }
+
+    public static Merge ties() {
+        return method("ties");
+    }
+
+    public static Merge dareLinear() {
+        return method("dare_linear");
+    }
+
+    public static Merge dareTies() {
+        return method("dare_ties");
+    }
+
+    public static Merge breadcrumbs() {
+        return method("breadcrumbs");
+    }
+
+    public static Merge breadcrumbsTies() {
+        return method("breadcrumbs_ties");
+    }
+
+    public static Merge della() {
+        return method("della");
+    }
+
+    public static Merge dellaLinear() {
+        return method("della_linear");
+    }
+
+    public static Merge modelStock() {
+        return method("model_stock");
+    }
+
+    public static Merge slerp() {
+        return method("slerp");
+    }
+
+    /** The base model: a {@code .safetensors} file, an index or a folder. */
+    public Merge base(Path model) {
+        request.base(model.toString(), model);
+        return this;
+    }
+
+    /** A model with its per-model parameters ({@code weight}, {@code density}, {@code gamma}, {@code epsilon}). */
+    public Merge add(Path model, Map<String, ?> parameters) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        parameters.forEach((k, v) -> p.put(k, v instanceof Number n ? (Object) n.doubleValue() : v));
+        request.model(model.toString(), model, p);
+        return this;
+    }
+
+    public Merge add(Path model, double weight) {
+        return add(model, Map.of("weight", weight));
+    }
+
+    public Merge add(Path model, double weight, double density) {
+        return add(model, Map.of("weight", weight, "density", density));
+    }
+
+    /** A global parameter by name ({@code normalize}, {@code rescale}, {@code filter_wise} …). */
+    public Merge set(String name, Object value) {
+        request.global(name, value instanceof Number n ? n.doubleValue() : value);
+        return this;
+    }
+
+    public Merge lambda(double value) {
+        return set("lambda", value);
+    }
+
+    public Merge t(double value) {
+        return set("t", value);
+    }
+
+    public Merge normalize(boolean value) {
+        return set("normalize", value);
+    }
+
+    public Merge rescale(boolean value) {
+        return set("rescale", value);
+    }
+
+    /** LiNeS: scale block i's merged task vector by {@code alpha + beta·i/(L−1)}. */
+    public Merge lines(double alpha, double beta) {
+        request.lines(new LinesSetting(OptionalDouble.of(alpha), beta));
+        return this;
+    }
+
+    /** LiNeS with the paper's multi-task alpha, computed in a first pass. */
+    public Merge linesAutoAlpha(double beta) {
+        request.lines(new LinesSetting(OptionalDouble.empty(), beta));
+        return this;
+    }
+
+    public Merge seed(long value) {
+        request.seed(value);
+        return this;
+    }
+
+    /** Round inputs to this dtype when read (mergekit's {@code dtype}); arithmetic stays float32. */
+    public Merge dtype(DType value) {
+        request.dtype(value);
+        return this;
+    }
+
+    /** The dtype written (default: {@link #dtype}, else the base model's). */
+    public Merge outDtype(DType value) {
+        request.outDtype(value);
+        return this;
+    }
+
+    public Merge threads(int value) {
+        options = options.withThreads(value);
+        return this;
+    }
+
+    /** Replace an existing output. */
+    public Merge overwrite(boolean value) {
+        options = options.withOverwrite(value);
+        return this;
+    }
+
+    public Merge progress(ProgressListener value) {
+        options = options.withProgress(value);
+        return this;
+    }
+
+    /** The request as built so far. */
+    public MergeRequest request() {
+        return request.build();
+    }
+
+    /** The recipe ({@code graft run} YAML) equivalent to this merge. */
+    public String recipe() {
+        return request.yaml();
+    }
+
+    /** Checks the merge and returns its plan without merging. */
+    public Plan plan() {
+        return new MergeJob(MethodRegistry.load(), options).plan(request.build());
+    }
+
+    /** Merges into {@code target}: a {@code .safetensors} file, or a Hugging Face folder. */
+    public MergeReport write(Path target) {
+        return new MergeJob(MethodRegistry.load(), options).run(request.build(), target);
+    }
+}
