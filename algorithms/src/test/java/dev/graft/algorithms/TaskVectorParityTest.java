@@ -46,6 +46,24 @@ class TaskVectorParityTest {
     }
 
     @Test
+    void linesAutoAlphaIsOneOverTheTaskCountForPlainTaskArithmetic() {
+        // With unit weights, no normalisation and lambda 1 the merged task vector is the sum of the task vectors,
+        // so the paper's alpha (||sum tau|| / ||tau_merged||) / T is 1/3 (up to float rounding of base + tau).
+        List<Map<String, Object>> units = List.of(Map.of("weight", 1.0), Map.of("weight", 1.0), Map.of("weight", 1.0));
+        RequestBuilder auto = request("task_arithmetic", units).global("normalize", false)
+                .lines(new LinesSetting(OptionalDouble.empty(), 0.5));
+        Path out = dir.resolve("auto.safetensors");
+        var report = new MergeJob(MethodRegistry.load(), MergeOptions.defaults()).run(auto.build(), out);
+        assertThat(report.warnings()).containsExactly("LiNeS alpha: auto measured alpha = 0.333333");
+        RequestBuilder third = request("task_arithmetic", units).global("normalize", false)
+                .lines(new LinesSetting(OptionalDouble.of(1.0 / 3), 0.5));
+        Path explicit = dir.resolve("third.safetensors");
+        new MergeJob(MethodRegistry.load(), MergeOptions.defaults()).run(third.build(), explicit);
+        ReferenceVectors.Comparison c = ReferenceVectors.compare(out, explicit);
+        assertThat(c.offByMore()).as("first: %s", c.firstBad()).isZero();
+    }
+
+    @Test
     void linesOnTaskArithmetic() {
         RequestBuilder b = request("task_arithmetic",
                 List.of(Map.of("weight", 1.0), Map.of("weight", 1.0), Map.of("weight", 1.0)))

@@ -41,15 +41,32 @@ public final class Executor {
      */
     public MergeReport run(Plan plan, List<ModelSource> sources, Path target) {
         long start = System.nanoTime();
+        List<String> warnings = new ArrayList<>(plan.warnings());
+        if (plan.linesAuto()) {
+            double alpha = LinesAlpha.measure(plan, sources);
+            warnings.add(String.format("LiNeS alpha: auto measured alpha = %.6g", alpha));
+            plan = withLinesAlpha(plan, alpha);
+        }
         options.progress().started(plan);
         try (MergeOutput out = open(plan, sources, target)) {
             runTasks(plan, sources, out);
             Path published = out.commit();
             MergeReport report = new MergeReport(published, plan.tasks().size(), plan.outputBytes(),
-                    (System.nanoTime() - start) / 1e9, plan.warnings());
+                    (System.nanoTime() - start) / 1e9, warnings);
             options.progress().finished(report);
             return report;
         }
+    }
+
+    /** The plan with the measured alpha added to every task's LiNeS block term. */
+    private static Plan withLinesAlpha(Plan plan, double alpha) {
+        List<TensorTask> tasks = new ArrayList<>();
+        for (TensorTask t : plan.tasks()) {
+            tasks.add(t.passthrough() ? t : new TensorTask(t.output(), t.inputs(), t.baseInput(), t.readShape(),
+                    t.parameters().withLinesScale(alpha + t.parameters().linesScale()), t.computeDtype(), false));
+        }
+        return new Plan(plan.method(), plan.models(), plan.baseModel(), tasks, plan.config(), plan.donor(),
+                plan.recipeText(), plan.warnings(), false);
     }
 
     private MergeOutput open(Plan plan, List<ModelSource> sources, Path target) {

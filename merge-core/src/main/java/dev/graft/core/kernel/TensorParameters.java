@@ -23,6 +23,11 @@ public record TensorParameters(String tensor, List<Map<String, Object>> perModel
         global = Map.copyOf(global);
     }
 
+    /** The same parameters with another LiNeS scale (set once {@code alpha: auto} is known). */
+    public TensorParameters withLinesScale(double scale) {
+        return new TensorParameters(tensor, perModel, global, seed, scale);
+    }
+
     /** A per-model number; {@code fallback} when absent. */
     public double modelDouble(int input, String name, double fallback) {
         Object v = perModel.get(input).get(name);

@@ -19,9 +19,12 @@ import java.util.Optional;
  * @param donor      index of the model whose config and tokenizer files are copied
  * @param recipeText the recipe as given (YAML), for the model card
  * @param warnings   things the user should know (vocabulary cut to common rows, tied embeddings used …)
+ * @param linesAuto  LiNeS with {@code alpha: auto}: each task's {@code linesScale} holds only its block term
+ *                   {@code beta·i/(L−1)}, and the executor adds the alpha it measures in a first pass
  */
 public record Plan(MergeMethod method, List<PlannedModel> models, int baseModel, List<TensorTask> tasks,
-                   Optional<ModelConfig> config, int donor, String recipeText, List<String> warnings) {
+                   Optional<ModelConfig> config, int donor, String recipeText, List<String> warnings,
+                   boolean linesAuto) {
     public Plan {
         models = List.copyOf(models);
         tasks = List.copyOf(tasks);

@@ -77,7 +77,9 @@ public final class Planner {
         }
         Optional<ModelConfig> config = ref.config().map(c -> c.withDtype(
                 request.outDtype().or(request::dtype).or(c::dtype).orElse(DType.F32)));
-        return new Plan(method, request.models(), base, tasks, config, reference, request.recipeText(), warnings);
+        boolean linesAuto = request.lines().map(l -> l.alpha().isEmpty()).orElse(false);
+        return new Plan(method, request.models(), base, tasks, config, reference, request.recipeText(), warnings,
+                linesAuto);
     }
 
     private static void checkModels(MergeMethod method, MergeRequest request, Problems problems) {
@@ -147,7 +149,8 @@ public final class Planner {
             perModel.add(values);
         }
         checkWeightSum(method, request, global, perModel, name, problems);
-        double linesScale = request.lines().map(l -> l.scale(l.alpha().orElse(1), block.orElse(-1), layers)).orElse(1.0);
+        // With alpha: auto the scale holds the block term only; the executor adds the measured alpha.
+        double linesScale = request.lines().map(l -> l.scale(l.alpha().orElse(0), block.orElse(-1), layers)).orElse(1.0);
         TensorSpec out = new TensorSpec(name, outDtype, readShape.get());
         return Optional.of(new TensorTask(out, inputs, request.baseModel(), readShape.get(),
                 new TensorParameters(name, perModel, global, request.seed(), linesScale), request.dtype(), false));

@@ -1,0 +1,75 @@
+package dev.graft.core.exec;
+
+import dev.graft.core.kernel.TensorKernel;
+import dev.graft.core.plan.Plan;
+import dev.graft.core.plan.TensorTask;
+import dev.graft.formats.model.ModelSource;
+import dev.graft.formats.tensor.Tensor;
+
+import java.lang.foreign.Arena;
+import java.util.List;
+import java.util.concurrent.atomic.DoubleAdder;
+
+/**
+ * LiNeS's multi-task alpha (Wang et al., ICLR 2025): {@code α = (‖Σₜ τₜ‖₁ / ‖τ_merged‖₁) / T} over the whole model,
+ * with {@code τₜ} the T task vectors and {@code τ_merged} the method's merged task vector before LiNeS. Measured in a
+ * first pass that runs every kernel once with a LiNeS scale of 1, keeping only the two L1 sums.
+ */
+final class LinesAlpha {
+    private LinesAlpha() {
+    }
+
+    static double measure(Plan plan, List<ModelSource> sources) {
+        TensorKernel kernel = plan.method().kernel();
+        DoubleAdder summed = new DoubleAdder();
+        DoubleAdder merged = new DoubleAdder();
+        plan.tasks().parallelStream().filter(t -> !t.passthrough()).forEach(task -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MappedTensorInputs in = new MappedTensorInputs(task, sources, arena);
+                int base = task.baseInput();
+                in.scan((first, len, v) -> {
+                    double s = 0;
+                    for (int e = 0; e < len; e++) {
+                        float sum = 0;
+                        for (int i = 0; i < v.length; i++) {
+                            if (i != base) {
+                                sum += v[i][e] - v[base][e];
+                            }
+                        }
+                        s += Math.abs(sum);
+                    }
+                    summed.add(s);
+                });
+                Tensor baseTensor = sources.get(task.inputs().get(base).model())
+                        .tensor(task.inputs().get(base).spec().name(), arena);
+                float[] window = new float[in.maxChunk()];
+                long[] position = {0};
+                kernel.merge(in, task.parameters().withLinesScale(1), (values, from, count) -> {
+                    readBase(baseTensor, in.rowLength(), position[0], window, count);
+                    double s = 0;
+                    for (int e = 0; e < count; e++) {
+                        s += Math.abs(values[from + e] - window[e]);
+                    }
+                    merged.add(s);
+                    position[0] += count;
+                });
+            }
+        });
+        int tasks = plan.models().size() - 1;
+        double m = merged.sum();
+        return m == 0 ? 1 : summed.sum() / m / tasks;
+    }
+
+    /** The base values of output elements [first, first+count), reading a wider stored matrix row by row. */
+    private static void readBase(Tensor base, long rowLength, long first, float[] dst, int count) {
+        long storedCols = base.shape().rank() == 0 ? 1 : base.shape().dim(base.shape().rank() - 1);
+        if (storedCols == rowLength) {
+            base.readFloats(first, dst, 0, count);
+            return;
+        }
+        long row = first / rowLength;
+        for (int done = 0; done < count; done += (int) rowLength, row++) {
+            base.readFloats(row * storedCols, dst, done, (int) rowLength);
+        }
+    }
+}
