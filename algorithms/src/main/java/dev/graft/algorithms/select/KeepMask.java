@@ -1,0 +1,21 @@
+package dev.graft.algorithms.select;
+
+/**
+ * The per-element outcome of a selection, handed out once the selection's passes are done.
+ *
+ * <p>A mask is stateful: tie-breaking depends on element indices, so it counts the tied elements it has seen and
+ * must be shown every element of the tensor exactly once, in index order (through {@link #keep(float)},
+ * {@link #fill} or both, in any chunking). To apply the same selection in a further pass, ask the selector for a
+ * fresh mask. Masks are cheap (no arrays) and not thread-safe.
+ */
+public interface KeepMask {
+
+    /** Whether the next element (in index order), whose value is {@code x}, is kept. */
+    boolean keep(float x);
+
+    /**
+     * Decides the next {@code count} elements, {@code values[from, from + count)}, writing {@code true} for each
+     * kept one to {@code keep[keepFrom, keepFrom + count)}; same result as calling {@link #keep(float)} on each.
+     */
+    void fill(float[] values, int from, int count, boolean[] keep, int keepFrom);
+}

@@ -1,0 +1,160 @@
+package dev.graft.algorithms.select;
+
+import java.util.Objects;
+
+/**
+ * Keeps the {@code k} elements of largest magnitude {@code |x|}, exactly {@code k} of them (TIES' and mergekit's
+ * {@code magnitude} sparsifier, which keeps {@code argsort(|x|, descending)[:k]}).
+ *
+ * <p>Order: descending {@linkplain MagnitudeKey magnitude} (NaN largest, then infinities; {@code -0 == +0}), ties
+ * broken by element index, lower first — a stable descending sort. So among the elements whose magnitude equals
+ * the threshold, the lowest-index ones are kept. (mergekit's unstable argsort leaves that choice open.)
+ * {@code k = 0} keeps nothing and {@code k >= n} keeps everything, without any pass.
+ *
+ * <p>Needs at most two passes (see {@link RadixRankSearch}) and about 128 KiB, then 256 KiB, of counters.
+ */
+public final class MagnitudeTopK implements MagnitudeSelector {
+
+    private final long n;
+    private final long k;
+    private final RadixRankSearch search;
+
+    private MagnitudeTopK(long n, long k) {
+        this.n = n;
+        this.k = k;
+        // The k-th largest sits at ascending rank n - k.
+        this.search = k == 0 || k >= n ? new RadixRankSearch(n) : new RadixRankSearch(n, n - k);
+    }
+
+    /**
+     * A selector keeping the {@code k} largest magnitudes of {@code n} elements.
+     *
+     * @param n element count, {@code 0 <= n <=} {@value RadixRankSearch#MAX_ELEMENTS}
+     * @param k how many to keep, {@code k >= 0}; values above {@code n} keep everything
+     */
+    public static MagnitudeTopK of(long n, long k) {
+        if (k < 0) {
+            throw new IllegalArgumentException("k must be >= 0, got " + k);
+        }
+        return new MagnitudeTopK(n, k);
+    }
+
+    @Override
+    public boolean needsPass() {
+        return search.needsPass();
+    }
+
+    @Override
+    public void accept(float[] values, int from, int count) {
+        search.accept(values, from, count);
+    }
+
+    @Override
+    public void endPass() {
+        search.endPass();
+    }
+
+    @Override
+    public KeepMask mask() {
+        if (k == 0) {
+            // No key exceeds MAX_VALUE and none equals it: nothing is kept.
+            return new TopMask(Integer.MAX_VALUE, 0, false);
+        }
+        if (k >= n) {
+            // Every key is above 0 or ties at 0, and every tie fits in the quota: everything is kept.
+            return new TopMask(0, Long.MAX_VALUE, false);
+        }
+        RankBoundary b = search.boundary(0);
+        long above = n - b.below() - b.tied();
+        return new TopMask(b.key(), k - above, KeyCompare.denseTies(b.tied(), n));
+    }
+
+    /** Element count the selector was made for. */
+    public long size() {
+        return n;
+    }
+
+    /** How many elements are kept, {@code min(k, n)}. */
+    public long kept() {
+        return Math.min(k, n);
+    }
+
+    /**
+     * Where the selection cuts: the smallest kept magnitude's boundary, for {@code 0 < k < n} once no pass is
+     * pending. The mask keeps every element above {@code key} and the first {@code k - (n - below - tied)} of those
+     * equal to it.
+     */
+    public RankBoundary threshold() {
+        if (k == 0 || k >= n) {
+            throw new IllegalStateException("no threshold: k = " + k + ", n = " + n);
+        }
+        return search.boundary(0);
+    }
+
+    /** Keeps keys above {@code threshold}, and the first {@code quota} keys equal to it. */
+    private static final class TopMask implements KeepMask {
+        private final int threshold;
+        private final long quota;
+        private final boolean denseTies;
+        private long ties;
+
+        TopMask(int threshold, long quota, boolean denseTies) {
+            this.threshold = threshold;
+            this.quota = quota;
+            this.denseTies = denseTies;
+        }
+
+        @Override
+        public boolean keep(float x) {
+            int key = MagnitudeKey.of(x);
+            if (key == threshold) {
+                return ties++ < quota;
+            }
+            return KeyCompare.above(key, threshold) != 0;
+        }
+
+        @Override
+        public void fill(float[] values, int from, int count, boolean[] keep, int keepFrom) {
+            Objects.checkFromIndexSize(from, count, values.length);
+            Objects.checkFromIndexSize(keepFrom, count, keep.length);
+            if (denseTies && (ties >= quota || count <= quota - ties)) {
+                fillSettled(values, from, count, keep, keepFrom);
+            } else {
+                fillBranching(values, from, count, keep, keepFrom);
+            }
+        }
+
+        /** Few ties: branch on each (rarely taken, so well predicted). */
+        private void fillBranching(float[] values, int from, int count, boolean[] keep, int keepFrom) {
+            int t = threshold;
+            long q = quota;
+            long tied = ties;
+            for (int i = 0; i < count; i++) {
+                int key = MagnitudeKey.of(values[from + i]);
+                boolean kept = KeyCompare.above(key, t) != 0;
+                if (key == t) {
+                    kept = tied < q;
+                    tied++;
+                }
+                keep[keepFrom + i] = kept;
+            }
+            ties = tied;
+        }
+
+        /**
+         * Many ties, but every one in this chunk gets the same answer (the quota is used up, or this chunk cannot
+         * use it up): one comparison against a bound that includes or excludes the threshold, ties only counted.
+         */
+        private void fillSettled(float[] values, int from, int count, boolean[] keep, int keepFrom) {
+            int t = threshold;
+            int bound = ties < quota ? t - 1 : t;
+            int tied = 0;
+            for (int i = 0; i < count; i++) {
+                int key = MagnitudeKey.of(values[from + i]);
+                keep[keepFrom + i] = KeyCompare.above(key, bound) != 0;
+                tied += KeyCompare.equal(key, t);
+            }
+            ties += tied;
+        }
+    }
+}

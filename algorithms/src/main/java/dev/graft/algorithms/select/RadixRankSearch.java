@@ -1,0 +1,242 @@
+package dev.graft.algorithms.select;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Finds, in streaming passes over the data, which magnitude sits at given ranks of the ascending {@code |x|}
+ * order: an exact radix select on the {@linkplain MagnitudeKey magnitude keys}, with memory independent of the
+ * element count.
+ *
+ * <p>Pass 1 counts the top 16 bits of every key ({@value MagnitudeKey#HIGH_BUCKETS} counters), which names the
+ * bucket holding each wanted rank. Pass 2 counts the low 16 bits of the keys in those buckets only (65,536
+ * counters per distinct bucket), which gives the exact key at each rank. When every key has zero low bits (data
+ * that came from bfloat16, say) pass 1 already pins every key and pass 2 is skipped, so callers must ask
+ * {@link #needsPass()} rather than assume two passes.
+ *
+ * <p>Use: while {@code needsPass()}, call {@link #accept} for every element exactly once, in any chunking, then
+ * {@link #endPass()}. Each pass must see the same {@code n} values (the order within a pass does not matter to the
+ * search). Counters are unsigned 32-bit, so at most {@value #MAX_ELEMENTS} elements are supported. Not thread-safe.
+ */
+public final class RadixRankSearch {
+
+    /** The most elements one search can count: a single bucket may hold all of them in an unsigned int. */
+    public static final long MAX_ELEMENTS = 0xFFFF_FFFFL;
+
+    private static final int LOW_BUCKETS = 1 << 16;
+
+    private enum Phase { HIGH, LOW, DONE }
+
+    private final long n;
+    private final long[] ranks;
+    private final RankBoundary[] found;
+    private Phase phase;
+    private long seen;
+
+    // Pass 1 state.
+    private int[] high;
+    private int lowBitsUnion;
+
+    // Pass 2 state: the distinct buckets to refine, their counts from pass 1 (to check the data did not change),
+    // each rank's bucket slot and the number of elements in lower buckets.
+    private int[] buckets;
+    private long[] bucketTotals;
+    private int[][] lows;
+    private int[] slotOfRank;
+    private long[] belowBucket;
+
+    /**
+     * Prepares a search for the given ranks over {@code n} elements.
+     *
+     * @param n     element count every pass must deliver, {@code 0 <= n <=} {@value #MAX_ELEMENTS}
+     * @param ranks ascending-order ranks to locate, each in {@code [0, n)}, at most two; none means no pass is
+     *              needed
+     */
+    public RadixRankSearch(long n, long... ranks) {
+        if (n < 0 || n > MAX_ELEMENTS) {
+            throw new IllegalArgumentException("element count " + n + " is outside [0, " + MAX_ELEMENTS + "]");
+        }
+        if (ranks.length > 2) {
+            // Pass 2 is specialised for one or two buckets; no caller needs more.
+            throw new IllegalArgumentException("at most two ranks, got " + ranks.length);
+        }
+        for (long r : ranks) {
+            if (r < 0 || r >= n) {
+                throw new IllegalArgumentException("rank " + r + " is outside [0, " + n + ")");
+            }
+        }
+        this.n = n;
+        this.ranks = ranks.clone();
+        this.found = new RankBoundary[ranks.length];
+        if (ranks.length == 0) {
+            phase = Phase.DONE;
+        } else {
+            phase = Phase.HIGH;
+            high = new int[MagnitudeKey.HIGH_BUCKETS];
+        }
+    }
+
+    /** Whether another pass over the data is needed before {@link #boundary(int)} can answer. */
+    public boolean needsPass() {
+        return phase != Phase.DONE;
+    }
+
+    /** Feeds {@code values[from, from + count)} to the current pass. */
+    public void accept(float[] values, int from, int count) {
+        Objects.checkFromIndexSize(from, count, values.length);
+        switch (phase) {
+            case HIGH -> countHigh(values, from, from + count);
+            case LOW -> countLow(values, from, from + count);
+            case DONE -> throw new IllegalStateException("no pass is pending");
+        }
+        seen += count;
+    }
+
+    /** Ends the current pass; throws if it did not see exactly {@code n} elements or the data changed. */
+    public void endPass() {
+        if (phase == Phase.DONE) {
+            throw new IllegalStateException("no pass is pending");
+        }
+        if (seen != n) {
+            throw new IllegalStateException("the pass saw " + seen + " elements, expected " + n);
+        }
+        seen = 0;
+        if (phase == Phase.HIGH) {
+            resolveHigh();
+        } else {
+            resolveLow();
+        }
+    }
+
+    /** Where the {@code i}-th requested rank (in constructor order) falls; only once no pass is pending. */
+    public RankBoundary boundary(int i) {
+        if (phase != Phase.DONE) {
+            throw new IllegalStateException("passes are still pending");
+        }
+        return found[i];
+    }
+
+    /** Number of elements each pass must deliver. */
+    public long size() {
+        return n;
+    }
+
+    private void countHigh(float[] values, int from, int end) {
+        int[] h = high;
+        int union = lowBitsUnion;
+        for (int i = from; i < end; i++) {
+            int key = MagnitudeKey.of(values[i]);
+            h[key >>> 16]++;
+            union |= key;
+        }
+        lowBitsUnion = union;
+    }
+
+    private void countLow(float[] values, int from, int end) {
+        // One loop per case, in separate methods so that each is compiled with its own profile.
+        if (buckets.length == 1) {
+            countLowOneBucket(values, from, end, buckets[0], lows[0]);
+        } else {
+            countLowTwoBuckets(values, from, end, buckets[0], lows[0], buckets[1], lows[1]);
+        }
+    }
+
+    /** The usual case: one rank, or two in one bucket. */
+    private static void countLowOneBucket(float[] values, int from, int end, int bucket, int[] low) {
+        for (int i = from; i < end; i++) {
+            int key = MagnitudeKey.of(values[i]);
+            if (key >>> 16 == bucket) {
+                low[key & 0xFFFF]++;
+            }
+        }
+    }
+
+    /** The two cuts of a rank range, in different buckets. */
+    private static void countLowTwoBuckets(float[] values, int from, int end,
+                                           int bucket0, int[] low0, int bucket1, int[] low1) {
+        for (int i = from; i < end; i++) {
+            int key = MagnitudeKey.of(values[i]);
+            int b = key >>> 16;
+            if (b == bucket0) {
+                low0[key & 0xFFFF]++;
+            } else if (b == bucket1) {
+                low1[key & 0xFFFF]++;
+            }
+        }
+    }
+
+    private void resolveHigh() {
+        int[] bucketOfRank = new int[ranks.length];
+        belowBucket = new long[ranks.length];
+        for (int i = 0; i < ranks.length; i++) {
+            long cum = 0;
+            int b = 0;
+            while (cum + Integer.toUnsignedLong(high[b]) <= ranks[i]) {
+                cum += Integer.toUnsignedLong(high[b]);
+                b++;
+            }
+            bucketOfRank[i] = b;
+            belowBucket[i] = cum;
+        }
+        if ((lowBitsUnion & 0xFFFF) == 0) {
+            // Every key is a multiple of 2^16, so each bucket holds one key and its count is that key's count.
+            for (int i = 0; i < ranks.length; i++) {
+                int b = bucketOfRank[i];
+                found[i] = new RankBoundary(b << 16, belowBucket[i], Integer.toUnsignedLong(high[b]));
+            }
+            finish();
+            return;
+        }
+        buckets = Arrays.stream(bucketOfRank).distinct().toArray();
+        bucketTotals = new long[buckets.length];
+        lows = new int[buckets.length][LOW_BUCKETS];
+        slotOfRank = new int[ranks.length];
+        for (int s = 0; s < buckets.length; s++) {
+            bucketTotals[s] = Integer.toUnsignedLong(high[buckets[s]]);
+        }
+        for (int i = 0; i < ranks.length; i++) {
+            slotOfRank[i] = indexOf(buckets, bucketOfRank[i]);
+        }
+        high = null;
+        phase = Phase.LOW;
+    }
+
+    private void resolveLow() {
+        for (int s = 0; s < buckets.length; s++) {
+            long total = 0;
+            for (int c : lows[s]) {
+                total += Integer.toUnsignedLong(c);
+            }
+            if (total != bucketTotals[s]) {
+                throw new IllegalStateException("the data changed between passes: bucket 0x"
+                        + Integer.toHexString(buckets[s]) + " held " + bucketTotals[s] + " elements, now " + total);
+            }
+        }
+        for (int i = 0; i < ranks.length; i++) {
+            int[] low = lows[slotOfRank[i]];
+            long cum = belowBucket[i];
+            int l = 0;
+            while (cum + Integer.toUnsignedLong(low[l]) <= ranks[i]) {
+                cum += Integer.toUnsignedLong(low[l]);
+                l++;
+            }
+            found[i] = new RankBoundary(buckets[slotOfRank[i]] << 16 | l, cum, Integer.toUnsignedLong(low[l]));
+        }
+        finish();
+    }
+
+    private void finish() {
+        high = null;
+        lows = null;
+        phase = Phase.DONE;
+    }
+
+    private static int indexOf(int[] values, int value) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == value) {
+                return i;
+            }
+        }
+        throw new AssertionError("bucket " + value + " not collected");
+    }
+}

@@ -1,0 +1,50 @@
+package dev.graft.algorithms.select;
+
+/** Drives selectors over in-memory data the way a streaming merge would: chunk by chunk, pass by pass. */
+final class Passes {
+
+    private Passes() {
+    }
+
+    /** Runs every pending pass, feeding {@code values} in the given chunk sizes; returns the number of passes. */
+    static int run(MagnitudeSelector selector, float[] values, int[] chunks) {
+        int passes = 0;
+        while (selector.needsPass()) {
+            int offset = 0;
+            for (int size : chunks) {
+                selector.accept(values, offset, size);
+                offset += size;
+            }
+            selector.endPass();
+            passes++;
+        }
+        return passes;
+    }
+
+    /** Applies a fresh mask in the given chunk sizes, through {@link KeepMask#fill} or per element. */
+    static boolean[] decide(MagnitudeSelector selector, float[] values, int[] chunks, boolean perElement) {
+        KeepMask mask = selector.mask();
+        boolean[] keep = new boolean[values.length];
+        int offset = 0;
+        for (int size : chunks) {
+            if (perElement) {
+                for (int i = offset; i < offset + size; i++) {
+                    keep[i] = mask.keep(values[i]);
+                }
+            } else {
+                mask.fill(values, offset, size, keep, offset);
+            }
+            offset += size;
+        }
+        return keep;
+    }
+
+    /** Chunk sizes {@code size, size, ..., rest} covering {@code n}. */
+    static int[] uniform(int n, int size) {
+        int[] chunks = new int[(n + size - 1) / size];
+        for (int i = 0; i < chunks.length; i++) {
+            chunks[i] = Math.min(size, n - i * size);
+        }
+        return chunks;
+    }
+}
