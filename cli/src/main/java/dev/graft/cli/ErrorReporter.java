@@ -53,6 +53,9 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         String text = switch (ex) {
             case OutputExistsException e -> e.file().map(f -> f + ": already exists; use --force to replace it")
                     .orElse(e.getMessage());
+            case dev.graft.core.recipe.RecipeException e -> e.problems().size() == 1 ? e.problems().getFirst()
+                    : e.problems().size() + " problems in the recipe, nothing was merged:\n  - "
+                    + String.join("\n  - ", e.problems());
             case FormatException e -> e.getMessage();
             case dev.graft.core.plan.PlanException e -> e.problems().size() == 1 ? e.problems().getFirst()
                     : e.problems().size() + " problems, nothing was merged:\n  - " + String.join("\n  - ", e.problems());
@@ -60,6 +63,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
             default -> "internal error: " + ex + " (run with --verbose or GRAFT_DEBUG=1 for details)";
         };
         // One line per problem: plan errors list each on its own line, everything else is one line.
-        return ex instanceof dev.graft.core.plan.PlanException ? text.strip() : text.strip().replace('\n', ' ');
+        boolean listing = ex instanceof dev.graft.core.plan.PlanException || ex instanceof dev.graft.core.recipe.RecipeException;
+        return listing ? text.strip() : text.strip().replace('\n', ' ');
     }
 }

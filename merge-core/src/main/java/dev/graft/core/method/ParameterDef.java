@@ -43,6 +43,15 @@ public record ParameterDef(String name, Type type, Optional<Object> defaultValue
                 v -> ok.contains(v.toString()) ? null : "must be one of " + ok + ", got " + v);
     }
 
+    /** A number written as a string ("0.5"), as mergekit's pydantic accepts; else a problem. */
+    private static Object parseNumber(Object raw) {
+        try {
+            return Double.parseDouble(String.valueOf(raw).strip());
+        } catch (NumberFormatException e) {
+            return "!expected a number, got " + raw;
+        }
+    }
+
     public boolean required() {
         return defaultValue.isEmpty();
     }
@@ -54,7 +63,7 @@ public record ParameterDef(String name, Type type, Optional<Object> defaultValue
      */
     public Object coerce(Object raw) {
         return switch (type) {
-            case NUMBER -> raw instanceof Number n ? (Object) n.doubleValue() : "!expected a number, got " + raw;
+            case NUMBER -> raw instanceof Number n ? (Object) n.doubleValue() : parseNumber(raw);
             case BOOLEAN -> raw instanceof Boolean b ? (Object) b
                     : "true".equals(String.valueOf(raw)) ? (Object) true
                     : "false".equals(String.valueOf(raw)) ? (Object) false : "!expected true or false, got " + raw;

@@ -252,6 +252,32 @@ public final class Recipe {
         return List.of(new OutputSlice(sources, Optional.empty(), Parameters.empty("models")));
     }
 
+    /**
+     * Merges as this recipe says, into {@code target} (a {@code .safetensors} file or a folder), with the methods on
+     * the class path, default options, and relative model paths resolved against the working directory.
+     *
+     * <pre>{@code
+     * MergeReport r = Recipe.load(Path.of("ties.yml")).run(Path.of("out/merged"));
+     * }</pre>
+     */
+    public dev.graft.core.exec.MergeReport run(Path target) {
+        return run(target, dev.graft.core.exec.MergeOptions.defaults());
+    }
+
+    /** Merges with the given options (threads, overwrite, shard size, progress). */
+    public dev.graft.core.exec.MergeReport run(Path target, dev.graft.core.exec.MergeOptions options) {
+        dev.graft.core.method.MethodRegistry methods = dev.graft.core.method.MethodRegistry.load();
+        return new dev.graft.core.exec.MergeJob(methods, options)
+                .run(RecipeRequests.toRequest(this, methods, Path.of("").toAbsolutePath()), target);
+    }
+
+    /** Checks the recipe against its models and returns the plan, without merging. */
+    public dev.graft.core.plan.Plan plan(dev.graft.core.exec.MergeOptions options) {
+        dev.graft.core.method.MethodRegistry methods = dev.graft.core.method.MethodRegistry.load();
+        return new dev.graft.core.exec.MergeJob(methods, options)
+                .plan(RecipeRequests.toRequest(this, methods, Path.of("").toAbsolutePath()));
+    }
+
     /** Resolves parameters for tensors of {@code slice}, one of {@link #outputSlices}. */
     public ParameterResolver resolver(OutputSlice slice) {
         return new ParameterResolver(this, slice);

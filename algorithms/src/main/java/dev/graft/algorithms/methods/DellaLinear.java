@@ -1,0 +1,45 @@
+package dev.graft.algorithms.methods;
+
+import dev.graft.algorithms.sparsify.DellaSparsifier;
+import dev.graft.algorithms.sparsify.Sparsifier;
+import dev.graft.core.method.ParameterDef;
+
+import java.util.List;
+
+/** {@code della_linear}: drop task-vector entries with probabilities by magnitude rank (MagPrune), rescale, then add them. */
+public final class DellaLinear extends TaskVectorMethod {
+    public DellaLinear() {
+        super(false, true);
+    }
+
+    @Override
+    public String name() {
+        return "della_linear";
+    }
+
+    @Override
+    public String summary() {
+        return "drop task-vector entries with probabilities by magnitude rank (MagPrune), rescale, then add them";
+    }
+
+    @Override
+    public String citation() {
+        return "Deep et al., DELLA-Merging, arXiv:2406.11617";
+    }
+
+    @Override
+    Sparsifier sparsifier() {
+        return new DellaSparsifier();
+    }
+
+    @Override
+    boolean consensus() {
+        return false;
+    }
+
+    @Override
+    List<ParameterDef> extraModelParameters() {
+        return List.of(ParameterDef.number("density", 1.0, 0.0, 1.0, "fraction of the task vector kept"),
+                ParameterDef.number("epsilon", 0.15, 0.0, 1.0, "spread of keep probabilities across magnitude ranks"));
+    }
+}

@@ -1,0 +1,52 @@
+package dev.graft.algorithms.sparsify;
+
+import dev.graft.algorithms.kernels.DeltaScan;
+import dev.graft.algorithms.random.CounterRng;
+import dev.graft.core.kernel.TensorParameters;
+
+/**
+ * DARE's drop (mergekit's {@code bernoulli}): keep each entry of a task vector independently with probability
+ * {@code density}. Rescaling, when asked, is the kernel's L1 rescale (as in mergekit since 2025, not DARE's
+ * {@code 1/density}). The draws come from a counter-based stream keyed by (seed, tensor, model), so the result
+ * is the same for any chunking or thread count; it is not torch's RNG, so it differs from mergekit's draws.
+ */
+public final class BernoulliSparsifier implements Sparsifier {
+    @Override
+    public DeltaMask[] prepare(DeltaScan scan, TensorParameters p) {
+        int[] models = scan.models();
+        DeltaMask[] masks = new DeltaMask[models.length];
+        for (int k = 0; k < models.length; k++) {
+            double density = p.modelDouble(models[k], "density", 1);
+            masks[k] = density >= 1 ? DeltaMask.KEEP_ALL
+                    : new BernoulliMask(CounterRng.forTensor(p.seed(), p.tensor(), models[k]), (float) density,
+                    scan.inputs().maxChunk());
+        }
+        return masks;
+    }
+
+    /** Keeps element i when its uniform draw is below the keep probability. */
+    private static final class BernoulliMask implements DeltaMask {
+        private final CounterRng rng;
+        private final float density;
+        private final float[] u;
+
+        BernoulliMask(CounterRng rng, float density, int maxChunk) {
+            this.rng = rng;
+            this.density = density;
+            this.u = new float[maxChunk];
+        }
+
+        @Override
+        public void apply(long first, float[] delta, int length) {
+            rng.fillUniform(first, u, 0, length);
+            for (int e = 0; e < length; e++) {
+                delta[e] = u[e] < density ? delta[e] : 0f;
+            }
+        }
+
+        @Override
+        public void restart() {
+            // stateless: the draw of element i depends on i only
+        }
+    }
+}

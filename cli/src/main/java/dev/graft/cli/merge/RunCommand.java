@@ -1,0 +1,74 @@
+package dev.graft.cli.merge;
+
+import dev.graft.core.method.MethodRegistry;
+import dev.graft.core.plan.MergeRequest;
+import dev.graft.core.recipe.Recipe;
+import dev.graft.core.recipe.RecipeRequests;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code graft run}: a merge described by a mergekit-style YAML recipe. */
+@Command(name = "run",
+        parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
+        description = {
+                "Merge as a mergekit-style YAML recipe says.",
+                "",
+                "The recipe format is mergekit's: merge_method, base_model, models (each with parameters), "
+                        + "parameters (numbers, gradient lists, {filter, value} entries), dtype, out_dtype. Graft adds "
+                        + "'lines: {alpha, beta}' (LiNeS scaling of the merged task vector; alpha may be auto) and "
+                        + "'seed' (random methods). Relative model paths resolve against the working directory, "
+                        + "as in mergekit. Every problem in the recipe is reported before any work starts."},
+        footer = {"", "Example recipe (ties.yml):",
+                "  merge_method: ties",
+                "  base_model: ./base",
+                "  models:",
+                "    - model: ./math",
+                "      parameters: {weight: 1.0, density: 0.2}",
+                "    - model: ./code",
+                "      parameters: {weight: 1.0, density: [1, 0.7, 0.1]}",
+                "  parameters: {lambda: 1.0}",
+                "  dtype: float32",
+                "  out_dtype: bfloat16",
+                "",
+                "Examples:",
+                "  graft run ties.yml -o ./merged",
+                "  graft run ties.yml -o merged.safetensors --dry-run"})
+public final class RunCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RECIPE", description = "The YAML recipe.")
+    Path recipe;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output .safetensors file or folder.")
+    Path out;
+
+    @Option(names = "--force", description = "Replace OUT if it exists.")
+    boolean force;
+
+    @Option(names = "--dry-run", description = "Print the plan (tensors, parameters, peak memory, output size) and stop.")
+    boolean dryRun;
+
+    @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Tensors merged at once (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--shard-size", paramLabel = "SIZE", defaultValue = "5GB", description = "Shard size limit for folder output (default: ${DEFAULT-VALUE}).")
+    String shardSize;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Recipe r = Recipe.load(recipe);
+        MergeRequest request = RecipeRequests.toRequest(r, MethodRegistry.load(), Path.of("").toAbsolutePath());
+        return new MergeRun(spec.commandLine(), MergeRun.options(spec.commandLine(), threads, force, shardSize, quiet))
+                .execute(request, out, dryRun);
+    }
+}
