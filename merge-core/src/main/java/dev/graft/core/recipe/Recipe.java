@@ -266,9 +266,14 @@ public final class Recipe {
 
     /** Merges with the given options (threads, overwrite, shard size, progress). */
     public dev.graft.core.exec.MergeReport run(Path target, dev.graft.core.exec.MergeOptions options) {
+        return run(target, options, Path.of("").toAbsolutePath());
+    }
+
+    /** Merges with relative model paths resolved against {@code workingDir} instead of the process's. */
+    public dev.graft.core.exec.MergeReport run(Path target, dev.graft.core.exec.MergeOptions options, Path workingDir) {
         dev.graft.core.method.MethodRegistry methods = dev.graft.core.method.MethodRegistry.load();
         return new dev.graft.core.exec.MergeJob(methods, options)
-                .run(RecipeRequests.toRequest(this, methods, Path.of("").toAbsolutePath()), target);
+                .run(RecipeRequests.toRequest(this, methods, workingDir), target);
     }
 
     /** Checks the recipe against its models and returns the plan, without merging. */
