@@ -38,6 +38,11 @@ public final class DellaLinear extends TaskVectorMethod {
     }
 
     @Override
+    public String checkModelParameters(java.util.Map<String, Object> values) {
+        return DellaLimits.check(values);
+    }
+
+    @Override
     List<ParameterDef> extraModelParameters() {
         return List.of(ParameterDef.number("density", 1.0, 0.0, 1.0, "fraction of the task vector kept"),
                 ParameterDef.number("epsilon", 0.15, 0.0, 1.0, "spread of keep probabilities across magnitude ranks"));

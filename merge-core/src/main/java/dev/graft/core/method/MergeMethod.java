@@ -40,5 +40,15 @@ public interface MergeMethod {
         return 0;
     }
 
+    /**
+     * Checks one model's resolved per-model values together (constraints between parameters, such as DELLA's
+     * {@code 0 < density − epsilon}), before any math.
+     *
+     * @return a problem description, or null when fine
+     */
+    default String checkModelParameters(java.util.Map<String, Object> values) {
+        return null;
+    }
+
     TensorKernel kernel();
 }

@@ -146,6 +146,10 @@ public final class Planner {
                 resolve(def, given, label(request, m) + "." + def.name(), name, required, problems)
                         .ifPresent(v -> values.put(def.name(), v));
             }
+            String bad = m == request.baseModel() ? null : method.checkModelParameters(values);
+            if (bad != null) {
+                problems.addOnce("check:" + m + ":" + bad, label(request, m) + ": " + bad + " (first at " + name + ")");
+            }
             perModel.add(values);
         }
         checkWeightSum(method, request, global, perModel, name, problems);
