@@ -64,44 +64,77 @@ public final class TaskVectorKernel implements TensorKernel {
         for (DeltaMask m : masks) {
             m.restart();
         }
-        float[] r = new float[in.maxChunk()];
+        int cap = in.maxChunk();
+        float[] r = new float[cap];
+        float[] vote = new float[cap];
+        float[] mixed = new float[cap];
+        float[] divisor = new float[cap];
+        float factor = lambda * lines;
         scan.scan((first, len, d, base) -> {
+            // Array-at-a-time loops (model outer, element inner) with selects instead of branches, so that C2
+            // vectorises them; the arithmetic and its order per element are those of the formula above.
             for (int k = 0; k < n; k++) {
                 masks[k].apply(first, d[k], len);
+                if (scale[k] != 1f) {
+                    float s = scale[k];
+                    float[] dk = d[k];
+                    for (int e = 0; e < len; e++) {
+                        dk[e] *= s;
+                    }
+                }
+            }
+            java.util.Arrays.fill(mixed, 0, len, 0f);
+            if (!consensus) {
+                for (int k = 0; k < n; k++) {
+                    float wk = w[k];
+                    float[] dk = d[k];
+                    for (int e = 0; e < len; e++) {
+                        mixed[e] += wk * dk[e];
+                    }
+                }
+                float div = normalize ? fixedDivisor : 1f;
+                for (int e = 0; e < len; e++) {
+                    r[e] = base[e] + (mixed[e] / div) * factor;
+                }
+                out.write(r, 0, len);
+                return;
+            }
+            java.util.Arrays.fill(vote, 0, len, 0f);
+            java.util.Arrays.fill(divisor, 0, len, 0f);
+            for (int k = 0; k < n; k++) {
+                float wk = paperSigns ? 1f : w[k];
+                float[] dk = d[k];
+                for (int e = 0; e < len; e++) {
+                    vote[e] += wk * dk[e];
+                }
             }
             for (int e = 0; e < len; e++) {
-                float mixed = 0;
-                float divisor;
-                if (consensus) {
-                    float vote = 0;
-                    for (int k = 0; k < n; k++) {
-                        float dk = d[k][e] * scale[k];
-                        vote += paperSigns ? dk : w[k] * dk;
-                    }
-                    float majority = vote >= 0 ? 1f : -1f;
-                    divisor = 0;
-                    for (int k = 0; k < n; k++) {
-                        float dk = d[k][e] * scale[k];
-                        float weighted = w[k] * dk;
-                        float sign = Math.signum(paperSigns ? dk : weighted);
-                        if (sign == majority) {
-                            mixed += weighted;
-                            divisor += w[k];
-                        }
-                    }
-                    if (divisor == 0) {
-                        divisor = 1;
-                    }
-                } else {
-                    for (int k = 0; k < n; k++) {
-                        mixed += w[k] * (d[k][e] * scale[k]);
-                    }
-                    divisor = fixedDivisor;
+                // The elected sign, ±1; a tie (0, or −0, which + 0 turns into +0) elects +1.
+                vote[e] = Math.copySign(1f, vote[e] + 0f);
+            }
+            for (int k = 0; k < n; k++) {
+                float wk = w[k];
+                float sw = paperSigns ? Math.signum(wk) : 1f; // sign(δ) = sign(wδ)·sign(w)
+                float[] dk = d[k];
+                for (int e = 0; e < len; e++) {
+                    float weighted = wk * dk[e];
+                    // 1 where the term has the elected sign, 0 where it has the other or is 0: a multiplier rather
+                    // than a branch, which would mispredict on random signs.
+                    float agree = Math.max(Math.signum(weighted * sw * vote[e]), 0f);
+                    mixed[e] += weighted * agree;
+                    divisor[e] += wk * agree;
                 }
-                if (normalize) {
-                    mixed /= divisor;
+            }
+            if (normalize) {
+                for (int e = 0; e < len; e++) {
+                    float dv = divisor[e];
+                    float div = dv + (1f - Math.signum(Math.abs(dv))); // 1 where no weight agreed
+                    r[e] = base[e] + (mixed[e] / div) * factor;
                 }
-                r[e] = base[e] + mixed * lambda * lines;
+            } else {
+                for (int e = 0; e < len; e++) {
+                    r[e] = base[e] + mixed[e] * factor;
+                }
             }
             out.write(r, 0, len);
         });

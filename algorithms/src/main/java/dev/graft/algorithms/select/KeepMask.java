@@ -18,4 +18,16 @@ public interface KeepMask {
      * kept one to {@code keep[keepFrom, keepFrom + count)}; same result as calling {@link #keep(float)} on each.
      */
     void fill(float[] values, int from, int count, boolean[] keep, int keepFrom);
+
+    /**
+     * Zeros, in place, the elements of {@code values[from, from + count)} this mask drops: the same decisions as
+     * {@link #fill}, applied directly (and counted the same way, so it too must see elements in index order).
+     */
+    default void zero(float[] values, int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            if (!keep(values[i])) {
+                values[i] = 0f;
+            }
+        }
+    }
 }

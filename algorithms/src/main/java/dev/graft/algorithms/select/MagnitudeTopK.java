@@ -124,6 +124,48 @@ public final class MagnitudeTopK implements MagnitudeSelector {
             }
         }
 
+        @Override
+        public void zero(float[] values, int from, int count) {
+            Objects.checkFromIndexSize(from, count, values.length);
+            if (denseTies && (ties >= quota || count <= quota - ties)) {
+                zeroSettled(values, from, count);
+            } else {
+                zeroBranching(values, from, count);
+            }
+        }
+
+        /** {@link #fillBranching} applied in place: dropped values become +0 through a bit mask, not a branch. */
+        private void zeroBranching(float[] values, int from, int count) {
+            int t = threshold;
+            long q = quota;
+            long tied = ties;
+            for (int i = from; i < from + count; i++) {
+                float v = values[i];
+                int key = MagnitudeKey.of(v);
+                int kept = KeyCompare.above(key, t);
+                if (key == t) {
+                    kept = tied < q ? 1 : 0;
+                    tied++;
+                }
+                values[i] = Float.intBitsToFloat(Float.floatToRawIntBits(v) & -kept);
+            }
+            ties = tied;
+        }
+
+        /** {@link #fillSettled} applied in place, branch-free (vectorisable). */
+        private void zeroSettled(float[] values, int from, int count) {
+            int t = threshold;
+            int bound = ties < quota ? t - 1 : t;
+            int tied = 0;
+            for (int i = from; i < from + count; i++) {
+                float v = values[i];
+                int key = MagnitudeKey.of(v);
+                values[i] = Float.intBitsToFloat(Float.floatToRawIntBits(v) & -KeyCompare.above(key, bound));
+                tied += KeyCompare.equal(key, t);
+            }
+            ties += tied;
+        }
+
         /** Few ties: branch on each (rarely taken, so well predicted). */
         private void fillBranching(float[] values, int from, int count, boolean[] keep, int keepFrom) {
             int t = threshold;

@@ -10,7 +10,7 @@ final class Masks {
     static DeltaMask[] of(MagnitudeSelector[] selectors, int maxChunk) {
         DeltaMask[] masks = new DeltaMask[selectors.length];
         for (int k = 0; k < selectors.length; k++) {
-            masks[k] = selectors[k] == null ? DeltaMask.KEEP_ALL : new SelectionMask(selectors[k], maxChunk);
+            masks[k] = selectors[k] == null ? DeltaMask.KEEP_ALL : new SelectionMask(selectors[k]);
         }
         return masks;
     }

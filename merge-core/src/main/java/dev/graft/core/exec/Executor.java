@@ -27,9 +27,11 @@ import java.util.concurrent.Future;
  */
 public final class Executor {
     private final MergeOptions options;
+    private final InputCache cache;
 
     public Executor(MergeOptions options) {
         this.options = options;
+        this.cache = new InputCache(options.cacheBytes());
     }
 
     /**
@@ -104,7 +106,7 @@ public final class Executor {
         }
     }
 
-    private static void runTask(TensorKernel kernel, TensorTask task, List<ModelSource> sources, MergeOutput out) {
+    private void runTask(TensorKernel kernel, TensorTask task, List<ModelSource> sources, MergeOutput out) {
         try (Arena arena = Arena.ofConfined();
              SafetensorsWriter.TensorSink sink = out.sink(task.name())) {
             if (task.passthrough()) {
@@ -113,8 +115,9 @@ public final class Executor {
                 sink.writeFrom(in);
                 return;
             }
-            MappedTensorInputs inputs = new MappedTensorInputs(task, sources, arena);
-            kernel.merge(inputs, task.parameters(), sink::writeFloats);
+            try (MappedTensorInputs inputs = new MappedTensorInputs(task, sources, arena, cache)) {
+                kernel.merge(inputs, task.parameters(), sink::writeFloats);
+            }
         }
     }
 

@@ -24,8 +24,8 @@ final class LinesAlpha {
         DoubleAdder summed = new DoubleAdder();
         DoubleAdder merged = new DoubleAdder();
         plan.tasks().parallelStream().filter(t -> !t.passthrough()).forEach(task -> {
-            try (Arena arena = Arena.ofConfined()) {
-                MappedTensorInputs in = new MappedTensorInputs(task, sources, arena);
+            try (Arena arena = Arena.ofConfined();
+                 MappedTensorInputs in = new MappedTensorInputs(task, sources, arena, null)) {
                 int base = task.baseInput();
                 in.scan((first, len, v) -> {
                     double s = 0;

@@ -22,7 +22,7 @@ import java.util.List;
  * top-left submatrix, row by row. With a compute dtype, every value is rounded to it as it is read, as mergekit
  * casts inputs to its {@code dtype} at load.
  */
-final class MappedTensorInputs implements TensorInputs {
+final class MappedTensorInputs implements TensorInputs, AutoCloseable {
     /** Elements per input per chunk: 1 MiB of float32, small enough for cache, large enough to amortise calls. */
     static final int CHUNK_TARGET = 1 << 18;
     /** A row longer than this cannot be held in one chunk. */
@@ -34,8 +34,15 @@ final class MappedTensorInputs implements TensorInputs {
     private final long rowLength;
     private final int chunkRows;
     private final FloatCodec rounding;
+    private final InputCache pool;
+    private float[][] cache;
+    private boolean cached;
 
-    MappedTensorInputs(TensorTask task, List<ModelSource> sources, Arena arena) {
+    /**
+     * @param pool heap for keeping decoded inputs between passes, or null to always read from the files
+     */
+    MappedTensorInputs(TensorTask task, List<ModelSource> sources, Arena arena, InputCache pool) {
+        this.pool = pool;
         this.task = task;
         this.shape = task.readShape();
         this.tensors = new Tensor[task.inputs().size()];
@@ -78,6 +85,10 @@ final class MappedTensorInputs implements TensorInputs {
         return (int) Math.min(shape.elementCount(), (long) chunkRows * rowLength);
     }
 
+    /**
+     * The first scan decodes from the files; when the budget allows, it also keeps the decoded values, and later
+     * scans copy from them instead of decoding again.
+     */
     @Override
     public void scan(ChunkVisitor visitor) {
         long total = shape.elementCount();
@@ -86,6 +97,17 @@ final class MappedTensorInputs implements TensorInputs {
         }
         int capacity = maxChunk();
         float[][] buffers = new float[tensors.length][capacity];
+        if (cached) {
+            for (long first = 0; first < total; first += capacity) {
+                int n = (int) Math.min(capacity, total - first);
+                for (int i = 0; i < tensors.length; i++) {
+                    System.arraycopy(cache[i], (int) first, buffers[i], 0, n);
+                }
+                visitor.visit(first, n, buffers);
+            }
+            return;
+        }
+        boolean keep = cache == null && reserveCache(total);
         MemorySegment scratch = rounding == null ? null
                 : MemorySegment.ofArray(new byte[capacity * rounding.dtype().byteSize()]);
         for (long first = 0; first < total; first += capacity) {
@@ -96,9 +118,31 @@ final class MappedTensorInputs implements TensorInputs {
                     rounding.encode(buffers[i], 0, n, scratch, 0);
                     rounding.decode(scratch, 0, buffers[i], 0, n);
                 }
+                if (keep) {
+                    System.arraycopy(buffers[i], 0, cache[i], (int) first, n);
+                }
             }
             visitor.visit(first, n, buffers);
         }
+        cached = keep;
+    }
+
+    private boolean reserveCache(long total) {
+        if (pool == null) {
+            return false;
+        }
+        cache = pool.acquire(tensors.length, total);
+        return cache != null;
+    }
+
+    /** Hands the cache's arrays back to the pool. */
+    @Override
+    public void close() {
+        if (cache != null) {
+            pool.release(cache);
+            cache = null;
+        }
+        cached = false;
     }
 
     /** Reads logical elements [first, first+n) of an input, which may be stored with more columns. */

@@ -9,8 +9,13 @@ import dev.graft.formats.shard.ShardedWriter;
  * @param overwrite     replace an existing output
  * @param maxShardBytes shard size limit for folder outputs
  * @param progress      progress callbacks
+ * @param cacheBytes    heap that running tasks may share to keep decoded inputs between passes (0: never)
  */
-public record MergeOptions(int threads, boolean overwrite, long maxShardBytes, ProgressListener progress) {
+public record MergeOptions(int threads, boolean overwrite, long maxShardBytes, ProgressListener progress,
+                           long cacheBytes) {
+    /** Default pass cache: enough for two 4096×4096 tensors of four models at once, at most a third of the heap. */
+    public static final long DEFAULT_CACHE_BYTES = 640L << 20;
+
     public MergeOptions {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, not " + threads);
@@ -20,22 +25,26 @@ public record MergeOptions(int threads, boolean overwrite, long maxShardBytes, P
     /** All cores, no overwrite, 5 GB shards, no progress output. */
     public static MergeOptions defaults() {
         return new MergeOptions(Runtime.getRuntime().availableProcessors(), false, ShardedWriter.DEFAULT_MAX_SHARD_BYTES,
-                ProgressListener.NONE);
+                ProgressListener.NONE, Math.min(DEFAULT_CACHE_BYTES, Runtime.getRuntime().maxMemory() / 3));
     }
 
     public MergeOptions withOverwrite(boolean value) {
-        return new MergeOptions(threads, value, maxShardBytes, progress);
+        return new MergeOptions(threads, value, maxShardBytes, progress, cacheBytes);
     }
 
     public MergeOptions withThreads(int value) {
-        return new MergeOptions(value, overwrite, maxShardBytes, progress);
+        return new MergeOptions(value, overwrite, maxShardBytes, progress, cacheBytes);
     }
 
     public MergeOptions withProgress(ProgressListener value) {
-        return new MergeOptions(threads, overwrite, maxShardBytes, value);
+        return new MergeOptions(threads, overwrite, maxShardBytes, value, cacheBytes);
     }
 
     public MergeOptions withMaxShardBytes(long value) {
-        return new MergeOptions(threads, overwrite, value, progress);
+        return new MergeOptions(threads, overwrite, value, progress, cacheBytes);
+    }
+
+    public MergeOptions withCacheBytes(long value) {
+        return new MergeOptions(threads, overwrite, maxShardBytes, progress, value);
     }
 }

@@ -1,0 +1,66 @@
+package dev.graft.cli.bench;
+
+import dev.graft.formats.shard.ByteSize;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code graft bench merge}: TIES against the I/O floor, with peak resident memory. */
+@Command(name = "merge",
+        optionListHeading = "%nOptions:%n",
+        description = {
+                "Generate a bf16 base and fine-tunes, then time a TIES merge against the I/O floor of the same merge "
+                        + "(every input read as float32 and the output written, no math), through the same executor, "
+                        + "reporting the peak resident memory (VmHWM) of each phase.",
+                "",
+                "Needs (fine-tunes + 2) x --size free in --dir; the files are deleted afterwards."},
+        footer = {"", "Examples:", "  graft bench merge", "  graft bench merge --size 8GB --dir /data/scratch"})
+final class MergeBenchCommand implements Callable<Integer> {
+    @Option(names = "--size", paramLabel = "SIZE", defaultValue = "2GB", description = "Size of each model (default: ${DEFAULT-VALUE}).")
+    String size;
+
+    @Option(names = "--fine-tunes", paramLabel = "N", defaultValue = "3", description = "Fine-tunes merged (default: ${DEFAULT-VALUE}).")
+    int fineTunes;
+
+    @Option(names = "--density", paramLabel = "D", defaultValue = "0.2", description = "TIES density (default: ${DEFAULT-VALUE}).")
+    double density;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Where to write the files (default: the system temp folder).")
+    Path dir;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Tensors merged at once (default: all cores).")
+    Integer threads;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        long bytes;
+        try {
+            bytes = ByteSize.parse(size);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--size: " + e.getMessage());
+        }
+        if (fineTunes < 1) {
+            throw new ParameterException(spec.commandLine(), "--fine-tunes must be at least 1");
+        }
+        Path where = dir == null ? Path.of(System.getProperty("java.io.tmpdir")) : dir;
+        Files.createDirectories(where);
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        List<MergeBenchmark.Phase> phases =
+                new MergeBenchmark(where, bytes, fineTunes, density, n, spec.commandLine().getOut()).run();
+        double floor = Math.min(phases.get(0).seconds(), phases.get(2).seconds());
+        spec.commandLine().getOut().printf("ties / I/O floor: %.2fx (floor = the faster of the two floor runs)%n",
+                phases.get(1).seconds() / floor);
+        return 0;
+    }
+}

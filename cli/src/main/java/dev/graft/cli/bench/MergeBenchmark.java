@@ -1,0 +1,127 @@
+package dev.graft.cli.bench;
+
+import dev.graft.core.exec.MergeJob;
+import dev.graft.core.exec.MergeOptions;
+import dev.graft.core.method.MethodRegistry;
+import dev.graft.core.plan.RequestBuilder;
+import dev.graft.formats.dtype.DType;
+import dev.graft.formats.safetensors.SafetensorsWriter;
+import dev.graft.formats.tensor.Shape;
+import dev.graft.formats.tensor.TensorSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * TIES on generated bf16 checkpoints against the I/O floor of the same merge (every input read, the output written,
+ * no math), through the same executor, with the peak resident memory of each phase.
+ */
+public final class MergeBenchmark {
+    private static final int SIDE = 4096;
+    private static final int WINDOW = 1 << 18;
+
+    /** One timed merge. */
+    public record Phase(String name, double seconds, long peakRssBytes) {
+    }
+
+    private final Path dir;
+    private final long bytesPerModel;
+    private final int fineTunes;
+    private final double density;
+    private final int threads;
+    private final PrintWriter log;
+
+    public MergeBenchmark(Path dir, long bytesPerModel, int fineTunes, double density, int threads, PrintWriter log) {
+        this.dir = dir;
+        this.bytesPerModel = bytesPerModel;
+        this.fineTunes = fineTunes;
+        this.density = density;
+        this.threads = threads;
+        this.log = log;
+    }
+
+    public List<Phase> run() throws IOException {
+        List<TensorSpec> specs = new ArrayList<>();
+        int n = (int) Math.max(1, bytesPerModel / (2L * SIDE * SIDE));
+        for (int i = 0; i < n; i++) {
+            specs.add(new TensorSpec("model.layers." + i + ".mlp.up_proj.weight", DType.BF16, Shape.of(SIDE, SIDE)));
+        }
+        List<Path> files = new ArrayList<>();
+        Path out = dir.resolve("bench-merged.safetensors");
+        try {
+            long t0 = System.nanoTime();
+            for (int m = 0; m <= fineTunes; m++) {
+                Path f = dir.resolve(m == 0 ? "bench-base.safetensors" : "bench-ft" + m + ".safetensors");
+                Files.deleteIfExists(f);
+                generate(f, specs, m);
+                files.add(f);
+            }
+            log.printf("generated base + %d fine-tunes: %d bf16 tensors of %dx%d, %.2f GB each, in %.1f s%n", fineTunes,
+                    n, SIDE, SIDE, specs.stream().mapToLong(TensorSpec::byteSize).sum() / 1e9, (System.nanoTime() - t0) / 1e9);
+            log.flush();
+            List<Phase> phases = new ArrayList<>();
+            phases.add(time("I/O floor", "io_floor", files, out, Map.of(), MethodRegistry.of(new ReadFloor())));
+            phases.add(time("ties density " + density, "ties", files, out, Map.of("weight", 1.0, "density", density),
+                    MethodRegistry.load()));
+            phases.add(time("I/O floor again", "io_floor", files, out, Map.of(), MethodRegistry.of(new ReadFloor())));
+            return phases;
+        } finally {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(out);
+        }
+    }
+
+    private Phase time(String label, String method, List<Path> files, Path out, Map<String, Object> params,
+                       MethodRegistry methods) throws IOException {
+        Files.deleteIfExists(out);
+        RequestBuilder b = new RequestBuilder(method).base("base", files.getFirst());
+        for (int m = 1; m < files.size(); m++) {
+            b.model("ft" + m, files.get(m), params);
+        }
+        System.gc();
+        if (PeakRss.available()) {
+            PeakRss.reset();
+        }
+        long t = System.nanoTime();
+        new MergeJob(methods, MergeOptions.defaults().withThreads(threads)).run(b.build(), out);
+        double seconds = (System.nanoTime() - t) / 1e9;
+        long rss = PeakRss.available() ? PeakRss.peakBytes() : -1;
+        log.printf("%-22s %6.2f s  peak RSS %s%n", label, seconds, rss < 0 ? "n/a" : String.format("%.0f MB", rss / 1e6));
+        log.flush();
+        return new Phase(label, seconds, rss);
+    }
+
+    /** Base values from an LCG; fine-tune m adds small noise of its own, so deltas are dense and sign-mixed. */
+    private static void generate(Path file, List<TensorSpec> specs, int model) {
+        float[] window = new float[WINDOW];
+        try (SafetensorsWriter w = SafetensorsWriter.create(file, specs, SafetensorsWriter.PT_METADATA, false)) {
+            int base = 1;
+            int noise = 977 * (model + 1);
+            for (TensorSpec s : specs) {
+                try (SafetensorsWriter.TensorSink sink = w.sink(s.name())) {
+                    for (long done = 0; done < s.elementCount(); done += window.length) {
+                        int len = (int) Math.min(window.length, s.elementCount() - done);
+                        for (int k = 0; k < len; k++) {
+                            base = base * 1664525 + 1013904223;
+                            float v = (base >> 8) * 0x1p-30f;
+                            if (model > 0) {
+                                noise = noise * 1664525 + 1013904223;
+                                v += (noise >> 8) * 0x1p-36f;
+                            }
+                            window[k] = v;
+                        }
+                        sink.writeFloats(window, 0, len);
+                    }
+                }
+            }
+            w.commit();
+        }
+    }
+}
