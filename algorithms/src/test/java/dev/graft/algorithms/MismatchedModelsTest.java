@@ -45,6 +45,15 @@ class MismatchedModelsTest {
     }
 
     @Test
+    void theConfigVocabularyFollowsTheRowsKept() throws Exception {
+        Path base = model("base", 72, false, 1);
+        Path ft = model("ft", 64, false, 2);
+        Path out = dir.resolve("folder");
+        Merge.taskArithmetic().base(base).add(ft, 1.0).write(out);
+        assertThat(java.nio.file.Files.readString(out.resolve("config.json"))).contains("\"vocab_size\": 64\n");
+    }
+
+    @Test
     void aTiedModelLendsItsEmbeddingToTheOutputHead() {
         Path base = model("base", 64, false, 1);
         Path tied = model("tied", 64, true, 3);

@@ -7,8 +7,9 @@ import dev.graft.core.kernel.TensorParameters;
 /**
  * DARE's drop (mergekit's {@code bernoulli}): keep each entry of a task vector independently with probability
  * {@code density}. Rescaling, when asked, is the kernel's L1 rescale (as in mergekit since 2025, not DARE's
- * {@code 1/density}). The draws come from a counter-based stream keyed by (seed, tensor, model), so the result
- * is the same for any chunking or thread count; it is not torch's RNG, so it differs from mergekit's draws.
+ * {@code 1/density}). The draws come from a counter-based stream keyed by (seed, tensor, model name), so the
+ * result is the same for any chunking, thread count or order of the models; it is not torch's RNG, so it differs
+ * from mergekit's draws.
  */
 public final class BernoulliSparsifier implements Sparsifier {
     @Override
@@ -18,7 +19,7 @@ public final class BernoulliSparsifier implements Sparsifier {
         for (int k = 0; k < models.length; k++) {
             double density = p.modelDouble(models[k], "density", 1);
             masks[k] = density >= 1 ? DeltaMask.KEEP_ALL
-                    : new BernoulliMask(CounterRng.forTensor(p.seed(), p.tensor(), models[k]), (float) density,
+                    : new BernoulliMask(CounterRng.forTensor(p.seed(), p.tensor() + '\u0000' + p.inputNames().get(models[k]), 0), (float) density,
                     scan.inputs().maxChunk());
         }
         return masks;

@@ -30,7 +30,7 @@ public final class DellaSparsifier implements Sparsifier {
                 throw new IllegalArgumentException(p.tensor() + ": della needs 0 < density - epsilon and "
                         + "density + epsilon < 1, got density " + density + ", epsilon " + epsilon);
             }
-            masks[k] = new RankMask(CounterRng.forTensor(p.seed(), p.tensor(), models[k]), density, epsilon,
+            masks[k] = new RankMask(CounterRng.forTensor(p.seed(), p.tensor() + '\u0000' + p.inputNames().get(models[k]), 0), density, epsilon,
                     (int) scan.inputs().rowLength(), scan.inputs().maxChunk());
         }
         return masks;

@@ -14,7 +14,7 @@ class ModelStockKernelTest {
         float[] out = new float[inputs[0].length];
         int[] pos = {0};
         new ModelStockKernel().merge(new ArrayInputs(Shape.of(2, 2), 0, rowsPerChunk, inputs),
-                new TensorParameters("w", List.of(Map.of(), Map.of(), Map.of()), Map.of("filter_wise", filterWise), 0, 1),
+                new TensorParameters("w", List.of("base", "ft1", "ft2"), List.of(Map.of(), Map.of(), Map.of()), Map.of("filter_wise", filterWise), 0, 1),
                 (v, from, n) -> {
                     System.arraycopy(v, from, out, pos[0], n);
                     pos[0] += n;

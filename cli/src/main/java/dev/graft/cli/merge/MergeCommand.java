@@ -83,9 +83,9 @@ public final class MergeCommand implements Callable<Integer> {
             description = "ties-family sign election: mergekit (weighted sum, default) or paper (unweighted trimmed deltas).")
     String signElection;
 
-    @Option(names = "--lines", split = ",", paramLabel = "ALPHA,BETA",
+    @Option(names = "--lines", paramLabel = "ALPHA,BETA",
             description = "LiNeS: scale block i's merged task vector by ALPHA + BETA*i/(L-1); ALPHA may be 'auto'.")
-    List<String> lines;
+    String lines;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of random methods (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -179,16 +179,17 @@ public final class MergeCommand implements Callable<Integer> {
     }
 
     private LinesSetting lines() {
-        if (lines.isEmpty() || lines.size() > 2) {
-            throw new ParameterException(spec.commandLine(), "--lines takes ALPHA or ALPHA,BETA");
+        String[] parts = lines.split(",", -1);
+        if (parts.length > 2) {
+            throw new ParameterException(spec.commandLine(), "--lines takes ALPHA or ALPHA,BETA, got " + lines);
         }
         try {
-            OptionalDouble alpha = "auto".equals(lines.getFirst()) ? OptionalDouble.empty()
-                    : OptionalDouble.of(Double.parseDouble(lines.getFirst()));
-            double beta = lines.size() == 2 ? Double.parseDouble(lines.get(1)) : 0;
+            OptionalDouble alpha = "auto".equals(parts[0].strip()) ? OptionalDouble.empty()
+                    : OptionalDouble.of(Double.parseDouble(parts[0]));
+            double beta = parts.length == 2 ? Double.parseDouble(parts[1]) : 0;
             return new LinesSetting(alpha, beta);
         } catch (NumberFormatException e) {
-            throw new ParameterException(spec.commandLine(), "--lines: not a number in " + String.join(",", lines));
+            throw new ParameterException(spec.commandLine(), "--lines: not a number in " + lines);
         }
     }
 }

@@ -9,23 +9,31 @@ import java.util.Objects;
  * for this tensor), global values, the seed of random methods and the LiNeS scale of the tensor.
  *
  * @param tensor     output tensor name (random methods key their streams on it)
+ * @param inputNames each input's model name, as the recipe or command line gives it; random methods key each
+ *                   model's stream on it, so results do not depend on the order models are listed in
  * @param perModel   for each input (same order as {@link TensorInputs}), its per-model parameters; the base
  *                   model's map holds whatever the recipe gave it (usually nothing)
  * @param global     global parameters, defaults filled in
  * @param seed       the merge's seed
  * @param linesScale the LiNeS factor applied to this tensor's merged task vector (1 without LiNeS)
  */
-public record TensorParameters(String tensor, List<Map<String, Object>> perModel, Map<String, Object> global,
-                               long seed, double linesScale) {
+public record TensorParameters(String tensor, List<String> inputNames, List<Map<String, Object>> perModel,
+                               Map<String, Object> global, long seed, double linesScale) {
     public TensorParameters {
         Objects.requireNonNull(tensor);
-        perModel = List.copyOf(perModel.stream().map(Map::copyOf).toList());
-        global = Map.copyOf(global);
+        inputNames = List.copyOf(inputNames);
+        // Insertion order is kept (the dry run prints parameters in declaration order).
+        perModel = perModel.stream().map(TensorParameters::ordered).toList();
+        global = ordered(global);
+    }
+
+    private static Map<String, Object> ordered(Map<String, Object> m) {
+        return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(m));
     }
 
     /** The same parameters with another LiNeS scale (set once {@code alpha: auto} is known). */
     public TensorParameters withLinesScale(double scale) {
-        return new TensorParameters(tensor, perModel, global, seed, scale);
+        return new TensorParameters(tensor, inputNames, perModel, global, seed, scale);
     }
 
     /** A per-model number; {@code fallback} when absent. */

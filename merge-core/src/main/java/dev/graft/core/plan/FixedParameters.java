@@ -25,4 +25,11 @@ public record FixedParameters(List<Map<String, Object>> perModel, Map<String, Ob
     public Optional<Object> globalParameter(String name, String tensorName, double t) {
         return Optional.ofNullable(global.get(name));
     }
+
+    @Override
+    public java.util.Set<String> givenNames() {
+        java.util.Set<String> names = new java.util.TreeSet<>(global.keySet());
+        perModel.forEach(m -> names.addAll(m.keySet()));
+        return names;
+    }
 }

@@ -18,4 +18,12 @@ public interface ParameterSource {
 
     /** A global parameter for the output tensor {@code tensorName}. */
     Optional<Object> globalParameter(String name, String tensorName, double t);
+
+    /**
+     * Every parameter name this source gives, so the planner can refuse names the method does not declare; empty
+     * when the source checks names itself (recipes do, with their locations).
+     */
+    default java.util.Set<String> givenNames() {
+        return java.util.Set.of();
+    }
 }

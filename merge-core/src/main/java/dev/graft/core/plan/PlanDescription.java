@@ -81,7 +81,9 @@ public final class PlanDescription {
             sb.setCharAt(sb.length() - 1, '}');
             sb.append(' ');
         }
-        if (t.parameters().linesScale() != 1) {
+        if (plan.linesAuto()) {
+            sb.append(String.format("lines_scale=auto+%.4g ", t.parameters().linesScale()));
+        } else if (t.parameters().linesScale() != 1) {
             sb.append(String.format("lines_scale=%.4g ", t.parameters().linesScale()));
         }
         return sb.toString().strip();

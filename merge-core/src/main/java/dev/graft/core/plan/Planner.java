@@ -55,6 +55,15 @@ public final class Planner {
         MergeMethod method = found.get();
         int base = request.baseModel();
         checkModels(method, request, problems);
+        java.util.Set<String> declared = new java.util.TreeSet<>();
+        method.globalParameters().forEach(d -> declared.add(d.name()));
+        method.modelParameters().forEach(d -> declared.add(d.name()));
+        for (String given : request.parameters().givenNames()) {
+            if (!declared.contains(given)) {
+                problems.add(method.name() + " has no parameter \"" + given + "\" (its parameters: "
+                        + String.join(", ", declared) + ")");
+            }
+        }
         if (request.lines().isPresent() && !method.taskVector()) {
             problems.add("lines: LiNeS scales a merged task vector; method " + method.name() + " has none");
         }
@@ -75,8 +84,8 @@ public final class Planner {
         if (problems.any()) {
             throw problems.exception();
         }
-        Optional<ModelConfig> config = ref.config().map(c -> c.withDtype(
-                request.outDtype().or(request::dtype).or(c::dtype).orElse(DType.F32)));
+        Optional<ModelConfig> config = ref.config().map(c -> withVocabulary(c.withDtype(
+                request.outDtype().or(request::dtype).or(c::dtype).orElse(DType.F32)), tasks));
         boolean linesAuto = request.lines().map(l -> l.alpha().isEmpty()).orElse(false);
         return new Plan(method, request.models(), base, tasks, config, reference, request.recipeText(), warnings,
                 linesAuto);
@@ -128,7 +137,8 @@ public final class Planner {
             // Integer buffers, raw-only dtypes: carried over from the reference model unchanged.
             TensorSpec out = refSpec;
             return Optional.of(new TensorTask(out, List.of(inputs.get(reference)), -1, refSpec.shape(),
-                    new TensorParameters(name, List.of(Map.of()), Map.of(), request.seed(), 1), Optional.empty(), true));
+                    new TensorParameters(name, List.of(label(request, inputs.get(reference).model())), List.of(Map.of()),
+                            Map.of(), request.seed(), 1), Optional.empty(), true));
         }
         OptionalInt block = Architecture.blockIndex(name);
         double t = block.isPresent() ? (layers <= 1 ? 1 : (double) block.getAsInt() / (layers - 1)) : 0;
@@ -157,7 +167,25 @@ public final class Planner {
         double linesScale = request.lines().map(l -> l.scale(l.alpha().orElse(0), block.orElse(-1), layers)).orElse(1.0);
         TensorSpec out = new TensorSpec(name, outDtype, readShape.get());
         return Optional.of(new TensorTask(out, inputs, request.baseModel(), readShape.get(),
-                new TensorParameters(name, perModel, global, request.seed(), linesScale), request.dtype(), false));
+                new TensorParameters(name, inputs.stream().map(in -> label(request, in.model())).toList(), perModel, global,
+                        request.seed(), linesScale), request.dtype(), false));
+    }
+
+    /** The config with {@code vocab_size} lowered to the rows an embedding was cut to, if it was. */
+    private static ModelConfig withVocabulary(ModelConfig config, List<TensorTask> tasks) {
+        OptionalInt declared = config.vocabSize();
+        long rows = Long.MAX_VALUE;
+        for (TensorTask t : tasks) {
+            if (isEmbedding(t.name()) && t.output().shape().rank() == 2) {
+                rows = Math.min(rows, t.output().shape().dim(0));
+            }
+        }
+        if (declared.isEmpty() || rows == Long.MAX_VALUE || rows >= declared.getAsInt()) {
+            return config;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode json = config.json();
+        json.put("vocab_size", rows);
+        return ModelConfig.of(json);
     }
 
     /** A model without an output head of its own that ties it to its input embedding. */

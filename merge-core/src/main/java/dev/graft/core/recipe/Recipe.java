@@ -278,9 +278,14 @@ public final class Recipe {
 
     /** Checks the recipe against its models and returns the plan, without merging. */
     public dev.graft.core.plan.Plan plan(dev.graft.core.exec.MergeOptions options) {
+        return plan(options, Path.of("").toAbsolutePath());
+    }
+
+    /** {@link #plan(dev.graft.core.exec.MergeOptions)} with relative model paths resolved against {@code workingDir}. */
+    public dev.graft.core.plan.Plan plan(dev.graft.core.exec.MergeOptions options, Path workingDir) {
         dev.graft.core.method.MethodRegistry methods = dev.graft.core.method.MethodRegistry.load();
         return new dev.graft.core.exec.MergeJob(methods, options)
-                .plan(RecipeRequests.toRequest(this, methods, Path.of("").toAbsolutePath()));
+                .plan(RecipeRequests.toRequest(this, methods, workingDir));
     }
 
     /** Resolves parameters for tensors of {@code slice}, one of {@link #outputSlices}. */

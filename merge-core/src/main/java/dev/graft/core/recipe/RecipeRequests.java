@@ -31,6 +31,7 @@ public final class RecipeRequests {
             throw new RecipeException(recipe.source(), "slices: recipes (layer ranges, frankenmerges) are not "
                     + "supported yet; describe the merge with models:");
         }
+        checkSupported(recipe);
         Optional<MergeMethod> method = methods.find(recipe.mergeMethod());
         List<ModelRef> inputs = new ArrayList<>(recipe.inputs());
         Optional<ModelRef> base = recipe.baseModel();
@@ -58,6 +59,34 @@ public final class RecipeRequests {
         Optional<LinesSetting> lines = recipe.lines().map(l -> new LinesSetting(l.alpha(), l.beta()));
         return new MergeRequest(recipe.mergeMethod(), models, baseIndex, parameters, recipe.dtype(), recipe.outDtype(),
                 lines, recipe.seed().orElse(0L), recipe.sourceText());
+    }
+
+    /** Features the recipe format has that Graft does not implement yet: refused, never silently ignored. */
+    private static void checkSupported(Recipe recipe) {
+        List<String> problems = new ArrayList<>();
+        List<ModelRef> refs = new ArrayList<>(recipe.listedModels());
+        recipe.baseModel().ifPresent(refs::add);
+        for (ModelRef m : refs) {
+            if (m.lora().isPresent()) {
+                problems.add("model " + m + ": +lora references are not supported yet; merge the adapter into the "
+                        + "model first");
+            }
+            if (m.revision().isPresent()) {
+                problems.add("model " + m + ": @revision is not supported (Graft reads local folders only)");
+            }
+        }
+        recipe.tokenizerSource().filter(t -> !Recipe.TOKENIZER_BASE.equals(t)).ifPresent(t -> problems.add(
+                "tokenizer_source: " + t + " is not supported yet; remove it (or use base) to copy the base model's "
+                        + "tokenizer files"));
+        if (recipe.padToMultipleOf().isPresent()) {
+            problems.add("tokenizer.pad_to_multiple_of is not supported yet");
+        }
+        if (recipe.chatTemplate().isPresent()) {
+            problems.add("chat_template is not supported yet; the base model's tokenizer files are copied as they are");
+        }
+        if (!problems.isEmpty()) {
+            throw new RecipeException(recipe.source(), problems);
+        }
     }
 
     private static void checkParameterNames(Recipe recipe, MergeMethod method) {
