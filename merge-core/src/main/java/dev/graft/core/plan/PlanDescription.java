@@ -90,10 +90,7 @@ public final class PlanDescription {
     }
 
     private static String format(Object v) {
-        if (v instanceof Double d) {
-            return d == Math.rint(d) && Math.abs(d) < 1e9 ? String.valueOf(d.longValue()) : String.format("%.4g", d);
-        }
-        return String.valueOf(v);
+        return v instanceof Double d ? dev.graft.formats.json.PythonJson.floatRepr(d) : String.valueOf(v);
     }
 
     /** {@code 1.5 GB}, decimal units like the shard sizes. */

@@ -67,9 +67,8 @@ public final class Planner {
         if (request.lines().isPresent() && !method.taskVector()) {
             problems.add("lines: LiNeS scales a merged task vector; method " + method.name() + " has none");
         }
-        if (problems.any()) {
-            throw problems.exception();
-        }
+        // No early exit: the tensors are planned too (against the first model when the base is missing), so that
+        // parameter and shape problems are reported together with these.
         int reference = base >= 0 ? base : 0;
         ModelSource ref = sources.get(reference);
         int layers = Math.max(1, Architecture.of(ref).layers());

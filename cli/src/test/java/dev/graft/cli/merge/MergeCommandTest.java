@@ -1,0 +1,117 @@
+package dev.graft.cli.merge;
+
+import dev.graft.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MergeCommandTest {
+    @TempDir
+    Path dir;
+
+    private static Path vectors() {
+        return Path.of(System.getProperty("graft.testdata", "../testdata")).toAbsolutePath().normalize()
+                .resolve("vectors/merge");
+    }
+
+    private static Path model(String name) {
+        return vectors().resolve("models").resolve(name);
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result graft(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), Map.of(), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void mergesIntoAFileAndReportsIt() {
+        Path out = dir.resolve("m.safetensors");
+        Result r = graft("merge", "ties", model("ft1").toString(), model("ft2").toString(), "--base",
+                model("base").toString(), "--weight", "1", "--density", "0.2,0.3", "--dtype", "float32", "--out-dtype", "bfloat16",
+                "-o", out.toString(), "-q");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).matches("Merged 30 tensors \\(185\\.0 kB\\) with ties into " + java.util.regex.Pattern.quote(
+                out.toAbsolutePath().toString()) + " in [0-9.]+ s\\n");
+        assertThat(Files.exists(out)).isTrue();
+    }
+
+    @Test
+    void refusesToOverwriteWithoutForce() throws Exception {
+        Path out = dir.resolve("m.safetensors");
+        Files.writeString(out, "keep me");
+        Result r = graft("merge", "linear", model("ft1").toString(), model("ft2").toString(), "--weight", "1",
+                "-o", out.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("graft: " + out + ": already exists; use --force to replace it\n");
+        assertThat(Files.readString(out)).isEqualTo("keep me");
+        Result forced = graft("merge", "linear", model("ft1").toString(), model("ft2").toString(), "--weight", "1",
+                "-o", out.toString(), "--force", "-q");
+        assertThat(forced.code()).isZero();
+        assertThat(Files.size(out)).isEqualTo(188_072L);
+    }
+
+    @Test
+    void dryRunPrintsThePlanAndWritesNothing() {
+        Path out = dir.resolve("never");
+        Result r = graft("merge", "task_arithmetic", model("ft1").toString(), "--base", model("base").toString(),
+                "--weight", "0.5", "--lines", "0.4,0.6", "--dry-run", "-o", out.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("Method      task_arithmetic (Ilharco et al., Editing models with task "
+                + "arithmetic, ICLR 2023, arXiv:2212.04089)\n"
+                + "Models      " + model("base") + "  (base)\n"
+                + "            " + model("ft1") + "\n"
+                + "Tensors     30 (30 merged, 0 copied)\n"
+                + "Output      185.0 kB of tensor data\n");
+        // LiNeS: block 1 of 3 gets 0.4 + 0.6·1/2 = 0.7; block 2 gets 1.0, the identity, not shown.
+        assertThat(r.out()).contains("\n  model.layers.1.mlp.up_proj.weight               BF16 [128, 48]  normalize=false "
+                + "rescale=false lambda=1.0 int8_mask=false " + model("ft1") + "{weight=0.5} lines_scale=0.7000\n");
+        assertThat(r.out()).contains("\n  model.layers.2.mlp.up_proj.weight               BF16 [128, 48]  normalize=false "
+                + "rescale=false lambda=1.0 int8_mask=false " + model("ft1") + "{weight=0.5}\n");
+        assertThat(Files.exists(out)).isFalse();
+    }
+
+    @Test
+    void listsEveryProblemAtOnce() {
+        Result r = graft("merge", "ties", model("ft1").toString(), model("ft2").toString(), "--density", "1.5",
+                "--t", "0.3", "-o", dir.resolve("x").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("""
+                graft: 6 problems, nothing was merged:
+                  - ties needs a base model (base_model: / --base)
+                  - ties has no parameter "t" (its parameters: density, int8_mask, lambda, normalize, rescale, sign_election, weight)
+                  - missing required parameter %1$s.weight (first needed for lm_head.weight)
+                  - %1$s.density must be between 0.0 and 1.0, got 1.5
+                  - missing required parameter %2$s.weight (first needed for lm_head.weight)
+                  - %2$s.density must be between 0.0 and 1.0, got 1.5
+                """.formatted(model("ft1"), model("ft2")));
+    }
+
+    @Test
+    void runsARecipe() throws Exception {
+        Path recipe = dir.resolve("ties.yml");
+        Files.writeString(recipe, Files.readString(vectors().resolve("recipes/ties.yml"))
+                .replace("base_model: base", "base_model: " + model("base"))
+                .replace("model: ft", "model: " + model("ft1").getParent() + "/ft"));
+        Path out = dir.resolve("ties.safetensors");
+        Result r = graft("run", recipe.toString(), "-o", out.toString(), "-q");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.code()).isZero();
+        assertThat(Files.size(out)).isEqualTo(188_072L);
+        Result bad = graft("run", dir.resolve("missing.yml").toString(), "-o", out.toString());
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).startsWith("graft: " + dir.resolve("missing.yml"));
+    }
+}
