@@ -15,9 +15,10 @@ public final class DeltaScan {
          * @param length elements in the chunk (whole rows)
          * @param deltas {@code deltas[k][0..length)} is model {@code k}'s delta (models in {@link #models()} order);
          *               the buffers are reused and may be modified by the visitor
-         * @param base   the base model's values for the chunk
+         * @param base   the base model's values: {@code base[baseOffset .. baseOffset+length)}, read-only
+         * @param baseOffset where the chunk starts in {@code base}
          */
-        void visit(long first, int length, float[][] deltas, float[] base);
+        void visit(long first, int length, float[][] deltas, float[] base, int baseOffset);
     }
 
     private final TensorInputs inputs;
@@ -53,16 +54,16 @@ public final class DeltaScan {
     /** One pass over the whole tensor. */
     public void scan(Visitor visitor) {
         int base = inputs.baseIndex();
-        inputs.scan((first, len, v) -> {
+        inputs.scan((first, len, v, off) -> {
             float[] b = v[base];
             for (int k = 0; k < models.length; k++) {
                 float[] x = v[models[k]];
                 float[] d = deltas[k];
                 for (int e = 0; e < len; e++) {
-                    d[e] = x[e] - b[e];
+                    d[e] = x[off + e] - b[off + e];
                 }
             }
-            visitor.visit(first, len, deltas, b);
+            visitor.visit(first, len, deltas, b, off);
         });
     }
 }

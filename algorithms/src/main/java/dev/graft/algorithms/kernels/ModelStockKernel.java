@@ -33,23 +33,23 @@ public final class ModelStockKernel implements TensorKernel {
         float[] r = new float[in.maxChunk()];
         if (!filterWise) {
             double[][] gram = new double[fts.length][fts.length];
-            in.scan((first, len, v) -> accumulate(v, base, fts, 0, len, gram));
+            in.scan((first, len, v, off) -> accumulate(v, base, fts, off, off + len, gram));
             float t = (float) interpolation(gram, fts.length);
-            in.scan((first, len, v) -> {
-                combine(v, base, fts, 0, len, t, r);
+            in.scan((first, len, v, off) -> {
+                combine(v, base, fts, off, off + len, t, r, -off);
                 out.write(r, 0, len);
             });
             return;
         }
         int row = (int) in.rowLength();
         double[][] gram = new double[fts.length][fts.length];
-        in.scan((first, len, v) -> {
-            for (int s = 0; s < len; s += row) {
+        in.scan((first, len, v, off) -> {
+            for (int s = off; s < off + len; s += row) {
                 for (double[] g : gram) {
                     java.util.Arrays.fill(g, 0);
                 }
                 accumulate(v, base, fts, s, s + row, gram);
-                combine(v, base, fts, s, s + row, (float) interpolation(gram, fts.length), r);
+                combine(v, base, fts, s, s + row, (float) interpolation(gram, fts.length), r, -off);
             }
             out.write(r, 0, len);
         });
@@ -87,7 +87,8 @@ public final class ModelStockKernel implements TensorKernel {
         return n * cos / (1 + (n - 1) * cos);
     }
 
-    private static void combine(float[][] v, int base, int[] fts, int from, int to, float t, float[] r) {
+    /** Writes elements [from, to) of the inputs, combined, to {@code r[e + shift]}. */
+    private static void combine(float[][] v, int base, int[] fts, int from, int to, float t, float[] r, int shift) {
         float[] b = v[base];
         float inv = 1f / fts.length;
         for (int e = from; e < to; e++) {
@@ -95,7 +96,7 @@ public final class ModelStockKernel implements TensorKernel {
             for (int f : fts) {
                 mean += v[f][e];
             }
-            r[e] = t * (mean * inv) + (1 - t) * b[e];
+            r[e + shift] = t * (mean * inv) + (1 - t) * b[e];
         }
     }
 }

@@ -27,13 +27,13 @@ public final class SlerpKernel implements TensorKernel {
         int i1 = 1 - i0;
         double t = p.globalDouble("t");
         double[] acc = new double[3]; // ‖v0‖², ‖v1‖², v0·v1
-        in.scan((first, len, v) -> {
+        in.scan((first, len, v, off) -> {
             float[] a = v[i0];
             float[] b = v[i1];
             double aa = 0;
             double bb = 0;
             double ab = 0;
-            for (int e = 0; e < len; e++) {
+            for (int e = off; e < off + len; e++) {
                 aa += (double) a[e] * a[e];
                 bb += (double) b[e] * b[e];
                 ab += (double) a[e] * b[e];
@@ -57,11 +57,11 @@ public final class SlerpKernel implements TensorKernel {
             s1 = (float) (Math.sin(t * theta) / sin);
         }
         float[] r = new float[in.maxChunk()];
-        in.scan((first, len, v) -> {
+        in.scan((first, len, v, off) -> {
             float[] a = v[i0];
             float[] b = v[i1];
             for (int e = 0; e < len; e++) {
-                r[e] = s0 * a[e] + s1 * b[e];
+                r[e] = s0 * a[off + e] + s1 * b[off + e];
             }
             out.write(r, 0, len);
         });

@@ -70,7 +70,7 @@ public final class TaskVectorKernel implements TensorKernel {
         float[] mixed = new float[cap];
         float[] divisor = new float[cap];
         float factor = lambda * lines;
-        scan.scan((first, len, d, base) -> {
+        scan.scan((first, len, d, base, bo) -> {
             // Array-at-a-time loops (model outer, element inner) with selects instead of branches, so that C2
             // vectorises them; the arithmetic and its order per element are those of the formula above.
             for (int k = 0; k < n; k++) {
@@ -94,7 +94,7 @@ public final class TaskVectorKernel implements TensorKernel {
                 }
                 float div = normalize ? fixedDivisor : 1f;
                 for (int e = 0; e < len; e++) {
-                    r[e] = base[e] + (mixed[e] / div) * factor;
+                    r[e] = base[bo + e] + (mixed[e] / div) * factor;
                 }
                 out.write(r, 0, len);
                 return;
@@ -128,12 +128,16 @@ public final class TaskVectorKernel implements TensorKernel {
             if (normalize) {
                 for (int e = 0; e < len; e++) {
                     float dv = divisor[e];
-                    float div = dv + (1f - Math.signum(Math.abs(dv))); // 1 where no weight agreed
-                    r[e] = base[e] + (mixed[e] / div) * factor;
+                    // 1 where no weight agreed (about half the elements at TIES densities, at random: a branch
+                    // would mispredict), computed on the bits: nonZero is 1 unless |dv| is 0.
+                    int magnitude = Float.floatToRawIntBits(dv) & 0x7FFF_FFFF;
+                    int nonZero = (magnitude | -magnitude) >>> 31;
+                    float div = dv + (1 - nonZero);
+                    r[e] = base[bo + e] + (mixed[e] / div) * factor;
                 }
             } else {
                 for (int e = 0; e < len; e++) {
-                    r[e] = base[e] + mixed[e] * factor;
+                    r[e] = base[bo + e] + mixed[e] * factor;
                 }
             }
             out.write(r, 0, len);
@@ -159,7 +163,7 @@ public final class TaskVectorKernel implements TensorKernel {
         for (DeltaMask m : masks) {
             m.restart();
         }
-        scan.scan((first, len, d, base) -> {
+        scan.scan((first, len, d, base, bo) -> {
             for (int k = 0; k < n; k++) {
                 double sum = 0;
                 for (int e = 0; e < len; e++) {

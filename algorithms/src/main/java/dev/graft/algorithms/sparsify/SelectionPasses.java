@@ -15,7 +15,7 @@ final class SelectionPasses {
             for (int k = 0; k < selectors.length; k++) {
                 feeding[k] = selectors[k] != null && selectors[k].needsPass();
             }
-            scan.scan((first, len, d, base) -> {
+            scan.scan((first, len, d, base, bo) -> {
                 for (int k = 0; k < selectors.length; k++) {
                     if (feeding[k]) {
                         selectors[k].accept(d[k], 0, len);

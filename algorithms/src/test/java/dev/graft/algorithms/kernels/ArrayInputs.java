@@ -45,15 +45,11 @@ final class ArrayInputs implements TensorInputs {
 
     @Override
     public void scan(ChunkVisitor visitor) {
+        // Hands the arrays over in place, as cached inputs are: kernels must honour the offset.
         int n = (int) shape.elementCount();
         int chunk = maxChunk();
-        float[][] buf = new float[values.length][chunk];
         for (int first = 0; first < n; first += chunk) {
-            int len = Math.min(chunk, n - first);
-            for (int i = 0; i < values.length; i++) {
-                System.arraycopy(values[i], first, buf[i], 0, len);
-            }
-            visitor.visit(first, len, buf);
+            visitor.visit(first, Math.min(chunk, n - first), values, first);
         }
     }
 }

@@ -69,6 +69,8 @@ public final class MergeBenchmark {
             phases.add(time("ties density " + density, "ties", files, out, Map.of("weight", 1.0, "density", density),
                     MethodRegistry.load()));
             phases.add(time("I/O floor again", "io_floor", files, out, Map.of(), MethodRegistry.of(new ReadFloor())));
+            phases.add(time("ties again", "ties", files, out, Map.of("weight", 1.0, "density", density),
+                    MethodRegistry.load()));
             return phases;
         } finally {
             for (Path f : files) {

@@ -51,7 +51,7 @@ final class ReadFloor implements MergeMethod {
     public TensorKernel kernel() {
         return (in, p, out) -> {
             int base = in.baseIndex();
-            in.scan((first, len, v) -> out.write(v[base], 0, len));
+            in.scan((first, len, v, off) -> out.write(v[base], off, len));
         };
     }
 }

@@ -27,9 +27,9 @@ final class LinesAlpha {
             try (Arena arena = Arena.ofConfined();
                  MappedTensorInputs in = new MappedTensorInputs(task, sources, arena, null)) {
                 int base = task.baseInput();
-                in.scan((first, len, v) -> {
+                in.scan((first, len, v, off) -> {
                     double s = 0;
-                    for (int e = 0; e < len; e++) {
+                    for (int e = off; e < off + len; e++) {
                         float sum = 0;
                         for (int i = 0; i < v.length; i++) {
                             if (i != base) {

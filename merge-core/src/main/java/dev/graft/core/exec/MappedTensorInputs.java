@@ -96,33 +96,29 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
             return;
         }
         int capacity = maxChunk();
-        float[][] buffers = new float[tensors.length][capacity];
         if (cached) {
+            // Held in memory: hand the arrays over in place, no copy.
             for (long first = 0; first < total; first += capacity) {
                 int n = (int) Math.min(capacity, total - first);
-                for (int i = 0; i < tensors.length; i++) {
-                    System.arraycopy(cache[i], (int) first, buffers[i], 0, n);
-                }
-                visitor.visit(first, n, buffers);
+                visitor.visit(first, n, cache, (int) first);
             }
             return;
         }
         boolean keep = cache == null && reserveCache(total);
+        float[][] buffers = keep ? cache : new float[tensors.length][capacity];
         MemorySegment scratch = rounding == null ? null
                 : MemorySegment.ofArray(new byte[capacity * rounding.dtype().byteSize()]);
         for (long first = 0; first < total; first += capacity) {
             int n = (int) Math.min(capacity, total - first);
+            int at = keep ? (int) first : 0; // decode straight into the cache when keeping
             for (int i = 0; i < tensors.length; i++) {
-                read(tensors[i], first, buffers[i], n);
+                read(tensors[i], first, buffers[i], at, n);
                 if (rounding != null) {
-                    rounding.encode(buffers[i], 0, n, scratch, 0);
-                    rounding.decode(scratch, 0, buffers[i], 0, n);
-                }
-                if (keep) {
-                    System.arraycopy(buffers[i], 0, cache[i], (int) first, n);
+                    rounding.encode(buffers[i], at, n, scratch, 0);
+                    rounding.decode(scratch, 0, buffers[i], at, n);
                 }
             }
-            visitor.visit(first, n, buffers);
+            visitor.visit(first, n, buffers, at);
         }
         cached = keep;
     }
@@ -145,16 +141,16 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
         cached = false;
     }
 
-    /** Reads logical elements [first, first+n) of an input, which may be stored with more columns. */
-    private void read(Tensor t, long first, float[] dst, int n) {
+    /** Reads logical elements [first, first+n) of an input into {@code dst[at…]}; it may be stored wider. */
+    private void read(Tensor t, long first, float[] dst, int at, int n) {
         long storedCols = t.shape().rank() == 0 ? 1 : t.shape().dim(t.shape().rank() - 1);
         if (storedCols == rowLength) {
-            t.readFloats(first, dst, 0, n);
+            t.readFloats(first, dst, at, n);
             return;
         }
         long row = first / rowLength;
         for (int done = 0; done < n; done += (int) rowLength, row++) {
-            t.readFloats(row * storedCols, dst, done, (int) rowLength);
+            t.readFloats(row * storedCols, dst, at + done, (int) rowLength);
         }
     }
 }
