@@ -1,5 +1,7 @@
 package dev.graft.cli;
 
+import dev.graft.algorithms.Merge;
+import dev.graft.core.exec.MergeReport;
 import dev.graft.core.inspect.Inspection;
 
 import dev.graft.formats.dtype.DType;
@@ -25,10 +27,11 @@ import java.util.stream.Stream;
 @Command(name = "demo",
         parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
         description = {
-                "Try Graft on generated models: inspect and diff, step by step.",
+                "Try Graft on generated models: inspect, diff and merge, step by step.",
                 "",
                 "Generates a tiny Llama-shaped base model and two fine-tunes of it (bf16, a few hundred KB each), "
-                        + "then inspects the base and diffs it against the first fine-tune, explaining each step. "
+                        + "then inspects the base, diffs it against the first fine-tune, merges both fine-tunes with "
+                        + "TIES and diffs the merge, explaining each step. "
                         + "Needs no downloads.",
                 "",
                 "The models go to a temporary folder that is deleted afterwards, unless --keep or --dir is given."},
@@ -72,11 +75,13 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         if (dir == null && !keep) {
             out.println("Done. The models were deleted; run 'graft demo --dir DIR' to keep them and try");
-            out.println("inspect and diff on them yourself.");
+            out.println("inspect, diff and merge on them yourself.");
         } else {
             out.println("Done. The models are in " + root + "; try for example:");
             out.println("  graft inspect " + root.resolve("ft2") + " --filter mlp");
             out.println("  graft diff " + root.resolve("ft1") + " " + root.resolve("ft2"));
+            out.println("  graft merge slerp " + root.resolve("ft1") + " --base " + root.resolve("base")
+                    + " --t 0.3 -o " + root.resolve("slerp.safetensors"));
         }
         return 0;
     }
@@ -108,6 +113,26 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  $ graft diff " + f.base() + " " + f.fineTunes().get(0) + " --top " + DIFF_ROWS);
         out.println();
         DiffCommand.print(f.base(), f.fineTunes().get(0), false, DIFF_ROWS, out);
+        out.println();
+
+        Path merged = root.resolve("merged");
+        out.println("Step 4. Merge both fine-tunes into the base with TIES");
+        out.println("  Each task vector (fine-tune minus base) keeps its largest half, a sign is elected per weight,");
+        out.println("  and the agreeing entries are averaged. The output is a Hugging Face folder with config,");
+        out.println("  a model card and the recipe that reproduces it.");
+        out.println("  $ graft merge ties " + f.fineTunes().get(0) + " " + f.fineTunes().get(1) + " --base " + f.base()
+                + " --weight 1 --density 0.5 -o " + merged + (force ? " --force" : ""));
+        out.println();
+        MergeReport report = Merge.ties().base(f.base()).add(f.fineTunes().get(0), 1.0, 0.5)
+                .add(f.fineTunes().get(1), 1.0, 0.5).overwrite(force).write(merged);
+        out.printf("Merged %d tensors into %s%n", report.tensors(), report.output());
+        out.println();
+
+        out.println("Step 5. Compare the merge with the base: it carries the changes of both fine-tunes (their");
+        out.println("  largest, sign-agreeing entries), so it moves further than either one alone did in step 3.");
+        out.println("  $ graft diff " + f.base() + " " + merged + " --top " + DIFF_ROWS);
+        out.println();
+        DiffCommand.print(f.base(), merged, false, DIFF_ROWS, out);
     }
 
     private static Path createTempDir() {

@@ -91,7 +91,7 @@ class MainTest {
                   run      Merge as a mergekit-style YAML recipe says.
                   inspect  Show what a checkpoint holds: tensors, sizes, dtypes, architecture.
                   diff     Compare two checkpoints tensor by tensor: how much each one changed.
-                  demo     Try Graft on generated models: inspect and diff, step by step.
+                  demo     Try Graft on generated models: inspect, diff and merge, step by step.
                   bench    Measure Graft's throughput and memory on generated checkpoints.
                 """);
         for (String cmd : new String[] {"merge", "run", "inspect", "diff", "demo"}) {
