@@ -122,6 +122,23 @@ public record Architecture(String family, Optional<String> className, Source sou
     }
 
     /**
+     * The same tensor name in another block: the number {@link #blockIndex} reads is replaced.
+     *
+     * <pre>{@code
+     * withBlockIndex("model.layers.3.mlp.up_proj.weight", 17) == "model.layers.17.mlp.up_proj.weight"
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when the name is not in a block
+     */
+    public static String withBlockIndex(String tensorName, int index) {
+        Matcher m = BLOCK.matcher(tensorName);
+        if (!m.find()) {
+            throw new IllegalArgumentException(tensorName + " is not in a transformer block");
+        }
+        return tensorName.substring(0, m.start(1)) + index + tensorName.substring(m.end(1));
+    }
+
+    /**
      * {@code LlamaForCausalLM} → {@code llama}, {@code GPT2LMHeadModel} → {@code gpt2}, {@code BertModel} →
      * {@code bert}: the class name up to its task suffix, lower-cased. Used only when the config lacks
      * {@code model_type}.

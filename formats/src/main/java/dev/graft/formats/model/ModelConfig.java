@@ -120,6 +120,25 @@ public final class ModelConfig {
         return new ModelConfig(copy);
     }
 
+    /**
+     * A copy with the block count set, under whichever of {@code num_hidden_layers}, {@code n_layer} and
+     * {@code num_layers} the config uses ({@code num_hidden_layers} when none).
+     */
+    public ModelConfig withLayerCount(int layers) {
+        ObjectNode copy = root.deepCopy();
+        boolean any = false;
+        for (String key : List.of("num_hidden_layers", "n_layer", "num_layers")) {
+            if (copy.has(key)) {
+                copy.put(key, layers);
+                any = true;
+            }
+        }
+        if (!any) {
+            copy.put("num_hidden_layers", layers);
+        }
+        return new ModelConfig(copy);
+    }
+
     private Optional<String> text(String key) {
         JsonNode n = root.get(key);
         return n != null && n.isTextual() ? Optional.of(n.textValue()) : Optional.empty();

@@ -17,11 +17,19 @@ import java.util.Optional;
  * @param lines      LiNeS scaling of the merged task vector, for task-vector methods
  * @param seed       seed of random methods
  * @param recipeText the recipe to record in the output (YAML)
+ * @param routing    how output tensors come from input tensors; empty for the usual one-to-one by name
  */
 public record MergeRequest(String method, List<PlannedModel> models, int baseModel, ParameterSource parameters,
                            Optional<DType> dtype, Optional<DType> outDtype, Optional<LinesSetting> lines, long seed,
-                           String recipeText) {
+                           String recipeText, Optional<Routing> routing) {
     public MergeRequest {
         models = List.copyOf(models);
+    }
+
+    /** A request whose output tensors are the base's (or first model's), each merged from the same name. */
+    public MergeRequest(String method, List<PlannedModel> models, int baseModel, ParameterSource parameters,
+                        Optional<DType> dtype, Optional<DType> outDtype, Optional<LinesSetting> lines, long seed,
+                        String recipeText) {
+        this(method, models, baseModel, parameters, dtype, outDtype, lines, seed, recipeText, Optional.empty());
     }
 }

@@ -71,23 +71,53 @@ public final class Planner {
         // parameter and shape problems are reported together with these.
         int reference = base >= 0 ? base : 0;
         ModelSource ref = sources.get(reference);
-        int layers = Math.max(1, Architecture.of(ref).layers());
+        int layers = request.routing().map(Routing::outputLayers)
+                .orElseGet(() -> Math.max(1, Architecture.of(ref).layers()));
         List<String> warnings = new ArrayList<>();
         List<TensorTask> tasks = new ArrayList<>();
-        List<TensorSpec> refSpecs = new ArrayList<>(ref.tensors());
-        refSpecs.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.name(), b.name()));
-        for (TensorSpec spec : refSpecs) {
-            planTensor(method, request, sources, reference, spec, layers, problems, warnings).ifPresent(tasks::add);
+        List<TensorRoute> routes;
+        try {
+            routes = request.routing().map(r -> r.routes(sources)).orElseGet(() -> sameNameRoutes(request, ref));
+        } catch (PlanException e) {
+            e.problems().forEach(problems::add);
+            throw problems.exception();
         }
-        noteIgnored(request, sources, reference, warnings);
+        for (TensorRoute route : routes) {
+            planTensor(method, request, sources, route, layers, problems, warnings).ifPresent(tasks::add);
+        }
+        if (request.routing().isEmpty()) {
+            noteIgnored(request, sources, reference, warnings);
+        }
         if (problems.any()) {
             throw problems.exception();
         }
         Optional<ModelConfig> config = ref.config().map(c -> withVocabulary(c.withDtype(
                 request.outDtype().or(request::dtype).or(c::dtype).orElse(DType.F32)), tasks));
+        if (request.routing().isPresent()) {
+            config = config.map(c -> c.withLayerCount(layers));
+        }
         boolean linesAuto = request.lines().map(l -> l.alpha().isEmpty()).orElse(false);
         return new Plan(method, request.models(), base, tasks, config, reference, request.recipeText(), warnings,
                 linesAuto);
+    }
+
+    /** The usual routing: every tensor of the reference model, merged from the tensor of that name in every model. */
+    private static List<TensorRoute> sameNameRoutes(MergeRequest request, ModelSource ref) {
+        int layers = Math.max(1, Architecture.of(ref).layers());
+        List<Integer> all = new ArrayList<>();
+        for (int m = 0; m < request.models().size(); m++) {
+            all.add(m);
+        }
+        List<TensorSpec> specs = new ArrayList<>(ref.tensors());
+        specs.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.name(), b.name()));
+        List<TensorRoute> routes = new ArrayList<>();
+        for (TensorSpec spec : specs) {
+            OptionalInt block = Architecture.blockIndex(spec.name());
+            double t = block.isPresent() ? (layers <= 1 ? 1 : (double) block.getAsInt() / (layers - 1)) : 0;
+            routes.add(new TensorRoute(spec.name(), all, java.util.Collections.nCopies(all.size(), spec.name()),
+                    request.baseModel(), request.parameters(), t, block.orElse(-1)));
+        }
+        return routes;
     }
 
     private static void checkModels(MergeMethod method, MergeRequest request, Problems problems) {
@@ -98,64 +128,73 @@ public final class Planner {
         if (n < method.minInputs()) {
             problems.add(method.name() + " needs at least " + method.minInputs() + " models including the base, got " + n);
         }
-        if (method.exactInputs() > 0 && n != method.exactInputs()) {
+        if (method.exactInputs() > 0 && n != method.exactInputs() && request.routing().isEmpty()) {
             problems.add(method.name() + " merges exactly " + method.exactInputs()
                     + " models including the base, got " + n);
         }
     }
 
     private Optional<TensorTask> planTensor(MergeMethod method, MergeRequest request, List<ModelSource> sources,
-                                            int reference, TensorSpec refSpec, int layers, Problems problems,
-                                            List<String> warnings) {
-        String name = refSpec.name();
+                                            TensorRoute route, int layers, Problems problems, List<String> warnings) {
+        String name = route.output();
         List<TaskInput> inputs = new ArrayList<>();
-        for (int m = 0; m < sources.size(); m++) {
-            Optional<TensorSpec> spec = sources.get(m).spec(name);
+        for (int j = 0; j < route.models().size(); j++) {
+            int m = route.models().get(j);
+            String inputName = route.inputs().get(j);
+            Optional<TensorSpec> spec = sources.get(m).spec(inputName);
             if (spec.isEmpty()) {
-                spec = tiedStandIn(sources.get(m), name);
+                spec = tiedStandIn(sources.get(m), inputName);
                 if (spec.isPresent()) {
-                    warnings.add(label(request, m) + " has no " + name + "; its tied " + spec.get().name() + " is used");
+                    warnings.add(label(request, m) + " has no " + inputName + "; its tied " + spec.get().name()
+                            + " is used");
                 }
             }
             if (spec.isEmpty()) {
-                problems.add("tensor " + name + " is missing from model " + label(request, m));
+                problems.add("tensor " + inputName + " is missing from model " + label(request, m));
                 continue;
             }
             inputs.add(new TaskInput(m, spec.get()));
         }
-        if (inputs.size() != sources.size()) {
+        if (inputs.size() != route.models().size()) {
+            return Optional.empty();
+        }
+        if (method.exactInputs() > 0 && inputs.size() != method.exactInputs()) {
+            problems.addOnce("exact:" + inputs.size(), method.name() + " merges exactly " + method.exactInputs()
+                    + " models including the base, got " + inputs.size() + " for " + name);
             return Optional.empty();
         }
         Optional<Shape> readShape = readShape(request, name, inputs, problems, warnings);
         if (readShape.isEmpty()) {
             return Optional.empty();
         }
+        int refInput = route.base() >= 0 ? route.base() : 0;
+        TensorSpec refSpec = inputs.get(refInput).spec();
         DType outDtype = request.outDtype().or(request::dtype).orElse(refSpec.dtype());
         boolean numeric = inputs.stream().allMatch(in -> in.spec().dtype().hasFloatCodec());
-        if (!numeric || !refSpec.dtype().hasFloatCodec()) {
+        if (!numeric) {
             // Integer buffers, raw-only dtypes: carried over from the reference model unchanged.
-            TensorSpec out = refSpec;
-            return Optional.of(new TensorTask(out, List.of(inputs.get(reference)), -1, refSpec.shape(),
-                    new TensorParameters(name, List.of(label(request, inputs.get(reference).model())), List.of(Map.of()),
+            return Optional.of(new TensorTask(new TensorSpec(name, refSpec.dtype(), refSpec.shape()),
+                    List.of(inputs.get(refInput)), -1, refSpec.shape(),
+                    new TensorParameters(name, List.of(label(request, inputs.get(refInput).model())), List.of(Map.of()),
                             Map.of(), request.seed(), 1), Optional.empty(), true));
         }
-        OptionalInt block = Architecture.blockIndex(name);
-        double t = block.isPresent() ? (layers <= 1 ? 1 : (double) block.getAsInt() / (layers - 1)) : 0;
+        double t = route.t();
         Map<String, Object> global = new LinkedHashMap<>();
         for (ParameterDef def : method.globalParameters()) {
-            resolve(def, request.parameters().globalParameter(def.name(), name, t), def.name(), name, true, problems)
+            resolve(def, route.parameters().globalParameter(def.name(), name, t), def.name(), name, true, problems)
                     .ifPresent(v -> global.put(def.name(), v));
         }
         List<Map<String, Object>> perModel = new ArrayList<>();
-        for (int m = 0; m < sources.size(); m++) {
+        for (int j = 0; j < inputs.size(); j++) {
+            int m = inputs.get(j).model();
+            boolean isBase = j == route.base();
             Map<String, Object> values = new LinkedHashMap<>();
             for (ParameterDef def : method.modelParameters()) {
-                Optional<Object> given = request.parameters().modelParameter(m, def.name(), inputs.get(m).spec().name(), t);
-                boolean required = def.required() && m != request.baseModel();
-                resolve(def, given, label(request, m) + "." + def.name(), name, required, problems)
+                Optional<Object> given = route.parameters().modelParameter(m, def.name(), inputs.get(j).spec().name(), t);
+                resolve(def, given, label(request, m) + "." + def.name(), name, def.required() && !isBase, problems)
                         .ifPresent(v -> values.put(def.name(), v));
             }
-            String bad = m == request.baseModel() ? null : method.checkModelParameters(values);
+            String bad = isBase ? null : method.checkModelParameters(values);
             if (bad != null) {
                 problems.addOnce("check:" + m + ":" + bad, label(request, m) + ": " + bad + " (first at " + name + ")");
             }
@@ -163,11 +202,11 @@ public final class Planner {
         }
         checkWeightSum(method, request, global, perModel, name, problems);
         // With alpha: auto the scale holds the block term only; the executor adds the measured alpha.
-        double linesScale = request.lines().map(l -> l.scale(l.alpha().orElse(0), block.orElse(-1), layers)).orElse(1.0);
+        double linesScale = request.lines().map(l -> l.scale(l.alpha().orElse(0), route.block(), layers)).orElse(1.0);
         TensorSpec out = new TensorSpec(name, outDtype, readShape.get());
-        return Optional.of(new TensorTask(out, inputs, request.baseModel(), readShape.get(),
-                new TensorParameters(name, inputs.stream().map(in -> label(request, in.model())).toList(), perModel, global,
-                        request.seed(), linesScale), request.dtype(), false));
+        return Optional.of(new TensorTask(out, inputs, route.base(), readShape.get(),
+                new TensorParameters(name, inputs.stream().map(in -> label(request, in.model())).toList(), perModel,
+                        global, request.seed(), linesScale), request.dtype(), false));
     }
 
     /** The config with {@code vocab_size} lowered to the rows an embedding was cut to, if it was. */
