@@ -27,10 +27,6 @@ public final class RecipeRequests {
      *                         does not declare, all listed
      */
     public static MergeRequest toRequest(Recipe recipe, MethodRegistry methods, Path workingDir) {
-        if (recipe.isSliced()) {
-            throw new RecipeException(recipe.source(), "slices: recipes (layer ranges, frankenmerges) are not "
-                    + "supported yet; describe the merge with models:");
-        }
         checkSupported(recipe);
         Optional<MergeMethod> method = methods.find(recipe.mergeMethod());
         List<ModelRef> inputs = new ArrayList<>(recipe.inputs());
@@ -41,6 +37,9 @@ public final class RecipeRequests {
             inputs.remove(base.get());
         }
         method.ifPresent(m -> checkParameterNames(recipe, m));
+        if (recipe.isSliced()) {
+            return slicedRequest(recipe, inputs, workingDir);
+        }
         ParameterResolver resolver = recipe.resolver(recipe.outputSlices(m -> 1).getFirst());
         List<PlannedModel> models = inputs.stream()
                 .map(m -> new PlannedModel(m.toString(), m.resolve(workingDir))).toList();
@@ -59,6 +58,28 @@ public final class RecipeRequests {
         Optional<LinesSetting> lines = recipe.lines().map(l -> new LinesSetting(l.alpha(), l.beta()));
         return new MergeRequest(recipe.mergeMethod(), models, baseIndex, parameters, recipe.dtype(), recipe.outDtype(),
                 lines, recipe.seed().orElse(0L), recipe.sourceText());
+    }
+
+    /** A {@code slices:} recipe: its models as listed, tensors routed layer range by layer range. */
+    private static MergeRequest slicedRequest(Recipe recipe, List<ModelRef> inputs, Path workingDir) {
+        List<PlannedModel> models = inputs.stream()
+                .map(m -> new PlannedModel(m.toString(), m.resolve(workingDir))).toList();
+        int baseIndex = recipe.baseModel().map(inputs::indexOf).orElse(-1);
+        Optional<LinesSetting> lines = recipe.lines().map(l -> new LinesSetting(l.alpha(), l.beta()));
+        ParameterSource unused = new ParameterSource() {
+            // Every route of a sliced recipe carries its slice's own source; this one is never asked.
+            @Override
+            public Optional<Object> modelParameter(int model, String name, String tensorName, double t) {
+                throw new IllegalStateException("sliced recipes resolve parameters per slice");
+            }
+
+            @Override
+            public Optional<Object> globalParameter(String name, String tensorName, double t) {
+                throw new IllegalStateException("sliced recipes resolve parameters per slice");
+            }
+        };
+        return new MergeRequest(recipe.mergeMethod(), models, baseIndex, unused, recipe.dtype(), recipe.outDtype(),
+                lines, recipe.seed().orElse(0L), recipe.sourceText(), Optional.of(new SliceRouting(recipe, inputs)));
     }
 
     /** Features the recipe format has that Graft does not implement yet: refused, never silently ignored. */
