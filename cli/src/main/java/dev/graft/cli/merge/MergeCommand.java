@@ -1,8 +1,6 @@
 package dev.graft.cli.merge;
 
-import dev.graft.core.exec.MergeOptions;
 import dev.graft.core.plan.LinesSetting;
-import dev.graft.core.plan.MergeRequest;
 import dev.graft.core.plan.RequestBuilder;
 import dev.graft.formats.dtype.DType;
 import picocli.CommandLine.Command;
@@ -96,23 +94,8 @@ public final class MergeCommand implements Callable<Integer> {
     @Option(names = "--out-dtype", paramLabel = "DTYPE", description = "Dtype written (default: --dtype, else the base model's).")
     String outDtype;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output .safetensors file or folder.")
-    Path out;
-
-    @Option(names = "--force", description = "Replace OUT if it exists.")
-    boolean force;
-
-    @Option(names = "--dry-run", description = "Print the plan (tensors, parameters, peak memory, output size) and stop.")
-    boolean dryRun;
-
-    @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Tensors merged at once (default: all cores).")
-    Integer threads;
-
-    @Option(names = "--shard-size", paramLabel = "SIZE", defaultValue = "5GB", description = "Shard size limit for folder output (default: ${DEFAULT-VALUE}).")
-    String shardSize;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
-    boolean quiet;
+    @picocli.CommandLine.Mixin
+    OutputOptions output;
 
     @Spec
     CommandSpec spec;
@@ -147,12 +130,7 @@ public final class MergeCommand implements Callable<Integer> {
             b.lines(lines());
         }
         b.seed(seed);
-        MergeRequest request = b.build();
-        return new MergeRun(spec.commandLine(), options()).execute(request, out, dryRun);
-    }
-
-    private MergeOptions options() {
-        return MergeRun.options(spec.commandLine(), threads, force, shardSize, quiet);
+        return output.execute(spec.commandLine(), b.build());
     }
 
     private void put(Map<String, Object> p, String name, List<Double> values, int i) {

@@ -6,7 +6,6 @@ import dev.graft.core.recipe.Recipe;
 import dev.graft.core.recipe.RecipeRequests;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -43,23 +42,8 @@ public final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RECIPE", description = "The YAML recipe.")
     Path recipe;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output .safetensors file or folder.")
-    Path out;
-
-    @Option(names = "--force", description = "Replace OUT if it exists.")
-    boolean force;
-
-    @Option(names = "--dry-run", description = "Print the plan (tensors, parameters, peak memory, output size) and stop.")
-    boolean dryRun;
-
-    @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Tensors merged at once (default: all cores).")
-    Integer threads;
-
-    @Option(names = "--shard-size", paramLabel = "SIZE", defaultValue = "5GB", description = "Shard size limit for folder output (default: ${DEFAULT-VALUE}).")
-    String shardSize;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
-    boolean quiet;
+    @picocli.CommandLine.Mixin
+    OutputOptions output;
 
     @Spec
     CommandSpec spec;
@@ -68,7 +52,6 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() {
         Recipe r = Recipe.load(recipe);
         MergeRequest request = RecipeRequests.toRequest(r, MethodRegistry.load(), Path.of("").toAbsolutePath());
-        return new MergeRun(spec.commandLine(), MergeRun.options(spec.commandLine(), threads, force, shardSize, quiet))
-                .execute(request, out, dryRun);
+        return output.execute(spec.commandLine(), request);
     }
 }
