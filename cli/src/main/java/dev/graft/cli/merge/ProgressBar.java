@@ -68,8 +68,8 @@ final class ProgressBar implements ProgressListener {
         long eta = rate > 0 ? (long) ((totalBytes - b) / rate) : 0;
         int filled = total == 0 ? WIDTH : (int) ((long) WIDTH * n / total);
         synchronized (err) {
-            err.printf("\r[%s%s] %d/%d tensors  %.1f MB/s  ETA %d:%02d ", "#".repeat(filled), " ".repeat(WIDTH - filled),
-                    n, total, rate / 1e6, eta / 60, eta % 60);
+            err.printf("\r[%s%s] %d/%d tensors  %.1f tensors/s  %.1f MB/s  ETA %d:%02d ", "#".repeat(filled),
+                    " ".repeat(WIDTH - filled), n, total, n / seconds, rate / 1e6, eta / 60, eta % 60);
             err.flush();
         }
     }
