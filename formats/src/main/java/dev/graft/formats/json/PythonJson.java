@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -34,9 +33,7 @@ public final class PythonJson {
         if (n == null || n.isNull() || n.isMissingNode()) {
             sb.append("null");
         } else if (n.isObject()) {
-            List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
-            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-            it.forEachRemaining(entries::add);
+            List<Map.Entry<String, JsonNode>> entries = new ArrayList<>(n.properties());
             if (entries.isEmpty()) {
                 sb.append("{}");
                 return;

@@ -14,6 +14,8 @@ import dev.graft.formats.tensor.Shape;
 import dev.graft.formats.tensor.TensorSpec;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Turns a {@link MergeRequest} and its opened models into a {@link Plan}: one task per output tensor with its
@@ -55,7 +58,7 @@ public final class Planner {
         MergeMethod method = found.get();
         int base = request.baseModel();
         checkModels(method, request, problems);
-        java.util.Set<String> declared = new java.util.TreeSet<>();
+        Set<String> declared = new TreeSet<>();
         method.globalParameters().forEach(d -> declared.add(d.name()));
         method.modelParameters().forEach(d -> declared.add(d.name()));
         for (String given : request.parameters().givenNames()) {
@@ -77,7 +80,7 @@ public final class Planner {
         List<TensorTask> tasks = new ArrayList<>();
         List<TensorRoute> routes;
         try {
-            routes = request.routing().map(r -> r.routes(sources)).orElseGet(() -> sameNameRoutes(request, ref));
+            routes = request.routing().map(r -> r.routes(sources)).orElseGet(() -> sameNameRoutes(request, ref, layers));
         } catch (PlanException e) {
             e.problems().forEach(problems::add);
             throw problems.exception();
@@ -102,8 +105,7 @@ public final class Planner {
     }
 
     /** The usual routing: every tensor of the reference model, merged from the tensor of that name in every model. */
-    private static List<TensorRoute> sameNameRoutes(MergeRequest request, ModelSource ref) {
-        int layers = Math.max(1, Architecture.of(ref).layers());
+    private static List<TensorRoute> sameNameRoutes(MergeRequest request, ModelSource ref, int layers) {
         List<Integer> all = new ArrayList<>();
         for (int m = 0; m < request.models().size(); m++) {
             all.add(m);
@@ -114,7 +116,7 @@ public final class Planner {
         for (TensorSpec spec : specs) {
             OptionalInt block = Architecture.blockIndex(spec.name());
             double t = block.isPresent() ? (layers <= 1 ? 1 : (double) block.getAsInt() / (layers - 1)) : 0;
-            routes.add(new TensorRoute(spec.name(), all, java.util.Collections.nCopies(all.size(), spec.name()),
+            routes.add(new TensorRoute(spec.name(), all, Collections.nCopies(all.size(), spec.name()),
                     request.baseModel(), request.parameters(), t, block.orElse(-1)));
         }
         return routes;
@@ -323,7 +325,7 @@ public final class Planner {
     /** Problems in first-seen order, each once (the same missing parameter would otherwise repeat per tensor). */
     private static final class Problems {
         private final Set<String> seen = new LinkedHashSet<>();
-        private final Set<String> keys = new java.util.HashSet<>();
+        private final Set<String> keys = new HashSet<>();
 
         void add(String problem) {
             seen.add(problem);
