@@ -105,8 +105,9 @@ public final class IoBenchmark {
                 long t1 = System.nanoTime();
                 cat(input);
                 double cat = seconds(t1);
-                double warmUp = warmUpWrite(output, bytes);
-                Files.deleteIfExists(output);
+                Path scratch = dir.resolve("bench-warm-up.bin");
+                double warmUp = warmUpWrite(scratch, bytes);
+                Files.deleteIfExists(scratch);
                 long t2 = System.nanoTime();
                 double fsync;
                 try (SafetensorsFile in = SafetensorsFile.open(input);

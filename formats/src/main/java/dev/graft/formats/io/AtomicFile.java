@@ -57,6 +57,7 @@ public final class AtomicFile implements AutoCloseable {
         try {
             FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     StandardOpenOption.READ);
+            PendingOutputs.register(temp);
             return new AtomicFile(abs, temp, overwrite, ch);
         } catch (IOException e) {
             throw new FileAccessException(dir, "cannot create a file in this folder", e);
@@ -101,6 +102,7 @@ public final class AtomicFile implements AutoCloseable {
             channel.force(true);
             channel.close();
             publish();
+            PendingOutputs.unregister(temp);
             done = true;
             syncDirectory(target.getParent());
             return target;
@@ -149,6 +151,7 @@ public final class AtomicFile implements AutoCloseable {
         try {
             channel.close();
             Files.deleteIfExists(temp);
+            PendingOutputs.unregister(temp);
         } catch (IOException ignored) {
             // nothing more to do: the temp name is hidden and marked .graft-tmp
         }

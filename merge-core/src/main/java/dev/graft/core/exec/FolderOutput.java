@@ -5,6 +5,7 @@ import dev.graft.core.plan.TensorTask;
 import dev.graft.formats.io.AtomicFile;
 import dev.graft.formats.io.FileAccessException;
 import dev.graft.formats.io.OutputExistsException;
+import dev.graft.formats.io.PendingOutputs;
 import dev.graft.formats.json.PythonJson;
 import dev.graft.formats.model.ModelConfig;
 import dev.graft.formats.safetensors.SafetensorsWriter;
@@ -57,6 +58,7 @@ final class FolderOutput implements MergeOutput {
         try {
             Files.createDirectories(parent);
             Files.createDirectory(temp);
+            PendingOutputs.register(temp);
         } catch (IOException e) {
             throw new FileAccessException(parent, "cannot create the output folder", e);
         }
@@ -80,6 +82,7 @@ final class FolderOutput implements MergeOutput {
             shards.commit();
             writeExtras();
             publish();
+            PendingOutputs.unregister(temp);
             done = true;
             return target;
         } finally {
@@ -137,6 +140,7 @@ final class FolderOutput implements MergeOutput {
     }
 
     private static void deleteTree(Path dir) {
+        PendingOutputs.unregister(dir);
         if (!Files.exists(dir)) {
             return;
         }
