@@ -45,7 +45,7 @@ final class LinesAlpha {
                 float[] window = new float[in.maxChunk()];
                 long[] position = {0};
                 kernel.merge(in, task.parameters().withLinesScale(1), (values, from, count) -> {
-                    readBase(baseTensor, in.rowLength(), position[0], window, count);
+                    MappedTensorInputs.readRows(baseTensor, in.rowLength(), position[0], window, 0, count);
                     double s = 0;
                     for (int e = 0; e < count; e++) {
                         s += Math.abs(values[from + e] - window[e]);
@@ -58,18 +58,5 @@ final class LinesAlpha {
         int tasks = plan.models().size() - 1;
         double m = merged.sum();
         return m == 0 ? 1 : summed.sum() / m / tasks;
-    }
-
-    /** The base values of output elements [first, first+count), reading a wider stored matrix row by row. */
-    private static void readBase(Tensor base, long rowLength, long first, float[] dst, int count) {
-        long storedCols = base.shape().rank() == 0 ? 1 : base.shape().dim(base.shape().rank() - 1);
-        if (storedCols == rowLength) {
-            base.readFloats(first, dst, 0, count);
-            return;
-        }
-        long row = first / rowLength;
-        for (int done = 0; done < count; done += (int) rowLength, row++) {
-            base.readFloats(row * storedCols, dst, done, (int) rowLength);
-        }
     }
 }

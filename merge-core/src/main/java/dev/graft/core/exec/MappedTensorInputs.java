@@ -141,8 +141,15 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
         cached = false;
     }
 
-    /** Reads logical elements [first, first+n) of an input into {@code dst[at…]}; it may be stored wider. */
     private void read(Tensor t, long first, float[] dst, int at, int n) {
+        readRows(t, rowLength, first, dst, at, n);
+    }
+
+    /**
+     * Reads elements [first, first+n) of a tensor viewed with rows of {@code rowLength} into {@code dst[at…]}; a
+     * tensor stored wider (an embedding with more columns) is read as its left columns, row by row.
+     */
+    static void readRows(Tensor t, long rowLength, long first, float[] dst, int at, int n) {
         long storedCols = t.shape().rank() == 0 ? 1 : t.shape().dim(t.shape().rank() - 1);
         if (storedCols == rowLength) {
             t.readFloats(first, dst, at, n);
