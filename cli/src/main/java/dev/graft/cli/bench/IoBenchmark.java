@@ -93,7 +93,7 @@ public final class IoBenchmark {
             log.flush();
             resetHeapPeaks();
             long t0 = System.nanoTime();
-            generate(input, specs);
+            SyntheticCheckpoint.write(input, specs, 0);
             double generate = seconds(t0);
             double heapPeak = heapPeakMiB();
             log.printf("  written in %.2f s, peak heap %.1f MiB%n", generate, heapPeak);
@@ -142,26 +142,6 @@ public final class IoBenchmark {
         return specs;
     }
 
-    /** Writes deterministic values tensor by tensor through one float window: memory does not grow with the file. */
-    private static void generate(Path file, List<TensorSpec> specs) {
-        float[] window = new float[WINDOW];
-        try (SafetensorsWriter w = SafetensorsWriter.create(file, specs, SafetensorsWriter.PT_METADATA, false)) {
-            int seed = 1;
-            for (TensorSpec s : specs) {
-                try (SafetensorsWriter.TensorSink sink = w.sink(s.name())) {
-                    for (long done = 0; done < s.elementCount(); done += window.length) {
-                        int n = (int) Math.min(window.length, s.elementCount() - done);
-                        for (int k = 0; k < n; k++) {
-                            seed = seed * 1664525 + 1013904223; // LCG: cheap, deterministic
-                            window[k] = (seed >> 8) * 0x1p-30f;
-                        }
-                        sink.writeFloats(window, 0, n);
-                    }
-                }
-            }
-            w.commit();
-        }
-    }
 
     private void convertAll(SafetensorsFile in, SafetensorsWriter out) throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(threads);

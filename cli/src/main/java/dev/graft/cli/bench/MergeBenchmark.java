@@ -23,7 +23,6 @@ import java.util.Map;
  */
 public final class MergeBenchmark {
     private static final int SIDE = 4096;
-    private static final int WINDOW = 1 << 18;
 
     /** One timed merge. */
     public record Phase(String name, double seconds, long peakRssBytes) {
@@ -58,7 +57,7 @@ public final class MergeBenchmark {
             for (int m = 0; m <= fineTunes; m++) {
                 Path f = dir.resolve(m == 0 ? "bench-base.safetensors" : "bench-ft" + m + ".safetensors");
                 Files.deleteIfExists(f);
-                generate(f, specs, m);
+                SyntheticCheckpoint.write(f, specs, m);
                 files.add(f);
             }
             log.printf("generated base + %d fine-tunes: %d bf16 tensors of %dx%d, %.2f GB each, in %.1f s%n", fineTunes,
@@ -100,30 +99,4 @@ public final class MergeBenchmark {
         return new Phase(label, seconds, rss);
     }
 
-    /** Base values from an LCG; fine-tune m adds small noise of its own, so deltas are dense and sign-mixed. */
-    private static void generate(Path file, List<TensorSpec> specs, int model) {
-        float[] window = new float[WINDOW];
-        try (SafetensorsWriter w = SafetensorsWriter.create(file, specs, SafetensorsWriter.PT_METADATA, false)) {
-            int base = 1;
-            int noise = 977 * (model + 1);
-            for (TensorSpec s : specs) {
-                try (SafetensorsWriter.TensorSink sink = w.sink(s.name())) {
-                    for (long done = 0; done < s.elementCount(); done += window.length) {
-                        int len = (int) Math.min(window.length, s.elementCount() - done);
-                        for (int k = 0; k < len; k++) {
-                            base = base * 1664525 + 1013904223;
-                            float v = (base >> 8) * 0x1p-30f;
-                            if (model > 0) {
-                                noise = noise * 1664525 + 1013904223;
-                                v += (noise >> 8) * 0x1p-36f;
-                            }
-                            window[k] = v;
-                        }
-                        sink.writeFloats(window, 0, len);
-                    }
-                }
-            }
-            w.commit();
-        }
-    }
 }
