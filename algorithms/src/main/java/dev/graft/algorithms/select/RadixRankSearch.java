@@ -33,8 +33,11 @@ public final class RadixRankSearch {
     private Phase phase;
     private long seen;
 
-    // Pass 1 state.
+    // Pass 1 state. zeroLow counts, per bucket, the keys whose low 16 bits are 0: the bucket's smallest key. With
+    // bfloat16 weights most task-vector entries are such keys, so the wanted rank usually falls among them and
+    // pass 1 alone pins it exactly.
     private int[] high;
+    private int[] zeroLow;
     private int lowBitsUnion;
 
     // Pass 2 state: the distinct buckets to refine, their counts from pass 1 (to check the data did not change),
@@ -73,6 +76,7 @@ public final class RadixRankSearch {
         } else {
             phase = Phase.HIGH;
             high = new int[MagnitudeKey.HIGH_BUCKETS];
+            zeroLow = new int[MagnitudeKey.HIGH_BUCKETS];
         }
     }
 
@@ -123,10 +127,12 @@ public final class RadixRankSearch {
 
     private void countHigh(float[] values, int from, int end) {
         int[] h = high;
+        int[] z = zeroLow;
         int union = lowBitsUnion;
         for (int i = from; i < end; i++) {
             int key = MagnitudeKey.of(values[i]);
             h[key >>> 16]++;
+            z[key >>> 16] += KeyCompare.equal(key & 0xFFFF, 0);
             union |= key;
         }
         lowBitsUnion = union;
@@ -187,6 +193,9 @@ public final class RadixRankSearch {
             finish();
             return;
         }
+        if (allInZeroLowGroups(bucketOfRank)) {
+            return;
+        }
         buckets = Arrays.stream(bucketOfRank).distinct().toArray();
         bucketTotals = new long[buckets.length];
         lows = new int[buckets.length][LOW_BUCKETS];
@@ -199,6 +208,24 @@ public final class RadixRankSearch {
         }
         high = null;
         phase = Phase.LOW;
+    }
+
+    /**
+     * When every wanted rank falls among its bucket's keys with zero low bits (the bucket's smallest key), that key
+     * and its count are exact already: no second pass.
+     */
+    private boolean allInZeroLowGroups(int[] bucketOfRank) {
+        for (int i = 0; i < ranks.length; i++) {
+            if (ranks[i] - belowBucket[i] >= Integer.toUnsignedLong(zeroLow[bucketOfRank[i]])) {
+                return false;
+            }
+        }
+        for (int i = 0; i < ranks.length; i++) {
+            int b = bucketOfRank[i];
+            found[i] = new RankBoundary(b << 16, belowBucket[i], Integer.toUnsignedLong(zeroLow[b]));
+        }
+        finish();
+        return true;
     }
 
     private void resolveLow() {
@@ -227,6 +254,7 @@ public final class RadixRankSearch {
 
     private void finish() {
         high = null;
+        zeroLow = null;
         lows = null;
         phase = Phase.DONE;
     }
