@@ -49,7 +49,7 @@ final class MergeRun {
         PrintWriter stdout = cmd.getOut();
         if (dryRun) {
             Plan plan = job.plan(request);
-            PlanDescription.print(plan, options.threads(), stdout);
+            PlanDescription.print(plan, options.threads(), options.cacheBytes(), stdout);
             return 0;
         }
         MergeReport report = job.run(request, out);

@@ -20,23 +20,27 @@ public final class PlanDescription {
 
     /**
      * Resident memory the merge should need at most: for the {@code threads} largest tasks running at once, the pages
-     * of their mapped inputs plus chunk buffers, on top of the JVM baseline.
+     * of their mapped inputs plus chunk buffers, and the decoded inputs the pass pool keeps for them (up to
+     * {@code cacheBytes}), on top of the JVM baseline.
      */
-    public static long estimatedPeakBytes(Plan plan, int threads) {
-        List<Long> perTask = new ArrayList<>();
+    public static long estimatedPeakBytes(Plan plan, int threads, long cacheBytes) {
+        List<long[]> perTask = new ArrayList<>();
         for (TensorTask t : plan.tasks()) {
             long inputs = t.inputs().stream().mapToLong(in -> in.spec().byteSize()).sum();
-            perTask.add(inputs + t.inputs().size() * CHUNK_BYTES);
+            long decoded = t.passthrough() ? 0 : t.readShape().elementCount() * t.inputs().size() * Float.BYTES;
+            perTask.add(new long[] {inputs + t.inputs().size() * CHUNK_BYTES, decoded});
         }
-        perTask.sort(Comparator.reverseOrder());
+        perTask.sort(Comparator.comparingLong((long[] a) -> a[0] + a[1]).reversed());
         long sum = BASELINE_BYTES;
+        long pooled = 0;
         for (int i = 0; i < Math.min(threads, perTask.size()); i++) {
-            sum += perTask.get(i);
+            sum += perTask.get(i)[0];
+            pooled += perTask.get(i)[1];
         }
-        return sum;
+        return sum + Math.min(pooled, cacheBytes);
     }
 
-    public static void print(Plan plan, int threads, PrintWriter out) {
+    public static void print(Plan plan, int threads, long cacheBytes, PrintWriter out) {
         out.printf("Method      %s (%s)%n", plan.method().name(), plan.method().citation());
         for (int i = 0; i < plan.models().size(); i++) {
             PlannedModel m = plan.models().get(i);
@@ -47,7 +51,7 @@ public final class PlanDescription {
                 plan.tasks().stream().filter(t -> !t.passthrough()).count(),
                 plan.tasks().stream().filter(TensorTask::passthrough).count());
         out.printf("Output      %s of tensor data%n", bytes(plan.outputBytes()));
-        out.printf("Peak memory about %s with %d thread%s%n", bytes(estimatedPeakBytes(plan, threads)), threads,
+        out.printf("Peak memory about %s with %d thread%s%n", bytes(estimatedPeakBytes(plan, threads, cacheBytes)), threads,
                 threads == 1 ? "" : "s");
         for (String w : plan.warnings()) {
             out.println("Warning     " + w);
