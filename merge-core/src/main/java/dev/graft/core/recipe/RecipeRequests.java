@@ -8,6 +8,7 @@ import dev.graft.core.plan.LinesSetting;
 import dev.graft.core.plan.MergeRequest;
 import dev.graft.core.plan.ParameterSource;
 import dev.graft.core.plan.PlannedModel;
+import dev.graft.core.plan.Routing;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,8 +24,8 @@ public final class RecipeRequests {
 
     /**
      * @param workingDir relative model paths resolve against it, as in mergekit
-     * @throws RecipeException for {@code slices:} recipes (not supported yet) and for parameter names the method
-     *                         does not declare, all listed
+     * @throws RecipeException for features not supported yet and for parameter names the method does not
+     *                         declare, all listed
      */
     public static MergeRequest toRequest(Recipe recipe, MethodRegistry methods, Path workingDir) {
         checkSupported(recipe);
@@ -37,49 +38,17 @@ public final class RecipeRequests {
             inputs.remove(base.get());
         }
         method.ifPresent(m -> checkParameterNames(recipe, m));
-        if (recipe.isSliced()) {
-            return slicedRequest(recipe, inputs, workingDir);
-        }
-        ParameterResolver resolver = recipe.resolver(recipe.outputSlices(m -> 1).getFirst());
         List<PlannedModel> models = inputs.stream()
                 .map(m -> new PlannedModel(m.toString(), m.resolve(workingDir))).toList();
         int baseIndex = base.map(inputs::indexOf).orElse(-1);
-        ParameterSource parameters = new ParameterSource() {
-            @Override
-            public Optional<Object> modelParameter(int model, String name, String tensorName, double t) {
-                return resolver.perModel(name, inputs.get(model), tensorName, t).map(ParameterValue::value);
-            }
-
-            @Override
-            public Optional<Object> globalParameter(String name, String tensorName, double t) {
-                return resolver.global(name, tensorName, t).map(ParameterValue::value);
-            }
-        };
+        // A models: recipe is one slice; a slices: recipe's routes carry each slice's own parameters, and the
+        // first slice's stand for the request.
+        ParameterSource parameters = new ResolvedParameters(recipe.resolver(recipe.outputSlices(m -> 1).getFirst()),
+                inputs);
+        Optional<Routing> routing = recipe.isSliced() ? Optional.of(new SliceRouting(recipe, inputs)) : Optional.empty();
         Optional<LinesSetting> lines = recipe.lines().map(l -> new LinesSetting(l.alpha(), l.beta()));
         return new MergeRequest(recipe.mergeMethod(), models, baseIndex, parameters, recipe.dtype(), recipe.outDtype(),
-                lines, recipe.seed().orElse(0L), recipe.sourceText());
-    }
-
-    /** A {@code slices:} recipe: its models as listed, tensors routed layer range by layer range. */
-    private static MergeRequest slicedRequest(Recipe recipe, List<ModelRef> inputs, Path workingDir) {
-        List<PlannedModel> models = inputs.stream()
-                .map(m -> new PlannedModel(m.toString(), m.resolve(workingDir))).toList();
-        int baseIndex = recipe.baseModel().map(inputs::indexOf).orElse(-1);
-        Optional<LinesSetting> lines = recipe.lines().map(l -> new LinesSetting(l.alpha(), l.beta()));
-        ParameterSource unused = new ParameterSource() {
-            // Every route of a sliced recipe carries its slice's own source; this one is never asked.
-            @Override
-            public Optional<Object> modelParameter(int model, String name, String tensorName, double t) {
-                throw new IllegalStateException("sliced recipes resolve parameters per slice");
-            }
-
-            @Override
-            public Optional<Object> globalParameter(String name, String tensorName, double t) {
-                throw new IllegalStateException("sliced recipes resolve parameters per slice");
-            }
-        };
-        return new MergeRequest(recipe.mergeMethod(), models, baseIndex, unused, recipe.dtype(), recipe.outDtype(),
-                lines, recipe.seed().orElse(0L), recipe.sourceText(), Optional.of(new SliceRouting(recipe, inputs)));
+                lines, recipe.seed().orElse(0L), recipe.sourceText(), routing);
     }
 
     /** Features the recipe format has that Graft does not implement yet: refused, never silently ignored. */

@@ -106,18 +106,7 @@ final class SliceRouting implements Routing {
     }
 
     private ParameterSource parameters(OutputSlice slice) {
-        ParameterResolver resolver = recipe.resolver(slice);
-        return new ParameterSource() {
-            @Override
-            public Optional<Object> modelParameter(int model, String name, String tensorName, double t) {
-                return resolver.perModel(name, models.get(model), tensorName, t).map(ParameterValue::value);
-            }
-
-            @Override
-            public Optional<Object> globalParameter(String name, String tensorName, double t) {
-                return resolver.global(name, tensorName, t).map(ParameterValue::value);
-            }
-        };
+        return new ResolvedParameters(recipe.resolver(slice), models);
     }
 
     private void checkRanges(List<OutputSlice> slices, List<ModelSource> sources) {
