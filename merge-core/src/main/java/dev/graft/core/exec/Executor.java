@@ -6,12 +6,14 @@ import dev.graft.core.plan.TensorTask;
 import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.safetensors.SafetensorsWriter;
 import dev.graft.formats.tensor.Tensor;
+import dev.graft.formats.tensor.TensorSpec;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -72,11 +74,15 @@ public final class Executor {
     }
 
     private MergeOutput open(Plan plan, List<ModelSource> sources, Path target) {
-        if (target.getFileName().toString().endsWith(".safetensors")) {
-            return new FileOutput(target, plan, options.overwrite());
+        List<TensorSpec> specs = plan.tasks().stream().map(TensorTask::output).toList();
+        if (MergeOutput.isFile(target)) {
+            return MergeOutput.file(target, specs, options.overwrite());
         }
         Path donor = plan.donor() < 0 ? null : folderOf(sources.get(plan.donor()).path());
-        return new FolderOutput(target, plan, donor, options.overwrite(), options.maxShardBytes());
+        Map<String, String> texts = Map.of("README.md", ModelCard.render(target.toAbsolutePath().normalize()
+                .getFileName().toString(), plan), FolderOutput.RECIPE_FILE, plan.recipeText());
+        return MergeOutput.folder(target, specs, plan.config().orElse(null), donor, texts, options.overwrite(),
+                options.maxShardBytes());
     }
 
     private static Path folderOf(Path model) {

@@ -1,7 +1,5 @@
 package dev.graft.core.exec;
 
-import dev.graft.core.plan.Plan;
-import dev.graft.core.plan.TensorTask;
 import dev.graft.formats.io.AtomicFile;
 import dev.graft.formats.io.FileAccessException;
 import dev.graft.formats.io.OutputExistsException;
@@ -10,6 +8,7 @@ import dev.graft.formats.json.PythonJson;
 import dev.graft.formats.model.ModelConfig;
 import dev.graft.formats.safetensors.SafetensorsWriter;
 import dev.graft.formats.shard.ShardedWriter;
+import dev.graft.formats.tensor.TensorSpec;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
@@ -38,15 +38,23 @@ final class FolderOutput implements MergeOutput {
 
     private final Path target;
     private final Path temp;
-    private final Plan plan;
+    private final ModelConfig config;
+    private final Map<String, String> texts;
     private final Path donorFolder;
     private final boolean overwrite;
     private final ShardedWriter shards;
     private boolean done;
 
-    FolderOutput(Path target, Plan plan, Path donorFolder, boolean overwrite, long maxShardBytes) {
+    /**
+     * @param config      the {@code config.json} to write, or null for none
+     * @param donorFolder the folder tokenizer and generation files are copied from, or null
+     * @param texts       further files (name → content): the model card, the recipe
+     */
+    FolderOutput(Path target, List<TensorSpec> specs, ModelConfig config, Path donorFolder, Map<String, String> texts,
+                 boolean overwrite, long maxShardBytes) {
         this.target = target.toAbsolutePath().normalize();
-        this.plan = plan;
+        this.config = config;
+        this.texts = Map.copyOf(texts);
         this.donorFolder = donorFolder;
         this.overwrite = overwrite;
         if (!overwrite && Files.exists(this.target)) {
@@ -63,8 +71,7 @@ final class FolderOutput implements MergeOutput {
             throw new FileAccessException(parent, "cannot create the output folder", e);
         }
         try {
-            this.shards = ShardedWriter.create(temp, plan.tasks().stream().map(TensorTask::output).toList(),
-                    maxShardBytes, false);
+            this.shards = ShardedWriter.create(temp, specs, maxShardBytes, false);
         } catch (RuntimeException e) {
             deleteTree(temp);
             throw e;
@@ -93,8 +100,10 @@ final class FolderOutput implements MergeOutput {
     }
 
     private void writeExtras() {
-        plan.config().ifPresent(c -> AtomicFile.writeString(temp.resolve(ModelConfig.FILE_NAME),
-                PythonJson.dumps(c.json(), 2, true) + "\n", false));
+        if (config != null) {
+            AtomicFile.writeString(temp.resolve(ModelConfig.FILE_NAME), PythonJson.dumps(config.json(), 2, true) + "\n",
+                    false);
+        }
         if (donorFolder != null) {
             for (String f : DONOR_FILES) {
                 Path src = donorFolder.resolve(f);
@@ -107,8 +116,9 @@ final class FolderOutput implements MergeOutput {
                 }
             }
         }
-        AtomicFile.writeString(temp.resolve("README.md"), ModelCard.render(target.getFileName().toString(), plan), false);
-        AtomicFile.writeString(temp.resolve(RECIPE_FILE), plan.recipeText(), false);
+        for (Map.Entry<String, String> t : texts.entrySet()) {
+            AtomicFile.writeString(temp.resolve(t.getKey()), t.getValue(), false);
+        }
     }
 
     private void publish() {

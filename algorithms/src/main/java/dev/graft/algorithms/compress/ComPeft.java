@@ -1,0 +1,169 @@
+package dev.graft.algorithms.compress;
+
+import dev.graft.algorithms.select.KeepMask;
+import dev.graft.algorithms.select.MagnitudeTopK;
+import dev.graft.formats.delta.DeltaArtifact;
+import dev.graft.formats.delta.DeltaEntry;
+import dev.graft.formats.delta.DeltaPart;
+import dev.graft.formats.dtype.DType;
+import dev.graft.formats.tensor.Shape;
+
+import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * ComPEFT (Yadav et al., arXiv 2311.13171): keep the {@code k = ⌊density·n⌋} entries of largest |Δ| (exact radix
+ * top-k, ties to the lower index) and replace each by {@code ±α·σ}, σ the standard deviation of the whole delta
+ * (unbiased, as torch's {@code std}), computed before pruning. Everything else becomes 0.
+ *
+ * <p>{@code alpha = auto} picks the α minimising {@code ‖Δ − Δ̂‖} for the kept signs, i.e. the kept magnitudes'
+ * mean; a number fixes it as the paper's tuned {@code replace_factor}. The paper's scope is the whole model's
+ * delta; Graft works per matrix, so every matrix has its own σ and k (streaming, and no matrix is left empty).
+ *
+ * <p>Stored: {@code positions} (U8: varint gaps or a bitmap, whichever is smaller, attribute {@code positions}),
+ * {@code signs} (U8, one bit per kept entry in index order, 1 = positive) and {@code scale} (F32 [1], α·σ).
+ */
+public final class ComPeft implements DeltaCodec {
+    public static final String METHOD = "compeft";
+    /** Default fraction of entries kept. */
+    public static final double DEFAULT_DENSITY = 0.1;
+    static final String POSITIONS = "positions";
+    static final String SIGNS = "signs";
+    static final String SCALE = "scale";
+
+    private final double density;
+    /** NaN for auto. */
+    private final double alpha;
+
+    /**
+     * @param density fraction of entries kept, in [0, 1]
+     * @param alpha   the multiple of σ every kept entry becomes, {@code > 0}; NaN for the L2-optimal value
+     */
+    public ComPeft(double density, double alpha) {
+        if (!(density >= 0 && density <= 1)) {
+            throw new IllegalArgumentException("compeft density must be in [0, 1], not " + density);
+        }
+        if (!Double.isNaN(alpha) && !(alpha > 0 && Double.isFinite(alpha))) {
+            throw new IllegalArgumentException("compeft alpha must be positive (or auto), not " + alpha);
+        }
+        this.density = density;
+        this.alpha = alpha;
+    }
+
+    @Override
+    public String method() {
+        return METHOD;
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("density", Double.toString(density));
+        p.put("alpha", Double.isNaN(alpha) ? "auto" : Double.toString(alpha));
+        return p;
+    }
+
+    @Override
+    public EncodedDelta encode(MatrixDelta delta) {
+        long n = delta.size();
+        long k = (long) (density * n);
+        MagnitudeTopK top = MagnitudeTopK.of(n, k);
+        double[] sums = new double[2];
+        delta.scan((first, d, count) -> {
+            double s = 0;
+            double sq = 0;
+            for (int i = 0; i < count; i++) {
+                s += d[i];
+                sq += (double) d[i] * d[i];
+            }
+            sums[0] += s;
+            sums[1] += sq;
+            if (top.needsPass()) {
+                top.accept(d, 0, count);
+            }
+        });
+        if (top.needsPass()) {
+            top.endPass();
+        }
+        while (top.needsPass()) {
+            delta.scan((first, d, count) -> top.accept(d, 0, count));
+            top.endPass();
+        }
+        KeepMask mask = top.mask();
+        SparsePositions.Encoder positions = new SparsePositions.Encoder(n);
+        PackedBits.Writer signs = new PackedBits.Writer(k);
+        double[] kept = new double[1];
+        boolean[] keep = new boolean[(int) Math.min(MatrixDelta.CHUNK, Math.max(1, n))];
+        delta.scan((first, d, count) -> {
+            mask.fill(d, 0, count, keep, 0);
+            double abs = 0;
+            for (int i = 0; i < count; i++) {
+                if (keep[i]) {
+                    positions.add(first + i);
+                    signs.add(d[i] >= 0);
+                    abs += Math.abs(d[i]);
+                }
+            }
+            kept[0] += abs;
+        });
+        long kk = positions.count();
+        double sigma = n < 2 ? 0 : Math.sqrt(Math.max(0, (sums[1] - sums[0] * sums[0] / n) / (n - 1)));
+        float scale = kk == 0 ? 0 : (float) (Double.isNaN(alpha) ? kept[0] / kk : alpha * sigma);
+        // ‖Δ − Δ̂‖² = Σ Δ² − 2c Σ_kept |Δ| + k c²: dropped entries contribute Δ², kept ones (|Δ| − c)².
+        double err = sums[1] - 2.0 * scale * kept[0] + (double) scale * scale * kk;
+        Map<String, String> attrs = Map.of(POSITIONS, positions.encoding(), "kept", Long.toString(kk));
+        return new EncodedDelta(METHOD, attrs, List.of(DeltaPart.bytes(POSITIONS, positions.bytes()),
+                DeltaPart.bytes(SIGNS, signs.toArray()), DeltaPart.floats(SCALE, Shape.of(1), new float[] {scale})),
+                sums[1], err);
+    }
+
+    @Override
+    public DeltaDecoder decoder(DeltaEntry entry, DeltaArtifact artifact) {
+        StoredParts parts = new StoredParts(artifact, entry);
+        long n = parts.size();
+        long kept = parts.longAttribute("kept");
+        if (kept < 0 || kept > n) {
+            throw parts.damaged("keeps " + kept + " of " + n + " elements");
+        }
+        String encoding = parts.attribute(POSITIONS);
+        MemorySegment pos = parts.part(POSITIONS, DType.U8,
+                SparsePositions.BITMAP.equals(encoding) ? PackedBits.bytesFor(n) : -1).data();
+        MemorySegment signs = parts.part(SIGNS, DType.U8, PackedBits.bytesFor(kept)).data();
+        float scale = parts.scalar(SCALE);
+        SparsePositions.Reader reader;
+        try {
+            reader = new SparsePositions.Reader(encoding, pos, n);
+        } catch (IllegalArgumentException e) {
+            throw parts.damaged(e.getMessage());
+        }
+        return new DeltaDecoder() {
+            private long next = advance();
+            private long seen;
+
+            private long advance() {
+                try {
+                    return reader.next();
+                } catch (IllegalArgumentException e) {
+                    throw parts.damaged("positions: " + e.getMessage());
+                }
+            }
+
+            @Override
+            public void addTo(long first, float[] values, int count) {
+                long end = first + count;
+                while (next >= 0 && next < end) {
+                    if (seen >= kept) {
+                        throw parts.damaged("positions list more than the " + kept + " kept entries");
+                    }
+                    values[(int) (next - first)] += PackedBits.get(signs, seen++) ? scale : -scale;
+                    next = advance();
+                }
+                if (end == n && seen != kept) {
+                    throw parts.damaged("positions list " + seen + " of the " + kept + " kept entries");
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,103 @@
+package dev.graft.algorithms.compress;
+
+import dev.graft.formats.tensor.Tensor;
+
+/**
+ * The delta {@code Δ = tuned − base} of one weight matrix, read from the two (memory-mapped) tensors in float32,
+ * chunk by chunk in row-major order, as often as a method needs passes over it. Nothing of the size of the matrix
+ * is held unless a method asks for it ({@link #toArray()}).
+ */
+public final class MatrixDelta {
+    /** Elements per chunk: a multiple of 8, so each chunk's sign bits fill whole bytes. */
+    static final int CHUNK = 1 << 16;
+
+    /** Receives one chunk of the delta. */
+    @FunctionalInterface
+    public interface Visitor {
+        /**
+         * @param first index of the chunk's first element (a multiple of 8)
+         * @param delta {@code delta[0..count)}: the chunk (the buffer is reused; the visitor may modify it)
+         * @param count elements in the chunk
+         */
+        void visit(long first, float[] delta, int count);
+    }
+
+    private final String name;
+    private final Tensor base;
+    private final Tensor tuned;
+    private final int rows;
+    private final int cols;
+
+    /**
+     * @param base  the base tensor, of the same shape as {@code tuned}
+     * @param tuned the fine-tuned 2-D tensor
+     */
+    public MatrixDelta(Tensor base, Tensor tuned) {
+        if (tuned.shape().rank() != 2 || !tuned.shape().equals(base.shape())) {
+            throw new IllegalArgumentException(tuned.name() + ": not a matrix of the base's shape: " + tuned.shape()
+                    + " vs " + base.shape());
+        }
+        this.name = tuned.name();
+        this.base = base;
+        this.tuned = tuned;
+        this.rows = Math.toIntExact(tuned.shape().dim(0));
+        this.cols = Math.toIntExact(tuned.shape().dim(1));
+    }
+
+    /** A delta given directly (tests, benchmarks of the codecs alone). */
+    public static MatrixDelta of(String name, float[] base, float[] tuned, int rows, int cols) {
+        var dtype = dev.graft.formats.dtype.DType.F32;
+        var shape = dev.graft.formats.tensor.Shape.of(rows, cols);
+        return new MatrixDelta(Tensor.fromFloats(name, dtype, shape, base), Tensor.fromFloats(name, dtype, shape, tuned));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
+    }
+
+    /** The fine-tune's element type (what decompression writes). */
+    public dev.graft.formats.dtype.DType dtype() {
+        return tuned.dtype();
+    }
+
+    /** Elements, {@code rows × cols}. */
+    public long size() {
+        return (long) rows * cols;
+    }
+
+    /** One pass over the delta in row-major order. */
+    public void scan(Visitor visitor) {
+        long n = size();
+        int len = (int) Math.min(CHUNK, n);
+        float[] d = new float[len];
+        float[] b = new float[len];
+        for (long first = 0; first < n; first += len) {
+            int count = (int) Math.min(len, n - first);
+            tuned.readFloats(first, d, 0, count);
+            base.readFloats(first, b, 0, count);
+            for (int i = 0; i < count; i++) {
+                d[i] -= b[i];
+            }
+            visitor.visit(first, d, count);
+        }
+    }
+
+    /**
+     * The whole delta, row-major, for methods that factor it (SVD).
+     *
+     * @throws ArithmeticException when it exceeds a Java array
+     */
+    public float[] toArray() {
+        float[] all = new float[Math.toIntExact(size())];
+        scan((first, delta, count) -> System.arraycopy(delta, 0, all, (int) first, count));
+        return all;
+    }
+}

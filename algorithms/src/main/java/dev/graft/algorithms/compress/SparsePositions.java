@@ -1,0 +1,140 @@
+package dev.graft.algorithms.compress;
+
+import java.io.ByteArrayOutputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The ascending indices of a sparse delta's kept elements, stored as whichever is smaller:
+ * <ul>
+ *   <li>{@code gaps}: for each kept index {@code i} after the previous {@code p} (starting from {@code p = -1}), the
+ *   gap {@code i - p - 1} as an unsigned LEB128 varint (7 bits per byte, low groups first, high bit set on all but
+ *   the last byte);</li>
+ *   <li>{@code bitmap}: one bit per element, {@link PackedBits} order, set where kept.</li>
+ * </ul>
+ * Gaps win below roughly one kept element in eight; the bitmap above.
+ */
+final class SparsePositions {
+    static final String GAPS = "gaps";
+    static final String BITMAP = "bitmap";
+
+    private SparsePositions() {
+    }
+
+    /** Collects kept indices in ascending order and encodes them both ways. */
+    static final class Encoder {
+        private final long n;
+        private final byte[] bitmap;
+        private final ByteArrayOutputStream gaps = new ByteArrayOutputStream();
+        private long previous = -1;
+        private long count;
+
+        Encoder(long n) {
+            this.n = n;
+            this.bitmap = new byte[PackedBits.bytesFor(n)];
+        }
+
+        void add(long index) {
+            if (index <= previous || index >= n) {
+                throw new IllegalArgumentException("index " + index + " after " + previous + " of " + n);
+            }
+            bitmap[(int) (index >>> 3)] |= (byte) (1 << (int) (index & 7));
+            long gap = index - previous - 1;
+            while (gap >= 0x80) {
+                gaps.write((int) (gap & 0x7F) | 0x80);
+                gap >>>= 7;
+            }
+            gaps.write((int) gap);
+            previous = index;
+            count++;
+        }
+
+        long count() {
+            return count;
+        }
+
+        /** The smaller encoding's name. */
+        String encoding() {
+            return gaps.size() < bitmap.length ? GAPS : BITMAP;
+        }
+
+        /** The smaller encoding's bytes. */
+        byte[] bytes() {
+            return GAPS.equals(encoding()) ? gaps.toByteArray() : bitmap;
+        }
+    }
+
+    /** Reads kept indices back in ascending order. */
+    static final class Reader {
+        private final MemorySegment data;
+        private final boolean bitmap;
+        private final long n;
+        private long at;
+        private long previous = -1;
+
+        /**
+         * @param encoding {@link #GAPS} or {@link #BITMAP}
+         * @param n        elements of the tensor
+         */
+        Reader(String encoding, MemorySegment data, long n) {
+            if (!GAPS.equals(encoding) && !BITMAP.equals(encoding)) {
+                throw new IllegalArgumentException("unknown position encoding \"" + encoding + "\"");
+            }
+            this.data = data;
+            this.bitmap = BITMAP.equals(encoding);
+            this.n = n;
+        }
+
+        /**
+         * The next kept index, or {@code -1} when there is none.
+         *
+         * @throws IllegalArgumentException when the data is malformed (runs past the tensor, overlong varint)
+         */
+        long next() {
+            return bitmap ? nextSet() : nextGap();
+        }
+
+        private long nextSet() {
+            long i = previous + 1;
+            while (i < n) {
+                int b = data.get(ValueLayout.JAVA_BYTE, i >>> 3) & 0xFF;
+                int rest = b >>> (int) (i & 7);
+                if (rest != 0) {
+                    i += Integer.numberOfTrailingZeros(rest);
+                    if (i >= n) {
+                        throw new IllegalArgumentException("bitmap marks element " + i + " of " + n);
+                    }
+                    previous = i;
+                    return i;
+                }
+                i = (i | 7) + 1;
+            }
+            return -1;
+        }
+
+        private long nextGap() {
+            if (at >= data.byteSize()) {
+                return -1;
+            }
+            long gap = 0;
+            int shift = 0;
+            while (true) {
+                if (at >= data.byteSize() || shift > 56) {
+                    throw new IllegalArgumentException("truncated or overlong position varint at byte " + at);
+                }
+                int b = data.get(ValueLayout.JAVA_BYTE, at++) & 0xFF;
+                gap |= (long) (b & 0x7F) << shift;
+                if (b < 0x80) {
+                    break;
+                }
+                shift += 7;
+            }
+            long i = previous + 1 + gap;
+            if (i >= n || i < 0) {
+                throw new IllegalArgumentException("position " + i + " lies past the " + n + " elements");
+            }
+            previous = i;
+            return i;
+        }
+    }
+}
