@@ -74,6 +74,11 @@ public final class Compression {
         return new Compression(codec);
     }
 
+    /** The method and its parameters. */
+    public DeltaCodec codec() {
+        return codec;
+    }
+
     /** The base model the delta is taken against (file, index or folder). */
     public Compression base(Path path) {
         this.base = path;
