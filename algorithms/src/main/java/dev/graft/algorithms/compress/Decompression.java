@@ -15,7 +15,6 @@ import dev.graft.formats.tensor.TensorSpec;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -162,14 +161,15 @@ public final class Decompression {
                         + base.path() + " differs from the one this delta was made from (CRC32C " + crc
                         + ", expected " + e.baseChecksum() + "); apply the delta to its own base model");
             }
-            DeltaDecoder decoder = codec.decoder(e, artifact);
-            long n = e.spec().elementCount();
-            float[] values = new float[(int) Math.min(MatrixDelta.CHUNK, Math.max(1, n))];
-            for (long first = 0; first < n; first += values.length) {
-                int count = (int) Math.min(values.length, n - first);
-                b.readFloats(first, values, 0, count);
-                decoder.addTo(first, values, count);
-                sink.writeFloats(values, 0, count);
+            try (DeltaDecoder decoder = codec.decoder(e, artifact)) {
+                long n = e.spec().elementCount();
+                float[] values = new float[(int) Math.min(MatrixDelta.CHUNK, Math.max(1, n))];
+                for (long first = 0; first < n; first += values.length) {
+                    int count = (int) Math.min(values.length, n - first);
+                    b.readFloats(first, values, 0, count);
+                    decoder.addTo(first, values, count);
+                    sink.writeFloats(values, 0, count);
+                }
             }
         }
     }

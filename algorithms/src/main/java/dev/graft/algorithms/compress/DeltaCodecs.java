@@ -6,7 +6,8 @@ import java.util.Map;
 /** The compression methods by name, and rebuilding a codec from the parameters a delta recorded. */
 public final class DeltaCodecs {
     /** Every method name, in the order the CLI lists them. */
-    public static final List<String> METHODS = List.of(BitDelta.METHOD, ComPeft.METHOD, Dare.METHOD);
+    public static final List<String> METHODS = List.of(BitDelta.METHOD, DeltaCoMe.METHOD, ComPeft.METHOD, Dare.METHOD,
+            LowRank.METHOD);
 
     private DeltaCodecs() {
     }
@@ -22,6 +23,8 @@ public final class DeltaCodecs {
             case ComPeft.METHOD -> new ComPeft(number(p, "density"),
                     "auto".equals(p.get("alpha")) ? Double.NaN : number(p, "alpha"));
             case Dare.METHOD -> new Dare(number(p, "drop"), (long) number(p, "seed"));
+            case LowRank.METHOD -> LowRank.fromParameters(p);
+            case DeltaCoMe.METHOD -> DeltaCoMe.fromParameters(p);
             default -> throw new IllegalArgumentException("unknown compression method \"" + method + "\" (known: "
                     + String.join(", ", METHODS) + ")");
         };

@@ -90,8 +90,17 @@ public final class MatrixDelta {
         }
     }
 
+    /** The whole delta as a native matrix, for methods that factor it (SVD). The caller closes it. */
+    public dev.graft.linalg.Matrix toMatrix(dev.graft.linalg.LinearAlgebra la) {
+        dev.graft.linalg.Matrix m = la.zeros(rows, cols);
+        java.lang.foreign.MemorySegment data = m.data();
+        scan((first, delta, count) -> java.lang.foreign.MemorySegment.copy(delta, 0, data,
+                dev.graft.linalg.Matrix.ELEMENT, first * Float.BYTES, count));
+        return m;
+    }
+
     /**
-     * The whole delta, row-major, for methods that factor it (SVD).
+     * The whole delta, row-major, as a Java array (tests, small matrices).
      *
      * @throws ArithmeticException when it exceeds a Java array
      */
