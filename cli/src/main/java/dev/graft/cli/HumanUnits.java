@@ -3,7 +3,7 @@ package dev.graft.cli;
 import java.util.Locale;
 
 /** Byte sizes, counts and measurements written the way a person reads them. */
-final class HumanUnits {
+public final class HumanUnits {
     private static final String[] BINARY = {"KiB", "MiB", "GiB", "TiB", "PiB"};
     private static final String[] DECIMAL = {"K", "M", "B", "T"};
 
@@ -11,7 +11,7 @@ final class HumanUnits {
     }
 
     /** {@code 512 B}, {@code 1.5 KiB}, {@code 13.5 GiB}: binary units, one decimal. */
-    static String bytes(long n) {
+    public static String bytes(long n) {
         if (n < 1024) {
             return n + " B";
         }
@@ -25,12 +25,12 @@ final class HumanUnits {
     }
 
     /** {@code 7,241,732,096}. */
-    static String count(long n) {
+    public static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
     /** {@code 115.5K}, {@code 7.2B}: the way parameter counts are quoted for models. */
-    static String shortCount(long n) {
+    public static String shortCount(long n) {
         if (n < 1000) {
             return Long.toString(n);
         }
@@ -44,7 +44,7 @@ final class HumanUnits {
     }
 
     /** {@code 5.412e-02}: four significant digits whatever the magnitude; {@code inf}, {@code nan}. */
-    static String scientific(double x) {
+    public static String scientific(double x) {
         if (Double.isNaN(x)) {
             return "nan";
         }

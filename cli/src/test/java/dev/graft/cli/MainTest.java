@@ -54,7 +54,7 @@ class MainTest {
     @Test
     void missingCommandOrArgumentIsAUsageError() {
         assertThat(Cli.graft()).isEqualTo(new Cli.Result(2, "", """
-                graft: missing command (merge, run, inspect, diff, demo, bench)
+                graft: missing command (merge, run, inspect, diff, compress, decompress, demo, bench)
                 Try 'graft --help' for more information.
                 """));
         assertThat(Cli.graft("diff", "a")).isEqualTo(new Cli.Result(2, "", """
@@ -69,7 +69,7 @@ class MainTest {
 
     @Test
     void everySubcommandHasHelp() {
-        for (String[] cmd : new String[][] {{"merge"}, {"run"}, {"inspect"}, {"diff"}, {"demo"}, {"bench"}, {"bench", "io"}}) {
+        for (String[] cmd : new String[][] {{"merge"}, {"run"}, {"inspect"}, {"diff"}, {"demo"}, {"compress"}, {"decompress"}, {"bench"}, {"bench", "io"}}) {
             String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";
             Cli.Result r = Cli.graft(args);
@@ -87,14 +87,19 @@ class MainTest {
         assertThat(help.code()).isZero();
         assertThat(help.out()).startsWith("Usage: graft [-hV] [--verbose] [COMMAND]\n").contains("""
                 Commands:
-                  merge    Merge models with one method, parameters given as flags.
-                  run      Merge as a mergekit-style YAML recipe says.
-                  inspect  Show what a checkpoint holds: tensors, sizes, dtypes, architecture.
-                  diff     Compare two checkpoints tensor by tensor: how much each one changed.
-                  demo     Try Graft on generated models: inspect, diff and merge, step by step.
-                  bench    Measure Graft's throughput and memory on generated checkpoints.
+                  merge       Merge models with one method, parameters given as flags.
+                  run         Merge as a mergekit-style YAML recipe says.
+                  inspect     Show what a checkpoint holds: tensors, sizes, dtypes,
+                                architecture.
+                  diff        Compare two checkpoints tensor by tensor: how much each one
+                                changed.
+                  demo        Try Graft on generated models: inspect, diff and merge, step by
+                                step.
+                  compress    Compress a fine-tune's delta against its base into one file.
+                  decompress  Apply a compressed delta to its base model.
+                  bench       Measure Graft's throughput and memory on generated checkpoints.
                 """);
-        for (String cmd : new String[] {"merge", "run", "inspect", "diff", "demo"}) {
+        for (String cmd : new String[] {"merge", "run", "inspect", "diff", "demo", "compress", "decompress"}) {
             Cli.Result r = Cli.graft("help", cmd);
             assertThat(r.code()).isZero();
             assertThat(r.out()).startsWith("Usage: graft " + cmd).contains("Examples:\n  graft " + cmd);

@@ -69,6 +69,16 @@ public final class Compression {
         return new Compression(new Dare(drop, seed));
     }
 
+    /** Delta-CoMe with the default 8/3/2-bit schedule at a budget of {@code bitsPerParam} bits per element. */
+    public static Compression deltacome(double bitsPerParam) {
+        return new Compression(DeltaCoMe.ofBudget(bitsPerParam));
+    }
+
+    /** Plain low-rank factors at rank {@code rank}. */
+    public static Compression lowrank(int rank) {
+        return new Compression(LowRank.ofRank(rank, 0));
+    }
+
     /** Any codec. */
     public static Compression with(DeltaCodec codec) {
         return new Compression(codec);

@@ -45,7 +45,7 @@ class CompressionTest {
 
     static Stream<Compression> methods() {
         return Stream.of(Compression.bitdelta(), Compression.compeft(0.2, Double.NaN), Compression.compeft(0.05, 1),
-                Compression.dare(0.5, 7));
+                Compression.dare(0.5, 7), Compression.deltacome(2), Compression.lowrank(8));
     }
 
     @ParameterizedTest

@@ -36,11 +36,7 @@ final class MergeRun {
         if (n < 1) {
             throw new ParameterException(cmd, "--threads must be at least 1");
         }
-        boolean verbose = cmd.getParseResult().hasMatchedOption("--verbose")
-                || (cmd.getParent() != null && cmd.getParent().getParseResult() != null
-                && cmd.getParent().getParseResult().hasMatchedOption("--verbose"));
-        boolean terminal = System.console() != null;
-        ProgressBar progress = new ProgressBar(cmd.getErr(), terminal && !quiet, verbose && !quiet);
+        ProgressBar progress = ProgressBar.forCommand(cmd, quiet);
         return MergeOptions.defaults().withThreads(n).withOverwrite(force).withMaxShardBytes(shard).withProgress(progress);
     }
 

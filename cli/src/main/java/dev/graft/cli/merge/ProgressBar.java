@@ -4,16 +4,19 @@ import dev.graft.core.exec.MergeReport;
 import dev.graft.core.exec.ProgressListener;
 import dev.graft.core.plan.Plan;
 import dev.graft.core.plan.TensorTask;
+import dev.graft.algorithms.compress.TensorProgress;
+import dev.graft.formats.tensor.TensorSpec;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The merge's progress on stderr: a bar redrawn in place (tensors, bytes/s, ETA) on a terminal, a line per tensor
- * with {@code --verbose}, nothing when not a terminal or with {@code --quiet}.
+ * Progress of a merge, compression or decompression on stderr: a bar redrawn in place (tensors, bytes/s, ETA) on a
+ * terminal, a line per tensor with {@code --verbose}, nothing when not a terminal or with {@code --quiet}.
  */
-final class ProgressBar implements ProgressListener {
+public final class ProgressBar implements ProgressListener, TensorProgress {
     private static final long REDRAW_NANOS = 100_000_000L;
     private static final int WIDTH = 30;
 
@@ -37,20 +40,39 @@ final class ProgressBar implements ProgressListener {
         this.perTensor = perTensor;
     }
 
+    /** The bar a command shows: on a terminal unless {@code quiet}, a line per tensor with {@code --verbose}. */
+    public static ProgressBar forCommand(CommandLine cmd, boolean quiet) {
+        boolean verbose = cmd.getParseResult().hasMatchedOption("--verbose")
+                || (cmd.getParent() != null && cmd.getParent().getParseResult() != null
+                && cmd.getParent().getParseResult().hasMatchedOption("--verbose"));
+        boolean terminal = System.console() != null;
+        return new ProgressBar(cmd.getErr(), terminal && !quiet, verbose && !quiet);
+    }
+
     @Override
     public void started(Plan plan) {
+        started(plan.tasks().size(), plan.outputBytes());
+    }
+
+    @Override
+    public void started(int tensors, long outputBytes) {
         start = System.nanoTime();
-        total = plan.tasks().size();
-        totalBytes = plan.outputBytes();
+        total = tensors;
+        totalBytes = outputBytes;
     }
 
     @Override
     public void tensorDone(TensorTask task) {
+        tensorDone(task.output());
+    }
+
+    @Override
+    public void tensorDone(TensorSpec spec) {
         int n = done.incrementAndGet();
-        long b = bytes.addAndGet(task.output().byteSize());
+        long b = bytes.addAndGet(spec.byteSize());
         if (perTensor) {
             synchronized (err) {
-                err.printf("  [%d/%d] %s %s%n", n, total, task.name(), task.output().shape());
+                err.printf("  [%d/%d] %s %s%n", n, total, spec.name(), spec.shape());
                 err.flush();
             }
             return;
@@ -76,6 +98,11 @@ final class ProgressBar implements ProgressListener {
 
     @Override
     public void finished(MergeReport report) {
+        finished();
+    }
+
+    @Override
+    public void finished() {
         if (bar && !perTensor) {
             synchronized (err) {
                 err.print("\r" + " ".repeat(WIDTH + 60) + "\r");
