@@ -8,7 +8,6 @@ import dev.graft.formats.delta.DeltaPart;
 import dev.graft.formats.dtype.DType;
 import dev.graft.formats.tensor.Shape;
 
-import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +31,13 @@ public final class ComPeft implements DeltaCodec {
     static final String POSITIONS = "positions";
     static final String SIGNS = "signs";
     static final String SCALE = "scale";
+    /**
+     * Matrices up to this many elements are read from the models once and kept in a per-thread buffer for the
+     * later passes: at most an eighth of the heap shared by all cores, and 64 Mi elements (256 MiB).
+     */
+    static final long CACHE_ELEMENTS = Math.min(64L << 20,
+            Runtime.getRuntime().maxMemory() / 8 / Float.BYTES / Runtime.getRuntime().availableProcessors());
+    private static final ThreadLocal<float[]> CACHE = ThreadLocal.withInitial(() -> new float[0]);
 
     private final double density;
     /** NaN for auto. */
@@ -70,6 +76,14 @@ public final class ComPeft implements DeltaCodec {
         long n = delta.size();
         long k = (long) (density * n);
         MagnitudeTopK top = MagnitudeTopK.of(n, k);
+        if (n <= CACHE_ELEMENTS) {
+            float[] buf = CACHE.get();
+            if (buf.length < n) {
+                buf = new float[(int) n];
+                CACHE.set(buf);
+            }
+            delta.cacheIn(buf);
+        }
         double[] sums = new double[2];
         delta.scan((first, d, count) -> {
             double s = 0;
@@ -128,9 +142,13 @@ public final class ComPeft implements DeltaCodec {
             throw parts.damaged("keeps " + kept + " of " + n + " elements");
         }
         String encoding = parts.attribute(POSITIONS);
-        MemorySegment pos = parts.part(POSITIONS, DType.U8,
-                SparsePositions.BITMAP.equals(encoding) ? PackedBits.bytesFor(n) : -1).data();
-        MemorySegment signs = parts.part(SIGNS, DType.U8, PackedBits.bytesFor(kept)).data();
+        // Both are a fraction of the tensor's size: read into arrays once, then decoded without bounds-checked
+        // segment accesses per element.
+        byte[] pos = parts.part(POSITIONS, DType.U8,
+                SparsePositions.BITMAP.equals(encoding) ? PackedBits.bytesFor(n) : -1).data()
+                .toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        byte[] signs = parts.part(SIGNS, DType.U8, PackedBits.bytesFor(kept)).data()
+                .toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
         float scale = parts.scalar(SCALE);
         SparsePositions.Reader reader;
         try {

@@ -39,6 +39,7 @@ public final class Decompression {
     private boolean overwrite;
     private long maxShardBytes = ShardedWriter.DEFAULT_MAX_SHARD_BYTES;
     private TensorProgress progress = TensorProgress.NONE;
+    private DeltaCodec codec;
 
     /** What a decompression wrote. */
     public record Report(Path output, DeltaManifest manifest, long bytes, double seconds) {
@@ -73,6 +74,15 @@ public final class Decompression {
         return this;
     }
 
+    /**
+     * Decodes with this codec rather than the built-in one the delta names: for deltas written by a custom
+     * {@link DeltaCodec} through {@link Compression#with}. Its method name must be the delta's.
+     */
+    public Decompression codec(DeltaCodec value) {
+        this.codec = Objects.requireNonNull(value, "codec");
+        return this;
+    }
+
     public Decompression progress(TensorProgress listener) {
         this.progress = Objects.requireNonNull(listener, "listener");
         return this;
@@ -88,24 +98,34 @@ public final class Decompression {
         long start = System.nanoTime();
         try (DeltaArtifact artifact = DeltaArtifact.open(delta); ModelSource b = ModelSource.open(base)) {
             DeltaManifest manifest = artifact.manifest();
-            DeltaCodec codec;
-            try {
-                codec = DeltaCodecs.of(manifest.method(), manifest.parameters());
-            } catch (IllegalArgumentException e) {
-                throw new DeltaFormatException(delta, "cannot decode: " + e.getMessage());
-            }
+            DeltaCodec decoding = codecFor(manifest, delta);
             checkBase(manifest, b, delta);
             List<TensorSpec> specs = manifest.entries().stream().map(DeltaEntry::spec).toList();
             progress.started(specs.size(), manifest.tunedBytes());
             try (MergeOutput output = open(out, specs, b, manifest, delta)) {
                 ParallelTensors.run(threads, manifest.entries(), "graft-decompress", e -> {
-                    apply(e, codec, artifact, b, output);
+                    apply(e, decoding, artifact, b, output);
                     progress.tensorDone(e.spec());
                 });
                 Path published = output.commit();
                 progress.finished();
                 return new Report(published, manifest, manifest.tunedBytes(), (System.nanoTime() - start) / 1e9);
             }
+        }
+    }
+
+    private DeltaCodec codecFor(DeltaManifest manifest, Path delta) {
+        if (codec != null) {
+            if (!codec.method().equals(manifest.method())) {
+                throw new DeltaFormatException(delta, "is a " + manifest.method() + " delta; the codec given decodes "
+                        + codec.method());
+            }
+            return codec;
+        }
+        try {
+            return DeltaCodecs.of(manifest.method(), manifest.parameters());
+        } catch (IllegalArgumentException e) {
+            throw new DeltaFormatException(delta, "cannot decode: " + e.getMessage());
         }
     }
 

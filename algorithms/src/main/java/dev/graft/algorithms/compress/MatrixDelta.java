@@ -27,6 +27,9 @@ public final class MatrixDelta {
     private final Tensor tuned;
     private final int rows;
     private final int cols;
+    /** Where the delta is, once a pass has filled {@link #cacheTarget}. */
+    private float[] cached;
+    private float[] cacheTarget;
 
     /**
      * @param base  the base tensor, of the same shape as {@code tuned}
@@ -73,9 +76,34 @@ public final class MatrixDelta {
         return (long) rows * cols;
     }
 
+    /**
+     * Keeps the delta in {@code buffer} as the next pass reads it, so that later passes read memory instead of
+     * decoding and subtracting again: for methods that make several passes (top-k selection). The buffer may be
+     * reused across matrices; it must not change while this delta is in use.
+     *
+     * @param buffer at least {@link #size()} elements
+     */
+    public void cacheIn(float[] buffer) {
+        if (buffer.length < size()) {
+            throw new IllegalArgumentException("cache of " + buffer.length + " elements for " + size());
+        }
+        if (cached == null) {
+            cacheTarget = buffer;
+        }
+    }
+
     /** One pass over the delta in row-major order. */
     public void scan(Visitor visitor) {
         long n = size();
+        if (cached != null) {
+            float[] d = new float[(int) Math.min(CHUNK, Math.max(1, n))];
+            for (int first = 0; first < n; first += d.length) {
+                int count = (int) Math.min(d.length, n - first);
+                System.arraycopy(cached, first, d, 0, count);
+                visitor.visit(first, d, count);
+            }
+            return;
+        }
         int len = (int) Math.min(CHUNK, n);
         float[] d = new float[len];
         float[] b = new float[len];
@@ -86,7 +114,14 @@ public final class MatrixDelta {
             for (int i = 0; i < count; i++) {
                 d[i] -= b[i];
             }
+            if (cacheTarget != null) {
+                System.arraycopy(d, 0, cacheTarget, (int) first, count);
+            }
             visitor.visit(first, d, count);
+        }
+        if (cacheTarget != null) {
+            cached = cacheTarget;
+            cacheTarget = null;
         }
     }
 

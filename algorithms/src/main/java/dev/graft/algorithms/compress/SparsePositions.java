@@ -1,8 +1,6 @@
 package dev.graft.algorithms.compress;
 
-import java.io.ByteArrayOutputStream;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * The ascending indices of a sparse delta's kept elements, stored as whichever is smaller:
@@ -25,7 +23,8 @@ final class SparsePositions {
     static final class Encoder {
         private final long n;
         private final byte[] bitmap;
-        private final ByteArrayOutputStream gaps = new ByteArrayOutputStream();
+        private byte[] gaps = new byte[1024];
+        private int gapBytes;
         private long previous = -1;
         private long count;
 
@@ -39,12 +38,15 @@ final class SparsePositions {
                 throw new IllegalArgumentException("index " + index + " after " + previous + " of " + n);
             }
             bitmap[(int) (index >>> 3)] |= (byte) (1 << (int) (index & 7));
+            if (gapBytes + 10 > gaps.length) {
+                gaps = Arrays.copyOf(gaps, (int) Math.min(Integer.MAX_VALUE - 8, gaps.length * 2L));
+            }
             long gap = index - previous - 1;
             while (gap >= 0x80) {
-                gaps.write((int) (gap & 0x7F) | 0x80);
+                gaps[gapBytes++] = (byte) (gap | 0x80);
                 gap >>>= 7;
             }
-            gaps.write((int) gap);
+            gaps[gapBytes++] = (byte) gap;
             previous = index;
             count++;
         }
@@ -55,28 +57,28 @@ final class SparsePositions {
 
         /** The smaller encoding's name. */
         String encoding() {
-            return gaps.size() < bitmap.length ? GAPS : BITMAP;
+            return gapBytes < bitmap.length ? GAPS : BITMAP;
         }
 
         /** The smaller encoding's bytes. */
         byte[] bytes() {
-            return GAPS.equals(encoding()) ? gaps.toByteArray() : bitmap;
+            return GAPS.equals(encoding()) ? Arrays.copyOf(gaps, gapBytes) : bitmap;
         }
     }
 
     /** Reads kept indices back in ascending order. */
     static final class Reader {
-        private final MemorySegment data;
+        private final byte[] data;
         private final boolean bitmap;
         private final long n;
-        private long at;
+        private int at;
         private long previous = -1;
 
         /**
          * @param encoding {@link #GAPS} or {@link #BITMAP}
          * @param n        elements of the tensor
          */
-        Reader(String encoding, MemorySegment data, long n) {
+        Reader(String encoding, byte[] data, long n) {
             if (!GAPS.equals(encoding) && !BITMAP.equals(encoding)) {
                 throw new IllegalArgumentException("unknown position encoding \"" + encoding + "\"");
             }
@@ -97,7 +99,7 @@ final class SparsePositions {
         private long nextSet() {
             long i = previous + 1;
             while (i < n) {
-                int b = data.get(ValueLayout.JAVA_BYTE, i >>> 3) & 0xFF;
+                int b = data[(int) (i >>> 3)] & 0xFF;
                 int rest = b >>> (int) (i & 7);
                 if (rest != 0) {
                     i += Integer.numberOfTrailingZeros(rest);
@@ -113,16 +115,16 @@ final class SparsePositions {
         }
 
         private long nextGap() {
-            if (at >= data.byteSize()) {
+            if (at >= data.length) {
                 return -1;
             }
             long gap = 0;
             int shift = 0;
             while (true) {
-                if (at >= data.byteSize() || shift > 56) {
+                if (at >= data.length || shift > 56) {
                     throw new IllegalArgumentException("truncated or overlong position varint at byte " + at);
                 }
-                int b = data.get(ValueLayout.JAVA_BYTE, at++) & 0xFF;
+                int b = data[at++] & 0xFF;
                 gap |= (long) (b & 0x7F) << shift;
                 if (b < 0x80) {
                     break;

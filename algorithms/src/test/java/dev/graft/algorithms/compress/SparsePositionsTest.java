@@ -3,7 +3,6 @@ package dev.graft.algorithms.compress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -45,11 +44,11 @@ class SparsePositionsTest {
 
     @Test
     void rejectsPositionsPastTheTensorAndTruncatedVarints() {
-        SparsePositions.Reader past = new SparsePositions.Reader("gaps", MemorySegment.ofArray(new byte[] {5}), 3);
+        SparsePositions.Reader past = new SparsePositions.Reader("gaps", new byte[] {5}, 3);
         assertThatThrownBy(past::next).hasMessageContaining("past the 3 elements");
-        SparsePositions.Reader cut = new SparsePositions.Reader("gaps", MemorySegment.ofArray(new byte[] {(byte) 0x80}), 99);
+        SparsePositions.Reader cut = new SparsePositions.Reader("gaps", new byte[] {(byte) 0x80}, 99);
         assertThatThrownBy(cut::next).hasMessageContaining("truncated");
-        assertThatThrownBy(() -> new SparsePositions.Reader("rle", MemorySegment.ofArray(new byte[0]), 1))
+        assertThatThrownBy(() -> new SparsePositions.Reader("rle", new byte[0], 1))
                 .hasMessageContaining("unknown position encoding");
     }
 
@@ -74,7 +73,7 @@ class SparsePositionsTest {
     }
 
     private static List<Long> readAll(String encoding, byte[] bytes, long n) {
-        SparsePositions.Reader r = new SparsePositions.Reader(encoding, MemorySegment.ofArray(bytes), n);
+        SparsePositions.Reader r = new SparsePositions.Reader(encoding, bytes, n);
         List<Long> out = new ArrayList<>();
         for (long i = r.next(); i >= 0; i = r.next()) {
             out.add(i);
