@@ -43,14 +43,8 @@ public final class BitDelta implements DeltaCodec {
         double[] sums = new double[2];
         delta.scan((first, d, count) -> {
             PackedBits.packSigns(d, count, signs, first);
-            double abs = 0;
-            double sq = 0;
-            for (int i = 0; i < count; i++) {
-                abs += Math.abs(d[i]);
-                sq += (double) d[i] * d[i];
-            }
-            sums[0] += abs;
-            sums[1] += sq;
+            sums[0] += ChunkSums.abs(d, count);
+            sums[1] += ChunkSums.squares(d, count);
         });
         float alpha = n == 0 ? 0 : (float) (sums[0] / n);
         // ‖Δ − α s‖² = Σ Δ² − 2α Σ|Δ| + n α², with the α actually stored.

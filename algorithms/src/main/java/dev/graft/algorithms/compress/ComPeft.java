@@ -86,14 +86,8 @@ public final class ComPeft implements DeltaCodec {
         }
         double[] sums = new double[2];
         delta.scan((first, d, count) -> {
-            double s = 0;
-            double sq = 0;
-            for (int i = 0; i < count; i++) {
-                s += d[i];
-                sq += (double) d[i] * d[i];
-            }
-            sums[0] += s;
-            sums[1] += sq;
+            sums[0] += ChunkSums.plain(d, count);
+            sums[1] += ChunkSums.squares(d, count);
             if (top.needsPass()) {
                 top.accept(d, 0, count);
             }
