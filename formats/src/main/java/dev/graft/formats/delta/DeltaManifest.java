@@ -47,7 +47,7 @@ public record DeltaManifest(int version, String method, Map<String, String> para
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public DeltaManifest {
-        parameters = Map.copyOf(new TreeMap<>(parameters));
+        parameters = java.util.Collections.unmodifiableMap(new TreeMap<>(parameters));
         entries = List.copyOf(entries);
     }
 
