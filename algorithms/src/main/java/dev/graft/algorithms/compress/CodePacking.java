@@ -19,13 +19,31 @@ final class CodePacking {
 
     /** Packs {@code codes[0..count)} (each in {@code [0, 2^bits)}) into a new array. */
     static byte[] pack(int[] codes, int count, int bits) {
-        check(bits);
-        byte[] out = new byte[bytesFor(count, bits)];
-        long acc = 0;
-        int filled = 0;
-        int at = 0;
+        Writer w = new Writer(count, bits);
         for (int j = 0; j < count; j++) {
-            acc |= (long) (codes[j] & ((1 << bits) - 1)) << filled;
+            w.add(codes[j]);
+        }
+        return w.finish();
+    }
+
+    /** Appends codes one at a time into an array sized for a known count. */
+    static final class Writer {
+        private final byte[] out;
+        private final int bits;
+        private final int maskBits;
+        private long acc;
+        private int filled;
+        private int at;
+
+        Writer(long count, int bits) {
+            check(bits);
+            this.out = new byte[bytesFor(count, bits)];
+            this.bits = bits;
+            this.maskBits = (1 << bits) - 1;
+        }
+
+        void add(int code) {
+            acc |= (long) (code & maskBits) << filled;
             filled += bits;
             while (filled >= 8) {
                 out[at++] = (byte) acc;
@@ -33,10 +51,14 @@ final class CodePacking {
                 filled -= 8;
             }
         }
-        if (filled > 0) {
-            out[at] = (byte) acc;
+
+        /** The packed stream (the last byte's unused high bits are zero). */
+        byte[] finish() {
+            if (filled > 0) {
+                out[at] = (byte) acc;
+            }
+            return out;
         }
-        return out;
     }
 
     /** Code {@code j} of a packed stream. */

@@ -302,25 +302,30 @@ public final class DeltaCoMe implements DeltaCodec {
         return h;
     }
 
-    /** Quantizes vectors of one run: codes and per-group F16 steps. */
+    /** Quantizes the vectors of one run, in order, straight into packed codes and per-group F16 steps. */
     static final class Quantized {
         private final int length;
         private final int bits;
         private final int groupSize;
         private final int groups;
-        private final int[] codes;
+        private final CodePacking.Writer codes;
         private final short[] steps;
+        private int next;
 
         Quantized(int vectors, int length, int bits, int groupSize) {
             this.length = length;
             this.bits = bits;
             this.groupSize = groupSize;
             this.groups = (int) ceilDiv(length, groupSize);
-            this.codes = new int[Math.multiplyExact(vectors, length)];
-            this.steps = new short[vectors * groups];
+            this.codes = new CodePacking.Writer((long) vectors * length, bits);
+            this.steps = new short[Math.multiplyExact(vectors, groups)];
         }
 
+        /** Quantizes vector {@code vector}; vectors must come in order 0, 1, 2, … */
         void quantize(int vector, float[] x) {
+            if (vector != next++) {
+                throw new IllegalStateException("vector " + vector + " out of order");
+            }
             int half = 1 << (bits - 1);
             for (int g = 0; g < groups; g++) {
                 int from = g * groupSize;
@@ -334,13 +339,13 @@ public final class DeltaCoMe implements DeltaCodec {
                 float step = Fp16.toFloat(h);
                 for (int i = from; i < to; i++) {
                     int q = step == 0 ? 0 : (int) Math.floor(x[i] / step);
-                    codes[vector * length + i] = Math.max(-half, Math.min(half - 1, q)) + half;
+                    codes.add(Math.max(-half, Math.min(half - 1, q)) + half);
                 }
             }
         }
 
         List<DeltaPart> parts(String name) {
-            byte[] packed = CodePacking.pack(codes, codes.length, bits);
+            byte[] packed = codes.finish();
             byte[] scale = new byte[steps.length * 2];
             for (int i = 0; i < steps.length; i++) {
                 scale[2 * i] = (byte) steps[i];

@@ -19,10 +19,12 @@ final class SparsePositions {
     private SparsePositions() {
     }
 
-    /** Collects kept indices in ascending order and encodes them both ways. */
+    /**
+     * Collects kept indices in ascending order as gaps; the bitmap is built from them at the end, only when it is
+     * the smaller encoding.
+     */
     static final class Encoder {
         private final long n;
-        private final byte[] bitmap;
         private byte[] gaps = new byte[1024];
         private int gapBytes;
         private long previous = -1;
@@ -30,14 +32,12 @@ final class SparsePositions {
 
         Encoder(long n) {
             this.n = n;
-            this.bitmap = new byte[PackedBits.bytesFor(n)];
         }
 
         void add(long index) {
             if (index <= previous || index >= n) {
                 throw new IllegalArgumentException("index " + index + " after " + previous + " of " + n);
             }
-            bitmap[(int) (index >>> 3)] |= (byte) (1 << (int) (index & 7));
             if (gapBytes + 10 > gaps.length) {
                 gaps = Arrays.copyOf(gaps, (int) Math.min(Integer.MAX_VALUE - 8, gaps.length * 2L));
             }
@@ -57,12 +57,21 @@ final class SparsePositions {
 
         /** The smaller encoding's name. */
         String encoding() {
-            return gapBytes < bitmap.length ? GAPS : BITMAP;
+            return gapBytes < PackedBits.bytesFor(n) ? GAPS : BITMAP;
         }
 
         /** The smaller encoding's bytes. */
         byte[] bytes() {
-            return GAPS.equals(encoding()) ? Arrays.copyOf(gaps, gapBytes) : bitmap;
+            byte[] g = Arrays.copyOf(gaps, gapBytes);
+            if (GAPS.equals(encoding())) {
+                return g;
+            }
+            byte[] bitmap = new byte[PackedBits.bytesFor(n)];
+            Reader r = new Reader(GAPS, g, n);
+            for (long i = r.next(); i >= 0; i = r.next()) {
+                bitmap[(int) (i >>> 3)] |= (byte) (1 << (int) (i & 7));
+            }
+            return bitmap;
         }
     }
 
