@@ -43,8 +43,7 @@ public final class BitDelta implements DeltaCodec {
         double[] sums = new double[2];
         delta.scan((first, d, count) -> {
             PackedBits.packSigns(d, count, signs, first);
-            sums[0] += ChunkSums.abs(d, count);
-            sums[1] += ChunkSums.squares(d, count);
+            ChunkSums.addAbsAndSquares(d, count, sums);
         });
         float alpha = n == 0 ? 0 : (float) (sums[0] / n);
         // ‖Δ − α s‖² = Σ Δ² − 2α Σ|Δ| + n α², with the α actually stored.

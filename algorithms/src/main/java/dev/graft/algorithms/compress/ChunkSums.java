@@ -1,68 +1,60 @@
 package dev.graft.algorithms.compress;
 
 /**
- * Sums over a chunk in double, with four independent accumulators: one chain of dependent double additions runs
- * at one element per add latency (about 4 cycles); four interleaved chains let the adds overlap. The order of
- * additions is fixed, so results do not depend on anything but the data and the chunking.
+ * Sums over a chunk in double, in one read of the data, with two independent accumulators per sum: one chain of
+ * dependent double additions runs at one element per add latency (about 4 cycles); interleaved chains let the adds
+ * overlap. The order of additions is fixed, so results depend only on the data and the chunking.
  */
 final class ChunkSums {
     private ChunkSums() {
     }
 
-    /** Σ v[i] over {@code [0, count)}. */
-    static double plain(float[] v, int count) {
-        double a = 0;
-        double b = 0;
-        double c = 0;
-        double d = 0;
-        int i = 0;
-        for (; i + 3 < count; i += 4) {
-            a += v[i];
-            b += v[i + 1];
-            c += v[i + 2];
-            d += v[i + 3];
+    /** Adds Σ v[i] to {@code out[0]} and Σ v[i]² to {@code out[1]}, over {@code [from, from + count)}. */
+    static void addSumAndSquares(float[] v, int from, int count, double[] out) {
+        double s0 = 0;
+        double s1 = 0;
+        double q0 = 0;
+        double q1 = 0;
+        int i = from;
+        int end = from + count;
+        for (; i + 1 < end; i += 2) {
+            double a = v[i];
+            double b = v[i + 1];
+            s0 += a;
+            s1 += b;
+            q0 += a * a;
+            q1 += b * b;
         }
-        for (; i < count; i++) {
-            a += v[i];
+        if (i < end) {
+            double a = v[i];
+            s0 += a;
+            q0 += a * a;
         }
-        return (a + b) + (c + d);
+        out[0] += s0 + s1;
+        out[1] += q0 + q1;
     }
 
-    /** Σ |v[i]|. */
-    static double abs(float[] v, int count) {
-        double a = 0;
-        double b = 0;
-        double c = 0;
-        double d = 0;
+    /** Adds Σ |v[i]| to {@code out[0]} and Σ v[i]² to {@code out[1]}, over {@code [0, count)}. */
+    static void addAbsAndSquares(float[] v, int count, double[] out) {
+        double s0 = 0;
+        double s1 = 0;
+        double q0 = 0;
+        double q1 = 0;
         int i = 0;
-        for (; i + 3 < count; i += 4) {
-            a += Math.abs(v[i]);
-            b += Math.abs(v[i + 1]);
-            c += Math.abs(v[i + 2]);
-            d += Math.abs(v[i + 3]);
+        for (; i + 1 < count; i += 2) {
+            double a = v[i];
+            double b = v[i + 1];
+            s0 += Math.abs(a);
+            s1 += Math.abs(b);
+            q0 += a * a;
+            q1 += b * b;
         }
-        for (; i < count; i++) {
-            a += Math.abs(v[i]);
+        if (i < count) {
+            double a = v[i];
+            s0 += Math.abs(a);
+            q0 += a * a;
         }
-        return (a + b) + (c + d);
-    }
-
-    /** Σ v[i]². */
-    static double squares(float[] v, int count) {
-        double a = 0;
-        double b = 0;
-        double c = 0;
-        double d = 0;
-        int i = 0;
-        for (; i + 3 < count; i += 4) {
-            a += (double) v[i] * v[i];
-            b += (double) v[i + 1] * v[i + 1];
-            c += (double) v[i + 2] * v[i + 2];
-            d += (double) v[i + 3] * v[i + 3];
-        }
-        for (; i < count; i++) {
-            a += (double) v[i] * v[i];
-        }
-        return (a + b) + (c + d);
+        out[0] += s0 + s1;
+        out[1] += q0 + q1;
     }
 }
