@@ -1,6 +1,7 @@
 package dev.graft.algorithms.compress;
 
-import dev.graft.algorithms.select.KeepMask;
+import dev.graft.algorithms.select.KeyCompare;
+import dev.graft.algorithms.select.MagnitudeKey;
 import dev.graft.algorithms.select.MagnitudeTopK;
 import dev.graft.formats.delta.DeltaArtifact;
 import dev.graft.formats.delta.DeltaEntry;
@@ -99,32 +100,40 @@ public final class ComPeft implements DeltaCodec {
             pass(delta, all, (first, v, from, count) -> top.accept(v, from, count));
             top.endPass();
         }
-        KeepMask mask = top.mask();
         SparsePositions.Encoder positions = new SparsePositions.Encoder(n);
         PackedBits.Writer signs = new PackedBits.Writer(k);
         double[] kept = new double[1];
-        int chunk = (int) Math.min(MatrixDelta.CHUNK, Math.max(1, n));
-        boolean[] keep = new boolean[chunk];
-        int[] index = new int[chunk];
-        pass(delta, all, (first, v, from, count) -> {
-            mask.fill(v, from, count, keep, 0);
-            // Gather the kept offsets without a branch (about one element in ten, at random: a branch per element
-            // mispredicts often), then encode only those.
-            int m = 0;
-            for (int i = 0; i < count; i++) {
-                index[m] = i;
-                m += keep[i] ? 1 : 0;
-            }
-            double abs = 0;
-            for (int j = 0; j < m; j++) {
-                int i = index[j];
-                float x = v[from + i];
-                positions.add(first + i);
-                signs.add(x >= 0);
-                abs += Math.abs(x);
-            }
-            kept[0] += abs;
-        });
+        if (k > 0) {
+            // The selection's cut, applied here rather than through its KeepMask so that the keep decision and
+            // gathering the kept offsets are one branch-free loop: keys above the cut are kept, and of the keys
+            // equal to it the first `quota` in index order (the mask's rule).
+            int cut = k >= n ? -1 : top.threshold().key();
+            long quota = k >= n ? 0 : k - (n - top.threshold().below() - top.threshold().tied());
+            long[] ties = new long[1];
+            int chunk = (int) Math.min(MatrixDelta.CHUNK, Math.max(1, n));
+            int[] index = new int[chunk];
+            pass(delta, all, (first, v, from, count) -> {
+                int m = 0;
+                long tied = ties[0];
+                for (int i = 0; i < count; i++) {
+                    int key = MagnitudeKey.of(v[from + i]);
+                    int tie = KeyCompare.equal(key, cut);
+                    index[m] = i;
+                    m += KeyCompare.above(key, cut) | tie & (int) ((tied - quota) >>> 63);
+                    tied += tie;
+                }
+                ties[0] = tied;
+                double abs = 0;
+                for (int j = 0; j < m; j++) {
+                    int i = index[j];
+                    float x = v[from + i];
+                    positions.add(first + i);
+                    signs.add(x >= 0);
+                    abs += Math.abs(x);
+                }
+                kept[0] += abs;
+            });
+        }
         long kk = positions.count();
         double sigma = n < 2 ? 0 : Math.sqrt(Math.max(0, (sums[1] - sums[0] * sums[0] / n) / (n - 1)));
         float scale = kk == 0 ? 0 : (float) (Double.isNaN(alpha) ? kept[0] / kk : alpha * sigma);

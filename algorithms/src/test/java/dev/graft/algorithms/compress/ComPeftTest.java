@@ -86,6 +86,35 @@ class ComPeftTest {
     }
 
     @Test
+    void amongTiedMagnitudesKeepsTheLowestIndicesAsTheSelectionsMaskDoes() {
+        // Deltas of bf16 weights repeat few magnitudes: here 5 values, so the cut falls inside a large tie.
+        int rows = 30;
+        int cols = 40;
+        int n = rows * cols;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(21);
+        float[] base = new float[n];
+        float[] tuned = new float[n];
+        float[] levels = {-2, -1, 0, 1, 3};
+        for (int i = 0; i < n; i++) {
+            tuned[i] = levels[r.nextInt(levels.length)] * 0.25f;
+        }
+        CodecHarness.Result res = CodecHarness.roundTrip(new ComPeft(0.37, 1), base, tuned, rows, cols, dir, 128);
+        dev.graft.algorithms.select.MagnitudeTopK top = dev.graft.algorithms.select.MagnitudeTopK.of(n, (long) (0.37 * n));
+        while (top.needsPass()) {
+            top.accept(res.delta(), 0, n);
+            top.endPass();
+        }
+        boolean[] expected = new boolean[n];
+        top.mask().fill(res.delta(), 0, n, expected, 0);
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            assertThat(res.decoded()[i] != 0).as("element %d", i).isEqualTo(expected[i]);
+            kept += expected[i] ? 1 : 0;
+        }
+        assertThat(kept).isEqualTo((int) (0.37 * n));
+    }
+
+    @Test
     void densityOneKeepsEverySignAndDensityZeroNothing() {
         int n = 16 * 16;
         float[] base = CodecHarness.gaussian(n, 1, 9);
