@@ -43,12 +43,18 @@ public final class ComPeft implements DeltaCodec {
     private final double density;
     /** NaN for auto. */
     private final double alpha;
+    private final long cacheElements;
 
     /**
      * @param density fraction of entries kept, in [0, 1]
      * @param alpha   the multiple of σ every kept entry becomes, {@code > 0}; NaN for the L2-optimal value
      */
     public ComPeft(double density, double alpha) {
+        this(density, alpha, CACHE_ELEMENTS);
+    }
+
+    /** With a cache limit of its own: 0 makes every pass read the models (tests). */
+    ComPeft(double density, double alpha, long cacheElements) {
         if (!(density >= 0 && density <= 1)) {
             throw new IllegalArgumentException("compeft density must be in [0, 1], not " + density);
         }
@@ -57,6 +63,7 @@ public final class ComPeft implements DeltaCodec {
         }
         this.density = density;
         this.alpha = alpha;
+        this.cacheElements = cacheElements;
     }
 
     @Override
@@ -78,26 +85,30 @@ public final class ComPeft implements DeltaCodec {
         long k = (long) (density * n);
         MagnitudeTopK top = MagnitudeTopK.of(n, k);
         float[] all = null;
-        if (n <= CACHE_ELEMENTS) {
+        if (n <= cacheElements) {
             all = CACHE.get();
             if (all.length < n) {
                 all = new float[(int) n];
                 CACHE.set(all);
             }
-            delta.cacheIn(all);
         }
         double[] sums = new double[2];
-        delta.scan((first, d, count) -> {
-            ChunkSums.addSumAndSquares(d, 0, count, sums);
+        MatrixDelta.RangeVisitor firstPass = (f, v, from, count) -> {
+            ChunkSums.addSumAndSquares(v, from, count, sums);
             if (top.needsPass()) {
-                top.accept(d, 0, count);
+                top.accept(v, from, count);
             }
-        });
+        };
+        if (all != null) {
+            delta.readInto(all, firstPass);
+        } else {
+            delta.scan((f, d, count) -> firstPass.visit(f, d, 0, count));
+        }
         if (top.needsPass()) {
             top.endPass();
         }
         while (top.needsPass()) {
-            pass(delta, all, (first, v, from, count) -> top.accept(v, from, count));
+            pass(delta, all, (f, v, from, count) -> top.accept(v, from, count));
             top.endPass();
         }
         SparsePositions.Encoder positions = new SparsePositions.Encoder(n);
@@ -145,14 +156,8 @@ public final class ComPeft implements DeltaCodec {
                 sums[1], err);
     }
 
-    /** Receives a range of the delta: {@code values[from .. from+count)} are elements {@code first…}. */
-    @FunctionalInterface
-    private interface Range {
-        void visit(long first, float[] values, int from, int count);
-    }
-
     /** A later pass: straight over the kept copy of the delta when there is one, else another read of the models. */
-    private static void pass(MatrixDelta delta, float[] all, Range range) {
+    private static void pass(MatrixDelta delta, float[] all, MatrixDelta.RangeVisitor range) {
         if (all == null) {
             delta.scan((first, d, count) -> range.visit(first, d, 0, count));
             return;

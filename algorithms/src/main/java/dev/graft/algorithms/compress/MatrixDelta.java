@@ -27,9 +27,6 @@ public final class MatrixDelta {
     private final Tensor tuned;
     private final int rows;
     private final int cols;
-    /** Where the delta is, once a pass has filled {@link #cacheTarget}. */
-    private float[] cached;
-    private float[] cacheTarget;
 
     /**
      * @param base  the base tensor, of the same shape as {@code tuned}
@@ -76,34 +73,39 @@ public final class MatrixDelta {
         return (long) rows * cols;
     }
 
+    /** Receives a range of the delta in place: {@code values[from .. from+count)} are elements {@code first…}. */
+    @FunctionalInterface
+    public interface RangeVisitor {
+        void visit(long first, float[] values, int from, int count);
+    }
+
     /**
-     * Keeps the delta in {@code buffer} as the next pass reads it, so that later passes read memory instead of
-     * decoding and subtracting again: for methods that make several passes (top-k selection). The buffer may be
-     * reused across matrices; it must not change while this delta is in use.
+     * One pass that also leaves the whole delta in {@code buffer[0 .. size())}: each chunk is decoded straight into
+     * its place and visited there, so methods that make further passes (top-k selection) read memory afterwards
+     * instead of the models.
      *
-     * @param buffer at least {@link #size()} elements
+     * @param buffer at least {@link #size()} elements (may be reused from matrix to matrix)
      */
-    public void cacheIn(float[] buffer) {
-        if (buffer.length < size()) {
-            throw new IllegalArgumentException("cache of " + buffer.length + " elements for " + size());
+    public void readInto(float[] buffer, RangeVisitor visitor) {
+        long n = size();
+        if (buffer.length < n) {
+            throw new IllegalArgumentException("buffer of " + buffer.length + " elements for " + n);
         }
-        if (cached == null) {
-            cacheTarget = buffer;
+        float[] b = new float[(int) Math.min(CHUNK, Math.max(1, n))];
+        for (int first = 0; first < n; first += b.length) {
+            int count = (int) Math.min(b.length, n - first);
+            tuned.readFloats(first, buffer, first, count);
+            base.readFloats(first, b, 0, count);
+            for (int i = 0; i < count; i++) {
+                buffer[first + i] -= b[i];
+            }
+            visitor.visit(first, buffer, first, count);
         }
     }
 
     /** One pass over the delta in row-major order. */
     public void scan(Visitor visitor) {
         long n = size();
-        if (cached != null) {
-            float[] d = new float[(int) Math.min(CHUNK, Math.max(1, n))];
-            for (int first = 0; first < n; first += d.length) {
-                int count = (int) Math.min(d.length, n - first);
-                System.arraycopy(cached, first, d, 0, count);
-                visitor.visit(first, d, count);
-            }
-            return;
-        }
         int len = (int) Math.min(CHUNK, n);
         float[] d = new float[len];
         float[] b = new float[len];
@@ -114,14 +116,7 @@ public final class MatrixDelta {
             for (int i = 0; i < count; i++) {
                 d[i] -= b[i];
             }
-            if (cacheTarget != null) {
-                System.arraycopy(d, 0, cacheTarget, (int) first, count);
-            }
             visitor.visit(first, d, count);
-        }
-        if (cacheTarget != null) {
-            cached = cacheTarget;
-            cacheTarget = null;
         }
     }
 

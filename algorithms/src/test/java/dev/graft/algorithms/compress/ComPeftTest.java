@@ -115,6 +115,21 @@ class ComPeftTest {
     }
 
     @Test
+    void readingTheModelsOnEveryPassGivesTheSameParts() {
+        int n = 64 * 48;
+        float[] base = CodecHarness.gaussian(n, 1, 31);
+        float[] tuned = CodecHarness.plus(base, CodecHarness.gaussian(n, 0.01, 32));
+        EncodedDelta cached = new ComPeft(0.15, Double.NaN).encode(MatrixDelta.of("w", base, tuned, 64, 48));
+        EncodedDelta uncached = new ComPeft(0.15, Double.NaN, 0).encode(MatrixDelta.of("w", base, tuned, 64, 48));
+        assertThat(uncached.attributes()).isEqualTo(cached.attributes());
+        assertThat(uncached.errorSquared()).isEqualTo(cached.errorSquared());
+        for (int p = 0; p < cached.parts().size(); p++) {
+            assertThat(uncached.parts().get(p).data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))
+                    .isEqualTo(cached.parts().get(p).data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        }
+    }
+
+    @Test
     void densityOneKeepsEverySignAndDensityZeroNothing() {
         int n = 16 * 16;
         float[] base = CodecHarness.gaussian(n, 1, 9);
