@@ -1,11 +1,17 @@
 package dev.graft.algorithms.compress;
 
+import dev.graft.formats.dtype.DType;
+import dev.graft.formats.tensor.Shape;
 import dev.graft.formats.tensor.Tensor;
+import dev.graft.linalg.LinearAlgebra;
+import dev.graft.linalg.Matrix;
+
+import java.lang.foreign.MemorySegment;
 
 /**
  * The delta {@code Δ = tuned − base} of one weight matrix, read from the two (memory-mapped) tensors in float32,
  * chunk by chunk in row-major order, as often as a method needs passes over it. Nothing of the size of the matrix
- * is held unless a method asks for it ({@link #toArray()}).
+ * is held unless a method asks for it ({@link #readInto}, {@link #toMatrix}).
  */
 public final class MatrixDelta {
     /** Elements per chunk: a multiple of 8, so each chunk's sign bits fill whole bytes. */
@@ -46,9 +52,9 @@ public final class MatrixDelta {
 
     /** A delta given directly (tests, benchmarks of the codecs alone). */
     public static MatrixDelta of(String name, float[] base, float[] tuned, int rows, int cols) {
-        var dtype = dev.graft.formats.dtype.DType.F32;
-        var shape = dev.graft.formats.tensor.Shape.of(rows, cols);
-        return new MatrixDelta(Tensor.fromFloats(name, dtype, shape, base), Tensor.fromFloats(name, dtype, shape, tuned));
+        Shape shape = Shape.of(rows, cols);
+        return new MatrixDelta(Tensor.fromFloats(name, DType.F32, shape, base),
+                Tensor.fromFloats(name, DType.F32, shape, tuned));
     }
 
     public String name() {
@@ -64,7 +70,7 @@ public final class MatrixDelta {
     }
 
     /** The fine-tune's element type (what decompression writes). */
-    public dev.graft.formats.dtype.DType dtype() {
+    public DType dtype() {
         return tuned.dtype();
     }
 
@@ -121,22 +127,10 @@ public final class MatrixDelta {
     }
 
     /** The whole delta as a native matrix, for methods that factor it (SVD). The caller closes it. */
-    public dev.graft.linalg.Matrix toMatrix(dev.graft.linalg.LinearAlgebra la) {
-        dev.graft.linalg.Matrix m = la.zeros(rows, cols);
-        java.lang.foreign.MemorySegment data = m.data();
-        scan((first, delta, count) -> java.lang.foreign.MemorySegment.copy(delta, 0, data,
-                dev.graft.linalg.Matrix.ELEMENT, first * Float.BYTES, count));
+    public Matrix toMatrix(LinearAlgebra la) {
+        Matrix m = la.zeros(rows, cols);
+        MemorySegment data = m.data();
+        scan((first, delta, count) -> MemorySegment.copy(delta, 0, data, Matrix.ELEMENT, first * Float.BYTES, count));
         return m;
-    }
-
-    /**
-     * The whole delta, row-major, as a Java array (tests, small matrices).
-     *
-     * @throws ArithmeticException when it exceeds a Java array
-     */
-    public float[] toArray() {
-        float[] all = new float[Math.toIntExact(size())];
-        scan((first, delta, count) -> System.arraycopy(delta, 0, all, (int) first, count));
-        return all;
     }
 }
