@@ -126,12 +126,26 @@ public final class ComPeft implements DeltaCodec {
             pass(delta, all, (first, v, from, count) -> {
                 int m = 0;
                 long tied = ties[0];
-                for (int i = 0; i < count; i++) {
-                    int key = MagnitudeKey.of(v[from + i]);
-                    int tie = KeyCompare.equal(key, cut);
-                    index[m] = i;
-                    m += KeyCompare.above(key, cut) | tie & (int) ((tied - quota) >>> 63);
-                    tied += tie;
+                if (tied >= quota || tied + count <= quota) {
+                    // Every tie in this chunk gets the same answer (most chunks): one comparison against a bound
+                    // that includes or excludes the cut, and the ties only counted, off the critical path.
+                    int bound = tied < quota ? cut - 1 : cut;
+                    int seen = 0;
+                    for (int i = 0; i < count; i++) {
+                        int key = MagnitudeKey.of(v[from + i]);
+                        index[m] = i;
+                        m += KeyCompare.above(key, bound);
+                        seen += KeyCompare.equal(key, cut);
+                    }
+                    tied += seen;
+                } else {
+                    for (int i = 0; i < count; i++) {
+                        int key = MagnitudeKey.of(v[from + i]);
+                        int tie = KeyCompare.equal(key, cut);
+                        index[m] = i;
+                        m += KeyCompare.above(key, cut) | tie & (int) ((tied - quota) >>> 63);
+                        tied += tie;
+                    }
                 }
                 ties[0] = tied;
                 double abs = 0;
