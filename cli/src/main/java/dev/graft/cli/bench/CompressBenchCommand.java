@@ -70,8 +70,12 @@ final class CompressBenchCommand implements Callable<Integer> {
             double floor = Math.min(p.get(base).seconds(), p.get(base + 3).seconds());
             double bit = Math.min(p.get(base + 1).seconds(), p.get(base + 4).seconds());
             double com = Math.min(p.get(base + 2).seconds(), p.get(base + 5).seconds());
-            out.printf("%s: bitdelta / I/O floor %.2fx, compeft / I/O floor %.2fx (the faster run of each)%n",
-                    base == 0 ? "compress" : "decompress", bit / floor, com / floor);
+            double floorCpu = Math.min(p.get(base).cpuSeconds(), p.get(base + 3).cpuSeconds());
+            double bitCpu = Math.min(p.get(base + 1).cpuSeconds(), p.get(base + 4).cpuSeconds());
+            double comCpu = Math.min(p.get(base + 2).cpuSeconds(), p.get(base + 5).cpuSeconds());
+            out.printf("%s: bitdelta / I/O floor %.2fx, compeft / I/O floor %.2fx (wall, the faster run of each); "
+                            + "CPU time %.2fx and %.2fx%n", base == 0 ? "compress" : "decompress", bit / floor,
+                    com / floor, bitCpu / floorCpu, comCpu / floorCpu);
         }
         return 0;
     }

@@ -24,8 +24,14 @@ import java.util.List;
 public final class CompressBenchmark {
     private static final int SIDE = 4096;
 
-    /** One timed run. */
-    public record Phase(String name, double seconds, long peakRssBytes, long outputBytes) {
+    /**
+     * One timed run.
+     *
+     * @param seconds    wall time
+     * @param cpuSeconds CPU time of the whole process (all threads, JIT and GC included): steadier than wall time
+     *                   on a shared machine
+     */
+    public record Phase(String name, double seconds, double cpuSeconds, long peakRssBytes, long outputBytes) {
     }
 
     private final Path dir;
@@ -109,13 +115,17 @@ public final class CompressBenchmark {
         if (PeakRss.available()) {
             PeakRss.reset();
         }
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        long cpu = os.getProcessCpuTime();
         long t = System.nanoTime();
         long bytes = work.run();
         double seconds = (System.nanoTime() - t) / 1e9;
+        double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
         long rss = PeakRss.available() ? PeakRss.peakBytes() : -1;
-        log.printf("%-28s %7.2f s  peak RSS %s  output %.1f MB%n", label, seconds,
+        log.printf("%-28s %7.2f s  CPU %6.2f s  peak RSS %s  output %.1f MB%n", label, seconds, cpuSeconds,
                 rss < 0 ? "n/a" : String.format("%.0f MB", rss / 1e6), bytes / 1e6);
         log.flush();
-        return new Phase(label, seconds, rss, bytes);
+        return new Phase(label, seconds, cpuSeconds, rss, bytes);
     }
 }
