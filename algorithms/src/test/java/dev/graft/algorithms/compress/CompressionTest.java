@@ -150,6 +150,19 @@ class CompressionTest {
             rewriteMetadata(a, new DeltaManifest(m.version(), m.method(), m.parameters(), changed), damaged);
             assertThatThrownBy(() -> DeltaArtifact.open(damaged)).isInstanceOf(DeltaFormatException.class)
                     .hasMessageContaining("tensor \"" + first.name() + "\" lacks its part \"extra\"");
+
+            // A newer layout, and a method this version does not know.
+            Path newer = dir.resolve("newer.safetensors");
+            rewriteMetadata(a, new DeltaManifest(2, m.method(), m.parameters(), m.entries()), newer);
+            assertThatThrownBy(() -> Decompression.apply(family.base(), newer, dir.resolve("o3.safetensors")))
+                    .isInstanceOf(DeltaFormatException.class)
+                    .hasMessageEndingWith("newer.safetensors: delta format version 2 is not supported (this Graft reads "
+                            + "versions 1 to 1; upgrade Graft)");
+            Path unknown = dir.resolve("unknown.safetensors");
+            rewriteMetadata(a, new DeltaManifest(1, "zstd", m.parameters(), m.entries()), unknown);
+            assertThatThrownBy(() -> Decompression.apply(family.base(), unknown, dir.resolve("o4.safetensors")))
+                    .isInstanceOf(DeltaFormatException.class)
+                    .hasMessageContaining("cannot decode: unknown compression method \"zstd\"");
         }
     }
 
