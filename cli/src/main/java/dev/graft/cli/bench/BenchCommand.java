@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
         subcommands = {IoBenchCommand.class, MergeBenchCommand.class, CompressBenchCommand.class, CommandLine.HelpCommand.class},
         description = "Measure Graft's throughput and memory on generated checkpoints.",
         commandListHeading = "%nBenchmarks:%n",
-        footer = {"", "Examples:", "  graft bench io", "  graft bench io --size 4GB --dir /data/scratch"})
+        footer = {"", "Examples:", "  graft bench io", "  graft bench io --size 4GB --dir /data/scratch",
+                "  graft bench compress --threads 2"})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -19,9 +19,11 @@ import java.util.concurrent.Callable;
 @Command(name = "compress",
         optionListHeading = "%nOptions:%n",
         description = {
-                "Generate a bf16 base and fine-tune, then time compressing and decompressing them with BitDelta and "
-                        + "ComPEFT against the I/O floor of the same pipeline (every tensor read, nothing computed), "
-                        + "reporting peak resident memory (VmHWM).",
+                "Time delta compression against the I/O floor, or compare methods at equal bits.",
+                "",
+                "Generates a bf16 base and fine-tune, then times compressing and decompressing them with BitDelta "
+                        + "and ComPEFT against the I/O floor of the same pipeline (every tensor read, nothing "
+                        + "computed), reporting wall time, process CPU time and peak resident memory (VmHWM).",
                 "",
                 "With --table instead: compress a generated Llama-shaped fine-tune with every method at about 1 and 2 "
                         + "bits per parameter and print bits, ratio and relative error as a Markdown table.",

@@ -35,21 +35,22 @@ import java.util.regex.PatternSyntaxException;
                 "The delta is written as one .safetensors file, to be applied to the base again with "
                         + "'graft decompress'.",
                 "",
-                "Methods (every 2-D weight matrix; norms, biases, small and new tensors are stored losslessly):",
-                "  bitdelta   sign bits and one scale per matrix, alpha = mean|D| (1 bit per parameter)",
-                "  deltacome  SVD with mixed-precision singular vectors: 8 bits for the top 2, 3 bits for the next 32,"
-                        + " 2 bits for the rest, within --bits-per-param",
-                "  compeft    the top --density of |D| kept as +-alpha*std(D), positions and signs packed",
-                "  dare       each entry dropped with probability --drop, the rest rescaled by 1/(1-drop)",
-                "  lowrank    rank-r SVD factors B = U*sqrt(S), A = sqrt(S)*V^T in bf16 (--rank or --bits-per-param)",
+                "Methods (every 2-D weight matrix; norms, biases, small and new tensors are",
+                "stored losslessly):",
+                "  bitdelta   sign bits and one scale (mean|D|) per matrix: 1 bit per parameter",
+                "  deltacome  SVD; singular vectors at 8 bits (top 2), 3 bits (next 32) and",
+                "             2 bits (the rest), within --bits-per-param",
+                "  compeft    the top --density of |D| kept as +-alpha*std(D)",
+                "  dare       each entry dropped with probability --drop, the rest rescaled",
+                "  lowrank    rank-r SVD factors U*sqrt(S) and sqrt(S)*V^T in bf16",
                 "",
                 "Prints the compression ratio against the delta stored in bf16 and against the fine-tuned model, and "
                         + "every tensor's relative reconstruction error ||D - D^|| / ||D||; 'graft inspect DELTA' "
                         + "shows the same later."},
         footer = {"", "Examples:",
-                "  graft compress bitdelta ./Llama-3.2-1B ./Llama-3.2-1B-Instruct -o instruct.bitdelta.safetensors",
+                "  graft compress bitdelta ./base ./instruct -o instruct.delta.safetensors",
                 "  graft compress deltacome ./base ./tuned -o d.safetensors --bits-per-param 1",
-                "  graft compress compeft ./base ./tuned -o d.safetensors --density 0.05 --alpha auto",
+                "  graft compress compeft ./base ./tuned -o d.safetensors --density 0.05",
                 "  graft compress dare ./base ./tuned -o d.safetensors --drop 0.9 --seed 1",
                 "  graft compress lowrank ./base ./tuned -o d.safetensors --rank 64",
                 "  graft decompress ./base d.safetensors -o ./restored"})

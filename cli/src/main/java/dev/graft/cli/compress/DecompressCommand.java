@@ -27,8 +27,8 @@ import java.util.concurrent.Callable;
                 "Every base tensor is checked against the CRC32C the delta recorded; a different base is refused "
                         + "with the tensor named, and nothing is written."},
         footer = {"", "Examples:",
-                "  graft decompress ./Llama-3.2-1B instruct.bitdelta.safetensors -o ./Llama-3.2-1B-Instruct-restored",
-                "  graft decompress base.safetensors d.safetensors -o restored.safetensors --force"})
+                "  graft decompress ./base instruct.delta.safetensors -o ./instruct-restored",
+                "  graft decompress base.safetensors d.safetensors -o out.safetensors --force"})
 public final class DecompressCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "BASE", description = "The base model the delta was made from.")
     Path base;
