@@ -100,14 +100,22 @@ public final class ModuleSelection {
             warnings = List.copyOf(warnings);
         }
 
-        /** The {@code target_modules} of the adapter config: the last path segment of each target, sorted. */
+        /** The {@code target_modules} of the adapter config: {@link #targetNames} of the targets. */
         public List<String> targetModuleNames() {
-            Set<String> names = new TreeSet<>();
-            for (LoraTarget t : targets) {
-                names.add(t.module().substring(t.module().lastIndexOf('.') + 1));
-            }
-            return List.copyOf(names);
+            return targetNames(targets.stream().map(LoraTarget::module).toList());
         }
+    }
+
+    /**
+     * The {@code target_modules} list of an adapter of these modules: the last path segment of each, sorted
+     * ({@code model.layers.0.self_attn.q_proj} → {@code q_proj}), as PEFT users write it.
+     */
+    public static List<String> targetNames(Collection<String> modules) {
+        Set<String> names = new TreeSet<>();
+        for (String m : modules) {
+            names.add(lastSegment(m));
+        }
+        return List.copyOf(names);
     }
 
     /**
