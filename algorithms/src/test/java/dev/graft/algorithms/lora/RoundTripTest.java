@@ -1,0 +1,119 @@
+package dev.graft.algorithms.lora;
+
+import dev.graft.formats.dtype.DType;
+import dev.graft.formats.model.ModelSource;
+import dev.graft.formats.peft.AdapterConfig;
+import dev.graft.formats.peft.LoraModule;
+import dev.graft.formats.peft.PeftAdapter;
+import dev.graft.formats.tensor.Shape;
+import dev.graft.formats.tensor.TensorSpec;
+import dev.graft.testmodels.FineTuneFamily;
+import dev.graft.testmodels.TinyGpt2;
+import dev.graft.testmodels.TinyLlama;
+import dev.graft.testmodels.TinyModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Extract, then apply: the tuned model comes back within the error the extraction reported, module by module. */
+class RoundTripTest {
+    @TempDir
+    Path dir;
+
+    private FineTuneFamily.Folders family(TinyModel model) {
+        return FineTuneFamily.of(model).fineTunes(1).rank(3).noise(0.002).outliers(0).seed(5).writeTo(dir.resolve("family"));
+    }
+
+    @Test
+    void llamaExtractThenApplyGivesTheTunedModelWithinTheReportedError() throws Exception {
+        FineTuneFamily.Folders f = family(TinyLlama.builder().layers(2).hidden(32).intermediate(64).vocab(64).heads(2)
+                .dtype(DType.F32).seed(1).build());
+        Path ft = f.fineTunes().getFirst();
+        ExtractionReport report = Extraction.of(f.base(), ft).rank(4).write(dir.resolve("adapter"));
+
+        assertThat(report.modules()).hasSize(14);
+        assertThat(report.savedTensors()).contains("model.embed_tokens.weight", "lm_head.weight", "model.norm.weight",
+                "model.layers.0.input_layernorm.weight");
+        AdapterConfig config = AdapterConfig.read(dir.resolve("adapter/adapter_config.json"));
+        assertThat(config.targetModules()).containsExactly("down_proj", "gate_proj", "k_proj", "o_proj", "q_proj",
+                "up_proj", "v_proj");
+        assertThat(config.modulesToSave()).contains("lm_head", "model.embed_tokens", "model.norm",
+                "model.layers.1.post_attention_layernorm");
+        assertThat(config.r()).isEqualTo(4);
+        assertThat(config.loraAlpha()).isEqualTo(4.0);
+        assertThat(config.fanInFanOut()).isFalse();
+        assertThat(config.loraBias()).isFalse();
+        assertThat(Files.exists(dir.resolve("adapter").resolve(ExtractionReport.FILE_NAME))).isTrue();
+        assertThat(Files.list(dir.resolve("adapter")).map(p -> p.getFileName().toString()).sorted().toList())
+                .containsExactly("adapter_config.json", "adapter_model.safetensors", "graft_extraction.json");
+
+        Path applied = dir.resolve("applied");
+        LoraApplication.ApplyReport ar = LoraApplication.to(f.base()).adapter(dir.resolve("adapter"), 1.0).write(applied);
+        assertThat(ar.changed()).isEqualTo(14 + report.savedTensors().size());
+        assertThat(Files.exists(applied.resolve("config.json"))).isTrue();
+        assertWithinReportedError(f.base(), ft, applied, report);
+    }
+
+    @Test
+    void gpt2Conv1dWeightsAreFactoredTransposedWithFanInFanOutAndTheirBiasesInLoraB() {
+        FineTuneFamily.Folders f = family(TinyGpt2.builder().layers(2).embd(32).vocab(64).positions(16).heads(2)
+                .dtype(DType.F32).seed(2).build());
+        Path ft = f.fineTunes().getFirst();
+        ExtractionReport report = Extraction.of(f.base(), ft).rank(4).write(dir.resolve("adapter"));
+
+        AdapterConfig config = AdapterConfig.read(dir.resolve("adapter/adapter_config.json"));
+        assertThat(config.fanInFanOut()).isTrue();
+        assertThat(config.loraBias()).isTrue();
+        assertThat(config.targetModules()).containsExactly("c_attn", "c_fc", "c_proj");
+        assertThat(report.biases()).hasSize(8);
+        try (PeftAdapter adapter = PeftAdapter.open(dir.resolve("adapter"))) {
+            LoraModule cAttn = adapter.modules().stream()
+                    .filter(m -> m.module().equals("transformer.h.0.attn.c_attn")).findFirst().orElseThrow();
+            // Conv1D weight [in=32, out=96]: lora_A [r, in], lora_B [out, r] as for nn.Linear
+            assertThat(cAttn.a().shape()).isEqualTo(Shape.of(4, 32));
+            assertThat(cAttn.b().shape()).isEqualTo(Shape.of(96, 4));
+            assertThat(adapter.otherTensors()).contains("base_model.model.transformer.h.0.attn.c_attn.lora_B.bias",
+                    "base_model.model.transformer.wte.weight", "base_model.model.transformer.h.1.ln_2.bias");
+        }
+        Path applied = dir.resolve("applied.safetensors");
+        LoraApplication.to(f.base()).adapter(dir.resolve("adapter"), 1.0).write(applied);
+        assertWithinReportedError(f.base(), ft, applied, report);
+    }
+
+    /** LoRA targets within the reported error (plus float32 rounding); every other tensor equal to the tuned one. */
+    private static void assertWithinReportedError(Path base, Path tuned, Path applied, ExtractionReport report) {
+        Map<String, ModuleReport> byTensor = report.modules().stream()
+                .collect(Collectors.toMap(m -> m.module() + ".weight", Function.identity()));
+        try (ModelSource b = ModelSource.open(base); ModelSource t = ModelSource.open(tuned);
+             ModelSource a = ModelSource.open(applied)) {
+            assertThat(a.tensors()).extracting(TensorSpec::name)
+                    .containsExactlyElementsOf(t.tensors().stream().map(TensorSpec::name).toList());
+            for (TensorSpec s : t.tensors()) {
+                double[] tv = Matrices.toDouble(t.tensor(s.name()).toFloatArray());
+                double[] av = Matrices.toDouble(a.tensor(s.name()).toFloatArray());
+                double[] bv = Matrices.toDouble(b.tensor(s.name()).toFloatArray());
+                double[] delta = new double[tv.length];
+                for (int i = 0; i < delta.length; i++) {
+                    delta[i] = tv[i] - bv[i];
+                }
+                ModuleReport m = byTensor.get(s.name());
+                double error = Matrices.distance(av, tv);
+                if (m != null) {
+                    assertThat(error / Matrices.norm(delta)).as(s.name())
+                            .isLessThanOrEqualTo(m.relativeError() + 1e-4);
+                    assertThat(m.relativeError()).as(s.name()).isGreaterThan(0);
+                } else {
+                    // saved whole, or a bias added back: float32 rounding of base + (tuned − base) at most
+                    assertThat(error).as(s.name()).isLessThanOrEqualTo(1e-6 * Math.max(1, Matrices.norm(tv)));
+                }
+            }
+        }
+    }
+}
