@@ -11,13 +11,11 @@ import dev.graft.formats.tensor.TensorSpec;
 import dev.graft.linalg.LinearAlgebra;
 import dev.graft.linalg.Matrix;
 import dev.graft.linalg.RandomizedSvdOptions;
-import dev.graft.linalg.Svd;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -257,19 +255,17 @@ public final class Extraction {
                 return new ModuleReport(lt.module(), lt.out(), lt.in(), 0, d2 == 0 ? 1 : 0, d2 == 0 ? 0 : 1,
                         Math.sqrt(d2), relativeDelta, false);
             }
-            int triplets = rankRule.triplets(lt.maxRank());
-            boolean full = exact || lt.maxRank() <= exactBelow;
-            try (Svd svd = full ? backend.svd(delta)
-                    : backend.randomizedSvd(delta, new RandomizedSvdOptions(triplets, sketch.oversampling(),
-                    sketch.powerIterations(), sketch.seed()))) {
-                float[] s = Arrays.copyOf(svd.s(), triplets);
-                int r = rankRule.choose(s, d2);
-                double energy = Math.min(1, svd.energy(r) / d2);
-                writeFactors(svd, r, lt, out, dtypeOf(t, lt.tensor()));
-                return new ModuleReport(lt.module(), lt.out(), lt.in(), r, energy, Math.sqrt(Math.max(0, 1 - energy)),
-                        Math.sqrt(d2), relativeDelta, full);
-            }
+            Factorizer.Factors f = factorizer(backend).factor(delta, d2, lt.layout());
+            DType type = dtypeOf(t, lt.tensor());
+            out.put(lt.keyB(), type, Shape.of(lt.out(), f.rank()), f.b());
+            out.put(lt.keyA(), type, Shape.of(f.rank(), lt.in()), f.a());
+            return new ModuleReport(lt.module(), lt.out(), lt.in(), f.rank(), f.energy(), f.relativeError(),
+                    Math.sqrt(d2), relativeDelta, f.exact());
         }
+    }
+
+    private Factorizer factorizer(LinearAlgebra backend) {
+        return new Factorizer(backend, rankRule, split, exact, exactBelow, sketch);
     }
 
     /**
@@ -308,43 +304,5 @@ public final class Extraction {
             y[i] -= x[i];
         }
         return y;
-    }
-
-    /**
-     * {@code B [out, r]} and {@code A [r, in]} from the first {@code r} triplets. The stored matrix is {@code ΔW}
-     * ({@link FactorLayout#LINEAR}: {@code B = U·S_B}, {@code A = S_A·Vᵀ}) or {@code ΔWᵀ}
-     * ({@link FactorLayout#TRANSPOSED}: {@code ΔW = V·S·Uᵀ}, so {@code B = V·S_B}, {@code A = S_A·Uᵀ}).
-     */
-    private void writeFactors(Svd svd, int r, LoraTarget lt, AdapterOutput out, DType type) {
-        float[] s = svd.s();
-        float[] u = svd.u().toArray();
-        float[] vt = svd.vt().toArray();
-        int k = svd.rank();
-        int m = svd.u().rows();
-        int n = svd.vt().cols();
-        float[] bf = new float[lt.out() * r];
-        float[] af = new float[r * lt.in()];
-        boolean linear = lt.layout() == FactorLayout.LINEAR;
-        for (int j = 0; j < r; j++) {
-            float sb = split.onB(s[j]);
-            float sa = split.onA(s[j]);
-            if (linear) {
-                for (int i = 0; i < m; i++) {
-                    bf[i * r + j] = u[i * k + j] * sb;
-                }
-                for (int c = 0; c < n; c++) {
-                    af[j * n + c] = vt[j * n + c] * sa;
-                }
-            } else {
-                for (int o = 0; o < n; o++) {
-                    bf[o * r + j] = vt[j * n + o] * sb;
-                }
-                for (int i = 0; i < m; i++) {
-                    af[j * m + i] = u[i * k + j] * sa;
-                }
-            }
-        }
-        out.put(lt.keyB(), type, Shape.of(lt.out(), r), bf);
-        out.put(lt.keyA(), type, Shape.of(r, lt.in()), af);
     }
 }
