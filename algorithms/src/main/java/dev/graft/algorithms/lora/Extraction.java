@@ -2,6 +2,7 @@ package dev.graft.algorithms.lora;
 
 import dev.graft.core.exec.Parallel;
 import dev.graft.formats.dtype.DType;
+import dev.graft.formats.model.ModelFormatException;
 import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.peft.AdapterConfig;
 import dev.graft.formats.peft.LoraKeys;
@@ -173,7 +174,7 @@ public final class Extraction {
      * Extracts and writes the adapter folder.
      *
      * @throws dev.graft.formats.model.ModelFormatException when the models' tensors or shapes differ
-     * @throws IllegalStateException                        when nothing changed between the models
+     *                                                      or nothing changed between them
      */
     public ExtractionReport write(Path target) {
         long start = System.nanoTime();
@@ -201,7 +202,7 @@ public final class Extraction {
                     out.copy(LoraKeys.savedModule(name), t.tensor(name));
                 }
                 if (out.isEmpty()) {
-                    throw new IllegalStateException("no tensor differs between " + base + " and " + tuned
+                    throw new ModelFormatException(tuned, "no tensor differs from the base model " + base
                             + ": there is nothing to extract");
                 }
                 AdapterConfig config = config(sel, kept);

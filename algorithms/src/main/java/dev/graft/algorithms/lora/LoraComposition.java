@@ -39,7 +39,8 @@ import java.util.TreeSet;
  *       DoRA adapters are refused rather than combined without their magnitudes.</li>
  * </ul>
  * A module missing from some adapters takes contributions from those that have it. {@code modules_to_save}
- * weights cannot be combined without the base model and are refused (apply the adapters instead).
+ * weights cannot be combined without the base model: they are refused, or left out with
+ * {@link #dropModulesToSave}.
  *
  * <pre>{@code
  * LoraComposition.of(CombinationMethod.CAT)
@@ -61,6 +62,7 @@ public final class LoraComposition {
     private DType dtype;
     private int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     private boolean overwrite;
+    private boolean dropModulesToSave;
     private LoraProgress progress = LoraProgress.NONE;
     private LinearAlgebra la;
 
@@ -129,6 +131,15 @@ public final class LoraComposition {
             throw new IllegalArgumentException("threads must be at least 1, not " + n);
         }
         this.threads = n;
+        return this;
+    }
+
+    /**
+     * Leave the inputs' {@code modules_to_save} weights out of the result instead of refusing them (they are whole
+     * weights, which cannot be weighted without the base model).
+     */
+    public LoraComposition dropModulesToSave(boolean value) {
+        this.dropModulesToSave = value;
         return this;
     }
 
@@ -210,10 +221,11 @@ public final class LoraComposition {
                         + !fanInFanOut + " but " + fanInFanOut + " in " + opened.getFirst().path()
                         + "; adapters of different layouts cannot be combined");
             }
-            if (!a.saved().isEmpty()) {
+            if (!a.saved().isEmpty() && !dropModulesToSave) {
                 throw new AdapterMismatchException(a.weightsFile(), "has modules_to_save weights (first: "
                         + a.saved().keySet().iterator().next() + "), which cannot be combined without the base "
-                        + "model; merge the adapters into the base with 'graft lora apply' instead");
+                        + "model; leave them out (--drop-modules-to-save) or merge the adapters into the base with "
+                        + "'graft lora apply' instead");
             }
             for (LoraModule m : a.modules().values()) {
                 Inputs in = byModule.computeIfAbsent(m.module(), k -> new Inputs(k, new ArrayList<>(),
@@ -385,6 +397,7 @@ public final class LoraComposition {
             }
         }
         AdapterConfig config = opened.getFirst().adapter().config().withRanks(r, r, rankPattern, alphaPattern)
+                .withModulesToSave(List.of())
                 .withFlag("use_rslora", false)
                 .withFlag("lora_bias", opened.stream().anyMatch(a -> !a.biases().isEmpty()));
         JsonNode targets = config.json().get("target_modules");

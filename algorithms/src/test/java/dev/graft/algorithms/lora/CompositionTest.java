@@ -179,6 +179,11 @@ class CompositionTest {
         AdapterMismatchException e = catchThrowableOfType(AdapterMismatchException.class, () ->
                 LoraComposition.of(CombinationMethod.CAT).adapter(px, 1).write(dir.resolve("o")));
         assertThat(e.getMessage()).contains("has modules_to_save weights (first: model.norm.weight)");
+        LoraComposition.of(CombinationMethod.CAT).adapter(px, 1).dropModulesToSave(true).write(dir.resolve("o"));
+        try (PeftAdapter a = PeftAdapter.open(dir.resolve("o"))) {
+            assertThat(a.otherTensors()).isEmpty();
+            assertThat(a.config().modulesToSave()).isEmpty();
+        }
     }
 
     @Test
