@@ -64,6 +64,14 @@ final class ExtractionOptions {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the randomized SVD's sketch (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--oversampling", paramLabel = "P", defaultValue = "10",
+            description = "Extra sketch columns of the randomized SVD (default: ${DEFAULT-VALUE}).")
+    int oversampling;
+
+    @Option(names = "--power-iterations", paramLabel = "Q", defaultValue = "2",
+            description = "Power iterations of the randomized SVD; more sharpen slowly decaying spectra (default: ${DEFAULT-VALUE}).")
+    int powerIterations;
+
     @Option(names = "--base-model-name", paramLabel = "NAME",
             description = "base_model_name_or_path in adapter_config.json (default: BASE as given), e.g. a Hub id.")
     String baseModelName;
@@ -83,7 +91,7 @@ final class ExtractionOptions {
     /** Extracts {@code tuned − base} as these options say and prints the report. */
     int run(CommandLine cmd, Path base, Path tuned) {
         Extraction e = Extraction.of(base, tuned).split(split(cmd)).exact(exact).pruneEnergy(pruneEnergy)
-                .overwrite(force).sketch(RandomizedSvdOptions.rank(1).withSeed(seed))
+                .overwrite(force).sketch(sketch(cmd))
                 .selection(ModuleSelection.defaults().targetModules(targetModules == null ? List.of() : targetModules)
                         .embedLora(embedLora).skipUndecomposable(skipUndecomposable))
                 .progress(new MeterProgress(ProgressMeter.forCommand(cmd, quiet, "modules")));
@@ -149,6 +157,13 @@ final class ExtractionOptions {
             t.print(o);
         }
         o.flush();
+    }
+
+    private RandomizedSvdOptions sketch(CommandLine cmd) {
+        if (oversampling < 0 || powerIterations < 0) {
+            throw new ParameterException(cmd, "--oversampling and --power-iterations must be at least 0");
+        }
+        return new RandomizedSvdOptions(1, oversampling, powerIterations, seed);
     }
 
     private FactorSplit split(CommandLine cmd) {
