@@ -87,6 +87,69 @@ class RoundTripTest {
         assertWithinReportedError(f.base(), ft, applied, report);
     }
 
+    @Test
+    void embedLoraFactorsEmbeddingsAndTheHeadAndSkipUndecomposableDropsNorms() {
+        FineTuneFamily.Folders f = family(TinyLlama.builder().layers(1).hidden(32).intermediate(64).vocab(64).heads(2)
+                .dtype(DType.F32).seed(1).build());
+        Path ft = f.fineTunes().getFirst();
+        ExtractionReport report = Extraction.of(f.base(), ft).rank(4)
+                .selection(ModuleSelection.defaults().embedLora(true).skipUndecomposable(true)
+                        .targetModules(java.util.List.of("q_proj", "embed_tokens", "lm_head")))
+                .write(dir.resolve("adapter"));
+
+        assertThat(report.modules()).extracting(ModuleReport::module)
+                .containsExactly("lm_head", "model.embed_tokens", "model.layers.0.self_attn.q_proj");
+        assertThat(report.savedTensors()).isEmpty();
+        assertThat(report.warnings()).containsExactly(
+                "6 changed matrices are not LoRA targets and were dropped (first: model.layers.0.mlp.down_proj.weight); "
+                        + "add them with --target-modules",
+                "3 changed norm and bias tensors dropped (--skip-undecomposable)");
+        try (PeftAdapter adapter = PeftAdapter.open(dir.resolve("adapter"))) {
+            LoraModule emb = adapter.modules().stream().filter(LoraModule::embedding).findFirst().orElseThrow();
+            assertThat(emb.module()).isEqualTo("model.embed_tokens");
+            // nn.Embedding [vocab 64, hidden 32]: lora_embedding_A [r, vocab], lora_embedding_B [hidden, r]
+            assertThat(emb.a().name()).isEqualTo("base_model.model.model.embed_tokens.lora_embedding_A");
+            assertThat(emb.a().shape()).isEqualTo(Shape.of(4, 64));
+            assertThat(emb.b().shape()).isEqualTo(Shape.of(32, 4));
+            assertThat(adapter.config().modulesToSave()).isEmpty();
+            assertThat(adapter.config().targetModules()).containsExactly("embed_tokens", "lm_head", "q_proj");
+        }
+        Path applied = dir.resolve("applied.safetensors");
+        LoraApplication.to(f.base()).adapter(dir.resolve("adapter"), 1.0).write(applied);
+        try (ModelSource b = ModelSource.open(f.base()); ModelSource t = ModelSource.open(ft);
+             ModelSource a = ModelSource.open(applied)) {
+            for (ModuleReport m : report.modules()) {
+                String name = m.module() + ".weight";
+                double[] tv = Matrices.toDouble(t.tensor(name).toFloatArray());
+                double[] bv = Matrices.toDouble(b.tensor(name).toFloatArray());
+                double[] av = Matrices.toDouble(a.tensor(name).toFloatArray());
+                assertThat(Matrices.distance(av, tv) / Matrices.distance(bv, tv)).as(name)
+                        .isLessThanOrEqualTo(m.relativeError() + 1e-4);
+            }
+            // dropped: the base's values stay
+            assertThat(a.tensor("model.norm.weight").toFloatArray()).isEqualTo(b.tensor("model.norm.weight").toFloatArray());
+        }
+    }
+
+    @Test
+    void pruneEnergyLeavesOutModulesWithNegligibleDeltas() {
+        FineTuneFamily.Folders f = family(TinyLlama.builder().layers(1).hidden(32).intermediate(64).vocab(64).heads(2)
+                .dtype(DType.F32).seed(1).build());
+        ExtractionReport all = Extraction.of(f.base(), f.fineTunes().getFirst()).rank(2).write(dir.resolve("all"));
+        double smallest = all.modules().stream().mapToDouble(ModuleReport::relativeDelta).min().orElseThrow();
+        double largest = all.modules().stream().mapToDouble(ModuleReport::relativeDelta).max().orElseThrow();
+        double threshold = Math.pow((smallest + largest) / 2, 2);
+        ExtractionReport pruned = Extraction.of(f.base(), f.fineTunes().getFirst()).rank(2).pruneEnergy(threshold)
+                .write(dir.resolve("pruned"));
+        assertThat(pruned.modules()).allSatisfy(m -> assertThat(m.pruned())
+                .isEqualTo(m.relativeDelta() * m.relativeDelta() <= threshold));
+        assertThat(pruned.kept()).isNotEmpty().hasSizeLessThan(pruned.modules().size());
+        try (PeftAdapter adapter = PeftAdapter.open(dir.resolve("pruned"))) {
+            assertThat(adapter.modules()).extracting(LoraModule::module)
+                    .containsExactlyElementsOf(pruned.kept().stream().map(ModuleReport::module).toList());
+        }
+    }
+
     /** LoRA targets within the reported error (plus float32 rounding); every other tensor equal to the tuned one. */
     private static void assertWithinReportedError(Path base, Path tuned, Path applied, ExtractionReport report) {
         Map<String, ModuleReport> byTensor = report.modules().stream()
