@@ -54,12 +54,16 @@ record Factorizer(LinearAlgebra backend, RankRule rankRule, FactorSplit split, b
                 sketch.oversampling(), sketch.powerIterations(), sketch.seed()))) {
             int r = rankRule.choose(Arrays.copyOf(svd.s(), triplets), total);
             double energy = Math.min(1, svd.energy(r) / total);
-            return layout == FactorLayout.LINEAR
-                    ? new Factors(scaledColumns(svd.u(), r, svd.s(), true), scaledRows(svd.vt(), r, svd.s(), false), r,
-                    energy, full)
-                    // stored ΔWᵀ = U·S·Vᵀ, so ΔW = V·S·Uᵀ: B = V·S_B, A = S_A·Uᵀ
-                    : new Factors(transposedRows(svd.vt(), r, svd.s(), true), transposedColumns(svd.u(), r, svd.s()),
-                    r, energy, full);
+            // only the kept triplets come onto the heap (an exact SVD has min(rows, cols) of them)
+            try (Svd kept = svd.rank() == r ? null : svd.truncate(r)) {
+                Svd t = kept == null ? svd : kept;
+                return layout == FactorLayout.LINEAR
+                        ? new Factors(scaledColumns(t.u(), r, t.s(), true), scaledRows(t.vt(), r, t.s(), false), r,
+                        energy, full)
+                        // stored ΔWᵀ = U·S·Vᵀ, so ΔW = V·S·Uᵀ: B = V·S_B, A = S_A·Uᵀ
+                        : new Factors(transposedRows(t.vt(), r, t.s(), true), transposedColumns(t.u(), r, t.s()),
+                        r, energy, full);
+            }
         }
     }
 
