@@ -73,12 +73,19 @@ class LoraCommandsTest {
     void applyAndCombine() {
         Path a = dir.resolve("a");
         Path b = dir.resolve("b");
-        Cli.graft("extract", base(), ft(0), "--rank", "2", "-o", a.toString(), "--skip-undecomposable", "--target-modules", "q_proj,v_proj");
-        Cli.graft("extract", base(), ft(1), "--rank", "2", "-o", b.toString(), "--skip-undecomposable", "--target-modules", "q_proj,v_proj");
+        Cli.Result ea = Cli.graft("extract", base(), ft(0), "--rank", "2", "-o", a.toString(), "--skip-undecomposable",
+                "--skip-embeddings", "--target-modules", "q_proj,v_proj");
+        assertThat(ea.err()).isEqualTo("""
+                graft: warning: 5 changed matrices are not LoRA targets and were dropped (first: model.layers.0.mlp.down_proj.weight); add them with --target-modules
+                graft: warning: 2 changed embedding and head matrices dropped (lm_head.weight, model.embed_tokens.weight; --skip-embeddings)
+                graft: warning: 3 changed norm and bias tensors dropped (--skip-undecomposable)
+                """);
+        Cli.graft("extract", base(), ft(1), "--rank", "2", "-o", b.toString(), "--skip-undecomposable",
+                "--skip-embeddings", "--target-modules", "q_proj,v_proj");
 
         Path both = dir.resolve("both");
         Cli.Result c = Cli.graft("lora", "combine", a.toString(), b.toString(), "--method", "cat", "--weight", "1,-1",
-                "-o", both.toString(), "--drop-modules-to-save");
+                "-o", both.toString());
         assertThat(c.err()).isEmpty();
         assertThat(c.out()).startsWith("Combined 2 adapters with cat: 2 modules (rank 4) into " + both.toAbsolutePath());
 

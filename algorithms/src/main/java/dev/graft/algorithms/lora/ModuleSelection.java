@@ -24,7 +24,8 @@ import java.util.TreeSet;
  *       {@code Conv1D} projections {@code [in, out]}; they are factored transposed and the adapter gets
  *       {@code fan_in_fan_out = true}.</li>
  *   <li>2-D tensors outside the blocks (embeddings, {@code lm_head}) are saved whole in {@code modules_to_save}
- *       when changed, or factored with {@link #embedLora} (embeddings as {@code lora_embedding_A/B}).</li>
+ *       when changed, factored with {@link #embedLora} (embeddings as {@code lora_embedding_A/B}), or dropped with
+ *       {@link #skipEmbeddings}.</li>
  *   <li>Other changed tensors (norms, biases) cannot be factored. Biases of LoRA targets go into
  *       {@code lora_B.bias} ({@code lora_bias = true}) when every target has a bias to add to; other changed norms
  *       and biases are saved whole in {@code modules_to_save}. {@link #skipUndecomposable} drops them all.</li>
@@ -39,31 +40,46 @@ public final class ModuleSelection {
     private final List<String> targetModules;
     private final boolean embedLora;
     private final boolean skipUndecomposable;
+    private final boolean skipEmbeddings;
 
-    private ModuleSelection(List<String> targetModules, boolean embedLora, boolean skipUndecomposable) {
+    private ModuleSelection(List<String> targetModules, boolean embedLora, boolean skipUndecomposable,
+                            boolean skipEmbeddings) {
         this.targetModules = List.copyOf(targetModules);
         this.embedLora = embedLora;
         this.skipUndecomposable = skipUndecomposable;
+        this.skipEmbeddings = skipEmbeddings;
     }
 
     /** Every 2-D block weight; embeddings and head saved whole; norms and biases kept. */
     public static ModuleSelection defaults() {
-        return new ModuleSelection(List.of(), false, false);
+        return new ModuleSelection(List.of(), false, false, false);
     }
 
     /** Only modules whose path is one of {@code names} or ends in {@code "." + name} (empty: the default). */
     public ModuleSelection targetModules(Collection<String> names) {
-        return new ModuleSelection(List.copyOf(names), embedLora, skipUndecomposable);
+        return new ModuleSelection(List.copyOf(names), embedLora, skipUndecomposable, skipEmbeddings);
     }
 
     /** Factor embeddings and the output head too, instead of saving them whole. */
     public ModuleSelection embedLora(boolean value) {
-        return new ModuleSelection(targetModules, value, skipUndecomposable);
+        return new ModuleSelection(targetModules, value, skipUndecomposable, skipEmbeddings);
     }
 
     /** Drop changed norms and biases instead of saving them. */
     public ModuleSelection skipUndecomposable(boolean value) {
-        return new ModuleSelection(targetModules, embedLora, value);
+        return new ModuleSelection(targetModules, embedLora, value, skipEmbeddings);
+    }
+
+    /**
+     * Drop changed embeddings and output head instead of saving them whole (unless factored by {@link #embedLora}
+     * or named in {@link #targetModules}): for serving stacks that load LoRA factors only.
+     */
+    public ModuleSelection skipEmbeddings(boolean value) {
+        return new ModuleSelection(targetModules, embedLora, skipUndecomposable, value);
+    }
+
+    public boolean skipEmbeddings() {
+        return skipEmbeddings;
     }
 
     public List<String> targetModules() {
@@ -132,6 +148,7 @@ public final class ModuleSelection {
         List<String> warnings = new ArrayList<>();
         List<String> droppedMatrices = new ArrayList<>();
         int droppedUndecomposable = 0;
+        List<String> droppedEmbeddings = new ArrayList<>();
         for (TensorSpec spec : tuned.tensors()) {
             String name = spec.name();
             if (!spec.dtype().isFloatingPoint()) {
@@ -154,7 +171,11 @@ public final class ModuleSelection {
                     targets.add(head ? target(module, spec, FactorLayout.LINEAR, false)
                             : target(module, spec, FactorLayout.TRANSPOSED, true));
                 } else if (changed(base, tuned, name)) {
-                    saved.add(name);
+                    if (skipEmbeddings) {
+                        droppedEmbeddings.add(name);
+                    } else {
+                        saved.add(name);
+                    }
                 }
                 continue;
             }
@@ -201,6 +222,10 @@ public final class ModuleSelection {
         if (!droppedMatrices.isEmpty()) {
             warnings.add(droppedMatrices.size() + " changed matrices are not LoRA targets and were dropped (first: "
                     + droppedMatrices.getFirst() + "); add them with --target-modules");
+        }
+        if (!droppedEmbeddings.isEmpty()) {
+            warnings.add(droppedEmbeddings.size() + " changed embedding and head matrices dropped (" + String.join(", ",
+                    droppedEmbeddings) + "; --skip-embeddings)");
         }
         if (droppedUndecomposable > 0) {
             warnings.add(droppedUndecomposable + " changed norm and bias tensors dropped (--skip-undecomposable)");

@@ -54,6 +54,10 @@ final class ExtractionOptions {
     @Option(names = "--skip-undecomposable", description = "Drop changed norms and biases instead of saving them.")
     boolean skipUndecomposable;
 
+    @Option(names = "--skip-embeddings", description = "Drop changed embeddings and lm_head instead of saving them whole "
+            + "(for serving stacks that load LoRA factors only).")
+    boolean skipEmbeddings;
+
     @Option(names = "--prune-energy", paramLabel = "T", defaultValue = "0",
             description = "Leave out modules with ‖ΔW‖² <= T·‖W_base‖² (default: ${DEFAULT-VALUE}, only unchanged modules).")
     double pruneEnergy;
@@ -93,7 +97,7 @@ final class ExtractionOptions {
         Extraction e = Extraction.of(base, tuned).split(split(cmd)).exact(exact).pruneEnergy(pruneEnergy)
                 .overwrite(force).sketch(sketch(cmd))
                 .selection(ModuleSelection.defaults().targetModules(targetModules == null ? List.of() : targetModules)
-                        .embedLora(embedLora).skipUndecomposable(skipUndecomposable))
+                        .embedLora(embedLora).skipUndecomposable(skipUndecomposable).skipEmbeddings(skipEmbeddings))
                 .progress(new MeterProgress(ProgressMeter.forCommand(cmd, quiet, "modules")));
         if (energy != null) {
             if (rank != null) {
