@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.graft.core.exec.Parallel;
 import dev.graft.formats.dtype.DType;
+import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.peft.AdapterConfig;
 import dev.graft.formats.peft.LoraKeys;
 import dev.graft.formats.peft.LoraModule;
@@ -39,8 +40,8 @@ import java.util.TreeSet;
  *       DoRA adapters are refused rather than combined without their magnitudes.</li>
  * </ul>
  * A module missing from some adapters takes contributions from those that have it. {@code modules_to_save}
- * weights cannot be combined without the base model: they are refused, or left out with
- * {@link #dropModulesToSave}.
+ * weights are whole weights: they combine given the {@link #base} model, and are otherwise refused, or left out
+ * with {@link #dropModulesToSave}.
  *
  * <pre>{@code
  * LoraComposition.of(CombinationMethod.CAT)
@@ -63,6 +64,7 @@ public final class LoraComposition {
     private int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     private boolean overwrite;
     private boolean dropModulesToSave;
+    private Path base;
     private LoraProgress progress = LoraProgress.NONE;
     private LinearAlgebra la;
 
@@ -143,6 +145,16 @@ public final class LoraComposition {
         return this;
     }
 
+    /**
+     * The base model the adapters were made for: with it, {@code modules_to_save} weights combine as the deltas do,
+     * {@code S = W + Σᵢ wᵢ·(Sᵢ − W)} (an adapter without the tensor contributes nothing), so applying the result
+     * equals applying the inputs with their weights.
+     */
+    public LoraComposition base(Path model) {
+        this.base = Objects.requireNonNull(model, "model");
+        return this;
+    }
+
     public LoraComposition overwrite(boolean value) {
         this.overwrite = value;
         return this;
@@ -202,7 +214,8 @@ public final class LoraComposition {
                     progress.itemDone(in.module(), 0);
                 });
                 reports.sort(Comparator.comparing(ModuleReport::module));
-                Path published = out.commit(config(opened, reports), Map.of());
+                boolean saved = base != null && !dropModulesToSave && combineSaved(opened, out);
+                Path published = out.commit(config(opened, reports, saved), Map.of());
                 progress.finished();
                 return new CompositionReport(published, reports, (System.nanoTime() - start) / 1e9);
             }
@@ -221,11 +234,11 @@ public final class LoraComposition {
                         + !fanInFanOut + " but " + fanInFanOut + " in " + opened.getFirst().path()
                         + "; adapters of different layouts cannot be combined");
             }
-            if (!a.saved().isEmpty() && !dropModulesToSave) {
+            if (!a.saved().isEmpty() && !dropModulesToSave && base == null) {
                 throw new AdapterMismatchException(a.weightsFile(), "has modules_to_save weights (first: "
                         + a.saved().keySet().iterator().next() + "), which cannot be combined without the base "
-                        + "model; leave them out (--drop-modules-to-save) or merge the adapters into the base with "
-                        + "'graft lora apply' instead");
+                        + "model; give it (--base), leave them out (--drop-modules-to-save) or merge the adapters "
+                        + "into the base with 'graft lora apply' instead");
             }
             for (LoraModule m : a.modules().values()) {
                 Inputs in = byModule.computeIfAbsent(m.module(), k -> new Inputs(k, new ArrayList<>(),
@@ -366,6 +379,45 @@ public final class LoraComposition {
         }
     }
 
+    /** {@code W + Σ wᵢ·(Sᵢ − W)} for every tensor some adapter saves whole; false when none does. */
+    private boolean combineSaved(List<AdapterContents> opened, AdapterOutput out) {
+        Map<String, List<Integer>> holders = new TreeMap<>();
+        for (int i = 0; i < opened.size(); i++) {
+            for (String name : opened.get(i).saved().keySet()) {
+                holders.computeIfAbsent(name, k -> new ArrayList<>()).add(i);
+            }
+        }
+        if (holders.isEmpty()) {
+            return false;
+        }
+        try (ModelSource model = ModelSource.open(base)) {
+            for (Map.Entry<String, List<Integer>> e : holders.entrySet()) {
+                AdapterContents firstHolder = opened.get(e.getValue().getFirst());
+                Tensor w = model.spec(e.getKey()).map(s -> model.tensor(e.getKey())).orElseThrow(() ->
+                        new AdapterMismatchException(firstHolder.weightsFile(), "saves \"" + e.getKey()
+                                + "\", which the base model " + model.path() + " does not have"));
+                float[] result = w.toFloatArray();
+                float[] baseValues = result.clone();
+                for (int i : e.getValue()) {
+                    Tensor t = opened.get(i).saved().get(e.getKey());
+                    if (!t.shape().equals(w.shape())) {
+                        throw new AdapterMismatchException(opened.get(i).weightsFile(), "modules_to_save tensor \""
+                                + t.name() + "\" is " + t.shape() + " but \"" + e.getKey() + "\" of " + model.path()
+                                + " is " + w.shape());
+                    }
+                    float[] v = t.toFloatArray();
+                    float wi = (float) (double) weights.get(i);
+                    for (int k = 0; k < v.length; k++) {
+                        result[k] += wi * (v[k] - baseValues[k]);
+                    }
+                }
+                Tensor first = firstHolder.saved().get(e.getKey());
+                out.put(LoraKeys.savedModule(e.getKey()), dtype != null ? dtype : first.dtype(), first.shape(), result);
+            }
+        }
+        return true;
+    }
+
     private void writeBias(Inputs in, AdapterOutput out, DType type, int outDim) {
         boolean any = false;
         float[] sum = new float[outDim];
@@ -381,11 +433,17 @@ public final class LoraComposition {
         }
     }
 
+    private static Set<String> savedModules(List<AdapterContents> opened) {
+        Set<String> modules = new TreeSet<>();
+        opened.forEach(a -> modules.addAll(a.adapter().config().modulesToSave()));
+        return modules;
+    }
+
     /**
      * The first adapter's config with PEFT's replacements ({@code r}, {@code lora_alpha = r}, the union of
      * {@code target_modules}) and Graft's fixes (rank and alpha patterns for modules of other ranks, no rsLoRA).
      */
-    private AdapterConfig config(List<AdapterContents> opened, List<ModuleReport> reports) {
+    private AdapterConfig config(List<AdapterContents> opened, List<ModuleReport> reports, boolean saved) {
         List<ModuleReport> written = reports.stream().filter(m -> m.rank() > 0).toList();
         int r = written.stream().mapToInt(ModuleReport::rank).max().orElse(1);
         Map<String, Integer> rankPattern = new TreeMap<>();
@@ -397,7 +455,7 @@ public final class LoraComposition {
             }
         }
         AdapterConfig config = opened.getFirst().adapter().config().withRanks(r, r, rankPattern, alphaPattern)
-                .withModulesToSave(List.of())
+                .withModulesToSave(saved ? savedModules(opened) : List.of())
                 .withFlag("use_rslora", false)
                 .withFlag("lora_bias", opened.stream().anyMatch(a -> !a.biases().isEmpty()));
         JsonNode targets = config.json().get("target_modules");

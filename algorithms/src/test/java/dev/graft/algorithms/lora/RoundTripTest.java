@@ -150,6 +150,32 @@ class RoundTripTest {
         }
     }
 
+    @Test
+    void combiningWithTheBaseCarriesModulesToSaveSoApplyingTheResultEqualsApplyingTheInputs() {
+        FineTuneFamily.Folders f = FineTuneFamily.of(TinyLlama.builder().layers(1).hidden(32).intermediate(64).vocab(64)
+                .heads(2).dtype(DType.F32).seed(1).build()).fineTunes(2).rank(3).noise(0.002).outliers(0).seed(5)
+                .writeTo(dir.resolve("family"));
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        Extraction.of(f.base(), f.fineTunes().get(0)).rank(4).write(a);
+        Extraction.of(f.base(), f.fineTunes().get(1)).rank(4).write(b);
+        LoraComposition.of(CombinationMethod.CAT).adapter(a, 0.7).adapter(b, -0.2).base(f.base()).write(dir.resolve("ab"));
+        assertThat(AdapterConfig.read(dir.resolve("ab/adapter_config.json")).modulesToSave())
+                .contains("lm_head", "model.norm");
+
+        Path once = dir.resolve("once.safetensors");
+        Path separately = dir.resolve("separately.safetensors");
+        LoraApplication.to(f.base()).adapter(dir.resolve("ab"), 1).write(once);
+        LoraApplication.to(f.base()).adapter(a, 0.7).adapter(b, -0.2).write(separately);
+        try (ModelSource x = ModelSource.open(once); ModelSource y = ModelSource.open(separately)) {
+            for (TensorSpec s : x.tensors()) {
+                double[] xv = Matrices.toDouble(x.tensor(s.name()).toFloatArray());
+                double[] yv = Matrices.toDouble(y.tensor(s.name()).toFloatArray());
+                assertThat(Matrices.distance(xv, yv)).as(s.name()).isLessThan(1e-5 * Math.max(1, Matrices.norm(yv)));
+            }
+        }
+    }
+
     /** LoRA targets within the reported error (plus float32 rounding); every other tensor equal to the tuned one. */
     private static void assertWithinReportedError(Path base, Path tuned, Path applied, ExtractionReport report) {
         Map<String, ModuleReport> byTensor = report.modules().stream()

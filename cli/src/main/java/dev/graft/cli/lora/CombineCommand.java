@@ -34,9 +34,9 @@ import java.util.stream.Collectors;
                         + "at --density, then SVD",
                 "",
                 "Unlike PEFT, the SVD kinds scale each delta once, the result has lora_alpha = r without rsLoRA "
-                        + "(scaling 1), and lora_B biases are combined. modules_to_save weights cannot be combined "
-                        + "without the base model: such adapters are refused unless --drop-modules-to-save (or merge "
-                        + "them with 'graft lora apply')."},
+                        + "(scaling 1), and lora_B biases are combined. modules_to_save weights (whole tensors) combine "
+                        + "as W + Σ wᵢ·(Sᵢ − W) given --base; without it such adapters are refused unless "
+                        + "--drop-modules-to-save."},
         footer = {"", "Examples:",
                 "  graft lora combine ./math-lora ./code-lora --method cat --weight 0.5,0.5 -o ./both",
                 "  graft lora combine ./a ./b ./c --method ties_svd --density 0.3 --rank 32 -o ./abc",
@@ -75,6 +75,10 @@ final class CombineCommand implements Callable<Integer> {
 
     @Option(names = "--dtype", paramLabel = "DTYPE", description = "Dtype of the result (default: the inputs').")
     String dtype;
+
+    @Option(names = "--base", paramLabel = "MODEL",
+            description = "The adapters' base model: modules_to_save weights then combine as W + Σ wᵢ·(Sᵢ − W).")
+    Path base;
 
     @Option(names = "--drop-modules-to-save", description = "Leave the adapters' modules_to_save weights out (default: refuse such adapters).")
     boolean dropModulesToSave;
@@ -122,6 +126,9 @@ final class CombineCommand implements Callable<Integer> {
         }
         for (int i = 0; i < adapters.size(); i++) {
             c.adapter(adapters.get(i), w.get(i));
+        }
+        if (base != null) {
+            c.base(base);
         }
         if (rank != null) {
             c.rank(ExtractionOptions.positive(spec.commandLine(), "--rank", rank));
