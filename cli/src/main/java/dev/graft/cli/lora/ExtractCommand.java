@@ -22,8 +22,8 @@ import java.util.concurrent.Callable;
                         + "fan_in_fan_out); changed embeddings, lm_head, norms and biases are saved whole in "
                         + "modules_to_save (biases of LoRA modules as lora_B.bias when all have one).",
                 "",
-                "DIR gets adapter_config.json and adapter_model.safetensors, which PEFT, vLLM and S-LoRA load, "
-                        + "and graft_extraction.json with each module's rank, energy kept and relative error "
+                "DIR gets adapter_config.json and adapter_model.safetensors in PEFT's format (what vLLM and "
+                        + "S-LoRA read too), and graft_extraction.json with each module's rank, energy kept and relative error "
                         + "‖ΔW − B·A‖/‖ΔW‖ = √(1 − energy). Nothing appears under DIR until it is complete."},
         footer = {"", "Examples:",
                 "  graft extract ./Llama-3-8B ./Llama-3-8B-math --rank 64 -o ./math-lora",
