@@ -146,6 +146,24 @@ class CompositionTest {
     }
 
     @Test
+    void applyScalesByAlphaOverRootRWithRsloraAndWeighs() {
+        TestAdapter y = second();
+        Path py = y.write(dir.resolve("y"));
+        float[] w = Matrices.gaussian(24 * 16, 1, 11);
+        Path base = new Matrices.Model().put(Q + ".weight", Shape.of(24, 16), w).write(dir.resolve("base.safetensors"));
+        Path out = dir.resolve("out.safetensors");
+        LoraApplication.to(base).adapter(py, 0.5).write(out);
+        assertThat(y.scaling()).isEqualTo(4 / Math.sqrt(2));
+        double[] d = y.delta(Q);
+        try (ModelSource o = ModelSource.open(out)) {
+            float[] got = o.tensor(Q + ".weight").toFloatArray();
+            for (int i = 0; i < got.length; i++) {
+                assertThat((double) got[i]).isCloseTo(w[i] + 0.5 * d[i], within(1e-5));
+            }
+        }
+    }
+
+    @Test
     void tiesSvdElectsSignsOnTheUnweightedDeltasAndAveragesTheAgreeingOnes() {
         float[][] deltas = {{3, -1, 0, 2}, {-1, -2, 5, 2}};
         float[] out = new DeltaCombiner(CombinationMethod.TIES_SVD, 1, DeltaCombiner.MajoritySign.TOTAL, 0)
