@@ -1,5 +1,7 @@
 package dev.graft.algorithms.select;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 
 /**
@@ -136,31 +138,37 @@ public final class MagnitudeTopK implements MagnitudeSelector {
 
         /** {@link #fillBranching} applied in place: dropped values become +0 through a bit mask, not a branch. */
         private void zeroBranching(float[] values, int from, int count) {
+            MemorySegment bits = MemorySegment.ofArray(values);
             int t = threshold;
             long q = quota;
             long tied = ties;
             for (int i = from; i < from + count; i++) {
-                float v = values[i];
-                int key = MagnitudeKey.of(v);
+                int v = bits.getAtIndex(ValueLayout.JAVA_INT, i);
+                int key = MagnitudeKey.ofBits(v);
                 int kept = KeyCompare.above(key, t);
                 if (key == t) {
                     kept = tied < q ? 1 : 0;
                     tied++;
                 }
-                values[i] = Float.intBitsToFloat(Float.floatToRawIntBits(v) & -kept);
+                bits.setAtIndex(ValueLayout.JAVA_INT, i, v & -kept);
             }
             ties = tied;
         }
 
-        /** {@link #fillSettled} applied in place, branch-free (vectorisable). */
+        /**
+         * {@link #fillSettled} applied in place, branch-free. The floats are read and written as ints through a
+         * segment over the array: C2 vectorises that loop, but not one converting with
+         * {@code Float.floatToRawIntBits} (measured 0.06 against 0.54 ns per element).
+         */
         private void zeroSettled(float[] values, int from, int count) {
+            MemorySegment bits = MemorySegment.ofArray(values);
             int t = threshold;
             int bound = ties < quota ? t - 1 : t;
             int tied = 0;
             for (int i = from; i < from + count; i++) {
-                float v = values[i];
-                int key = MagnitudeKey.of(v);
-                values[i] = Float.intBitsToFloat(Float.floatToRawIntBits(v) & -KeyCompare.above(key, bound));
+                int v = bits.getAtIndex(ValueLayout.JAVA_INT, i);
+                int key = MagnitudeKey.ofBits(v);
+                bits.setAtIndex(ValueLayout.JAVA_INT, i, v & -KeyCompare.above(key, bound));
                 tied += KeyCompare.equal(key, t);
             }
             ties += tied;
