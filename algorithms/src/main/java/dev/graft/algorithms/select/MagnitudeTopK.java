@@ -129,11 +129,24 @@ public final class MagnitudeTopK implements MagnitudeSelector {
         @Override
         public void zero(float[] values, int from, int count) {
             Objects.checkFromIndexSize(from, count, values.length);
-            if (denseTies && (ties >= quota || count <= quota - ties)) {
+            // Settled when every tie in the chunk gets the same answer: the quota is used up, or the chunk's ties
+            // all fit in it. Counting them first (a vectorised loop) lets the branch-free loop serve nearly every
+            // chunk, whatever the density of ties; only the chunk where the quota runs out branches.
+            if (ties >= quota || count <= quota - ties || countTies(values, from, count) <= quota - ties) {
                 zeroSettled(values, from, count);
             } else {
                 zeroBranching(values, from, count);
             }
+        }
+
+        private int countTies(float[] values, int from, int count) {
+            MemorySegment bits = MemorySegment.ofArray(values);
+            int t = threshold;
+            int tied = 0;
+            for (int i = from; i < from + count; i++) {
+                tied += KeyCompare.equal(MagnitudeKey.ofBits(bits.getAtIndex(ValueLayout.JAVA_INT, i)), t);
+            }
+            return tied;
         }
 
         /** {@link #fillBranching} applied in place: dropped values become +0 through a bit mask, not a branch. */
