@@ -1,5 +1,7 @@
 package dev.graft.algorithms.select;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -172,6 +174,57 @@ public final class MagnitudeRankRange implements MagnitudeSelector {
             } else {
                 fillBranching(values, from, count, keep, keepFrom);
             }
+        }
+
+        @Override
+        public void zero(float[] values, int from, int count) {
+            Objects.checkFromIndexSize(from, count, values.length);
+            // As the top-k mask: when every tie at each cut gets the same answer in this chunk, one branch-free
+            // loop on the floats' bits (through a segment, so C2 vectorises it) decides and counts.
+            if (settled(lowTies, lowQuota, values, from, count, lowKey)
+                    && settled(highTies, highQuota, values, from, count, highKey)) {
+                zeroSettled(values, from, count);
+            } else {
+                for (int i = from; i < from + count; i++) {
+                    if (!keep(values[i])) {
+                        values[i] = 0f;
+                    }
+                }
+            }
+        }
+
+        private static boolean settled(long ties, long quota, float[] values, int from, int count, int key) {
+            return ties >= quota || count <= quota - ties || countTies(values, from, count, key) <= quota - ties;
+        }
+
+        private static int countTies(float[] values, int from, int count, int key) {
+            MemorySegment bits = MemorySegment.ofArray(values);
+            int tied = 0;
+            for (int i = from; i < from + count; i++) {
+                tied += KeyCompare.equal(MagnitudeKey.ofBits(bits.getAtIndex(ValueLayout.JAVA_INT, i)), key);
+            }
+            return tied;
+        }
+
+        /** {@link #fillSettled} applied in place: dropped values become +0 through a bit mask. */
+        private void zeroSettled(float[] values, int from, int count) {
+            MemorySegment bits = MemorySegment.ofArray(values);
+            int lk = lowKey;
+            int hk = highKey;
+            int lowBound = lowTies >= lowQuota ? lk - 1 : lk;
+            int highBound = highTies < highQuota ? hk + 1 : hk;
+            int lowTied = 0;
+            int highTied = 0;
+            for (int i = from; i < from + count; i++) {
+                int v = bits.getAtIndex(ValueLayout.JAVA_INT, i);
+                int key = MagnitudeKey.ofBits(v);
+                int kept = KeyCompare.above(key, lowBound) & KeyCompare.below(key, highBound);
+                bits.setAtIndex(ValueLayout.JAVA_INT, i, v & -kept);
+                lowTied += KeyCompare.equal(key, lk);
+                highTied += KeyCompare.equal(key, hk);
+            }
+            lowTies += lowTied;
+            highTies += highTied;
         }
 
         /** Few ties: branch on each (rarely taken, so well predicted). */
