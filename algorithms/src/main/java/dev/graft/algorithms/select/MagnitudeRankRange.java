@@ -1,7 +1,5 @@
 package dev.graft.algorithms.select;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -198,33 +196,16 @@ public final class MagnitudeRankRange implements MagnitudeSelector {
         }
 
         private static int countTies(float[] values, int from, int count, int key) {
-            MemorySegment bits = MemorySegment.ofArray(values);
-            int tied = 0;
-            for (int i = from; i < from + count; i++) {
-                tied += KeyCompare.equal(MagnitudeKey.ofBits(bits.getAtIndex(ValueLayout.JAVA_INT, i)), key);
-            }
-            return tied;
+            return MaskLoops.countEqual(values, from, count, key);
         }
 
         /** {@link #fillSettled} applied in place: dropped values become +0 through a bit mask. */
         private void zeroSettled(float[] values, int from, int count) {
-            MemorySegment bits = MemorySegment.ofArray(values);
-            int lk = lowKey;
-            int hk = highKey;
-            int lowBound = lowTies >= lowQuota ? lk - 1 : lk;
-            int highBound = highTies < highQuota ? hk + 1 : hk;
-            int lowTied = 0;
-            int highTied = 0;
-            for (int i = from; i < from + count; i++) {
-                int v = bits.getAtIndex(ValueLayout.JAVA_INT, i);
-                int key = MagnitudeKey.ofBits(v);
-                int kept = KeyCompare.above(key, lowBound) & KeyCompare.below(key, highBound);
-                bits.setAtIndex(ValueLayout.JAVA_INT, i, v & -kept);
-                lowTied += KeyCompare.equal(key, lk);
-                highTied += KeyCompare.equal(key, hk);
-            }
-            lowTies += lowTied;
-            highTies += highTied;
+            int lowBound = lowTies >= lowQuota ? lowKey - 1 : lowKey;
+            int highBound = highTies < highQuota ? highKey + 1 : highKey;
+            // Both cuts' ties are counted before zeroing; with a shared key both counters advance, as in keepTie.
+            highTies += MaskLoops.countEqual(values, from, count, highKey);
+            lowTies += MaskLoops.zeroOutside(values, from, count, lowBound, highBound, lowKey);
         }
 
         /** Few ties: branch on each (rarely taken, so well predicted). */

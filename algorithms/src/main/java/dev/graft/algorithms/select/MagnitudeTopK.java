@@ -140,13 +140,7 @@ public final class MagnitudeTopK implements MagnitudeSelector {
         }
 
         private int countTies(float[] values, int from, int count) {
-            MemorySegment bits = MemorySegment.ofArray(values);
-            int t = threshold;
-            int tied = 0;
-            for (int i = from; i < from + count; i++) {
-                tied += KeyCompare.equal(MagnitudeKey.ofBits(bits.getAtIndex(ValueLayout.JAVA_INT, i)), t);
-            }
-            return tied;
+            return MaskLoops.countEqual(values, from, count, threshold);
         }
 
         /** {@link #fillBranching} applied in place: dropped values become +0 through a bit mask, not a branch. */
@@ -168,23 +162,10 @@ public final class MagnitudeTopK implements MagnitudeSelector {
             ties = tied;
         }
 
-        /**
-         * {@link #fillSettled} applied in place, branch-free. The floats are read and written as ints through a
-         * segment over the array: C2 vectorises that loop, but not one converting with
-         * {@code Float.floatToRawIntBits} (measured 0.06 against 0.54 ns per element).
-         */
+        /** {@link #fillSettled} applied in place, branch-free and vectorised ({@link MaskLoops}). */
         private void zeroSettled(float[] values, int from, int count) {
-            MemorySegment bits = MemorySegment.ofArray(values);
-            int t = threshold;
-            int bound = ties < quota ? t - 1 : t;
-            int tied = 0;
-            for (int i = from; i < from + count; i++) {
-                int v = bits.getAtIndex(ValueLayout.JAVA_INT, i);
-                int key = MagnitudeKey.ofBits(v);
-                bits.setAtIndex(ValueLayout.JAVA_INT, i, v & -KeyCompare.above(key, bound));
-                tied += KeyCompare.equal(key, t);
-            }
-            ties += tied;
+            int bound = ties < quota ? threshold - 1 : threshold;
+            ties += MaskLoops.zeroOutside(values, from, count, bound, Integer.MAX_VALUE, threshold);
         }
 
         /** Few ties: branch on each (rarely taken, so well predicted). */

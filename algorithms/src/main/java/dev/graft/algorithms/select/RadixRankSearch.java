@@ -133,25 +133,35 @@ public final class RadixRankSearch {
     }
 
     private void countHigh(float[] values, int from, int end) {
-        // Two loops per block: the first computes each element's counter index, reading the floats' bits through a
-        // segment over the array, which C2 vectorises (Float.floatToRawIntBits would stop it); the second is the
-        // bare scatter of increments. Measured 0.42 against 0.90 ns per element for the fused loop.
-        MemorySegment bits = MemorySegment.ofArray(values);
+        // Two loops per block: the first computes each element's counter index, which C2 vectorises (see
+        // MaskLoops on how); the second is the bare scatter of increments. Measured 0.42 against 0.90 ns per
+        // element for one fused loop.
         int[] c = counts;
         int[] index = slots;
         int union = lowBitsUnion;
         for (int block = from; block < end; block += SLOT_BLOCK) {
             int len = Math.min(SLOT_BLOCK, end - block);
-            for (int i = 0; i < len; i++) {
-                int key = MagnitudeKey.ofBits(bits.getAtIndex(ValueLayout.JAVA_INT, block + i));
-                index[i] = (key >>> 15 & ~1) | KeyCompare.equal(key & 0xFFFF, 0);
-                union |= key;
-            }
+            union |= counterIndices(values, block, len, index);
             for (int i = 0; i < len; i++) {
                 c[index[i]]++;
             }
         }
         lowBitsUnion = union;
+    }
+
+    /**
+     * Writes to {@code index[0, len)} the pass-1 counter of each of {@code values[from, from + len)}: twice its
+     * key's top 16 bits, plus 1 when the low 16 bits are 0. Returns the union of the keys' bits.
+     */
+    private static int counterIndices(float[] values, int from, int len, int[] index) {
+        MemorySegment bits = MemorySegment.ofArray(values);
+        int union = 0;
+        for (int i = 0; i < len; i++) {
+            int key = MagnitudeKey.ofBits(bits.getAtIndex(ValueLayout.JAVA_INT, from + i));
+            index[i] = (key >>> 15 & ~1) | KeyCompare.equal(key & 0xFFFF, 0);
+            union |= key;
+        }
+        return union;
     }
 
     private void countLow(float[] values, int from, int end) {
