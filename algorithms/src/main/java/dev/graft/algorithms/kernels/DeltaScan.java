@@ -62,6 +62,13 @@ public final class DeltaScan {
         return inputs;
     }
 
+    /** {@code d[0, len) = x[from, from + len) − b[from, from + len)}; static so that C2 vectorises it fully. */
+    private static void subtract(float[] x, float[] b, int from, float[] d, int len) {
+        for (int e = 0; e < len; e++) {
+            d[e] = x[from + e] - b[from + e];
+        }
+    }
+
     /** One pass over the whole tensor. */
     public void scan(Visitor visitor) {
         int base = inputs.baseIndex();
@@ -71,11 +78,7 @@ public final class DeltaScan {
                 int len = Math.min(block, chunk - at);
                 int from = off + at;
                 for (int k = 0; k < models.length; k++) {
-                    float[] x = v[models[k]];
-                    float[] d = deltas[k];
-                    for (int e = 0; e < len; e++) {
-                        d[e] = x[from + e] - b[from + e];
-                    }
+                    subtract(v[models[k]], b, from, deltas[k], len);
                 }
                 visitor.visit(first + at, len, deltas, b, from);
             }
