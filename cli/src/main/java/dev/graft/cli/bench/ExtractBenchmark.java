@@ -159,8 +159,11 @@ public final class ExtractBenchmark {
             ExtractionReport r = Extraction.of(f.base(), f.fineTunes().getFirst()).rank(rank).threads(threads)
                     .sketch(sketch).write(root.resolve("adapter"));
             double s = (System.nanoTime() - t) / 1e9;
-            log.printf("extracted %d modules at rank %d (p=%d, q=%d) on %d thread%s in %.1f s (%.2f modules/s); energy "
-                    + "kept %.4f overall%n", r.kept().size(), rank, sketch.oversampling(), sketch.powerIterations(),
+            String iterations = sketch.energyTolerance() > 0
+                    ? String.format("q>=%d, tolerance %.0e", sketch.powerIterations(), sketch.energyTolerance())
+                    : String.format("q=%d", sketch.powerIterations());
+            log.printf("extracted %d modules at rank %d (p=%d, %s) on %d thread%s in %.1f s (%.2f modules/s); energy "
+                    + "kept %.4f overall%n", r.kept().size(), rank, sketch.oversampling(), iterations,
                     threads, threads == 1 ? "" : "s", s, r.kept().size() / s, r.overallEnergy());
             log.flush();
             return r;
