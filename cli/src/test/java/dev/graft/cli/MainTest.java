@@ -54,7 +54,7 @@ class MainTest {
     @Test
     void missingCommandOrArgumentIsAUsageError() {
         assertThat(Cli.graft()).isEqualTo(new Cli.Result(2, "", """
-                graft: missing command (merge, run, inspect, diff, compress, decompress, demo, bench)
+                graft: missing command (merge, run, inspect, diff, extract, lora, compress, decompress, demo, bench)
                 Try 'graft --help' for more information.
                 """));
         assertThat(Cli.graft("diff", "a")).isEqualTo(new Cli.Result(2, "", """
@@ -69,7 +69,9 @@ class MainTest {
 
     @Test
     void everySubcommandHasHelp() {
-        for (String[] cmd : new String[][] {{"merge"}, {"run"}, {"inspect"}, {"diff"}, {"demo"}, {"compress"}, {"decompress"}, {"bench"}, {"bench", "io"}}) {
+        for (String[] cmd : new String[][] {{"merge"}, {"run"}, {"inspect"}, {"diff"}, {"demo"}, {"bench"}, {"bench", "io"},
+                {"extract"}, {"lora"}, {"lora", "apply"}, {"lora", "combine"}, {"lora", "extract-from-merge"},
+                {"compress"}, {"decompress"}, {"bench", "compress"}}) {
             String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";
             Cli.Result r = Cli.graft(args);
@@ -95,11 +97,14 @@ class MainTest {
                                 changed.
                   demo        Try Graft on generated models: inspect, diff and merge, step by
                                 step.
+                  extract     Extract a PEFT LoRA adapter from a full fine-tune (PHLoRA).
+                  lora        Merge LoRA adapters into a model, combine adapters into one, or
+                                extract one from two checkpoints.
                   compress    Compress a fine-tune's delta against its base into one file.
                   decompress  Apply a compressed delta to its base model.
                   bench       Measure Graft's throughput and memory on generated checkpoints.
                 """);
-        for (String cmd : new String[] {"merge", "run", "inspect", "diff", "demo", "compress", "decompress"}) {
+        for (String cmd : new String[] {"merge", "run", "inspect", "diff", "demo", "extract", "lora", "compress", "decompress"}) {
             Cli.Result r = Cli.graft("help", cmd);
             assertThat(r.code()).isZero();
             assertThat(r.out()).startsWith("Usage: graft " + cmd).contains("Examples:\n  graft " + cmd);

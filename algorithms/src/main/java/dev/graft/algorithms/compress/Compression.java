@@ -1,5 +1,6 @@
 package dev.graft.algorithms.compress;
 
+import dev.graft.core.exec.Parallel;
 import dev.graft.formats.delta.DeltaArtifactWriter;
 import dev.graft.formats.delta.DeltaEntry;
 import dev.graft.formats.delta.DeltaManifest;
@@ -153,7 +154,7 @@ public final class Compression {
                 warnings.add("no tensor was compressed: the base shares no weight matrix with the fine-tune");
             }
             progress.started(jobs.size(), t.dataBytes());
-            ParallelTensors.run(threads, jobs, "graft-compress", job -> {
+            Parallel.run(threads, "graft-compress", jobs, job -> {
                 store(job, b, t, writer);
                 progress.tensorDone(job.spec());
             });

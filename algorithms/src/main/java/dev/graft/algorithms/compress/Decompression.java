@@ -1,6 +1,7 @@
 package dev.graft.algorithms.compress;
 
 import dev.graft.core.exec.MergeOutput;
+import dev.graft.core.exec.Parallel;
 import dev.graft.formats.delta.DeltaArtifact;
 import dev.graft.formats.delta.DeltaEntry;
 import dev.graft.formats.delta.DeltaFormatException;
@@ -103,7 +104,7 @@ public final class Decompression {
             List<TensorSpec> specs = manifest.entries().stream().map(DeltaEntry::spec).toList();
             progress.started(specs.size(), manifest.tunedBytes());
             try (MergeOutput output = open(out, specs, b, manifest, delta)) {
-                ParallelTensors.run(threads, manifest.entries(), "graft-decompress", e -> {
+                Parallel.run(threads, "graft-decompress", manifest.entries(), e -> {
                     apply(e, decoding, artifact, b, output);
                     progress.tensorDone(e.spec());
                 });
@@ -149,15 +150,12 @@ public final class Decompression {
     }
 
     private MergeOutput open(Path out, List<TensorSpec> specs, ModelSource base, DeltaManifest manifest, Path delta) {
-        if (MergeOutput.isFile(out)) {
-            return MergeOutput.file(out, specs, overwrite);
-        }
         Path folder = Files.isDirectory(base.path()) ? base.path() : base.path().toAbsolutePath().getParent();
         String card = "# " + out.toAbsolutePath().normalize().getFileName() + "\n\nRestored with Graft from the "
                 + manifest.method() + " delta `" + delta.getFileName() + "` applied to `" + base.path().getFileName()
                 + "` (relative reconstruction error of the delta " + String.format("%.4g", manifest.overallError())
                 + ").\n";
-        return MergeOutput.folder(out, specs, base.config().orElse(null), folder, Map.of("README.md", card),
+        return MergeOutput.open(out, specs, base.config().orElse(null), folder, Map.of("README.md", card),
                 overwrite, maxShardBytes);
     }
 

@@ -9,7 +9,7 @@ import dev.graft.algorithms.compress.DeltaCoMe;
 import dev.graft.algorithms.compress.DeltaCodec;
 import dev.graft.algorithms.compress.LowRank;
 import dev.graft.cli.JsonOutput;
-import dev.graft.cli.merge.ProgressBar;
+import dev.graft.cli.ProgressMeter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -135,7 +135,7 @@ public final class CompressCommand implements Callable<Integer> {
         CommandLine cmd = spec.commandLine();
         DeltaCodec codec = codec(cmd);
         Compression c = Compression.with(codec).base(base).tuned(tuned).overwrite(force)
-                .progress(ProgressBar.forCommand(cmd, quiet || json));
+                .progress(new MeterProgress(ProgressMeter.forCommand(cmd, quiet || json, "tensors")));
         if (threads != null) {
             if (threads < 1) {
                 throw new ParameterException(cmd, "--threads must be at least 1");

@@ -2,7 +2,7 @@ package dev.graft.cli.compress;
 
 import dev.graft.algorithms.compress.Decompression;
 import dev.graft.cli.HumanUnits;
-import dev.graft.cli.merge.ProgressBar;
+import dev.graft.cli.ProgressMeter;
 import dev.graft.formats.shard.ByteSize;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -57,7 +57,7 @@ public final class DecompressCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine cmd = spec.commandLine();
-        Decompression d = Decompression.options().overwrite(force).progress(ProgressBar.forCommand(cmd, quiet));
+        Decompression d = Decompression.options().overwrite(force).progress(new MeterProgress(ProgressMeter.forCommand(cmd, quiet, "tensors")));
         try {
             d.maxShardBytes(ByteSize.parse(shardSize));
         } catch (IllegalArgumentException e) {

@@ -1,7 +1,6 @@
 package dev.graft.core.exec;
 
 import dev.graft.formats.safetensors.SafetensorsWriter;
-
 import dev.graft.formats.tensor.TensorSpec;
 
 import java.nio.file.Path;
@@ -12,8 +11,7 @@ final class FileOutput implements MergeOutput {
     private final SafetensorsWriter writer;
 
     FileOutput(Path target, List<TensorSpec> specs, boolean overwrite) {
-        this.writer = SafetensorsWriter.create(target, specs,
-                SafetensorsWriter.PT_METADATA, overwrite);
+        this.writer = SafetensorsWriter.create(target, specs, SafetensorsWriter.PT_METADATA, overwrite);
     }
 
     @Override

@@ -9,37 +9,31 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where a model being written goes: one safetensors file, or a Hugging Face folder. Atomic either way: nothing
- * appears under the target name until {@link #commit()}, and closing an uncommitted output removes every temp
- * file. Merges and decompressions both write through it.
+ * Where a model's tensors go: one safetensors file, or a Hugging Face folder. Atomic either way: nothing appears
+ * under the target name until {@link #commit()}.
  */
 public interface MergeOutput extends AutoCloseable {
-    /** Whether {@code target} names a single file (it ends in {@code .safetensors}) rather than a folder. */
-    static boolean isFile(Path target) {
-        return target.getFileName().toString().endsWith(".safetensors");
-    }
+    /** Recipe file name in a merged folder. */
+    String RECIPE_FILE = "graft_recipe.yml";
 
     /**
-     * A single {@code .safetensors} file holding {@code specs}, with {@code {"format": "pt"}} metadata.
+     * Opens the output for a model: a single file when {@code target} ends in {@code .safetensors} (then only the
+     * tensors are written), else a folder with shards and index, {@code config.json}, the donor's tokenizer files
+     * and the extra text files.
      *
-     * @throws dev.graft.formats.io.OutputExistsException when it exists and {@code overwrite} is false
+     * @param specs         every tensor that will be written
+     * @param config        the {@code config.json} of a folder, or null
+     * @param donorFolder   the folder whose tokenizer and generation files are copied, or null
+     * @param extraFiles    text files by name (model card, recipe)
+     * @param overwrite     replace an existing target
+     * @param maxShardBytes shard size limit of a folder
      */
-    static MergeOutput file(Path target, List<TensorSpec> specs, boolean overwrite) {
-        return new FileOutput(target, specs, overwrite);
-    }
-
-    /**
-     * A Hugging Face model folder: sharded safetensors and index, {@code config.json}, the donor's tokenizer and
-     * generation files, and further text files.
-     *
-     * @param config      the {@code config.json} to write, or null for none
-     * @param donorFolder the folder tokenizer and generation files are copied from, or null
-     * @param texts       further files, name → content (a model card, a recipe)
-     * @throws dev.graft.formats.io.OutputExistsException when it exists and {@code overwrite} is false
-     */
-    static MergeOutput folder(Path target, List<TensorSpec> specs, ModelConfig config, Path donorFolder,
-                              Map<String, String> texts, boolean overwrite, long maxShardBytes) {
-        return new FolderOutput(target, specs, config, donorFolder, texts, overwrite, maxShardBytes);
+    static MergeOutput open(Path target, List<TensorSpec> specs, ModelConfig config, Path donorFolder,
+                            Map<String, String> extraFiles, boolean overwrite, long maxShardBytes) {
+        if (target.getFileName().toString().endsWith(".safetensors")) {
+            return new FileOutput(target, specs, overwrite);
+        }
+        return new FolderOutput(target, specs, config, donorFolder, extraFiles, overwrite, maxShardBytes);
     }
 
     /** A sink for one output tensor; tensors may be written from several threads, one sink each. */

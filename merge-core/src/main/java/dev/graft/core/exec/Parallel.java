@@ -1,4 +1,4 @@
-package dev.graft.algorithms.compress;
+package dev.graft.core.exec;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,14 +8,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
-/** Runs one job per tensor on a fixed pool; the first failure is rethrown as is and the rest cancelled. */
-final class ParallelTensors {
-    private ParallelTensors() {
+/** Runs one job per item on a fixed pool of daemon threads, rethrowing the first failure as it was thrown. */
+public final class Parallel {
+    private Parallel() {
     }
 
-    static <T> void run(int threads, List<T> items, String threadName, Consumer<T> job) {
+    /**
+     * Runs {@code job} for every item, {@code threads} at a time, and waits for all.
+     *
+     * @param name the worker threads' name
+     */
+    public static <T> void run(int threads, String name, List<T> items, Consumer<T> job) {
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, threadName);
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
