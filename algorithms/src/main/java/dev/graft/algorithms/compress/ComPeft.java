@@ -9,6 +9,8 @@ import dev.graft.formats.delta.DeltaPart;
 import dev.graft.formats.dtype.DType;
 import dev.graft.formats.tensor.Shape;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,39 +126,18 @@ public final class ComPeft implements DeltaCodec {
             int chunk = (int) Math.min(MatrixDelta.CHUNK, Math.max(1, n));
             int[] index = new int[chunk];
             pass(delta, all, (first, v, from, count) -> {
-                int m = 0;
                 long tied = ties[0];
+                long gathered;
                 if (tied >= quota || tied + count <= quota) {
                     // Every tie in this chunk gets the same answer (most chunks): one comparison against a bound
-                    // that includes or excludes the cut, and the ties only counted, off the critical path.
-                    int bound = tied < quota ? cut - 1 : cut;
-                    int seen = 0;
-                    for (int i = 0; i < count; i++) {
-                        int key = MagnitudeKey.of(v[from + i]);
-                        index[m] = i;
-                        m += KeyCompare.above(key, bound);
-                        seen += KeyCompare.equal(key, cut);
-                    }
-                    tied += seen;
+                    // that includes or excludes the cut, the ties only counted.
+                    gathered = gatherSettled(v, from, count, tied < quota ? cut - 1 : cut, cut, index);
                 } else {
-                    for (int i = 0; i < count; i++) {
-                        int key = MagnitudeKey.of(v[from + i]);
-                        int tie = KeyCompare.equal(key, cut);
-                        index[m] = i;
-                        m += KeyCompare.above(key, cut) | tie & (int) ((tied - quota) >>> 63);
-                        tied += tie;
-                    }
+                    gathered = gatherAtQuota(v, from, count, cut, quota - tied, index);
                 }
-                ties[0] = tied;
-                double abs = 0;
-                for (int j = 0; j < m; j++) {
-                    int i = index[j];
-                    float x = v[from + i];
-                    positions.add(first + i);
-                    signs.add(x >= 0);
-                    abs += Math.abs(x);
-                }
-                kept[0] += abs;
+                int m = (int) gathered;
+                ties[0] = tied + (gathered >>> 32);
+                kept[0] += encodeKept(v, from, first, index, m, positions, signs);
             });
         }
         long kk = positions.count();
@@ -168,6 +149,61 @@ public final class ComPeft implements DeltaCodec {
         return new EncodedDelta(METHOD, attrs, List.of(DeltaPart.bytes(POSITIONS, positions.bytes()),
                 DeltaPart.bytes(SIGNS, signs.toArray()), DeltaPart.floats(SCALE, Shape.of(1), new float[] {scale})),
                 sums[1], err);
+    }
+
+    // The hot loops are static methods given every bound as an argument, reading the floats' bits through a
+    // segment: C2 compiles them far better than the same loops in a lambda reading captured fields (see
+    // dev.graft.algorithms.select.MaskLoops).
+
+    /**
+     * Gathers into {@code index} the offsets in {@code [0, count)} of the elements whose magnitude key is above
+     * {@code bound}, and counts those whose key equals {@code cut}.
+     *
+     * @return the tie count in the high 32 bits, the number gathered in the low 32
+     */
+    private static long gatherSettled(float[] values, int from, int count, int bound, int cut, int[] index) {
+        MemorySegment bits = MemorySegment.ofArray(values);
+        int m = 0;
+        int seen = 0;
+        for (int i = 0; i < count; i++) {
+            int key = MagnitudeKey.ofBits(bits.getAtIndex(ValueLayout.JAVA_INT, from + i));
+            index[m] = i;
+            m += KeyCompare.above(key, bound);
+            seen += KeyCompare.equal(key, cut);
+        }
+        return (long) seen << 32 | m;
+    }
+
+    /**
+     * As {@link #gatherSettled} for the chunk where the tie quota runs out: keys above {@code cut}, and the first
+     * {@code quotaLeft} keys equal to it.
+     */
+    private static long gatherAtQuota(float[] values, int from, int count, int cut, long quotaLeft, int[] index) {
+        MemorySegment bits = MemorySegment.ofArray(values);
+        int m = 0;
+        long seen = 0;
+        for (int i = 0; i < count; i++) {
+            int key = MagnitudeKey.ofBits(bits.getAtIndex(ValueLayout.JAVA_INT, from + i));
+            int tie = KeyCompare.equal(key, cut);
+            index[m] = i;
+            m += KeyCompare.above(key, cut) | tie & (int) ((seen - quotaLeft) >>> 63);
+            seen += tie;
+        }
+        return seen << 32 | m;
+    }
+
+    /** Appends the gathered elements' positions and signs; returns the sum of their magnitudes. */
+    private static double encodeKept(float[] values, int from, long first, int[] index, int m,
+                                     SparsePositions.Encoder positions, PackedBits.Writer signs) {
+        double abs = 0;
+        for (int j = 0; j < m; j++) {
+            int i = index[j];
+            float x = values[from + i];
+            positions.add(first + i);
+            signs.add(x >= 0);
+            abs += Math.abs(x);
+        }
+        return abs;
     }
 
     /** A later pass: straight over the kept copy of the delta when there is one, else another read of the models. */
