@@ -165,9 +165,10 @@ public final class ComPeft implements DeltaCodec {
         MemorySegment bits = MemorySegment.ofArray(values);
         int m = 0;
         int seen = 0;
-        for (int i = 0; i < count; i++) {
-            int key = MagnitudeKey.ofBits(bits.getAtIndex(ValueLayout.JAVA_INT, from + i));
-            index[m] = i;
+        // The segment index is the loop variable itself, which C2 optimises better than `from + i`.
+        for (int i = from; i < from + count; i++) {
+            int key = MagnitudeKey.ofBits(bits.getAtIndex(ValueLayout.JAVA_INT, i));
+            index[m] = i - from;
             m += KeyCompare.above(key, bound);
             seen += KeyCompare.equal(key, cut);
         }
@@ -182,10 +183,10 @@ public final class ComPeft implements DeltaCodec {
         MemorySegment bits = MemorySegment.ofArray(values);
         int m = 0;
         long seen = 0;
-        for (int i = 0; i < count; i++) {
-            int key = MagnitudeKey.ofBits(bits.getAtIndex(ValueLayout.JAVA_INT, from + i));
+        for (int i = from; i < from + count; i++) {
+            int key = MagnitudeKey.ofBits(bits.getAtIndex(ValueLayout.JAVA_INT, i));
             int tie = KeyCompare.equal(key, cut);
-            index[m] = i;
+            index[m] = i - from;
             m += KeyCompare.above(key, cut) | tie & (int) ((seen - quotaLeft) >>> 63);
             seen += tie;
         }
