@@ -9,6 +9,7 @@ import dev.graft.algorithms.compress.DeltaCoMe;
 import dev.graft.algorithms.compress.DeltaCodec;
 import dev.graft.algorithms.compress.LowRank;
 import dev.graft.cli.JsonOutput;
+import dev.graft.cli.MeterProgress;
 import dev.graft.cli.ProgressMeter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -2,12 +2,12 @@ package dev.graft.cli.lora;
 
 import dev.graft.algorithms.lora.LoraApplication;
 import dev.graft.cli.HumanUnits;
-import dev.graft.cli.ProgressMeter;
-import dev.graft.formats.shard.ByteSize;
+import dev.graft.cli.MeterProgress;
+import dev.graft.cli.ModelOutputOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -42,20 +42,8 @@ final class ApplyCommand implements Callable<Integer> {
             description = "Weight of each adapter: one for all or one per ADAPTER (default 1; negative subtracts).")
     List<Double> weights;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output .safetensors file or folder.")
-    Path out;
-
-    @Option(names = "--force", description = "Replace OUT if it exists.")
-    boolean force;
-
-    @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Tensors computed at once (default: all cores).")
-    Integer threads;
-
-    @Option(names = "--shard-size", paramLabel = "SIZE", defaultValue = "5GB", description = "Shard size limit for folder output (default: ${DEFAULT-VALUE}).")
-    String shardSize;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
-    boolean quiet;
+    @Mixin
+    ModelOutputOptions output;
 
     @Spec
     CommandSpec spec;
@@ -63,20 +51,13 @@ final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Double> w = LoraCommand.weights(spec.commandLine(), weights, adapters.size());
-        LoraApplication app = LoraApplication.to(base).overwrite(force)
-                .progress(new MeterProgress(ProgressMeter.forCommand(spec.commandLine(), quiet, "tensors")));
+        LoraApplication app = LoraApplication.to(base).overwrite(output.force())
+                .progress(new MeterProgress(output.meter(spec.commandLine())));
         for (int i = 0; i < adapters.size(); i++) {
             app.adapter(adapters.get(i), w.get(i));
         }
-        if (threads != null) {
-            app.threads(ExtractionOptions.positive(spec.commandLine(), "--threads", threads));
-        }
-        try {
-            app.maxShardBytes(ByteSize.parse(shardSize));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--shard-size: " + e.getMessage());
-        }
-        LoraApplication.ApplyReport r = app.write(out);
+        app.threads(output.threads(spec.commandLine())).maxShardBytes(output.maxShardBytes(spec.commandLine()));
+        LoraApplication.ApplyReport r = app.write(output.out());
         spec.commandLine().getOut().printf(Locale.ROOT, "Applied %d adapter%s to %s: %d of %d tensors changed; %s written to "
                         + "%s in %.1f s%n", adapters.size(), adapters.size() == 1 ? "" : "s", base, r.changed(),
                 r.tensors(), HumanUnits.bytes(r.bytes()), r.output(), r.seconds());

@@ -4,6 +4,7 @@ import dev.graft.algorithms.lora.CombinationMethod;
 import dev.graft.algorithms.lora.FactorSplit;
 import dev.graft.algorithms.lora.LoraComposition;
 import dev.graft.algorithms.lora.ModuleReport;
+import dev.graft.cli.MeterProgress;
 import dev.graft.cli.ProgressMeter;
 import dev.graft.formats.dtype.DType;
 import picocli.CommandLine.Command;

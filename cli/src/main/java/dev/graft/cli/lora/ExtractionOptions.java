@@ -7,6 +7,7 @@ import dev.graft.algorithms.lora.ModuleReport;
 import dev.graft.algorithms.lora.ModuleSelection;
 import dev.graft.algorithms.lora.RankRule;
 import dev.graft.cli.HumanUnits;
+import dev.graft.cli.MeterProgress;
 import dev.graft.cli.ProgressMeter;
 import dev.graft.cli.Table;
 import dev.graft.formats.dtype.DType;

@@ -1,6 +1,6 @@
 package dev.graft.cli.merge;
 
-import dev.graft.cli.ProgressMeter;
+import dev.graft.cli.ModelOutputOptions;
 import dev.graft.core.exec.MergeJob;
 import dev.graft.core.exec.MergeOptions;
 import dev.graft.core.exec.MergeReport;
@@ -8,9 +8,7 @@ import dev.graft.core.method.MethodRegistry;
 import dev.graft.core.plan.MergeRequest;
 import dev.graft.core.plan.Plan;
 import dev.graft.core.plan.PlanDescription;
-import dev.graft.formats.shard.ByteSize;
 import picocli.CommandLine;
-import picocli.CommandLine.ParameterException;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -26,19 +24,11 @@ final class MergeRun {
     }
 
     /** Options from the shared flags; the progress bar shows on a terminal unless quiet. */
-    static MergeOptions options(CommandLine cmd, Integer threads, boolean force, String shardSize, boolean quiet) {
-        long shard;
-        try {
-            shard = ByteSize.parse(shardSize);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(cmd, "--shard-size: " + e.getMessage());
-        }
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (n < 1) {
-            throw new ParameterException(cmd, "--threads must be at least 1");
-        }
-        ProgressBar progress = new ProgressBar(ProgressMeter.forCommand(cmd, quiet, "tensors"));
-        return MergeOptions.defaults().withThreads(n).withOverwrite(force).withMaxShardBytes(shard).withProgress(progress);
+    static MergeOptions options(CommandLine cmd, ModelOutputOptions output) {
+        long shard = output.maxShardBytes(cmd);
+        int n = output.threads(cmd);
+        return MergeOptions.defaults().withThreads(n).withOverwrite(output.force()).withMaxShardBytes(shard)
+                .withProgress(new ProgressBar(output.meter(cmd)));
     }
 
     int execute(MergeRequest request, Path out, boolean dryRun) {
