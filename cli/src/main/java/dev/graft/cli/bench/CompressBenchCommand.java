@@ -1,16 +1,14 @@
 package dev.graft.cli.bench;
 
-import dev.graft.formats.shard.ByteSize;
+import dev.graft.cli.SizeOption;
 import dev.graft.testmodels.DeltaProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -52,14 +50,8 @@ final class CompressBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        long bytes;
-        try {
-            bytes = ByteSize.parse(size);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--size: " + e.getMessage());
-        }
-        Path where = dir == null ? Path.of(System.getProperty("java.io.tmpdir")) : dir;
-        Files.createDirectories(where);
+        long bytes = SizeOption.parse(spec.commandLine(), "--size", size);
+        Path where = ScratchFolder.of(dir);
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         PrintWriter out = spec.commandLine().getOut();
         if (table) {

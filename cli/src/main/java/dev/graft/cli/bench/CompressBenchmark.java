@@ -6,8 +6,6 @@ import dev.graft.algorithms.compress.Compression;
 import dev.graft.algorithms.compress.CompressionReport;
 import dev.graft.algorithms.compress.Decompression;
 import dev.graft.algorithms.compress.DeltaCodec;
-import dev.graft.formats.dtype.DType;
-import dev.graft.formats.tensor.Shape;
 import dev.graft.formats.tensor.TensorSpec;
 
 import java.io.IOException;
@@ -22,8 +20,6 @@ import java.util.List;
  * pipeline with {@link IoFloorCodec}: every tensor read, nothing computed), with peak resident memory.
  */
 public final class CompressBenchmark {
-    private static final int SIDE = 4096;
-
     /**
      * One timed run.
      *
@@ -51,11 +47,9 @@ public final class CompressBenchmark {
      * phases, then the six decompress phases in the same order.
      */
     public List<Phase> run() throws IOException {
-        List<TensorSpec> specs = new ArrayList<>();
-        int n = (int) Math.max(1, bytesPerModel / (2L * SIDE * SIDE));
-        for (int i = 0; i < n; i++) {
-            specs.add(new TensorSpec("model.layers." + i + ".mlp.up_proj.weight", DType.BF16, Shape.of(SIDE, SIDE)));
-        }
+        List<TensorSpec> specs = SyntheticCheckpoint.squareLayers(bytesPerModel);
+        int n = specs.size();
+        int side = SyntheticCheckpoint.SIDE;
         Path base = dir.resolve("bench-compress-base.safetensors");
         Path tuned = dir.resolve("bench-compress-ft.safetensors");
         List<Path> outputs = new ArrayList<>(List.of(base, tuned));
@@ -66,8 +60,8 @@ public final class CompressBenchmark {
             SyntheticCheckpoint.write(base, specs, 0);
             SyntheticCheckpoint.write(tuned, specs, 1);
             log.printf("generated a bf16 base and fine-tune: %d tensors of %dx%d (%.2f G parameters, %.2f GB each) "
-                            + "in %.1f s; %d threads%n", n, SIDE, SIDE, n * (double) SIDE * SIDE / 1e9,
-                    n * 2.0 * SIDE * SIDE / 1e9, (System.nanoTime() - t0) / 1e9, threads);
+                            + "in %.1f s; %d threads%n", n, side, side, n * (double) side * side / 1e9,
+                    n * 2.0 * side * side / 1e9, (System.nanoTime() - t0) / 1e9, threads);
             log.flush();
             List<DeltaCodec> once = List.of(new IoFloorCodec(), new BitDelta(), new ComPeft(ComPeft.DEFAULT_DENSITY,
                     Double.NaN));
@@ -111,21 +105,12 @@ public final class CompressBenchmark {
     }
 
     private Phase time(String label, Work work) {
-        System.gc();
-        if (PeakRss.available()) {
-            PeakRss.reset();
-        }
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean();
-        long cpu = os.getProcessCpuTime();
-        long t = System.nanoTime();
+        PhaseClock clock = PhaseClock.start();
         long bytes = work.run();
-        double seconds = (System.nanoTime() - t) / 1e9;
-        double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
-        long rss = PeakRss.available() ? PeakRss.peakBytes() : -1;
-        log.printf("%-28s %7.2f s  CPU %6.2f s  peak RSS %s  output %.1f MB%n", label, seconds, cpuSeconds,
-                rss < 0 ? "n/a" : String.format("%.0f MB", rss / 1e6), bytes / 1e6);
+        PhaseClock.Cost cost = clock.stop();
+        log.printf("%-28s %7.2f s  CPU %6.2f s  peak RSS %s  output %.1f MB%n", label, cost.seconds(),
+                cost.cpuSeconds(), cost.peakRssText(), bytes / 1e6);
         log.flush();
-        return new Phase(label, seconds, cpuSeconds, rss, bytes);
+        return new Phase(label, cost.seconds(), cost.cpuSeconds(), cost.peakRssBytes(), bytes);
     }
 }

@@ -8,7 +8,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,8 +96,7 @@ final class ExtractBenchCommand implements Callable<Integer> {
             }
         }
         if (!skipModel) {
-            Path where = dir == null ? Path.of(System.getProperty("java.io.tmpdir")) : dir;
-            Files.createDirectories(where);
+            Path where = ScratchFolder.of(dir);
             int n = threads == null ? Math.max(1, Runtime.getRuntime().availableProcessors() / 2) : threads;
             b.model(where, ExtractBenchmark.billion(), rank, n,
                     new RandomizedSvdOptions(1, oversampling, powerIterations, 0));

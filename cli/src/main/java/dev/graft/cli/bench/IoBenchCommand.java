@@ -1,6 +1,6 @@
 package dev.graft.cli.bench;
 
-import dev.graft.formats.shard.ByteSize;
+import dev.graft.cli.SizeOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -8,7 +8,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -47,12 +46,7 @@ final class IoBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        long bytes;
-        try {
-            bytes = ByteSize.parse(size);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--size: " + e.getMessage());
-        }
+        long bytes = SizeOption.parse(spec.commandLine(), "--size", size);
         if (passes < 1) {
             throw new ParameterException(spec.commandLine(), "--passes must be at least 1");
         }
@@ -60,8 +54,7 @@ final class IoBenchCommand implements Callable<Integer> {
         if (n < 1) {
             throw new ParameterException(spec.commandLine(), "--threads must be at least 1");
         }
-        Path where = dir == null ? Path.of(System.getProperty("java.io.tmpdir")) : dir;
-        Files.createDirectories(where);
+        Path where = ScratchFolder.of(dir);
         IoBenchmark.Result r = new IoBenchmark(where, bytes, n, passes, spec.commandLine().getOut()).run();
         IoBenchmark.Pass best = r.best();
         spec.commandLine().getOut().printf("best: %.2f GB/s read+convert+write (%.1fx the time of cat); "

@@ -1,10 +1,8 @@
 package dev.graft.cli.bench;
 
-import dev.graft.formats.dtype.DType;
 import dev.graft.formats.safetensors.SafetensorsFile;
 import dev.graft.formats.safetensors.SafetensorsWriter;
 import dev.graft.formats.safetensors.TensorInfo;
-import dev.graft.formats.tensor.Shape;
 import dev.graft.formats.tensor.Tensor;
 import dev.graft.formats.tensor.TensorSpec;
 
@@ -30,8 +28,6 @@ import java.util.concurrent.Future;
  * </ul>
  */
 public final class IoBenchmark {
-    /** Matrix side of the generated tensors: 4096² bf16 = 32 MiB, a typical projection weight. */
-    private static final int SIDE = 4096;
     /** Floats per window: 1 MiB of float32 per thread, small enough to stay in cache. */
     private static final int WINDOW = 1 << 18;
 
@@ -87,9 +83,10 @@ public final class IoBenchmark {
         Files.deleteIfExists(input);
         Files.deleteIfExists(output);
         try {
-            List<TensorSpec> specs = specs();
+            List<TensorSpec> specs = SyntheticCheckpoint.squareLayers(targetBytes);
             long bytes = specs.stream().mapToLong(TensorSpec::byteSize).sum();
-            log.printf("generating %s: %d bf16 tensors of %dx%d, %.2f GB%n", input, specs.size(), SIDE, SIDE, bytes / 1e9);
+            log.printf("generating %s: %d bf16 tensors of %dx%d, %.2f GB%n", input, specs.size(), SyntheticCheckpoint.SIDE,
+                    SyntheticCheckpoint.SIDE, bytes / 1e9);
             log.flush();
             resetHeapPeaks();
             long t0 = System.nanoTime();
@@ -131,17 +128,6 @@ public final class IoBenchmark {
             Files.deleteIfExists(output);
         }
     }
-
-    private List<TensorSpec> specs() {
-        long perTensor = 2L * SIDE * SIDE;
-        int n = (int) Math.max(1, targetBytes / perTensor);
-        List<TensorSpec> specs = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            specs.add(new TensorSpec("model.layers." + i + ".mlp.up_proj.weight", DType.BF16, Shape.of(SIDE, SIDE)));
-        }
-        return specs;
-    }
-
 
     private void convertAll(SafetensorsFile in, SafetensorsWriter out) throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(threads);

@@ -1,7 +1,7 @@
 package dev.graft.cli.bench;
 
+import dev.graft.cli.SizeOption;
 import dev.graft.core.exec.MergeOptions;
-import dev.graft.formats.shard.ByteSize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -9,7 +9,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -50,24 +49,13 @@ final class MergeBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        long bytes;
-        try {
-            bytes = ByteSize.parse(size);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--size: " + e.getMessage());
-        }
-        long cacheBytes;
-        try {
-            cacheBytes = cache == null ? MergeOptions.DEFAULT_CACHE_BYTES
-                    : cache.strip().equals("0") ? 0 : ByteSize.parse(cache);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--cache: " + e.getMessage());
-        }
+        long bytes = SizeOption.parse(spec.commandLine(), "--size", size);
+        long cacheBytes = cache == null ? MergeOptions.DEFAULT_CACHE_BYTES
+                : cache.strip().equals("0") ? 0 : SizeOption.parse(spec.commandLine(), "--cache", cache);
         if (fineTunes < 1) {
             throw new ParameterException(spec.commandLine(), "--fine-tunes must be at least 1");
         }
-        Path where = dir == null ? Path.of(System.getProperty("java.io.tmpdir")) : dir;
-        Files.createDirectories(where);
+        Path where = ScratchFolder.of(dir);
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         List<MergeBenchmark.Phase> phases =
                 new MergeBenchmark(where, bytes, fineTunes, density, n, cacheBytes, spec.commandLine().getOut()).run();

@@ -4,13 +4,10 @@ import dev.graft.core.exec.MergeJob;
 import dev.graft.core.exec.MergeOptions;
 import dev.graft.core.method.MethodRegistry;
 import dev.graft.core.plan.RequestBuilder;
-import dev.graft.formats.dtype.DType;
 import dev.graft.formats.safetensors.SafetensorsWriter;
-import dev.graft.formats.tensor.Shape;
 import dev.graft.formats.tensor.TensorSpec;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +20,6 @@ import java.util.Map;
  * no math), through the same executor, with the peak resident memory of each phase.
  */
 public final class MergeBenchmark {
-    private static final int SIDE = 4096;
-
     /**
      * One timed merge.
      *
@@ -59,11 +54,7 @@ public final class MergeBenchmark {
     }
 
     public List<Phase> run() throws IOException {
-        List<TensorSpec> specs = new ArrayList<>();
-        int n = (int) Math.max(1, bytesPerModel / (2L * SIDE * SIDE));
-        for (int i = 0; i < n; i++) {
-            specs.add(new TensorSpec("model.layers." + i + ".mlp.up_proj.weight", DType.BF16, Shape.of(SIDE, SIDE)));
-        }
+        List<TensorSpec> specs = SyntheticCheckpoint.squareLayers(bytesPerModel);
         List<Path> files = new ArrayList<>();
         Path out = dir.resolve("bench-merged.safetensors");
         try {
@@ -75,7 +66,8 @@ public final class MergeBenchmark {
                 files.add(f);
             }
             log.printf("generated base + %d fine-tunes: %d bf16 tensors of %dx%d, %.2f GB each, in %.1f s%n", fineTunes,
-                    n, SIDE, SIDE, specs.stream().mapToLong(TensorSpec::byteSize).sum() / 1e9, (System.nanoTime() - t0) / 1e9);
+                    specs.size(), SyntheticCheckpoint.SIDE, SyntheticCheckpoint.SIDE,
+                    specs.stream().mapToLong(TensorSpec::byteSize).sum() / 1e9, (System.nanoTime() - t0) / 1e9);
             log.flush();
             List<Phase> phases = new ArrayList<>();
             phases.add(time("I/O floor", "io_floor", files, out, Map.of(), MethodRegistry.of(new ReadFloor())));
@@ -100,29 +92,14 @@ public final class MergeBenchmark {
         for (int m = 1; m < files.size(); m++) {
             b.model("ft" + m, files.get(m), params);
         }
-        System.gc();
-        if (PeakRss.available()) {
-            PeakRss.reset();
-        }
-        long cpu = processCpuNanos();
-        long t = System.nanoTime();
+        PhaseClock clock = PhaseClock.start();
         new MergeJob(methods, MergeOptions.defaults().withThreads(threads).withCacheBytes(cacheBytes))
                 .run(b.build(), out);
-        double seconds = (System.nanoTime() - t) / 1e9;
-        double cpuSeconds = cpu < 0 ? -1 : (processCpuNanos() - cpu) / 1e9;
-        long rss = PeakRss.available() ? PeakRss.peakBytes() : -1;
-        log.printf("%-22s %6.2f s  cpu %s  peak RSS %s%n", label, seconds,
-                cpuSeconds < 0 ? "n/a" : String.format("%6.2f s", cpuSeconds),
-                rss < 0 ? "n/a" : String.format("%.0f MB", rss / 1e6));
+        PhaseClock.Cost cost = clock.stop();
+        log.printf("%-22s %6.2f s  cpu %s  peak RSS %s%n", label, cost.seconds(),
+                cost.cpuSeconds() < 0 ? "n/a" : String.format("%6.2f s", cost.cpuSeconds()), cost.peakRssText());
         log.flush();
-        return new Phase(label, seconds, cpuSeconds, rss);
-    }
-
-    private static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime();
-        }
-        return -1;
+        return new Phase(label, cost.seconds(), cost.cpuSeconds(), cost.peakRssBytes());
     }
 
 }

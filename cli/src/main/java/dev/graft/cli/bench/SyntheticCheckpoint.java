@@ -1,9 +1,12 @@
 package dev.graft.cli.bench;
 
+import dev.graft.formats.dtype.DType;
 import dev.graft.formats.safetensors.SafetensorsWriter;
+import dev.graft.formats.tensor.Shape;
 import dev.graft.formats.tensor.TensorSpec;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,7 +17,20 @@ import java.util.List;
 final class SyntheticCheckpoint {
     private static final int WINDOW = 1 << 18;
 
+    /** Side of {@link #squareLayers}' matrices: 4096² bf16 = 32 MiB, a typical projection weight. */
+    static final int SIDE = 4096;
+
     private SyntheticCheckpoint() {
+    }
+
+    /** bf16 {@code SIDE × SIDE} matrices named as a Llama's layers, as many as fit {@code bytes} (at least one). */
+    static List<TensorSpec> squareLayers(long bytes) {
+        int n = (int) Math.max(1, bytes / (2L * SIDE * SIDE));
+        List<TensorSpec> specs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            specs.add(new TensorSpec("model.layers." + i + ".mlp.up_proj.weight", DType.BF16, Shape.of(SIDE, SIDE)));
+        }
+        return specs;
     }
 
     static void write(Path file, List<TensorSpec> specs, int variant) {
