@@ -11,7 +11,6 @@ import dev.graft.formats.tensor.Shape;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -68,6 +67,11 @@ public final class ComPeft implements DeltaCodec {
         this.cacheElements = cacheElements;
     }
 
+    static ComPeft fromParameters(Map<String, String> p) {
+        return new ComPeft(CodecParameters.number(p, "density"),
+                "auto".equals(p.get("alpha")) ? Double.NaN : CodecParameters.number(p, "alpha"));
+    }
+
     @Override
     public String method() {
         return METHOD;
@@ -75,10 +79,8 @@ public final class ComPeft implements DeltaCodec {
 
     @Override
     public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("density", Double.toString(density));
-        p.put("alpha", Double.isNaN(alpha) ? "auto" : Double.toString(alpha));
-        return p;
+        return new CodecParameters().put("density", density)
+                .put("alpha", Double.isNaN(alpha) ? "auto" : Double.toString(alpha)).toMap();
     }
 
     @Override

@@ -11,7 +11,6 @@ import dev.graft.formats.tensor.Tensor;
 
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,6 +42,10 @@ public final class Dare implements DeltaCodec {
         this.seed = seed;
     }
 
+    static Dare fromParameters(Map<String, String> p) {
+        return new Dare(CodecParameters.number(p, "drop"), (long) CodecParameters.number(p, "seed"));
+    }
+
     @Override
     public String method() {
         return METHOD;
@@ -50,10 +53,7 @@ public final class Dare implements DeltaCodec {
 
     @Override
     public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("drop", Double.toString(drop));
-        p.put("seed", Long.toString(seed));
-        return p;
+        return new CodecParameters().put("drop", drop).put("seed", seed).toMap();
     }
 
     private CounterRng rng(String tensor) {

@@ -16,7 +16,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -87,8 +86,8 @@ public final class DeltaCoMe implements DeltaCodec {
     }
 
     static DeltaCoMe fromParameters(Map<String, String> p) {
-        return new DeltaCoMe(DeltaCodecs.number(p, "bits-per-param"), ints(p.get("bits")), ints(p.get("counts")),
-                (int) DeltaCodecs.number(p, "group-size"), (long) DeltaCodecs.number(p, "seed"));
+        return new DeltaCoMe(CodecParameters.number(p, "bits-per-param"), ints(p.get("bits")), ints(p.get("counts")),
+                (int) CodecParameters.number(p, "group-size"), (long) CodecParameters.number(p, "seed"));
     }
 
     /** Parses a comma-separated list of integers ("" for none). */
@@ -117,13 +116,8 @@ public final class DeltaCoMe implements DeltaCodec {
 
     @Override
     public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("bits-per-param", Double.toString(bitsPerParam));
-        p.put("bits", csv(bits));
-        p.put("counts", csv(counts));
-        p.put("group-size", Integer.toString(groupSize));
-        p.put("seed", Long.toString(seed));
-        return p;
+        return new CodecParameters().put("bits-per-param", bitsPerParam).put("bits", csv(bits))
+                .put("counts", csv(counts)).put("group-size", groupSize).put("seed", seed).toMap();
     }
 
     /** A run of consecutive triplets quantized with the same width. */

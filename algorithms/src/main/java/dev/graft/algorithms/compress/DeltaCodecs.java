@@ -20,25 +20,12 @@ public final class DeltaCodecs {
     public static DeltaCodec of(String method, Map<String, String> p) {
         return switch (method) {
             case BitDelta.METHOD -> new BitDelta();
-            case ComPeft.METHOD -> new ComPeft(number(p, "density"),
-                    "auto".equals(p.get("alpha")) ? Double.NaN : number(p, "alpha"));
-            case Dare.METHOD -> new Dare(number(p, "drop"), (long) number(p, "seed"));
+            case ComPeft.METHOD -> ComPeft.fromParameters(p);
+            case Dare.METHOD -> Dare.fromParameters(p);
             case LowRank.METHOD -> LowRank.fromParameters(p);
             case DeltaCoMe.METHOD -> DeltaCoMe.fromParameters(p);
             default -> throw new IllegalArgumentException("unknown compression method \"" + method + "\" (known: "
                     + String.join(", ", METHODS) + ")");
         };
-    }
-
-    static double number(Map<String, String> p, String key) {
-        String v = p.get(key);
-        if (v == null) {
-            throw new IllegalArgumentException("parameter \"" + key + "\" is missing");
-        }
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("parameter \"" + key + "\" is \"" + v + "\", not a number");
-        }
     }
 }

@@ -13,7 +13,6 @@ import dev.graft.linalg.RandomizedSvdOptions;
 import dev.graft.linalg.Svd;
 
 import java.lang.foreign.MemorySegment;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -58,9 +57,9 @@ public final class LowRank implements DeltaCodec {
     }
 
     static LowRank fromParameters(Map<String, String> p) {
-        long seed = (long) DeltaCodecs.number(p, "seed");
-        return p.containsKey("rank") ? ofRank((int) DeltaCodecs.number(p, "rank"), seed)
-                : ofBudget(DeltaCodecs.number(p, "bits-per-param"), seed);
+        long seed = (long) CodecParameters.number(p, "seed");
+        return p.containsKey("rank") ? ofRank((int) CodecParameters.number(p, "rank"), seed)
+                : ofBudget(CodecParameters.number(p, "bits-per-param"), seed);
     }
 
     @Override
@@ -70,14 +69,13 @@ public final class LowRank implements DeltaCodec {
 
     @Override
     public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>();
+        CodecParameters p = new CodecParameters();
         if (rank > 0) {
-            p.put("rank", Integer.toString(rank));
+            p.put("rank", rank);
         } else {
-            p.put("bits-per-param", Double.toString(bitsPerParam));
+            p.put("bits-per-param", bitsPerParam);
         }
-        p.put("seed", Long.toString(seed));
-        return p;
+        return p.put("seed", seed).toMap();
     }
 
     /** The rank used for a rows × cols matrix. */
