@@ -38,14 +38,33 @@ final class CodecParameters {
      * @throws IllegalArgumentException when {@code key} is missing or not a number
      */
     static double number(Map<String, String> p, String key) {
-        String v = p.get(key);
-        if (v == null) {
-            throw new IllegalArgumentException("parameter \"" + key + "\" is missing");
-        }
+        String v = recorded(p, key);
         try {
             return Double.parseDouble(v);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("parameter \"" + key + "\" is \"" + v + "\", not a number");
         }
+    }
+
+    /**
+     * A recorded integer, read exactly: through a double, seeds above 2^53 would come back as other seeds.
+     *
+     * @throws IllegalArgumentException when {@code key} is missing or not an integer
+     */
+    static long integer(Map<String, String> p, String key) {
+        String v = recorded(p, key);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("parameter \"" + key + "\" is \"" + v + "\", not an integer");
+        }
+    }
+
+    private static String recorded(Map<String, String> p, String key) {
+        String v = p.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("parameter \"" + key + "\" is missing");
+        }
+        return v;
     }
 }

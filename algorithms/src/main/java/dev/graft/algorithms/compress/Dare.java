@@ -43,7 +43,7 @@ public final class Dare implements DeltaCodec {
     }
 
     static Dare fromParameters(Map<String, String> p) {
-        return new Dare(CodecParameters.number(p, "drop"), (long) CodecParameters.number(p, "seed"));
+        return new Dare(CodecParameters.number(p, "drop"), CodecParameters.integer(p, "seed"));
     }
 
     @Override

@@ -57,8 +57,8 @@ public final class LowRank implements DeltaCodec {
     }
 
     static LowRank fromParameters(Map<String, String> p) {
-        long seed = (long) CodecParameters.number(p, "seed");
-        return p.containsKey("rank") ? ofRank((int) CodecParameters.number(p, "rank"), seed)
+        long seed = CodecParameters.integer(p, "seed");
+        return p.containsKey("rank") ? ofRank((int) CodecParameters.integer(p, "rank"), seed)
                 : ofBudget(CodecParameters.number(p, "bits-per-param"), seed);
     }
 
