@@ -2,18 +2,38 @@ package dev.graft.cli;
 
 import dev.graft.algorithms.compress.TensorProgress;
 import dev.graft.algorithms.lora.LoraProgress;
+import dev.graft.core.exec.MergeReport;
+import dev.graft.core.exec.ProgressListener;
+import dev.graft.core.plan.Plan;
+import dev.graft.core.plan.TensorTask;
 import dev.graft.formats.tensor.TensorSpec;
 
 /**
- * The algorithms' progress listeners drawn by a {@link ProgressMeter}, as a merge's: compression and
- * decompression ({@link TensorProgress}) and LoRA extraction, application and composition ({@link LoraProgress}).
+ * Every library progress listener drawn by one {@link ProgressMeter}: merges ({@link ProgressListener}),
+ * compression and decompression ({@link TensorProgress}), LoRA extraction, application and composition
+ * ({@link LoraProgress}).
  */
-public final class MeterProgress implements TensorProgress, LoraProgress {
+public final class MeterProgress implements ProgressListener, TensorProgress, LoraProgress {
     private final ProgressMeter meter;
 
     /** Draws on {@code meter}. */
     public MeterProgress(ProgressMeter meter) {
         this.meter = meter;
+    }
+
+    @Override
+    public void started(Plan plan) {
+        meter.start(plan.tasks().size(), plan.outputBytes());
+    }
+
+    @Override
+    public void tensorDone(TensorTask task) {
+        meter.step(task.name(), task.output().shape().toString(), task.output().byteSize());
+    }
+
+    @Override
+    public void finished(MergeReport report) {
+        meter.finish();
     }
 
     @Override

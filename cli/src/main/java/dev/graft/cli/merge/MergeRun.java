@@ -1,5 +1,6 @@
 package dev.graft.cli.merge;
 
+import dev.graft.cli.MeterProgress;
 import dev.graft.cli.ModelOutputOptions;
 import dev.graft.core.exec.MergeJob;
 import dev.graft.core.exec.MergeOptions;
@@ -28,7 +29,7 @@ final class MergeRun {
         long shard = output.maxShardBytes(cmd);
         int n = output.threads(cmd);
         return MergeOptions.defaults().withThreads(n).withOverwrite(output.force()).withMaxShardBytes(shard)
-                .withProgress(new ProgressBar(output.meter(cmd)));
+                .withProgress(new MeterProgress(output.meter(cmd)));
     }
 
     int execute(MergeRequest request, Path out, boolean dryRun) {
