@@ -5,19 +5,21 @@ import java.io.StringWriter;
 import java.util.Map;
 
 /** Runs {@code graft} in-process and captures what it prints. */
-final class Cli {
+public final class Cli {
     /** What a run printed and returned. */
-    record Result(int code, String out, String err) {
+    public record Result(int code, String out, String err) {
     }
 
     private Cli() {
     }
 
-    static Result graft(String... args) {
+    /** Runs {@code graft args} with no environment variables. */
+    public static Result graft(String... args) {
         return graft(Map.of(), args);
     }
 
-    static Result graft(Map<String, String> env, String... args) {
+    /** Runs {@code graft args} with {@code env} as its environment. */
+    public static Result graft(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(new PrintWriter(out), new PrintWriter(err), env, args);

@@ -1,18 +1,16 @@
 package dev.graft.cli.compress;
 
+import static dev.graft.cli.Cli.graft;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.graft.cli.Main;
+import dev.graft.cli.Cli.Result;
 import dev.graft.formats.model.ModelSource;
 import dev.graft.testmodels.FineTuneFamily;
 import dev.graft.testmodels.TinyLlama;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,16 +27,6 @@ class CompressCommandTest {
     @BeforeAll
     static void writeModels() {
         family = FineTuneFamily.of(TinyLlama.builder().seed(2).build()).fineTunes(2).seed(4).writeTo(models);
-    }
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result graft(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), Map.of(), args);
-        return new Result(code, out.toString(), err.toString());
     }
 
     @Test

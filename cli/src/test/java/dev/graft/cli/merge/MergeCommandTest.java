@@ -1,15 +1,13 @@
 package dev.graft.cli.merge;
 
-import dev.graft.cli.Main;
+import dev.graft.cli.Cli.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
+import static dev.graft.cli.Cli.graft;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MergeCommandTest {
@@ -23,16 +21,6 @@ class MergeCommandTest {
 
     private static Path model(String name) {
         return vectors().resolve("models").resolve(name);
-    }
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result graft(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), Map.of(), args);
-        return new Result(code, out.toString(), err.toString());
     }
 
     @Test
