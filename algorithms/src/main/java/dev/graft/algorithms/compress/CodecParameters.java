@@ -60,6 +60,21 @@ final class CodecParameters {
         }
     }
 
+    /**
+     * A recorded positive {@code int} (a rank, a group size).
+     *
+     * @throws IllegalArgumentException when {@code key} is missing, not an integer or outside [1, 2^31 − 1] (a
+     *                                  damaged file; a cast would silently read another value)
+     */
+    static int positiveInt(Map<String, String> p, String key) {
+        long v = integer(p, key);
+        if (v < 1 || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("parameter \"" + key + "\" is " + v + ", outside [1, "
+                    + Integer.MAX_VALUE + "]");
+        }
+        return (int) v;
+    }
+
     private static String recorded(Map<String, String> p, String key) {
         String v = p.get(key);
         if (v == null) {

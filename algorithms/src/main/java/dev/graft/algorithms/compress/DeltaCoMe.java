@@ -87,7 +87,7 @@ public final class DeltaCoMe implements DeltaCodec {
 
     static DeltaCoMe fromParameters(Map<String, String> p) {
         return new DeltaCoMe(CodecParameters.number(p, "bits-per-param"), ints(p.get("bits")), ints(p.get("counts")),
-                (int) CodecParameters.integer(p, "group-size"), CodecParameters.integer(p, "seed"));
+                CodecParameters.positiveInt(p, "group-size"), CodecParameters.integer(p, "seed"));
     }
 
     /** Parses a comma-separated list of integers ("" for none). */

@@ -58,7 +58,7 @@ public final class LowRank implements DeltaCodec {
 
     static LowRank fromParameters(Map<String, String> p) {
         long seed = CodecParameters.integer(p, "seed");
-        return p.containsKey("rank") ? ofRank((int) CodecParameters.integer(p, "rank"), seed)
+        return p.containsKey("rank") ? ofRank(CodecParameters.positiveInt(p, "rank"), seed)
                 : ofBudget(CodecParameters.number(p, "bits-per-param"), seed);
     }
 

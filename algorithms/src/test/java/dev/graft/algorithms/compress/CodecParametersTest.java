@@ -35,4 +35,13 @@ class CodecParametersTest {
         assertThatThrownBy(() -> CodecParameters.integer(Map.of("seed", "x"), "seed"))
                 .hasMessage("parameter \"seed\" is \"x\", not an integer");
     }
+
+    @Test
+    void aRankOrGroupSizeOutsideIntIsRefusedNotTruncated() {
+        assertThatThrownBy(() -> CodecParameters.positiveInt(Map.of("rank", "4294967360"), "rank"))
+                .hasMessage("parameter \"rank\" is 4294967360, outside [1, 2147483647]");
+        assertThatThrownBy(() -> CodecParameters.positiveInt(Map.of("group-size", "0"), "group-size"))
+                .hasMessage("parameter \"group-size\" is 0, outside [1, 2147483647]");
+        assertThat(CodecParameters.positiveInt(Map.of("rank", "64"), "rank")).isEqualTo(64);
+    }
 }
