@@ -23,6 +23,7 @@ import java.util.Map;
         scope = ScopeType.INHERIT,
         versionProvider = VersionProvider.class,
         subcommands = {dev.graft.cli.merge.MergeCommand.class, dev.graft.cli.merge.RunCommand.class, InspectCommand.class, DiffCommand.class, DemoCommand.class,
+                EvalCommand.class,
                 dev.graft.cli.bench.BenchCommand.class,
                 CommandLine.HelpCommand.class},
         description = "Merge, inspect and compare fine-tuned models (safetensors files, Hugging Face folders) on the JVM.",
@@ -48,7 +49,7 @@ public final class Main implements Runnable {
     /** Without a command there is nothing to do: say so and show the choices. */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command (merge, run, inspect, diff, demo, bench)");
+        throw new ParameterException(spec.commandLine(), "missing command (merge, run, inspect, diff, demo, eval, bench)");
     }
 
     /** Runs a command line and exits the JVM with its exit code. */

@@ -1,0 +1,40 @@
+package dev.graft.evaluation.merge;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * One merge to try: a Graft method with the per-model parameters every fine-tune gets, the global parameters and
+ * an optional LiNeS setting.
+ *
+ * @param family     the row of the results it belongs to ({@code "ties"}, {@code "averaging"} …)
+ * @param method     Graft's method name
+ * @param perModel   parameters given to every fine-tune ({@code weight}, {@code density} …)
+ * @param global     global parameters ({@code lambda} …)
+ * @param linesBeta  LiNeS's beta with the paper's automatic alpha; empty for no LiNeS
+ */
+public record MergeSpec(String family, String method, Map<String, Object> perModel, Map<String, Object> global,
+                        OptionalDouble linesBeta) {
+    public MergeSpec {
+        perModel = Map.copyOf(perModel);
+        global = Map.copyOf(global);
+    }
+
+    /** The same merge with LiNeS (automatic alpha, this beta), reported under {@code family + "+lines"}. */
+    public MergeSpec withLines(double beta) {
+        return new MergeSpec(family + "+lines", method, perModel, global, OptionalDouble.of(beta));
+    }
+
+    /** The hyper-parameters as one short line, for the report ({@code "density=0.2 lambda=1.0"}). */
+    public String describe() {
+        Map<String, Object> all = new LinkedHashMap<>();
+        perModel.entrySet().stream().filter(e -> !e.getKey().equals("weight")).sorted(Map.Entry.comparingByKey())
+                .forEach(e -> all.put(e.getKey(), e.getValue()));
+        global.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> all.put(e.getKey(), e.getValue()));
+        linesBeta.ifPresent(b -> all.put("beta", b));
+        StringBuilder s = new StringBuilder();
+        all.forEach((k, v) -> s.append(s.isEmpty() ? "" : " ").append(k).append('=').append(v));
+        return s.isEmpty() ? "-" : s.toString();
+    }
+}
