@@ -38,10 +38,18 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:",
                 "  graft eval                       # full run; writes docs/evaluation.md and docs/evaluation/*.png",
                 "  graft eval --quick --doc /tmp/eval.md",
+                "  graft eval --seeds 1 --width 128 --doc /tmp/wide.md",
                 "  graft eval --threads 4"})
 final class EvalCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "One seed, 2 and 3 tasks, short training: a smoke test in seconds.")
     boolean quick;
+
+    @Option(names = "--seeds", paramLabel = "N", description = "Run seeds 1 to N (default: 5, or 1 with --quick).")
+    Integer seeds;
+
+    @Option(names = "--width", paramLabel = "W", description = "Trunk width (default: 64, or 32 with --quick); "
+            + "the blocks' inner size is twice it. Wider trunks interfere less and train more slowly.")
+    Integer width;
 
     @Option(names = "--doc", paramLabel = "FILE", defaultValue = "docs/evaluation.md",
             description = "Where the Markdown report goes (default: ${DEFAULT-VALUE}); the charts go to a folder "
@@ -67,6 +75,12 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         int t = threads != null ? threads : Math.min(5, Runtime.getRuntime().availableProcessors());
         EvaluationConfig config = quick ? EvaluationConfig.quick(t) : EvaluationConfig.full(t);
+        if (seeds != null) {
+            config = config.withSeeds(seeds);
+        }
+        if (width != null) {
+            config = config.withWidth(width);
+        }
         Path work = createTempDir();
         EvaluationResults r = new Evaluation(config, List.of(), line -> err.println("graft: eval: " + line))
                 .run(work);
@@ -85,7 +99,8 @@ final class EvalCommand implements Callable<Integer> {
             Plots.accuracyVsBits(r.reconstructions(), images.resolve("accuracy-vs-bits.png"));
         }
         Path disc = discussion != null ? discussion : images.resolve("discussion.md");
-        String command = "graft eval" + (quick ? " --quick" : "") + " --threads " + t;
+        String command = "graft eval" + (quick ? " --quick" : "") + (seeds != null ? " --seeds " + seeds : "")
+                + (width != null ? " --width " + width : "") + " --threads " + t;
         String conditions = Runtime.getRuntime().availableProcessors() + " cores visible, " + t + " threads";
         write(docFile, MarkdownReport.render(r, name, command, conditions, read(disc)));
 

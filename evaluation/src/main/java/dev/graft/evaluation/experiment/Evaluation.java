@@ -56,14 +56,16 @@ public final class Evaluation {
             List<NegationOutcome> negations = new ArrayList<>();
             List<AblationOutcome> ablation = new ArrayList<>();
             List<ReconstructionOutcome> recon = new ArrayList<>();
+            List<Interference> interference = new ArrayList<>();
             for (Future<SeedResult> f : futures) {
                 SeedResult r = get(f);
                 merges.addAll(r.merges);
                 negations.addAll(r.negations);
                 ablation.addAll(r.ablation);
                 recon.addAll(r.reconstructions);
+                interference.add(r.interference);
             }
-            return new EvaluationResults(config, merges, negations, ablation, recon,
+            return new EvaluationResults(config, merges, negations, ablation, recon, interference,
                     (System.nanoTime() - start) / 1e9);
         } finally {
             pool.shutdownNow();
@@ -71,7 +73,8 @@ public final class Evaluation {
     }
 
     private record SeedResult(List<MergeOutcome> merges, List<NegationOutcome> negations,
-                              List<AblationOutcome> ablation, List<ReconstructionOutcome> reconstructions) {
+                              List<AblationOutcome> ablation, List<ReconstructionOutcome> reconstructions,
+                              Interference interference) {
     }
 
     private SeedResult runSeed(long seed, Path dir) {
@@ -100,7 +103,7 @@ public final class Evaluation {
             if (!recon.isEmpty()) {
                 report(seed, "reconstructions done", t0);
             }
-            return new SeedResult(merges, negations, ablation, recon);
+            return new SeedResult(merges, negations, ablation, recon, Interference.measure(suite, seed));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

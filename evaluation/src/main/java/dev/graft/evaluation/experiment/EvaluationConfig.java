@@ -52,6 +52,24 @@ public record EvaluationConfig(List<Long> seeds, List<Integer> taskCounts, Trunk
                 new TrainingConfig(600, 32, 2e-3, 100, 1024, 500, 32, 3e-4), 400, 800, 1, 0, List.of(), 3, threads);
     }
 
+    /** This config with seeds 1 … {@code count}. */
+    public EvaluationConfig withSeeds(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("seeds must be at least 1, not " + count);
+        }
+        List<Long> s = java.util.stream.LongStream.rangeClosed(1, count).boxed().toList();
+        return new EvaluationConfig(s, taskCounts, shape, classes, pretrainTeachers, taskSharpness, training,
+                validationExamples, testExamples, negationTargets, Math.min(ablationSeeds, count), ablationSimilarity,
+                ablationTasks, threads);
+    }
+
+    /** This config with a trunk of this width (inner size twice it). */
+    public EvaluationConfig withWidth(int width) {
+        return new EvaluationConfig(seeds, taskCounts, new TrunkShape(shape.inputs(), width, 2 * width,
+                shape.blocks()), classes, pretrainTeachers, taskSharpness, training, validationExamples,
+                testExamples, negationTargets, ablationSeeds, ablationSimilarity, ablationTasks, threads);
+    }
+
     /** The number of tasks each seed fine-tunes. */
     public int tasks() {
         return taskCounts.stream().mapToInt(Integer::intValue).max().orElseThrow();

@@ -10,16 +10,18 @@ import java.util.List;
  * @param negations      task negation, per seed and target
  * @param ablation       the sign-conflict ablation, per seed and similarity
  * @param reconstructions adapters and compressed deltas, per seed, task and setting (empty when none were given)
+ * @param interference   how much the fine-tunes interfere, per seed
  * @param seconds        wall-clock time of the run
  */
 public record EvaluationResults(EvaluationConfig config, List<MergeOutcome> merges, List<NegationOutcome> negations,
                                 List<AblationOutcome> ablation, List<ReconstructionOutcome> reconstructions,
-                                double seconds) {
+                                List<Interference> interference, double seconds) {
     public EvaluationResults {
         merges = List.copyOf(merges);
         negations = List.copyOf(negations);
         ablation = List.copyOf(ablation);
         reconstructions = List.copyOf(reconstructions);
+        interference = List.copyOf(interference);
     }
 
     /** The test scores of {@code method} at {@code tasks} tasks, one per seed in seed order. */

@@ -18,6 +18,7 @@ public final class TrunkMerger {
     private final Path dir;
     private final Path base;
     private final List<Path> fineTunes;
+    private final List<String> names;
     private final long seed;
     private int merges;
 
@@ -31,19 +32,21 @@ public final class TrunkMerger {
         this.seed = seed;
         this.base = TrunkCheckpoint.write(base, dir.resolve("base.safetensors"));
         this.fineTunes = new ArrayList<>();
+        this.names = new ArrayList<>();
         for (int i = 0; i < fineTunes.size(); i++) {
             this.fineTunes.add(TrunkCheckpoint.write(fineTunes.get(i), dir.resolve("ft" + i + ".safetensors")));
+            this.names.add("ft" + i);
         }
     }
 
     /** Merges the first {@code count} fine-tunes with {@code spec}. */
     public Trunk merge(MergeSpec spec, int count) {
-        return merge(spec, fineTunes.subList(0, count));
+        return merge(spec, java.util.stream.IntStream.range(0, count).boxed().toList());
     }
 
     /** Merges the fine-tune with index {@code task} alone (e.g. a negation, with a negative weight). */
     public Trunk mergeOne(MergeSpec spec, int task) {
-        return merge(spec, List.of(fineTunes.get(task)));
+        return merge(spec, List.of(task));
     }
 
     /** How many merges this merger ran. */
@@ -51,10 +54,11 @@ public final class TrunkMerger {
         return merges;
     }
 
-    private Trunk merge(MergeSpec spec, List<Path> models) {
-        Merge m = Merge.method(spec.method()).base(base).seed(seed).threads(1).overwrite(true);
-        for (Path model : models) {
-            m.add(model, spec.perModel());
+    /** Models are named, not identified by path, so that DARE's and DELLA's draws do not depend on the folder. */
+    private Trunk merge(MergeSpec spec, List<Integer> models) {
+        Merge m = Merge.method(spec.method()).base("base", base).seed(seed).threads(1).overwrite(true);
+        for (int k : models) {
+            m.add(names.get(k), fineTunes.get(k), spec.perModel());
         }
         spec.global().forEach(m::set);
         spec.linesBeta().ifPresent(m::linesAutoAlpha);

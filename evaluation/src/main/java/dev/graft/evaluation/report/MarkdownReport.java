@@ -3,6 +3,7 @@ package dev.graft.evaluation.report;
 import dev.graft.evaluation.experiment.AblationOutcome;
 import dev.graft.evaluation.experiment.EvaluationConfig;
 import dev.graft.evaluation.experiment.EvaluationResults;
+import dev.graft.evaluation.experiment.Interference;
 import dev.graft.evaluation.experiment.MergeOutcome;
 import dev.graft.evaluation.experiment.NegationOutcome;
 import dev.graft.evaluation.experiment.ReconstructionOutcome;
@@ -42,6 +43,7 @@ public final class MarkdownReport {
         setup(s, c);
         merging(s, r, imageDir);
         hypotheses(s, r);
+        interference(s, r);
         negation(s, r.negations());
         ablation(s, r.ablation(), imageDir);
         reconstructions(s, r.reconstructions(), imageDir);
@@ -139,6 +141,21 @@ public final class MarkdownReport {
             return "holds";
         }
         return iv.mean() + iv.half() < 0 ? "reversed" : "unclear";
+    }
+
+    private static void interference(StringBuilder s, EvaluationResults r) {
+        if (r.interference().isEmpty()) {
+            return;
+        }
+        s.append("## Interference between the fine-tunes\n\nWhat limits every merge, measured on the ")
+                .append(r.config().tasks()).append(" fine-tunes of each seed (mean ± 95 % CI over seeds):\n\n")
+                .append("| mean cosine of two task vectors | accuracy of fine-tune j on task i ≠ j, % of the "
+                        + "base's |\n|---|---|\n| ")
+                .append(String.format("%.3f", Interval.of(r.interference().stream()
+                        .mapToDouble(Interference::meanCosine).toArray()).mean()))
+                .append(" ± ").append(String.format("%.3f", Interval.of(r.interference().stream()
+                        .mapToDouble(Interference::meanCosine).toArray()).half()))
+                .append(" | ").append(iv(r.interference(), Interference::crossRetention)).append(" |\n\n");
     }
 
     private static void negation(StringBuilder s, List<NegationOutcome> rows) {

@@ -42,13 +42,14 @@ public final class Trainer {
             Dataset batch = Dataset.draw(teachers, region, config.pretrainBatch(), data);
             trunkGrad.params().clear();
             headGrad.params().clear();
+            pass.load(trunk);
             for (int n = 0; n < batch.size(); n++) {
-                float[] features = pass.forward(trunk, batch.x(), n * batch.inputs());
+                float[] features = pass.forward(batch.x(), n * batch.inputs());
                 java.util.Arrays.fill(dFeatures, 0);
                 for (int k = 0; k < teachers.size(); k++) {
                     heads.backward(k, features, batch.labels()[k][n], scale, dFeatures, headGrad);
                 }
-                pass.backward(trunk, batch.x(), n * batch.inputs(), dFeatures, trunkGrad);
+                pass.backward(batch.x(), n * batch.inputs(), dFeatures, trunkGrad);
             }
             trunkOpt.step(trunk.params(), trunkGrad.params());
             headOpt.step(heads.params(), headGrad.params());
@@ -91,11 +92,12 @@ public final class Trainer {
         for (int step = 0; step < config.fineTuneSteps(); step++) {
             Dataset batch = Dataset.draw(task.teacher(), task.region(), config.fineTuneBatch(), data);
             grad.params().clear();
+            pass.load(trunk);
             for (int n = 0; n < batch.size(); n++) {
-                float[] features = pass.forward(trunk, batch.x(), n * batch.inputs());
+                float[] features = pass.forward(batch.x(), n * batch.inputs());
                 java.util.Arrays.fill(dFeatures, 0);
                 head.backward(0, features, batch.labels()[0][n], scale, dFeatures, null);
-                pass.backward(trunk, batch.x(), n * batch.inputs(), dFeatures, grad);
+                pass.backward(batch.x(), n * batch.inputs(), dFeatures, grad);
             }
             opt.step(trunk.params(), grad.params());
         }

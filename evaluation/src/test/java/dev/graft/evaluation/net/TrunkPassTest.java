@@ -13,7 +13,9 @@ class TrunkPassTest {
 
     /** loss = Σ cᵢ·featureᵢ, so ∂loss/∂features = c. */
     private static double loss(Trunk t, float[] x, float[] c) {
-        float[] f = new TrunkPass(SHAPE).forward(t, x, 0);
+        TrunkPass pass = new TrunkPass(SHAPE);
+        pass.load(t);
+        float[] f = pass.forward(x, 0);
         double s = 0;
         for (int i = 0; i < f.length; i++) {
             s += c[i] * f[i];
@@ -36,8 +38,9 @@ class TrunkPassTest {
         float[] c = {1f, -0.5f, 0.25f, 2f, -1f, 0.7f};
         TrunkPass pass = new TrunkPass(SHAPE);
         Trunk grad = new Trunk(SHAPE, t.params().zerosLike());
-        pass.forward(t, x, 0);
-        pass.backward(t, x, 0, c, grad);
+        pass.load(t);
+        pass.forward(x, 0);
+        pass.backward(x, 0, c, grad);
 
         double h = 1e-2;
         for (int i = 0; i < t.params().count(); i++) {
