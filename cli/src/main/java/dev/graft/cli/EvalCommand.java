@@ -6,6 +6,7 @@ import dev.graft.evaluation.experiment.EvaluationResults;
 import dev.graft.evaluation.report.Interval;
 import dev.graft.evaluation.report.MarkdownReport;
 import dev.graft.evaluation.report.Plots;
+import dev.graft.evaluation.report.ResultsFile;
 import dev.graft.formats.io.AtomicFile;
 import dev.graft.formats.io.FileAccessException;
 import picocli.CommandLine.Command;
@@ -61,6 +62,12 @@ final class EvalCommand implements Callable<Integer> {
                     + "folder, when it exists).")
     Path discussion;
 
+    @Option(names = "--from", paramLabel = "JSON",
+            description = "Render the report and charts again from the results file of an earlier run "
+                    + "(results.json in the charts' folder) instead of running the evaluation, e.g. after editing "
+                    + "the discussion.")
+    Path from;
+
     @Option(names = "--threads", paramLabel = "N", description = "Seeds run in parallel (default: the cores, at "
             + "most 5).")
     Integer threads;
@@ -81,10 +88,17 @@ final class EvalCommand implements Callable<Integer> {
         if (width != null) {
             config = config.withWidth(width);
         }
-        Path work = createTempDir();
-        EvaluationResults r = new Evaluation(config, List.of(), line -> err.println("graft: eval: " + line))
-                .run(work);
-        deleteQuietly(work);
+        EvaluationResults r;
+        if (from != null) {
+            r = ResultsFile.read(from);
+            config = r.config();
+        } else {
+            Path work = createTempDir();
+            r = new Evaluation(config, List.of(), line -> err.println("graft: eval: " + line)).run(work)
+                    .withCommand("graft eval" + (quick ? " --quick" : "") + (seeds != null ? " --seeds " + seeds : "")
+                            + (width != null ? " --width " + width : "") + " --threads " + t);
+            deleteQuietly(work);
+        }
 
         Path docFile = doc.toAbsolutePath();
         String name = docFile.getFileName().toString().replaceFirst("\\.md$", "");
@@ -98,11 +112,11 @@ final class EvalCommand implements Callable<Integer> {
         if (!r.reconstructions().isEmpty()) {
             Plots.accuracyVsBits(r.reconstructions(), images.resolve("accuracy-vs-bits.png"));
         }
+        if (from == null) {
+            ResultsFile.write(r, images.resolve("results.json"));
+        }
         Path disc = discussion != null ? discussion : images.resolve("discussion.md");
-        String command = "graft eval" + (quick ? " --quick" : "") + (seeds != null ? " --seeds " + seeds : "")
-                + (width != null ? " --width " + width : "") + " --threads " + t;
-        String conditions = Runtime.getRuntime().availableProcessors() + " cores visible, " + t + " threads";
-        write(docFile, MarkdownReport.render(r, name, command, conditions, read(disc)));
+        write(docFile, MarkdownReport.render(r, name, read(disc)));
 
         out.printf("%-24s", "normalized accuracy (%)");
         config.taskCounts().forEach(n -> out.printf("%16s", n + " tasks"));
@@ -114,8 +128,8 @@ final class EvalCommand implements Callable<Integer> {
             }
             out.println();
         }
-        out.printf("Evaluated %d seeds in %.0f s; report in %s, charts in %s%n", config.seeds().size(), r.seconds(),
-                doc, images);
+        out.printf("%s %d seeds in %.0f s; report in %s, charts in %s%n", from != null ? "Rendered the results of"
+                : "Evaluated", config.seeds().size(), r.seconds(), doc, images);
         return 0;
     }
 

@@ -7,6 +7,7 @@ import dev.graft.evaluation.train.Trainer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,6 +47,7 @@ public final class Evaluation {
     /** Runs every seed, using (and then deleting) sub-folders of {@code workDir}. */
     public EvaluationResults run(Path workDir) {
         long start = System.nanoTime();
+        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, config.threads()));
         try {
             List<Future<SeedResult>> futures = new ArrayList<>();
@@ -65,8 +67,11 @@ public final class Evaluation {
                 recon.addAll(r.reconstructions);
                 interference.add(r.interference);
             }
+            String conditions = String.format("%d cores visible, %d threads, system load average %.1f before and "
+                            + "%.1f after", Runtime.getRuntime().availableProcessors(), config.threads(), loadBefore,
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             return new EvaluationResults(config, merges, negations, ablation, recon, interference,
-                    (System.nanoTime() - start) / 1e9);
+                    (System.nanoTime() - start) / 1e9, conditions, "");
         } finally {
             pool.shutdownNow();
         }

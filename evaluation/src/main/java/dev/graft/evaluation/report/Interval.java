@@ -33,6 +33,12 @@ public record Interval(double mean, double half, int n) {
         return new Interval(mean, t * sd / Math.sqrt(n), n);
     }
 
+    /** The mean and half-width with {@code decimals} decimals, unscaled ({@code "0.089 ± 0.004"}). */
+    public String plain(int decimals) {
+        String f = "%." + decimals + "f";
+        return Double.isNaN(half) ? String.format(f, mean) : String.format(f + " ± " + f, mean, half);
+    }
+
     /** {@code "0.912 ± 0.013"} in percent with one decimal, {@code "91.2 ± 1.3"}. */
     public String percent() {
         return Double.isNaN(half) ? String.format("%.1f", 100 * mean)
