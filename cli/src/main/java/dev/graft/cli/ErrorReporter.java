@@ -60,6 +60,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
             case dev.graft.core.plan.PlanException e -> e.problems().size() == 1 ? e.problems().getFirst()
                     : e.problems().size() + " problems, nothing was merged:\n  - " + String.join("\n  - ", e.problems());
             case UncheckedIOException e -> e.getCause().getMessage();
+            case dev.graft.linalg.LinearAlgebraException e -> e.getMessage();
             default -> "internal error: " + ex + " (run with --verbose or GRAFT_DEBUG=1 for details)";
         };
         // One line per problem: plan errors list each on its own line, everything else is one line.

@@ -3,7 +3,7 @@ package dev.graft.cli;
 import java.util.Locale;
 
 /** Byte sizes, counts and measurements written the way a person reads them. */
-final class HumanUnits {
+public final class HumanUnits {
     private static final String[] BINARY = {"KiB", "MiB", "GiB", "TiB", "PiB"};
     private static final String[] DECIMAL = {"K", "M", "B", "T"};
 
@@ -11,7 +11,7 @@ final class HumanUnits {
     }
 
     /** {@code 512 B}, {@code 1.5 KiB}, {@code 13.5 GiB}: binary units, one decimal. */
-    static String bytes(long n) {
+    public static String bytes(long n) {
         if (n < 1024) {
             return n + " B";
         }

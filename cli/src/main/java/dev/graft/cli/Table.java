@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A text table whose columns are padded to their widest cell, for reports that stay readable in a terminal. */
-final class Table {
+public final class Table {
     /** Which side a column's cells line up on. */
-    enum Align { LEFT, RIGHT }
+    public enum Align { LEFT, RIGHT }
 
     private static final String GAP = "  ";
 
@@ -19,13 +19,13 @@ final class Table {
      * @param indent printed before every line
      * @param aligns one per column
      */
-    Table(String indent, Align... aligns) {
+    public Table(String indent, Align... aligns) {
         this.indent = indent;
         this.aligns = aligns.clone();
     }
 
     /** Adds a row; it must have one cell per column. */
-    Table row(String... cells) {
+    public Table row(String... cells) {
         if (cells.length != aligns.length) {
             throw new IllegalArgumentException(cells.length + " cells for " + aligns.length + " columns");
         }
@@ -33,12 +33,12 @@ final class Table {
         return this;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return rows.isEmpty();
     }
 
     /** Prints the rows, without trailing spaces. */
-    void print(PrintWriter out) {
+    public void print(PrintWriter out) {
         int[] width = new int[aligns.length];
         for (String[] r : rows) {
             for (int c = 0; c < r.length; c++) {

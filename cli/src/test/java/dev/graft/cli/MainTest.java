@@ -54,7 +54,7 @@ class MainTest {
     @Test
     void missingCommandOrArgumentIsAUsageError() {
         assertThat(Cli.graft()).isEqualTo(new Cli.Result(2, "", """
-                graft: missing command (merge, run, inspect, diff, demo, bench)
+                graft: missing command (merge, run, inspect, diff, extract, lora, demo, eval, bench)
                 Try 'graft --help' for more information.
                 """));
         assertThat(Cli.graft("diff", "a")).isEqualTo(new Cli.Result(2, "", """
@@ -69,7 +69,8 @@ class MainTest {
 
     @Test
     void everySubcommandHasHelp() {
-        for (String[] cmd : new String[][] {{"merge"}, {"run"}, {"inspect"}, {"diff"}, {"demo"}, {"bench"}, {"bench", "io"}}) {
+        for (String[] cmd : new String[][] {{"merge"}, {"run"}, {"inspect"}, {"diff"}, {"demo"}, {"bench"}, {"bench", "io"},
+                {"extract"}, {"lora"}, {"lora", "apply"}, {"lora", "combine"}, {"lora", "extract-from-merge"}}) {
             String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";
             Cli.Result r = Cli.graft(args);
@@ -92,9 +93,12 @@ class MainTest {
                   inspect  Show what a checkpoint holds: tensors, sizes, dtypes, architecture.
                   diff     Compare two checkpoints tensor by tensor: how much each one changed.
                   demo     Try Graft on generated models: inspect, diff and merge, step by step.
+                  extract  Extract a PEFT LoRA adapter from a full fine-tune (PHLoRA).
+                  lora     Merge LoRA adapters into a model, combine adapters into one, or
+                             extract one from two checkpoints.
                   bench    Measure Graft's throughput and memory on generated checkpoints.
                 """);
-        for (String cmd : new String[] {"merge", "run", "inspect", "diff", "demo"}) {
+        for (String cmd : new String[] {"merge", "run", "inspect", "diff", "demo", "extract", "lora"}) {
             Cli.Result r = Cli.graft("help", cmd);
             assertThat(r.code()).isZero();
             assertThat(r.out()).startsWith("Usage: graft " + cmd).contains("Examples:\n  graft " + cmd);

@@ -7,6 +7,9 @@ import dev.graft.core.kernel.TensorKernel;
 import dev.graft.core.kernel.TensorOutput;
 import dev.graft.core.kernel.TensorParameters;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * The generalized task arithmetic of mergekit ({@code GTATask}), which task arithmetic, TIES, DARE, breadcrumbs and
  * DELLA are configurations of. Per element, with task vectors {@code δᵢ = θᵢ − θ_base}:
@@ -27,6 +30,9 @@ public final class TaskVectorKernel implements TensorKernel {
     static final double RESCALE_FLOOR = 1e-7;
     /** mergekit's floor on |Σ wᵢ| below which the linear divisor is 1. */
     static final float DIVISOR_FLOOR = 1e-8f;
+    /** Elements per block of the merge loops: 16 KiB per array. */
+    private static final int BLOCK = 4096;
+    private static final int ONE_BITS = Float.floatToRawIntBits(1f);
 
     private final Sparsifier sparsifier;
     private final boolean consensus;
@@ -71,77 +77,105 @@ public final class TaskVectorKernel implements TensorKernel {
         float[] divisor = new float[cap];
         float factor = lambda * lines;
         scan.scan((first, len, d, base, bo) -> {
-            // Array-at-a-time loops (model outer, element inner) with selects instead of branches, so that C2
-            // vectorises them; the arithmetic and its order per element are those of the formula above.
             for (int k = 0; k < n; k++) {
                 masks[k].apply(first, d[k], len);
-                if (scale[k] != 1f) {
-                    float s = scale[k];
-                    float[] dk = d[k];
-                    for (int e = 0; e < len; e++) {
-                        dk[e] *= s;
-                    }
-                }
             }
-            java.util.Arrays.fill(mixed, 0, len, 0f);
-            if (!consensus) {
-                for (int k = 0; k < n; k++) {
-                    float wk = w[k];
-                    float[] dk = d[k];
-                    for (int e = 0; e < len; e++) {
-                        mixed[e] += wk * dk[e];
-                    }
-                }
-                float div = normalize ? fixedDivisor : 1f;
-                for (int e = 0; e < len; e++) {
-                    r[e] = base[bo + e] + (mixed[e] / div) * factor;
-                }
-                out.write(r, 0, len);
-                return;
-            }
-            java.util.Arrays.fill(vote, 0, len, 0f);
-            java.util.Arrays.fill(divisor, 0, len, 0f);
-            for (int k = 0; k < n; k++) {
-                float wk = paperSigns ? 1f : w[k];
-                float[] dk = d[k];
-                for (int e = 0; e < len; e++) {
-                    vote[e] += wk * dk[e];
-                }
-            }
-            for (int e = 0; e < len; e++) {
-                // The elected sign, ±1; a tie (0, or −0, which + 0 turns into +0) elects +1.
-                vote[e] = Math.copySign(1f, vote[e] + 0f);
-            }
-            for (int k = 0; k < n; k++) {
-                float wk = w[k];
-                float sw = paperSigns ? Math.signum(wk) : 1f; // sign(δ) = sign(wδ)·sign(w)
-                float[] dk = d[k];
-                for (int e = 0; e < len; e++) {
-                    float weighted = wk * dk[e];
-                    // 1 where the term has the elected sign, 0 where it has the other or is 0: a multiplier rather
-                    // than a branch, which would mispredict on random signs.
-                    float agree = Math.max(Math.signum(weighted * sw * vote[e]), 0f);
-                    mixed[e] += weighted * agree;
-                    divisor[e] += wk * agree;
-                }
-            }
-            if (normalize) {
-                for (int e = 0; e < len; e++) {
-                    float dv = divisor[e];
-                    // 1 where no weight agreed (about half the elements at TIES densities, at random: a branch
-                    // would mispredict), computed on the bits: nonZero is 1 unless |dv| is 0.
-                    int magnitude = Float.floatToRawIntBits(dv) & 0x7FFF_FFFF;
-                    int nonZero = (magnitude | -magnitude) >>> 31;
-                    float div = dv + (1 - nonZero);
-                    r[e] = base[bo + e] + (mixed[e] / div) * factor;
-                }
-            } else {
-                for (int e = 0; e < len; e++) {
-                    r[e] = base[bo + e] + mixed[e] * factor;
+            // Blocks small enough that every array of a block stays in the L2 cache across the loops below.
+            for (int from = 0; from < len; from += BLOCK) {
+                int to = Math.min(len, from + BLOCK);
+                if (consensus) {
+                    consensus(d, w, scale, paperSigns, normalize, factor, base, bo, from, to, vote, mixed, divisor, r);
+                } else {
+                    linear(d, w, scale, normalize ? fixedDivisor : 1f, factor, base, bo, from, to, mixed, r);
                 }
             }
             out.write(r, 0, len);
         });
+    }
+
+    /**
+     * Elements {@code [from, to)} of a chunk without sign election. Array-at-a-time loops (model outer, element
+     * inner) that C2 vectorises; the arithmetic and its order per element are those of the class formula.
+     */
+    private static void linear(float[][] d, float[] w, float[] scale, float div, float factor, float[] base, int bo,
+                               int from, int to, float[] mixed, float[] r) {
+        java.util.Arrays.fill(mixed, from, to, 0f);
+        for (int k = 0; k < d.length; k++) {
+            float[] dk = d[k];
+            scale(dk, scale[k], from, to);
+            float wk = w[k];
+            for (int e = from; e < to; e++) {
+                mixed[e] += wk * dk[e];
+            }
+        }
+        for (int e = from; e < to; e++) {
+            r[e] = base[bo + e] + (mixed[e] / div) * factor;
+        }
+    }
+
+    /** Elements {@code [from, to)} of a chunk with TIES' sign election; see {@link #linear} on the loop shapes. */
+    private static void consensus(float[][] d, float[] w, float[] scale, boolean paperSigns, boolean normalize,
+                                  float factor, float[] base, int bo, int from, int to,
+                                  float[] vote, float[] mixed, float[] divisor, float[] r) {
+        int n = d.length;
+        java.util.Arrays.fill(vote, from, to, 0f);
+        java.util.Arrays.fill(mixed, from, to, 0f);
+        java.util.Arrays.fill(divisor, from, to, 0f);
+        for (int k = 0; k < n; k++) {
+            float[] dk = d[k];
+            scale(dk, scale[k], from, to);
+            float wk = paperSigns ? 1f : w[k];
+            for (int e = from; e < to; e++) {
+                vote[e] += wk * dk[e];
+            }
+        }
+        // The elected sign, ±1, set on the bits: a tie elects +1 (vote starts at +0 and a sum of terms is never
+        // −0 in round-to-nearest). Bits through a segment over the array, not Float.floatToRawIntBits, so that
+        // C2 vectorises the loop (0.03 against 0.4 ns per element, measured).
+        MemorySegment voteBits = MemorySegment.ofArray(vote);
+        for (int e = from; e < to; e++) {
+            voteBits.setAtIndex(ValueLayout.JAVA_INT, e,
+                    voteBits.getAtIndex(ValueLayout.JAVA_INT, e) & 0x8000_0000 | ONE_BITS);
+        }
+        for (int k = 0; k < n; k++) {
+            float wk = w[k];
+            float sw = paperSigns ? Math.signum(wk) : 1f; // sign(δ) = sign(wδ)·sign(w)
+            float[] dk = d[k];
+            for (int e = from; e < to; e++) {
+                float weighted = wk * dk[e];
+                // 1 where the term has the elected sign, 0 where it has the other or is 0: a multiplier rather
+                // than a branch, which would mispredict on random signs.
+                float agree = Math.max(Math.signum(weighted * sw * vote[e]), 0f);
+                mixed[e] += weighted * agree;
+                divisor[e] += wk * agree;
+            }
+        }
+        if (normalize) {
+            // 1 where no weight agreed (about half the elements at TIES densities, at random: a branch would
+            // mispredict): ±0 becomes 1.0 on the bits, any other divisor is kept.
+            MemorySegment divisorBits = MemorySegment.ofArray(divisor);
+            for (int e = from; e < to; e++) {
+                int bits = divisorBits.getAtIndex(ValueLayout.JAVA_INT, e);
+                int magnitude = bits & 0x7FFF_FFFF;
+                int zero = ((magnitude | -magnitude) >>> 31) ^ 1;
+                divisorBits.setAtIndex(ValueLayout.JAVA_INT, e, bits & (zero - 1) | -zero & ONE_BITS);
+            }
+            for (int e = from; e < to; e++) {
+                r[e] = base[bo + e] + (mixed[e] / divisor[e]) * factor;
+            }
+        } else {
+            for (int e = from; e < to; e++) {
+                r[e] = base[bo + e] + mixed[e] * factor;
+            }
+        }
+    }
+
+    private static void scale(float[] dk, float s, int from, int to) {
+        if (s != 1f) {
+            for (int e = from; e < to; e++) {
+                dk[e] *= s;
+            }
+        }
     }
 
     private static DeltaMask[] keepAll(int n) {

@@ -30,6 +30,11 @@ public final class MagnitudeKey {
         return Math.min(Float.floatToRawIntBits(x) & 0x7FFF_FFFF, NAN);
     }
 
+    /** The magnitude key of the float whose raw bits are {@code bits}: {@code of(Float.intBitsToFloat(bits))}. */
+    public static int ofBits(int bits) {
+        return Math.min(bits & 0x7FFF_FFFF, NAN);
+    }
+
     /** The magnitude a key stands for: the non-negative float with those bits, or NaN for {@link #NAN}. */
     public static float magnitude(int key) {
         if (key < 0 || key > NAN) {

@@ -174,6 +174,40 @@ public final class MagnitudeRankRange implements MagnitudeSelector {
             }
         }
 
+        @Override
+        public void zero(float[] values, int from, int count) {
+            Objects.checkFromIndexSize(from, count, values.length);
+            // As the top-k mask: when every tie at each cut gets the same answer in this chunk, one branch-free
+            // loop on the floats' bits (through a segment, so C2 vectorises it) decides and counts.
+            if (settled(lowTies, lowQuota, values, from, count, lowKey)
+                    && settled(highTies, highQuota, values, from, count, highKey)) {
+                zeroSettled(values, from, count);
+            } else {
+                for (int i = from; i < from + count; i++) {
+                    if (!keep(values[i])) {
+                        values[i] = 0f;
+                    }
+                }
+            }
+        }
+
+        private static boolean settled(long ties, long quota, float[] values, int from, int count, int key) {
+            return ties >= quota || count <= quota - ties || countTies(values, from, count, key) <= quota - ties;
+        }
+
+        private static int countTies(float[] values, int from, int count, int key) {
+            return MaskLoops.countEqual(values, from, count, key);
+        }
+
+        /** {@link #fillSettled} applied in place: dropped values become +0 through a bit mask. */
+        private void zeroSettled(float[] values, int from, int count) {
+            int lowBound = lowTies >= lowQuota ? lowKey - 1 : lowKey;
+            int highBound = highTies < highQuota ? highKey + 1 : highKey;
+            // Both cuts' ties are counted before zeroing; with a shared key both counters advance, as in keepTie.
+            highTies += MaskLoops.countEqual(values, from, count, highKey);
+            lowTies += MaskLoops.zeroOutside(values, from, count, lowBound, highBound, lowKey);
+        }
+
         /** Few ties: branch on each (rarely taken, so well predicted). */
         private void fillBranching(float[] values, int from, int count, boolean[] keep, int keepFrom) {
             int lk = lowKey;

@@ -1,5 +1,7 @@
 package dev.graft.algorithms.select;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 
 /**
@@ -127,43 +129,43 @@ public final class MagnitudeTopK implements MagnitudeSelector {
         @Override
         public void zero(float[] values, int from, int count) {
             Objects.checkFromIndexSize(from, count, values.length);
-            if (denseTies && (ties >= quota || count <= quota - ties)) {
+            // Settled when every tie in the chunk gets the same answer: the quota is used up, or the chunk's ties
+            // all fit in it. Counting them first (a vectorised loop) lets the branch-free loop serve nearly every
+            // chunk, whatever the density of ties; only the chunk where the quota runs out branches.
+            if (ties >= quota || count <= quota - ties || countTies(values, from, count) <= quota - ties) {
                 zeroSettled(values, from, count);
             } else {
                 zeroBranching(values, from, count);
             }
         }
 
+        private int countTies(float[] values, int from, int count) {
+            return MaskLoops.countEqual(values, from, count, threshold);
+        }
+
         /** {@link #fillBranching} applied in place: dropped values become +0 through a bit mask, not a branch. */
         private void zeroBranching(float[] values, int from, int count) {
+            MemorySegment bits = MemorySegment.ofArray(values);
             int t = threshold;
             long q = quota;
             long tied = ties;
             for (int i = from; i < from + count; i++) {
-                float v = values[i];
-                int key = MagnitudeKey.of(v);
+                int v = bits.getAtIndex(ValueLayout.JAVA_INT, i);
+                int key = MagnitudeKey.ofBits(v);
                 int kept = KeyCompare.above(key, t);
                 if (key == t) {
                     kept = tied < q ? 1 : 0;
                     tied++;
                 }
-                values[i] = Float.intBitsToFloat(Float.floatToRawIntBits(v) & -kept);
+                bits.setAtIndex(ValueLayout.JAVA_INT, i, v & -kept);
             }
             ties = tied;
         }
 
-        /** {@link #fillSettled} applied in place, branch-free (vectorisable). */
+        /** {@link #fillSettled} applied in place, branch-free and vectorised ({@link MaskLoops}). */
         private void zeroSettled(float[] values, int from, int count) {
-            int t = threshold;
-            int bound = ties < quota ? t - 1 : t;
-            int tied = 0;
-            for (int i = from; i < from + count; i++) {
-                float v = values[i];
-                int key = MagnitudeKey.of(v);
-                values[i] = Float.intBitsToFloat(Float.floatToRawIntBits(v) & -KeyCompare.above(key, bound));
-                tied += KeyCompare.equal(key, t);
-            }
-            ties += tied;
+            int bound = ties < quota ? threshold - 1 : threshold;
+            ties += MaskLoops.zeroOutside(values, from, count, bound, Integer.MAX_VALUE, threshold);
         }
 
         /** Few ties: branch on each (rarely taken, so well predicted). */

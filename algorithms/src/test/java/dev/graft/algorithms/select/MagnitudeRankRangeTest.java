@@ -104,6 +104,8 @@ class MagnitudeRankRangeTest {
                 assertThat(Passes.decide(selector, values, decideChunks, true))
                         .as("%s, ranks [%d, %d), chunking %d, per element", data, range[0], range[1], c)
                         .isEqualTo(expected);
+                assertThat(Passes.zeroed(selector, values, decideChunks)).as("%s, zeroed in place, chunking %d", data, c)
+                        .isEqualTo(Passes.expectedZeroed(values, expected));
             }
         }
     }

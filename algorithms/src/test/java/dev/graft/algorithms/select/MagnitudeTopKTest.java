@@ -102,6 +102,8 @@ class MagnitudeTopKTest {
                         .as("%s, k = %d, chunking %d", data, k, c).isEqualTo(expected);
                 assertThat(Passes.decide(top, values, decideChunks, true))
                         .as("%s, k = %d, chunking %d, per element", data, k, c).isEqualTo(expected);
+                assertThat(Passes.zeroed(top, values, decideChunks)).as("%s, zeroed in place, chunking %d", data, c)
+                        .isEqualTo(Passes.expectedZeroed(values, expected));
                 assertThat(passes).as("passes for %s, k = %d", data, k)
                         .isEqualTo(k == 0 || k >= n ? 0 : lowBitsAllZero(values) || cutKeyHasZeroLowBits(values, k) ? 1 : 2);
             }

@@ -39,6 +39,38 @@ final class Passes {
         return keep;
     }
 
+    /**
+     * Applies a fresh mask in place, through {@link KeepMask#zero}, on a copy of {@code values}; returns the copy's
+     * bits.
+     */
+    static int[] zeroed(MagnitudeSelector selector, float[] values, int[] chunks) {
+        KeepMask mask = selector.mask();
+        float[] copy = values.clone();
+        int offset = 0;
+        for (int size : chunks) {
+            mask.zero(copy, offset, size);
+            offset += size;
+        }
+        return bits(copy);
+    }
+
+    /** The bits {@link KeepMask#zero} must leave: kept values unchanged, dropped ones +0. */
+    static int[] expectedZeroed(float[] values, boolean[] keep) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = keep[i] ? values[i] : 0f;
+        }
+        return bits(out);
+    }
+
+    private static int[] bits(float[] values) {
+        int[] bits = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = Float.floatToRawIntBits(values[i]);
+        }
+        return bits;
+    }
+
     /** Chunk sizes {@code size, size, ..., rest} covering {@code n}. */
     static int[] uniform(int n, int size) {
         int[] chunks = new int[(n + size - 1) / size];

@@ -10,6 +10,7 @@ import dev.graft.formats.tensor.Shape;
 import dev.graft.formats.tensor.TensorSpec;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +25,14 @@ import java.util.Map;
 public final class MergeBenchmark {
     private static final int SIDE = 4096;
 
-    /** One timed merge. */
-    public record Phase(String name, double seconds, long peakRssBytes) {
+    /**
+     * One timed merge.
+     *
+     * @param seconds    wall time
+     * @param cpuSeconds CPU time of the whole process over the phase (all threads), or -1 where the JVM cannot tell;
+     *                   less sensitive than wall time to other work on a shared machine
+     */
+    public record Phase(String name, double seconds, double cpuSeconds, long peakRssBytes) {
     }
 
     private final Path dir;
@@ -33,10 +40,17 @@ public final class MergeBenchmark {
     private final int fineTunes;
     private final double density;
     private final int threads;
+    private final long cacheBytes;
     private final PrintWriter log;
 
-    public MergeBenchmark(Path dir, long bytesPerModel, int fineTunes, double density, int threads, PrintWriter log) {
+    /**
+     * @param cacheBytes the pass cache of the merges ({@link MergeOptions#cacheBytes()}); 0 re-reads the files on
+     *                   every pass
+     */
+    public MergeBenchmark(Path dir, long bytesPerModel, int fineTunes, double density, int threads, long cacheBytes,
+                          PrintWriter log) {
         this.dir = dir;
+        this.cacheBytes = cacheBytes;
         this.bytesPerModel = bytesPerModel;
         this.fineTunes = fineTunes;
         this.density = density;
@@ -90,13 +104,25 @@ public final class MergeBenchmark {
         if (PeakRss.available()) {
             PeakRss.reset();
         }
+        long cpu = processCpuNanos();
         long t = System.nanoTime();
-        new MergeJob(methods, MergeOptions.defaults().withThreads(threads)).run(b.build(), out);
+        new MergeJob(methods, MergeOptions.defaults().withThreads(threads).withCacheBytes(cacheBytes))
+                .run(b.build(), out);
         double seconds = (System.nanoTime() - t) / 1e9;
+        double cpuSeconds = cpu < 0 ? -1 : (processCpuNanos() - cpu) / 1e9;
         long rss = PeakRss.available() ? PeakRss.peakBytes() : -1;
-        log.printf("%-22s %6.2f s  peak RSS %s%n", label, seconds, rss < 0 ? "n/a" : String.format("%.0f MB", rss / 1e6));
+        log.printf("%-22s %6.2f s  cpu %s  peak RSS %s%n", label, seconds,
+                cpuSeconds < 0 ? "n/a" : String.format("%6.2f s", cpuSeconds),
+                rss < 0 ? "n/a" : String.format("%.0f MB", rss / 1e6));
         log.flush();
-        return new Phase(label, seconds, rss);
+        return new Phase(label, seconds, cpuSeconds, rss);
+    }
+
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
 }

@@ -1,5 +1,6 @@
 package dev.graft.cli.merge;
 
+import dev.graft.cli.ProgressMeter;
 import dev.graft.core.exec.MergeJob;
 import dev.graft.core.exec.MergeOptions;
 import dev.graft.core.exec.MergeReport;
@@ -36,11 +37,7 @@ final class MergeRun {
         if (n < 1) {
             throw new ParameterException(cmd, "--threads must be at least 1");
         }
-        boolean verbose = cmd.getParseResult().hasMatchedOption("--verbose")
-                || (cmd.getParent() != null && cmd.getParent().getParseResult() != null
-                && cmd.getParent().getParseResult().hasMatchedOption("--verbose"));
-        boolean terminal = System.console() != null;
-        ProgressBar progress = new ProgressBar(cmd.getErr(), terminal && !quiet, verbose && !quiet);
+        ProgressBar progress = new ProgressBar(ProgressMeter.forCommand(cmd, quiet, "tensors"));
         return MergeOptions.defaults().withThreads(n).withOverwrite(force).withMaxShardBytes(shard).withProgress(progress);
     }
 

@@ -61,11 +61,7 @@ public final class AdapterConfig {
         o.putNull("layers_pattern");
         o.putNull("layers_to_transform");
         o.putObject("loftq_config");
-        if (alpha == Math.rint(alpha)) {
-            o.put("lora_alpha", (long) alpha);
-        } else {
-            o.put("lora_alpha", alpha);
-        }
+        putNumber(o, "lora_alpha", alpha);
         o.put("lora_bias", false);
         o.put("lora_dropout", 0.0);
         o.putNull("megatron_config");
@@ -134,6 +130,58 @@ public final class AdapterConfig {
         return new AdapterConfig(copy);
     }
 
+    /**
+     * A copy with {@code r}, {@code lora_alpha} and the per-module patterns replaced.
+     *
+     * @param rankPattern  module path (or regex) to rank, for modules whose rank differs from {@code r}
+     * @param alphaPattern module path (or regex) to alpha, for modules whose alpha differs from {@code lora_alpha}
+     */
+    public AdapterConfig withRanks(int r, double alpha, Map<String, Integer> rankPattern, Map<String, Double> alphaPattern) {
+        ObjectNode copy = root.deepCopy();
+        copy.put("r", r);
+        putNumber(copy, "lora_alpha", alpha);
+        ObjectNode rp = copy.putObject("rank_pattern");
+        rankPattern.forEach(rp::put);
+        ObjectNode ap = copy.putObject("alpha_pattern");
+        alphaPattern.forEach((k, v) -> putNumber(ap, k, v));
+        return new AdapterConfig(copy);
+    }
+
+    /** A copy with {@code target_modules} replaced (written sorted). */
+    public AdapterConfig withTargetModules(Collection<String> targetModules) {
+        ObjectNode copy = root.deepCopy();
+        ArrayNode targets = copy.putArray("target_modules");
+        new TreeSet<>(targetModules).forEach(targets::add);
+        return new AdapterConfig(copy);
+    }
+
+    /** A copy with {@code modules_to_save} set (null when empty, as PEFT writes it). */
+    public AdapterConfig withModulesToSave(Collection<String> modules) {
+        ObjectNode copy = root.deepCopy();
+        if (modules.isEmpty()) {
+            copy.putNull("modules_to_save");
+        } else {
+            ArrayNode a = copy.putArray("modules_to_save");
+            new TreeSet<>(modules).forEach(a::add);
+        }
+        return new AdapterConfig(copy);
+    }
+
+    /** A copy with one boolean field ({@code fan_in_fan_out}, {@code lora_bias}, {@code use_rslora} …) set. */
+    public AdapterConfig withFlag(String field, boolean value) {
+        ObjectNode copy = root.deepCopy();
+        copy.put(field, value);
+        return new AdapterConfig(copy);
+    }
+
+    private static void putNumber(ObjectNode o, String field, double value) {
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            o.put(field, (long) value);
+        } else {
+            o.put(field, value);
+        }
+    }
+
     public int r() {
         JsonNode n = root.get("r");
         return n != null && n.isIntegralNumber() ? n.intValue() : DEFAULT_R;
@@ -155,6 +203,21 @@ public final class AdapterConfig {
     /** Set for GPT-2's Conv1D layers, whose weights are stored {@code [in, out]}. */
     public boolean fanInFanOut() {
         return flag("fan_in_fan_out");
+    }
+
+    /** {@code lora_bias}: {@code lora_B} carries a bias, added to the base layer's bias times the scaling. */
+    public boolean loraBias() {
+        return flag("lora_bias");
+    }
+
+    /** {@code modules_to_save}: modules stored whole (their weights replace the base's), empty when none. */
+    public List<String> modulesToSave() {
+        List<String> out = new ArrayList<>();
+        JsonNode n = root.get("modules_to_save");
+        if (n != null && n.isArray()) {
+            n.forEach(x -> out.add(x.asText()));
+        }
+        return out;
     }
 
     public Optional<String> baseModel() {

@@ -29,6 +29,16 @@ public final class LoraKeys {
         return PREFIX + module + ".lora_B.weight";
     }
 
+    /** The bias of {@code lora_B} that PEFT's {@code lora_bias=True} adds ({@code [out]}). */
+    public static String loraBBias(String module) {
+        return PREFIX + module + ".lora_B.bias";
+    }
+
+    /** The key of a tensor of a {@code modules_to_save} module: the model's own name under {@link #PREFIX}. */
+    public static String savedModule(String tensorName) {
+        return PREFIX + tensorName;
+    }
+
     public static String embeddingA(String module) {
         return PREFIX + module + ".lora_embedding_A";
     }

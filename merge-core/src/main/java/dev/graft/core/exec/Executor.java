@@ -8,14 +8,10 @@ import dev.graft.formats.safetensors.SafetensorsWriter;
 import dev.graft.formats.tensor.Tensor;
 
 import java.lang.foreign.Arena;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.Map;
 
 /**
  * Runs a {@link Plan}: tensor by tensor, several at once, each read from memory maps in row-aligned chunks,
@@ -72,38 +68,19 @@ public final class Executor {
     }
 
     private MergeOutput open(Plan plan, List<ModelSource> sources, Path target) {
-        if (target.getFileName().toString().endsWith(".safetensors")) {
-            return new FileOutput(target, plan, options.overwrite());
-        }
-        Path donor = plan.donor() < 0 ? null : folderOf(sources.get(plan.donor()).path());
-        return new FolderOutput(target, plan, donor, options.overwrite(), options.maxShardBytes());
-    }
-
-    private static Path folderOf(Path model) {
-        return Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
+        Path donor = plan.donor() < 0 ? null : DonorFiles.folderOf(sources.get(plan.donor()).path());
+        Map<String, String> extras = Map.of("README.md", ModelCard.render(target.getFileName().toString(), plan),
+                MergeOutput.RECIPE_FILE, plan.recipeText());
+        return MergeOutput.open(target, plan.tasks().stream().map(TensorTask::output).toList(),
+                plan.config().orElse(null), donor, extras, options.overwrite(), options.maxShardBytes());
     }
 
     private void runTasks(Plan plan, List<ModelSource> sources, MergeOutput out) {
         TensorKernel kernel = plan.method().kernel();
-        ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
-            Thread t = new Thread(r, "graft-merge");
-            t.setDaemon(true);
-            return t;
+        Parallel.run(options.threads(), "graft-merge", plan.tasks(), task -> {
+            runTask(kernel, task, sources, out);
+            options.progress().tensorDone(task);
         });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (TensorTask task : plan.tasks()) {
-                futures.add(pool.submit(() -> {
-                    runTask(kernel, task, sources, out);
-                    options.progress().tensorDone(task);
-                }));
-            }
-            for (Future<?> f : futures) {
-                await(f);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     private void runTask(TensorKernel kernel, TensorTask task, List<ModelSource> sources, MergeOutput out) {
@@ -118,23 +95,6 @@ public final class Executor {
             try (MappedTensorInputs inputs = new MappedTensorInputs(task, sources, arena, cache)) {
                 kernel.merge(inputs, task.parameters(), sink::writeFloats);
             }
-        }
-    }
-
-    private static void await(Future<?> f) {
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("merge interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
         }
     }
 }

@@ -1,18 +1,17 @@
 package dev.graft.core.exec;
 
-import dev.graft.core.plan.Plan;
-import dev.graft.core.plan.TensorTask;
 import dev.graft.formats.safetensors.SafetensorsWriter;
+import dev.graft.formats.tensor.TensorSpec;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** A single {@code .safetensors} file, written atomically by {@link SafetensorsWriter}. */
 final class FileOutput implements MergeOutput {
     private final SafetensorsWriter writer;
 
-    FileOutput(Path target, Plan plan, boolean overwrite) {
-        this.writer = SafetensorsWriter.create(target, plan.tasks().stream().map(TensorTask::output).toList(),
-                SafetensorsWriter.PT_METADATA, overwrite);
+    FileOutput(Path target, List<TensorSpec> specs, boolean overwrite) {
+        this.writer = SafetensorsWriter.create(target, specs, SafetensorsWriter.PT_METADATA, overwrite);
     }
 
     @Override

@@ -1,72 +1,49 @@
 package dev.graft.core.exec;
 
-import dev.graft.core.plan.Plan;
-import dev.graft.core.plan.TensorTask;
 import dev.graft.formats.io.AtomicFile;
-import dev.graft.formats.io.FileAccessException;
-import dev.graft.formats.io.OutputExistsException;
-import dev.graft.formats.io.PendingOutputs;
+import dev.graft.formats.io.AtomicFolder;
 import dev.graft.formats.json.PythonJson;
 import dev.graft.formats.model.ModelConfig;
 import dev.graft.formats.safetensors.SafetensorsWriter;
 import dev.graft.formats.shard.ShardedWriter;
+import dev.graft.formats.tensor.TensorSpec;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
+import java.util.Map;
 
 /**
- * A Hugging Face model folder: sharded safetensors and index, {@code config.json} (the donor's, dtype updated), the
- * donor's tokenizer and generation files, a model card and the recipe.
+ * A Hugging Face model folder: sharded safetensors and index, {@code config.json}, the donor's tokenizer and
+ * generation files, and text files such as a model card and the recipe.
  *
  * <p>Everything is written into a hidden temp folder beside the target, which is renamed into place only when
  * complete: a failed or interrupted merge leaves nothing under the final name, and a replaced folder is swapped
  * out in one rename.
  */
 final class FolderOutput implements MergeOutput {
-    /** Files copied from the donor model, as mergekit copies them. */
-    static final List<String> DONOR_FILES = List.of("tokenizer_config.json", "special_tokens_map.json",
-            "tokenizer.json", "tokenizer.model", "added_tokens.json", "merges.txt", "vocab.json",
-            "chat_template.jinja", "chat_template.json", "generation_config.json");
-    static final String RECIPE_FILE = "graft_recipe.yml";
-    private static final String TEMP_SUFFIX = ".graft-tmp";
-
     private final Path target;
-    private final Path temp;
-    private final Plan plan;
+    private final ModelConfig config;
     private final Path donorFolder;
-    private final boolean overwrite;
+    private final Map<String, String> extraFiles;
+    private final AtomicFolder folder;
     private final ShardedWriter shards;
     private boolean done;
 
-    FolderOutput(Path target, Plan plan, Path donorFolder, boolean overwrite, long maxShardBytes) {
+    /**
+     * @param config     the {@code config.json} to write, or null
+     * @param extraFiles further text files by name (model card, recipe)
+     */
+    FolderOutput(Path target, List<TensorSpec> specs, ModelConfig config, Path donorFolder,
+                 Map<String, String> extraFiles, boolean overwrite, long maxShardBytes) {
         this.target = target.toAbsolutePath().normalize();
-        this.plan = plan;
+        this.config = config;
         this.donorFolder = donorFolder;
-        this.overwrite = overwrite;
-        if (!overwrite && Files.exists(this.target)) {
-            throw new OutputExistsException(target);
-        }
-        Path parent = this.target.getParent();
-        this.temp = parent.resolve("." + this.target.getFileName() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
+        this.extraFiles = Map.copyOf(extraFiles);
+        this.folder = AtomicFolder.create(target, overwrite);
         try {
-            Files.createDirectories(parent);
-            Files.createDirectory(temp);
-            PendingOutputs.register(temp);
-        } catch (IOException e) {
-            throw new FileAccessException(parent, "cannot create the output folder", e);
-        }
-        try {
-            this.shards = ShardedWriter.create(temp, plan.tasks().stream().map(TensorTask::output).toList(),
-                    maxShardBytes, false);
+            this.shards = ShardedWriter.create(folder.temp(), specs, maxShardBytes, false);
         } catch (RuntimeException e) {
-            deleteTree(temp);
+            folder.close();
             throw e;
         }
     }
@@ -81,75 +58,34 @@ final class FolderOutput implements MergeOutput {
         try {
             shards.commit();
             writeExtras();
-            publish();
-            PendingOutputs.unregister(temp);
+            folder.commit();
             done = true;
             return target;
         } finally {
             if (!done) {
-                deleteTree(temp);
+                folder.close();
             }
         }
     }
 
     private void writeExtras() {
-        plan.config().ifPresent(c -> AtomicFile.writeString(temp.resolve(ModelConfig.FILE_NAME),
-                PythonJson.dumps(c.json(), 2, true) + "\n", false));
+        Path temp = folder.temp();
+        if (config != null) {
+            AtomicFile.writeString(temp.resolve(ModelConfig.FILE_NAME), PythonJson.dumps(config.json(), 2, true) + "\n",
+                    false);
+        }
         if (donorFolder != null) {
-            for (String f : DONOR_FILES) {
-                Path src = donorFolder.resolve(f);
-                if (Files.isRegularFile(src)) {
-                    try {
-                        Files.copy(src, temp.resolve(f));
-                    } catch (IOException e) {
-                        throw new FileAccessException(src, "cannot copy to the output folder", e);
-                    }
-                }
-            }
+            DonorFiles.copy(donorFolder, temp);
         }
-        AtomicFile.writeString(temp.resolve("README.md"), ModelCard.render(target.getFileName().toString(), plan), false);
-        AtomicFile.writeString(temp.resolve(RECIPE_FILE), plan.recipeText(), false);
-    }
-
-    private void publish() {
-        try {
-            if (Files.exists(target)) {
-                if (!overwrite) {
-                    throw new OutputExistsException(target);
-                }
-                Path old = target.resolveSibling("." + target.getFileName() + ".graft-old-"
-                        + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-                deleteTree(old);
-            } else {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            }
-        } catch (IOException e) {
-            throw new FileAccessException(target, "cannot move the finished output into place", e);
-        }
+        extraFiles.forEach((name, text) -> AtomicFile.writeString(temp.resolve(name), text, false));
     }
 
     @Override
     public void close() {
         if (!done) {
             shards.close();
-            deleteTree(temp);
+            folder.close();
             done = true;
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        PendingOutputs.unregister(dir);
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // best effort: the folder is hidden and marked .graft-tmp
         }
     }
 }

@@ -1,0 +1,86 @@
+package dev.graft.cli.lora;
+
+import dev.graft.algorithms.lora.LoraApplication;
+import dev.graft.cli.HumanUnits;
+import dev.graft.cli.ProgressMeter;
+import dev.graft.formats.shard.ByteSize;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code graft lora apply}: adapters merged into a base model. */
+@Command(name = "apply",
+        parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
+        description = {
+                "Merge LoRA adapters into a base model: W + Σ wᵢ·sᵢ·Bᵢ·Aᵢ per adapted weight, with PEFT's scaling "
+                        + "sᵢ (lora_alpha/r, or lora_alpha/√r with rsLoRA, rank_pattern and alpha_pattern honoured) "
+                        + "and fan_in_fan_out (GPT-2 Conv1D) and embedding layouts. lora_B biases add to the base "
+                        + "biases; modules_to_save weights replace the base's (weighted: W + Σ wᵢ·(Sᵢ − W)).",
+                "",
+                "Arithmetic in float32, rounded once to the base dtype. OUT ending in .safetensors is one file; "
+                        + "anything else a Hugging Face folder with the base's config and tokenizer. Nothing appears "
+                        + "under OUT until complete."},
+        footer = {"", "Examples:",
+                "  graft lora apply ./Llama-3-8B ./math-lora -o ./Llama-3-8B-math",
+                "  graft lora apply ./base ./a-lora ./b-lora --weight 1,-0.5 -o merged.safetensors"})
+final class ApplyCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "BASE", description = "The base model (file, index or folder).")
+    Path base;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "ADAPTER", description = "PEFT LoRA adapter folders.")
+    List<Path> adapters;
+
+    @Option(names = "--weight", split = ",", paramLabel = "W",
+            description = "Weight of each adapter: one for all or one per ADAPTER (default 1; negative subtracts).")
+    List<Double> weights;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output .safetensors file or folder.")
+    Path out;
+
+    @Option(names = "--force", description = "Replace OUT if it exists.")
+    boolean force;
+
+    @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Tensors computed at once (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--shard-size", paramLabel = "SIZE", defaultValue = "5GB", description = "Shard size limit for folder output (default: ${DEFAULT-VALUE}).")
+    String shardSize;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        List<Double> w = LoraCommand.weights(spec.commandLine(), weights, adapters.size());
+        LoraApplication app = LoraApplication.to(base).overwrite(force)
+                .progress(new MeterProgress(ProgressMeter.forCommand(spec.commandLine(), quiet, "tensors")));
+        for (int i = 0; i < adapters.size(); i++) {
+            app.adapter(adapters.get(i), w.get(i));
+        }
+        if (threads != null) {
+            app.threads(ExtractionOptions.positive(spec.commandLine(), "--threads", threads));
+        }
+        try {
+            app.maxShardBytes(ByteSize.parse(shardSize));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--shard-size: " + e.getMessage());
+        }
+        LoraApplication.ApplyReport r = app.write(out);
+        spec.commandLine().getOut().printf(Locale.ROOT, "Applied %d adapter%s to %s: %d of %d tensors changed; %s written to "
+                        + "%s in %.1f s%n", adapters.size(), adapters.size() == 1 ? "" : "s", base, r.changed(),
+                r.tensors(), HumanUnits.bytes(r.bytes()), r.output(), r.seconds());
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,166 @@
+package dev.graft.linalg.nd4j;
+
+import dev.graft.linalg.LinearAlgebra;
+import dev.graft.linalg.LinearAlgebraException;
+import dev.graft.linalg.Matrix;
+import dev.graft.linalg.Svd;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The default backend: ND4J arrays and GEMM, and the LAPACK routines of the OpenBLAS that ND4J ships, called
+ * directly because ND4J's own SVD op fails in 1.0.0-M2.1 and its {@code gesvd} is 25–30× slower than
+ * {@code sgesdd} (measured in docs/research/java.md of the project's research notes).
+ */
+public final class Nd4jLinearAlgebra implements LinearAlgebra {
+    /** This backend's name. */
+    public static final String NAME = "nd4j";
+
+    private static volatile Nd4jLinearAlgebra instance;
+
+    private Nd4jLinearAlgebra() {
+    }
+
+    /**
+     * The backend, loading ND4J's native libraries on first use.
+     *
+     * @throws LinearAlgebraException if the natives cannot be loaded on this platform
+     */
+    public static Nd4jLinearAlgebra instance() {
+        Nd4jLinearAlgebra la = instance;
+        if (la == null) {
+            synchronized (Nd4jLinearAlgebra.class) {
+                la = instance;
+                if (la == null) {
+                    try {
+                        Nd4j.getBackend();
+                        org.bytedeco.javacpp.Loader.load(openblas.class);
+                    } catch (LinkageError | RuntimeException e) {
+                        throw new LinearAlgebraException("cannot load ND4J's native libraries for "
+                                + System.getProperty("os.name") + " " + System.getProperty("os.arch")
+                                + " (build with the Maven profile of this platform): " + e.getMessage(), e);
+                    }
+                    la = new Nd4jLinearAlgebra();
+                    instance = la;
+                }
+            }
+        }
+        return la;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Matrix zeros(int rows, int cols) {
+        checkShape(rows, cols);
+        return new Nd4jMatrix(this, Nd4j.create(DataType.FLOAT, new long[] {rows, cols}, 'c'));
+    }
+
+    /** A matrix whose elements the caller overwrites at once. */
+    private Nd4jMatrix uninitialized(int rows, int cols) {
+        checkShape(rows, cols);
+        return new Nd4jMatrix(this, Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows, cols}, 'c'));
+    }
+
+    @Override
+    public Matrix multiply(Matrix a, boolean transposeA, Matrix b, boolean transposeB) {
+        int m = transposeA ? a.cols() : a.rows();
+        int inner = transposeA ? a.rows() : a.cols();
+        int innerB = transposeB ? b.cols() : b.rows();
+        int n = transposeB ? b.rows() : b.cols();
+        if (inner != innerB) {
+            throw new LinearAlgebraException("cannot multiply " + shape(a, transposeA) + " by " + shape(b, transposeB)
+                    + ": inner dimensions " + inner + " and " + innerB + " differ");
+        }
+        Nd4jMatrix c = uninitialized(m, n);
+        Nd4j.gemm(own(a).array(), own(b).array(), c.array(), transposeA, transposeB, 1.0, 0.0);
+        return c;
+    }
+
+    @Override
+    public Matrix orthonormalBasis(Matrix a) {
+        int m = a.rows();
+        int n = a.cols();
+        int k = Math.min(m, n);
+        try (Nd4jMatrix work = (Nd4jMatrix) own(a).copy(); FloatPointer tau = new FloatPointer(k)) {
+            FloatPointer w = work.pointer();
+            check("sgeqrf", a, openblas.LAPACKE_sgeqrf(openblas.LAPACK_ROW_MAJOR, m, n, w, n, tau));
+            // sorgqr forms the first k columns of Q in place; with n > m the trailing columns are left over.
+            check("sorgqr", a, openblas.LAPACKE_sorgqr(openblas.LAPACK_ROW_MAJOR, m, k, k, w, n, tau));
+            if (k == n) {
+                return work.copy();
+            }
+            Nd4jMatrix q = uninitialized(m, k);
+            copyLeadingColumns(work, q);
+            return q;
+        }
+    }
+
+    @Override
+    public Svd svd(Matrix a) {
+        int m = a.rows();
+        int n = a.cols();
+        int k = Math.min(m, n);
+        Nd4jMatrix u = uninitialized(m, k);
+        Nd4jMatrix vt = uninitialized(k, n);
+        // sgesdd overwrites its input.
+        try (Nd4jMatrix work = (Nd4jMatrix) own(a).copy(); FloatPointer s = new FloatPointer(k)) {
+            int info = openblas.LAPACKE_sgesdd(openblas.LAPACK_ROW_MAJOR, (byte) 'S', m, n, work.pointer(), n, s,
+                    u.pointer(), k, vt.pointer(), n);
+            check("sgesdd", a, info);
+            float[] values = new float[k];
+            s.get(values);
+            return new Svd(u, values, vt);
+        } catch (RuntimeException e) {
+            u.close();
+            vt.close();
+            throw e;
+        }
+    }
+
+    private static void copyLeadingColumns(Nd4jMatrix from, Nd4jMatrix to) {
+        MemorySegment src = from.data();
+        MemorySegment dst = to.data();
+        long rowBytes = (long) to.cols() * Float.BYTES;
+        for (int r = 0; r < to.rows(); r++) {
+            MemorySegment.copy(src, (long) r * from.cols() * Float.BYTES, dst, r * rowBytes, rowBytes);
+        }
+    }
+
+    private Nd4jMatrix own(Matrix m) {
+        if (m instanceof Nd4jMatrix nd && nd.backend() == this) {
+            return nd;
+        }
+        throw new LinearAlgebraException("matrix " + m.rows() + "×" + m.cols() + " belongs to the '"
+                + m.backend().name() + "' backend, not '" + NAME + "'");
+    }
+
+    private static void check(String routine, Matrix a, int info) {
+        if (info < 0) {
+            throw new LinearAlgebraException("LAPACK " + routine + " on a " + a.rows() + "×" + a.cols()
+                    + " matrix rejected argument " + (-info));
+        }
+        if (info > 0) {
+            throw new LinearAlgebraException("LAPACK " + routine + " did not converge on a " + a.rows() + "×"
+                    + a.cols() + " matrix (info " + info + "); does it contain NaN or infinite values?");
+        }
+    }
+
+    private static void checkShape(int rows, int cols) {
+        if (rows < 1 || cols < 1) {
+            throw new LinearAlgebraException("a matrix needs at least one row and column, got " + rows + "×" + cols);
+        }
+    }
+
+    private static String shape(Matrix m, boolean transposed) {
+        return transposed ? m.cols() + "×" + m.rows() + " (transposed)" : m.rows() + "×" + m.cols();
+    }
+}

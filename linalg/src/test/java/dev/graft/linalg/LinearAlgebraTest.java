@@ -1,0 +1,287 @@
+package dev.graft.linalg;
+
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.SingularValueDecomposition;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class LinearAlgebraTest {
+    private final LinearAlgebra la = LinearAlgebra.get();
+
+    @Test
+    void defaultBackendIsNd4j() {
+        assertThat(la.name()).isEqualTo("nd4j");
+    }
+
+    @Test
+    void matrixIsRowMajor() {
+        try (Matrix a = la.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3)) {
+            assertThat(a.get(0, 2)).isEqualTo(3f);
+            assertThat(a.get(1, 0)).isEqualTo(4f);
+            a.set(1, 2, -7f);
+            assertThat(a.toArray()).containsExactly(1, 2, 3, 4, 5, -7);
+            assertThat(a.frobeniusNormSquared()).isEqualTo(1 + 4 + 9 + 16 + 25 + 49.0);
+            try (Matrix t = a.transpose()) {
+                assertThat(t.rows()).isEqualTo(3);
+                assertThat(t.toArray()).containsExactly(1, 4, 2, 5, 3, -7);
+            }
+            assertThatThrownBy(() -> a.get(2, 0)).isInstanceOf(IndexOutOfBoundsException.class)
+                    .hasMessage("(2, 0) outside a 2×3 matrix");
+        }
+    }
+
+    @Test
+    void multiplyHonoursEveryTransposeCombination() {
+        Random random = new Random(1);
+        float[] a = randomArray(random, 5 * 7);
+        float[] b = randomArray(random, 7 * 4);
+        float[] expected = naiveProduct(a, 5, 7, b, 4);
+        float[] at = transpose(a, 5, 7);
+        float[] bt = transpose(b, 7, 4);
+        try (Matrix ma = la.of(a, 5, 7); Matrix mb = la.of(b, 7, 4); Matrix mat = la.of(at, 7, 5);
+             Matrix mbt = la.of(bt, 4, 7);
+             Matrix c1 = la.multiply(ma, false, mb, false); Matrix c2 = la.multiply(mat, true, mb, false);
+             Matrix c3 = la.multiply(ma, false, mbt, true); Matrix c4 = la.multiply(mat, true, mbt, true)) {
+            for (Matrix c : new Matrix[] {c1, c2, c3, c4}) {
+                assertThat(c.rows()).isEqualTo(5);
+                assertThat(c.cols()).isEqualTo(4);
+                float[] got = c.toArray();
+                for (int i = 0; i < expected.length; i++) {
+                    assertThat(got[i]).isCloseTo(expected[i], within(1e-5f));
+                }
+            }
+        }
+    }
+
+    @Test
+    void multiplyRejectsMismatchedShapes() {
+        try (Matrix a = la.zeros(3, 4); Matrix b = la.zeros(5, 2)) {
+            assertThatThrownBy(() -> la.multiply(a, false, b, false)).isInstanceOf(LinearAlgebraException.class)
+                    .hasMessage("cannot multiply 3×4 by 5×2: inner dimensions 4 and 5 differ");
+        }
+    }
+
+    @Test
+    void orthonormalBasisOfTallAndWideMatrices() {
+        Random random = new Random(2);
+        for (int[] shape : new int[][] {{40, 6}, {6, 40}, {9, 9}}) {
+            int m = shape[0];
+            int n = shape[1];
+            try (Matrix a = la.of(randomArray(random, m * n), m, n); Matrix q = la.orthonormalBasis(a);
+                 Matrix qtq = la.multiply(q, true, q, false); Matrix qta = la.multiply(q, true, a, false);
+                 Matrix projected = la.multiply(q, false, qta, false)) {
+                int k = Math.min(m, n);
+                assertThat(q.rows()).isEqualTo(m);
+                assertThat(q.cols()).isEqualTo(k);
+                for (int i = 0; i < k; i++) {
+                    for (int j = 0; j < k; j++) {
+                        assertThat(qtq.get(i, j)).isCloseTo(i == j ? 1f : 0f, within(1e-5f));
+                    }
+                }
+                // Q spans the columns of a: projecting a onto Q changes nothing.
+                float[] original = a.toArray();
+                float[] back = projected.toArray();
+                for (int i = 0; i < original.length; i++) {
+                    assertThat(back[i]).isCloseTo(original[i], within(1e-4f));
+                }
+            }
+        }
+    }
+
+    @Test
+    void svdMatchesACommonsMathFloat64Reference() {
+        Random random = new Random(3);
+        for (int[] shape : new int[][] {{30, 12}, {12, 30}}) {
+            int m = shape[0];
+            int n = shape[1];
+            float[] values = randomArray(random, m * n);
+            double[] reference = new SingularValueDecomposition(toReal(values, m, n)).getSingularValues();
+            try (Matrix a = la.of(values, m, n); Svd svd = la.svd(a)) {
+                assertThat(svd.rank()).isEqualTo(Math.min(m, n));
+                for (int i = 0; i < svd.rank(); i++) {
+                    assertThat((double) svd.s()[i]).isCloseTo(reference[i], within(1e-4 * reference[0]));
+                }
+                assertThat(reconstruct(svd)).satisfies(r -> assertClose(r, values, 1e-4f));
+                assertThat(a.toArray()).containsExactly(values);
+            }
+        }
+    }
+
+    @Test
+    void svdReportsNonFiniteInput() {
+        try (Matrix a = la.of(new float[] {1, Float.NaN, 3, 4}, 2, 2)) {
+            assertThatThrownBy(() -> la.svd(a).close()).isInstanceOf(LinearAlgebraException.class)
+                    .hasMessageContaining("sgesdd").hasMessageContaining("2×2");
+        }
+    }
+
+    @Test
+    void randomizedSvdRecoversALowRankMatrixWithNoise() {
+        int m = 300;
+        int n = 200;
+        int k = 8;
+        float[] values = lowRankPlusNoise(new Random(4), m, n, k, 1e-3f);
+        double[] reference = new SingularValueDecomposition(toReal(values, m, n)).getSingularValues();
+        try (Matrix a = la.of(values, m, n); Svd svd = la.randomizedSvd(a, RandomizedSvdOptions.rank(k))) {
+            assertThat(svd.rank()).isEqualTo(k);
+            assertThat(svd.u().rows()).isEqualTo(m);
+            assertThat(svd.vt().cols()).isEqualTo(n);
+            for (int i = 0; i < k; i++) {
+                assertThat((double) svd.s()[i]).isCloseTo(reference[i], within(1e-4 * reference[0]));
+            }
+            double exactEnergy = 0;
+            for (int i = 0; i < k; i++) {
+                exactEnergy += reference[i] * reference[i];
+            }
+            assertThat(svd.energy(k)).isCloseTo(exactEnergy, within(1e-4 * exactEnergy));
+            float[] back = reconstruct(svd);
+            double err = 0;
+            double norm = 0;
+            for (int i = 0; i < values.length; i++) {
+                err += Math.pow(back[i] - values[i], 2);
+                norm += (double) values[i] * values[i];
+            }
+            // What is left is the noise: ~1e-3 per element against elements of order 1.
+            assertThat(Math.sqrt(err / norm)).isLessThan(3e-3);
+        }
+    }
+
+    @Test
+    void randomizedSvdIsDeterministicInItsSeed() {
+        float[] values = lowRankPlusNoise(new Random(5), 120, 90, 5, 0.05f);
+        try (Matrix a = la.of(values, 120, 90);
+             Svd first = la.randomizedSvd(a, RandomizedSvdOptions.rank(5).withSeed(9));
+             Svd second = la.randomizedSvd(a, RandomizedSvdOptions.rank(5).withSeed(9))) {
+            assertThat(first.s()).containsExactly(second.s());
+            assertThat(first.u().toArray()).containsExactly(second.u().toArray());
+            assertThat(first.vt().toArray()).containsExactly(second.vt().toArray());
+        }
+    }
+
+    @Test
+    void randomizedSvdFallsBackToExactWhenTheSketchSpansEverything() {
+        float[] values = randomArray(new Random(6), 20 * 15);
+        try (Matrix a = la.of(values, 20, 15); Svd exact = la.svd(a);
+             Svd randomized = la.randomizedSvd(a, RandomizedSvdOptions.rank(6))) {
+            assertThat(randomized.rank()).isEqualTo(6);
+            for (int i = 0; i < 6; i++) {
+                assertThat(randomized.s()[i]).isEqualTo(exact.s()[i]);
+            }
+        }
+    }
+
+    @Test
+    void truncateKeepsTheLeadingTriplets() {
+        float[] values = randomArray(new Random(7), 10 * 8);
+        try (Matrix a = la.of(values, 10, 8); Svd svd = la.svd(a); Svd three = svd.truncate(3)) {
+            assertThat(three.s()).containsExactly(svd.s()[0], svd.s()[1], svd.s()[2]);
+            assertThat(three.u().rows()).isEqualTo(10);
+            assertThat(three.u().cols()).isEqualTo(3);
+            assertThat(three.u().get(9, 2)).isEqualTo(svd.u().get(9, 2));
+            assertThat(three.vt().get(2, 7)).isEqualTo(svd.vt().get(2, 7));
+            assertThatThrownBy(() -> svd.truncate(9)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("cannot truncate a rank-8 SVD to rank 9");
+        }
+    }
+
+    @Test
+    void gaussianIsStandardNormalAndDeterministic() {
+        try (Matrix g = la.gaussian(400, 250, 42); Matrix same = la.gaussian(400, 250, 42);
+             Matrix other = la.gaussian(400, 250, 43)) {
+            float[] values = g.toArray();
+            assertThat(values).containsExactly(same.toArray());
+            assertThat(other.get(0, 0)).isNotEqualTo(g.get(0, 0));
+            double mean = 0;
+            double squares = 0;
+            for (float v : values) {
+                mean += v;
+                squares += (double) v * v;
+            }
+            mean /= values.length;
+            double variance = squares / values.length - mean * mean;
+            // 100,000 samples: the standard error of the mean is 0.0032.
+            assertThat(mean).isCloseTo(0, within(0.015));
+            assertThat(variance).isCloseTo(1, within(0.02));
+        }
+    }
+
+    static float[] lowRankPlusNoise(Random random, int m, int n, int k, float noise) {
+        float[] left = randomArray(random, m * k);
+        float[] right = randomArray(random, k * n);
+        float[] product = naiveProduct(left, m, k, right, n);
+        for (int i = 0; i < product.length; i++) {
+            product[i] += noise * (float) random.nextGaussian();
+        }
+        return product;
+    }
+
+    private static float[] reconstruct(Svd svd) {
+        int m = svd.u().rows();
+        int n = svd.vt().cols();
+        float[] s = svd.s();
+        float[] out = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                for (int r = 0; r < s.length; r++) {
+                    sum += (double) svd.u().get(i, r) * s[r] * svd.vt().get(r, j);
+                }
+                out[i * n + j] = (float) sum;
+            }
+        }
+        return out;
+    }
+
+    private static void assertClose(float[] actual, float[] expected, float tolerance) {
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(actual[i]).isCloseTo(expected[i], within(tolerance));
+        }
+    }
+
+    private static float[] randomArray(Random random, int length) {
+        float[] values = new float[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return values;
+    }
+
+    private static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = a[i * cols + j];
+            }
+        }
+        return t;
+    }
+
+    private static float[] naiveProduct(float[] a, int m, int inner, float[] b, int n) {
+        float[] c = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                for (int p = 0; p < inner; p++) {
+                    sum += (double) a[i * inner + p] * b[p * n + j];
+                }
+                c[i * n + j] = (float) sum;
+            }
+        }
+        return c;
+    }
+
+    private static Array2DRowRealMatrix toReal(float[] values, int m, int n) {
+        double[][] rows = new double[m][n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                rows[i][j] = values[i * n + j];
+            }
+        }
+        return new Array2DRowRealMatrix(rows, false);
+    }
+}
