@@ -6,6 +6,7 @@ import dev.graft.evaluation.experiment.EvaluationResults;
 import dev.graft.evaluation.report.Interval;
 import dev.graft.evaluation.report.MarkdownReport;
 import dev.graft.evaluation.report.Plots;
+import dev.graft.evaluation.reconstruct.PhloraReconstruction;
 import dev.graft.evaluation.report.ResultsFile;
 import dev.graft.formats.io.AtomicFile;
 import dev.graft.formats.io.FileAccessException;
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code graft eval}: the evaluation behind docs/evaluation.md. */
@@ -94,7 +94,8 @@ final class EvalCommand implements Callable<Integer> {
             config = r.config();
         } else {
             Path work = createTempDir();
-            r = new Evaluation(config, List.of(), line -> err.println("graft: eval: " + line)).run(work)
+            r = new Evaluation(config, quick ? PhloraReconstruction.quick() : PhloraReconstruction.standard(),
+                    line -> err.println("graft: eval: " + line)).run(work)
                     .withCommand("graft eval" + (quick ? " --quick" : "") + (seeds != null ? " --seeds " + seeds : "")
                             + (width != null ? " --width " + width : "") + " --threads " + t);
             deleteQuietly(work);

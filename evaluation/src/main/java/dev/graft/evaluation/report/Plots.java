@@ -64,17 +64,22 @@ public final class Plots {
 
     /** Normalized accuracy against bits per parameter, one line per reconstruction family. */
     public static void accuracyVsBits(List<ReconstructionOutcome> rows, Path png) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Accuracy vs storage")
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Stand-ins for a fine-tune: accuracy vs storage")
                 .xAxisTitle("bits per parameter").yAxisTitle("normalized accuracy (%)").build();
         Map<String, List<ReconstructionOutcome>> byFamily = rows.stream()
                 .collect(Collectors.groupingBy(ReconstructionOutcome::family, TreeMap::new, Collectors.toList()));
         byFamily.forEach((family, list) -> {
-            Map<Double, double[]> byBits = new TreeMap<>();
-            list.stream().collect(Collectors.groupingBy(ReconstructionOutcome::bitsPerParameter, TreeMap::new,
-                    Collectors.averagingDouble(ReconstructionOutcome::normalized)))
-                    .forEach((bits, acc) -> byBits.put(bits, new double[] {bits, 100 * acc}));
-            XYSeries s = chart.addSeries(family, byBits.values().stream().mapToDouble(p -> p[0]).toArray(),
-                    byBits.values().stream().mapToDouble(p -> p[1]).toArray());
+            // one point per setting: its mean bits and mean accuracy over seeds and tasks, in order of bits
+            Map<String, List<ReconstructionOutcome>> bySetting = list.stream()
+                    .collect(Collectors.groupingBy(ReconstructionOutcome::name));
+            double[][] points = bySetting.values().stream()
+                    .map(l -> new double[] {l.stream().mapToDouble(ReconstructionOutcome::bitsPerParameter).average()
+                            .orElseThrow(), 100 * l.stream().mapToDouble(ReconstructionOutcome::normalized).average()
+                            .orElseThrow()})
+                    .sorted(java.util.Comparator.comparingDouble(p -> p[0])).toArray(double[][]::new);
+            XYSeries s = chart.addSeries(family, java.util.Arrays.stream(points).mapToDouble(p -> p[0]).toArray(),
+                    java.util.Arrays.stream(points).mapToDouble(p -> p[1]).toArray());
             s.setMarker(SeriesMarkers.CIRCLE);
         });
         save(chart, png);

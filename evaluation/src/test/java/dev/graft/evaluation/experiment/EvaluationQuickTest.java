@@ -1,5 +1,6 @@
 package dev.graft.evaluation.experiment;
 
+import dev.graft.evaluation.reconstruct.PhloraReconstruction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,15 +22,18 @@ class EvaluationQuickTest {
 
     @BeforeAll
     static void run() {
-        first = new Evaluation(EvaluationConfig.quick(2), List.of(), line -> { }).run(dir.resolve("a"));
+        first = new Evaluation(EvaluationConfig.quick(2), PhloraReconstruction.quick(), line -> { })
+                .run(dir.resolve("a"));
     }
 
     @Test
     void sameSeedGivesTheSameNumbersWhateverTheThreadCount() {
-        EvaluationResults again = new Evaluation(EvaluationConfig.quick(1), List.of(), line -> { })
+        EvaluationResults again = new Evaluation(EvaluationConfig.quick(1), PhloraReconstruction.quick(), line -> { })
                 .run(dir.resolve("b"));
         assertThat(again.merges()).isEqualTo(first.merges());
         assertThat(again.negations()).isEqualTo(first.negations());
+        assertThat(again.interference()).isEqualTo(first.interference());
+        assertThat(again.reconstructions()).isEqualTo(first.reconstructions());
     }
 
     @Test
@@ -54,6 +58,24 @@ class EvaluationQuickTest {
                 assertThat(score).as("%s with %d tasks stays below its fine-tunes", m, n).isLessThan(1.0);
             }
         }
+    }
+
+    @Test
+    void fullRankAdaptersKeepTheFineTuneAndRankOneLosesSomeOfIt() {
+        // the quick trunk's matrices are 64×32 and 32×64: rank 32 is their full rank (factors rounded to bf16)
+        List<ReconstructionOutcome> full = rows("phlora rank 32");
+        List<ReconstructionOutcome> one = rows("phlora rank 1");
+        assertThat(full).hasSize(3).allSatisfy(o -> assertThat(o.normalized()).isGreaterThan(0.99));
+        assertThat(mean(one)).isLessThan(mean(full));
+        assertThat(one.getFirst().bitsPerParameter()).isLessThan(full.getFirst().bitsPerParameter());
+    }
+
+    private static List<ReconstructionOutcome> rows(String name) {
+        return first.reconstructions().stream().filter(o -> o.name().equals(name)).toList();
+    }
+
+    private static double mean(List<ReconstructionOutcome> rows) {
+        return rows.stream().mapToDouble(ReconstructionOutcome::normalized).average().orElseThrow();
     }
 
     @Test
