@@ -17,7 +17,7 @@ import java.util.OptionalDouble;
  */
 public final class NegationExperiment {
     /** The λ values tried. */
-    public static final List<Double> LAMBDAS = List.of(0.25, 0.5, 1.0, 1.5, 2.0, 3.0);
+    public static final List<Double> LAMBDAS = List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 1.5, 2.0);
     /** The share of pre-trained accuracy the control tasks must keep. */
     public static final double CONTROL_FLOOR = 0.95;
 

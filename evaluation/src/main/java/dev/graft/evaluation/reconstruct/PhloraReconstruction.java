@@ -3,8 +3,6 @@ package dev.graft.evaluation.reconstruct;
 import dev.graft.algorithms.lora.Extraction;
 import dev.graft.algorithms.lora.LoraApplication;
 import dev.graft.formats.dtype.DType;
-import dev.graft.formats.safetensors.SafetensorsFile;
-import dev.graft.formats.safetensors.TensorInfo;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,19 +71,7 @@ public final class PhloraReconstruction implements DeltaReconstruction {
         (Double.isNaN(energy) ? x.rank(rank) : x.energy(energy, MAX_RANK)).write(adapter);
         Path out = workDir.resolve("adapted.safetensors");
         LoraApplication.to(base).adapter(adapter, 1.0).threads(1).overwrite(true).write(out);
-        return new Reconstruction(out, 8.0 * tensorBytes(adapter.resolve("adapter_model.safetensors"))
-                / parameters(tuned));
-    }
-
-    private static long tensorBytes(Path file) {
-        try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            return f.tensors().stream().mapToLong(TensorInfo::byteSize).sum();
-        }
-    }
-
-    private static long parameters(Path file) {
-        try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            return f.tensors().stream().mapToLong(t -> t.spec().elementCount()).sum();
-        }
+        return new Reconstruction(out, 8.0 * StoredBits.tensorBytes(adapter.resolve("adapter_model.safetensors"))
+                / StoredBits.parameters(tuned));
     }
 }
