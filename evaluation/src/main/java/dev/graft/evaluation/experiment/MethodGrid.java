@@ -17,11 +17,14 @@ public final class MethodGrid {
     /** The method families in report order. */
     public static final List<String> FAMILIES = List.of("averaging", "task_arithmetic", "ties", "dare_ties",
             "breadcrumbs", "della", "model_stock");
-    /** LiNeS betas tried on top of each family's chosen hyper-parameters. */
-    public static final List<Double> LINES_BETAS = List.of(0.25, 0.5, 1.0, 2.0);
+    /** LiNeS betas tried with the paper's automatic alpha. */
+    public static final List<Double> AUTO_ALPHA_BETAS = List.of(0.25, 0.5, 1.0);
+    /** LiNeS alphas and betas tried as fixed values (α = 1, β = 0 is the merge without LiNeS). */
+    public static final List<Double> FIXED_ALPHAS = List.of(0.5, 1.0);
+    public static final List<Double> FIXED_BETAS = List.of(0.0, 0.5, 1.0);
 
-    private static final List<Double> SUM_LAMBDAS = List.of(0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0);
-    private static final List<Double> MEAN_LAMBDAS = List.of(0.3, 0.5, 0.8, 1.0, 1.3);
+    private static final List<Double> SUM_LAMBDAS = List.of(0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0);
+    private static final List<Double> MEAN_LAMBDAS = List.of(0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.3);
 
     private MethodGrid() {
     }
@@ -33,7 +36,7 @@ public final class MethodGrid {
         g.put("task_arithmetic", grid("task_arithmetic", "task_arithmetic", List.of(), SUM_LAMBDAS, Map.of()));
         g.put("ties", grid("ties", "ties", List.of(0.2, 0.5), MEAN_LAMBDAS, Map.of()));
         g.put("dare_ties", grid("dare_ties", "dare_ties", List.of(0.3, 0.6), MEAN_LAMBDAS, Map.of()));
-        g.put("breadcrumbs", grid("breadcrumbs", "breadcrumbs", List.of(0.6, 0.9), List.of(0.05, 0.1, 0.2, 0.3, 0.5),
+        g.put("breadcrumbs", grid("breadcrumbs", "breadcrumbs", List.of(0.6, 0.9), List.of(0.02, 0.05, 0.1, 0.2, 0.3, 0.5),
                 Map.of()));
         g.put("della", grid("della", "della", List.of(0.3, 0.6), MEAN_LAMBDAS, Map.of("epsilon", 0.1)));
         g.put("model_stock", List.of(spec("model_stock", "model_stock", Map.of(), Map.of())));
@@ -42,8 +45,10 @@ public final class MethodGrid {
 
     /**
      * The LiNeS variants of a family's chosen merge, or none for model stock (Graft applies LiNeS to task-vector
-     * methods only). Averaging is expressed as task arithmetic with weights 1/n, its exact equivalent, so that
-     * LiNeS can scale it.
+     * methods only): the paper's automatic alpha with several betas, and fixed alphas and betas (which include the
+     * merge itself, α = 1 and β = 0, so that LiNeS is never worse on validation). λ and density stay as chosen, so a
+     * block's scale is λ·(α + β·i/(L−1)). Averaging is expressed as task arithmetic with weights 1/n, its exact
+     * equivalent, so that LiNeS can scale it.
      */
     public static List<MergeSpec> withLines(MergeSpec chosen, int n) {
         if (chosen.method().equals("model_stock")) {
@@ -52,7 +57,12 @@ public final class MethodGrid {
         MergeSpec base = chosen.method().equals("linear")
                 ? spec("averaging", "task_arithmetic", Map.of("weight", 1.0 / n), Map.of())
                 : chosen;
-        return LINES_BETAS.stream().map(base::withLines).toList();
+        List<MergeSpec> variants = new ArrayList<>();
+        AUTO_ALPHA_BETAS.forEach(b -> variants.add(base.withLines(OptionalDouble.empty(), b)));
+        for (double a : FIXED_ALPHAS) {
+            FIXED_BETAS.forEach(b -> variants.add(base.withLines(OptionalDouble.of(a), b)));
+        }
+        return variants;
     }
 
     private static List<MergeSpec> grid(String family, String method, List<Double> densities, List<Double> lambdas,
@@ -73,6 +83,6 @@ public final class MethodGrid {
 
     private static MergeSpec spec(String family, String method, Map<String, Object> perModel,
                                   Map<String, Object> global) {
-        return new MergeSpec(family, method, perModel, global, OptionalDouble.empty());
+        return new MergeSpec(family, method, perModel, global);
     }
 }

@@ -8,7 +8,6 @@ import dev.graft.evaluation.net.Trunk;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 
 /**
  * Task negation (Ilharco et al., 2023): task arithmetic with weight −1 on one fine-tune. λ is chosen on the
@@ -53,8 +52,7 @@ public final class NegationExperiment {
     }
 
     private static MergeSpec spec(double lambda) {
-        return new MergeSpec("negation", "task_arithmetic", Map.of("weight", -1.0), Map.of("lambda", lambda),
-                OptionalDouble.empty());
+        return new MergeSpec("negation", "task_arithmetic", Map.of("weight", -1.0), Map.of("lambda", lambda));
     }
 
     private static double retained(FineTunedTasks suite, Trunk trunk, int target, Split split) {

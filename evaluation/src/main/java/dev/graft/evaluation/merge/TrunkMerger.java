@@ -61,7 +61,14 @@ public final class TrunkMerger {
             m.add(names.get(k), fineTunes.get(k), spec.perModel());
         }
         spec.global().forEach(m::set);
-        spec.linesBeta().ifPresent(m::linesAutoAlpha);
+        if (spec.linesBeta().isPresent()) {
+            double beta = spec.linesBeta().getAsDouble();
+            if (spec.linesAlpha().isPresent()) {
+                m.lines(spec.linesAlpha().getAsDouble(), beta);
+            } else {
+                m.linesAutoAlpha(beta);
+            }
+        }
         Path out = dir.resolve("merged.safetensors");
         m.write(out);
         merges++;
