@@ -25,17 +25,17 @@ import java.util.concurrent.Callable;
 @Command(name = "eval",
         optionListHeading = "%nOptions:%n",
         description = {
-                "Measure what merging does to accuracy: train a small network in Java, fine-tune it on synthetic "
-                        + "tasks, merge the fine-tunes with every method and report normalized accuracy.",
+                "Measure what merges do to accuracy on a network trained in Java.",
                 "",
-                "A trunk is pre-trained on a mixture of synthetic tasks, fine-tuned on up to 8 new tasks under "
+                "A small MLP trunk is pre-trained on a mixture of synthetic tasks, fine-tuned on up to 8 new tasks under "
                         + "frozen heads, and the fine-tunes are merged through Graft's merge code (averaging, task "
                         + "arithmetic, TIES, DARE-TIES, breadcrumbs, DELLA, model stock, each with and without "
                         + "LiNeS). Hyper-parameters are chosen on a validation split and reported on a test split, "
                         + "over several seeds with 95%% confidence intervals; also task negation and a sign-conflict "
-                        + "ablation. Writes a Markdown report and PNG charts.",
+                        + "ablation; PHLoRA adapters at several ranks and energies replace each fine-tune. "
+                        + "Writes a Markdown report, PNG charts and the results as JSON.",
                 "",
-                "The full run takes about 10 minutes on 2 cores; --quick takes seconds."},
+                "The full run takes about 8 minutes on 2 cores; --quick about 15 seconds."},
         footer = {"", "Examples:",
                 "  graft eval                       # full run; writes docs/evaluation.md and docs/evaluation/*.png",
                 "  graft eval --quick --doc /tmp/eval.md",

@@ -70,7 +70,7 @@ class MainTest {
     @Test
     void everySubcommandHasHelp() {
         for (String[] cmd : new String[][] {{"merge"}, {"run"}, {"inspect"}, {"diff"}, {"demo"}, {"bench"}, {"bench", "io"},
-                {"extract"}, {"lora"}, {"lora", "apply"}, {"lora", "combine"}, {"lora", "extract-from-merge"}}) {
+                {"extract"}, {"lora"}, {"eval"}, {"lora", "apply"}, {"lora", "combine"}, {"lora", "extract-from-merge"}}) {
             String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";
             Cli.Result r = Cli.graft(args);
@@ -96,6 +96,7 @@ class MainTest {
                   extract  Extract a PEFT LoRA adapter from a full fine-tune (PHLoRA).
                   lora     Merge LoRA adapters into a model, combine adapters into one, or
                              extract one from two checkpoints.
+                  eval     Measure what merges do to accuracy on a network trained in Java.
                   bench    Measure Graft's throughput and memory on generated checkpoints.
                 """);
         for (String cmd : new String[] {"merge", "run", "inspect", "diff", "demo", "extract", "lora"}) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.graft.evaluation.experiment.EvaluationResults;
+import dev.graft.formats.FormatException;
 import dev.graft.formats.io.AtomicFile;
 import dev.graft.formats.io.FileAccessException;
 
@@ -30,13 +31,16 @@ public final class ResultsFile {
         }
     }
 
-    /** Reads results written by {@link #write}. */
+    /**
+     * Reads results written by {@link #write}.
+     *
+     * @throws FormatException naming the file when it is not such a file
+     */
     public static EvaluationResults read(Path file) {
         try {
             return JSON.readValue(Files.readString(file), EvaluationResults.class);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException(file + ": not an evaluation results file (" + e.getOriginalMessage()
-                    + ")", e);
+            throw new FormatException(file, "not an evaluation results file (" + e.getOriginalMessage() + ")", e);
         } catch (IOException e) {
             throw new FileAccessException(file, "cannot read the results", e);
         }
