@@ -6,6 +6,8 @@ import dev.graft.evaluation.experiment.EvaluationResults;
 import dev.graft.evaluation.report.Interval;
 import dev.graft.evaluation.report.MarkdownReport;
 import dev.graft.evaluation.report.Plots;
+import dev.graft.evaluation.reconstruct.CompressedDelta;
+import dev.graft.evaluation.reconstruct.DeltaReconstruction;
 import dev.graft.evaluation.reconstruct.PhloraReconstruction;
 import dev.graft.evaluation.report.ResultsFile;
 import dev.graft.formats.io.AtomicFile;
@@ -19,6 +21,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code graft eval}: the evaluation behind docs/evaluation.md. */
@@ -32,8 +36,8 @@ import java.util.concurrent.Callable;
                         + "arithmetic, TIES, DARE-TIES, breadcrumbs, DELLA, model stock, each with and without "
                         + "LiNeS). Hyper-parameters are chosen on a validation split and reported on a test split, "
                         + "over several seeds with 95%% confidence intervals; also task negation and a sign-conflict "
-                        + "ablation; PHLoRA adapters at several ranks and energies replace each fine-tune. "
-                        + "Writes a Markdown report, PNG charts and the results as JSON.",
+                        + "ablation; PHLoRA adapters and compressed deltas (BitDelta, Delta-CoMe, ComPEFT, low rank) at "
+                        + "several sizes replace each fine-tune. Writes a Markdown report, PNG charts and the results as JSON.",
                 "",
                 "The full run takes about 8 minutes on 2 cores; --quick about 15 seconds."},
         footer = {"", "Examples:",
@@ -94,8 +98,10 @@ final class EvalCommand implements Callable<Integer> {
             config = r.config();
         } else {
             Path work = createTempDir();
-            r = new Evaluation(config, quick ? PhloraReconstruction.quick() : PhloraReconstruction.standard(),
-                    line -> err.println("graft: eval: " + line)).run(work)
+            List<DeltaReconstruction> standIns = new ArrayList<>(
+                    quick ? PhloraReconstruction.quick() : PhloraReconstruction.standard());
+            standIns.addAll(quick ? CompressedDelta.quick() : CompressedDelta.standard());
+            r = new Evaluation(config, standIns, line -> err.println("graft: eval: " + line)).run(work)
                     .withCommand("graft eval" + (quick ? " --quick" : "") + (seeds != null ? " --seeds " + seeds : "")
                             + (width != null ? " --width " + width : "") + " --threads " + t);
             deleteQuietly(work);

@@ -25,12 +25,12 @@ public final class HumanUnits {
     }
 
     /** {@code 7,241,732,096}. */
-    static String count(long n) {
+    public static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
     /** {@code 115.5K}, {@code 7.2B}: the way parameter counts are quoted for models. */
-    static String shortCount(long n) {
+    public static String shortCount(long n) {
         if (n < 1000) {
             return Long.toString(n);
         }
@@ -44,7 +44,7 @@ public final class HumanUnits {
     }
 
     /** {@code 5.412e-02}: four significant digits whatever the magnitude; {@code inf}, {@code nan}. */
-    static String scientific(double x) {
+    public static String scientific(double x) {
         if (Double.isNaN(x)) {
             return "nan";
         }

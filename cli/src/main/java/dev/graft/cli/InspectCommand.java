@@ -26,7 +26,8 @@ import java.util.regex.PatternSyntaxException;
                         + "stored in each dtype, the safetensors metadata, and the architecture and layer count "
                         + "detected from config.json and the tensor names.",
                 "",
-                "PATH is a .safetensors file, a sharded model's *.safetensors.index.json, a Hugging Face model "
+                "PATH is a .safetensors file (a compressed delta from 'graft compress' is shown as one: method, "
+                        + "ratios, per-tensor errors), a sharded model's *.safetensors.index.json, a Hugging Face model "
                         + "folder, or a PEFT adapter folder (adapter_config.json + adapter_model.safetensors). "
                         + "Only headers are read, so this is instant even for large models."},
         footer = {"", "Examples:",
@@ -55,9 +56,42 @@ final class InspectCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
+        if (isDelta(path)) {
+            printDelta();
+            return 0;
+        }
         print(Inspection.of(path), json, tensors, filter, spec.commandLine().getOut());
         return 0;
+    }
+
+    /** A compressed delta ('graft compress' output) is described as one: method, ratios, errors. */
+    private static boolean isDelta(Path p) {
+        return java.nio.file.Files.isRegularFile(p) && p.getFileName().toString().endsWith(".safetensors")
+                && dev.graft.formats.delta.DeltaManifest.isDelta(
+                dev.graft.formats.safetensors.SafetensorsFile.readHeader(p).metadata());
+    }
+
+    private void printDelta() throws java.io.IOException {
+        var m = dev.graft.formats.delta.DeltaManifest.read(path,
+                dev.graft.formats.safetensors.SafetensorsFile.readHeader(path).metadata());
+        long size = java.nio.file.Files.size(path);
+        var shown = filter == null ? m : new dev.graft.formats.delta.DeltaManifest(m.version(), m.method(), m.parameters(),
+                m.entries().stream().filter(e -> filter.matcher(e.name()).find()).toList());
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            var node = dev.graft.cli.compress.DeltaReport.json(path, m, size, false);
+            if (tensors) {
+                node.set("tensors", dev.graft.cli.compress.DeltaReport.json(path, shown, size, true).get("tensors"));
+            }
+            JsonOutput.print(node, out);
+        } else {
+            dev.graft.cli.compress.DeltaReport.printText(path, m, size, false, out);
+            if (tensors) {
+                out.println();
+                dev.graft.cli.compress.DeltaReport.printTensors(shown, out);
+            }
+        }
     }
 
     /** Parses {@code --filter}, with a one-line message for a malformed expression. */

@@ -9,11 +9,11 @@ import java.io.PrintWriter;
  * Prints the {@code --json} documents in the layout of Python's {@code json.dumps(indent=2)} (and of
  * {@code jq}): one element per line, {@code "key": value}, keys in the order the report builds them.
  */
-final class JsonOutput {
+public final class JsonOutput {
     private JsonOutput() {
     }
 
-    static void print(JsonNode node, PrintWriter out) {
+    public static void print(JsonNode node, PrintWriter out) {
         out.println(PythonJson.dumps(node, 2, false));
     }
 }

@@ -23,10 +23,11 @@ import java.util.Map;
         scope = ScopeType.INHERIT,
         versionProvider = VersionProvider.class,
         subcommands = {dev.graft.cli.merge.MergeCommand.class, dev.graft.cli.merge.RunCommand.class, InspectCommand.class, DiffCommand.class, DemoCommand.class,
-                dev.graft.cli.lora.ExtractCommand.class, dev.graft.cli.lora.LoraCommand.class, EvalCommand.class,
+                dev.graft.cli.lora.ExtractCommand.class, dev.graft.cli.lora.LoraCommand.class,
+                dev.graft.cli.compress.CompressCommand.class, dev.graft.cli.compress.DecompressCommand.class, EvalCommand.class,
                 dev.graft.cli.bench.BenchCommand.class,
                 CommandLine.HelpCommand.class},
-        description = "Merge, inspect and compare fine-tuned models (safetensors files, Hugging Face folders), and extract, apply and combine LoRA adapters, on the JVM.",
+        description = "Merge, inspect and compare fine-tuned models (safetensors files, Hugging Face folders), extract, apply and combine LoRA adapters, and compress fine-tuning deltas, on the JVM.",
         optionListHeading = "%nOptions:%n",
         commandListHeading = "%nCommands:%n",
         footer = {"", "New here? Run 'graft demo': it generates a tiny model family and walks through inspect and diff.",
@@ -34,6 +35,7 @@ import java.util.Map;
                 "  graft inspect ./Qwen2.5-0.5B",
                 "  graft diff ./base ./finetuned --top 10",
                 "  graft extract ./base ./finetuned --rank 64 -o ./lora",
+                "  graft compress bitdelta ./base ./finetuned -o delta.safetensors",
                 "  graft help diff",
                 "", "Exit codes: 0 success, 1 failure, 2 usage error. Set GRAFT_DEBUG=1 or pass --verbose for stack "
                 + "traces."})
@@ -50,7 +52,7 @@ public final class Main implements Runnable {
     /** Without a command there is nothing to do: say so and show the choices. */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command (merge, run, inspect, diff, extract, lora, demo, eval, bench)");
+        throw new ParameterException(spec.commandLine(), "missing command (merge, run, inspect, diff, extract, lora, compress, decompress, demo, eval, bench)");
     }
 
     /** Runs a command line and exits the JVM with its exit code. */

@@ -54,7 +54,7 @@ class MainTest {
     @Test
     void missingCommandOrArgumentIsAUsageError() {
         assertThat(Cli.graft()).isEqualTo(new Cli.Result(2, "", """
-                graft: missing command (merge, run, inspect, diff, extract, lora, demo, eval, bench)
+                graft: missing command (merge, run, inspect, diff, extract, lora, compress, decompress, demo, eval, bench)
                 Try 'graft --help' for more information.
                 """));
         assertThat(Cli.graft("diff", "a")).isEqualTo(new Cli.Result(2, "", """
@@ -70,7 +70,8 @@ class MainTest {
     @Test
     void everySubcommandHasHelp() {
         for (String[] cmd : new String[][] {{"merge"}, {"run"}, {"inspect"}, {"diff"}, {"demo"}, {"bench"}, {"bench", "io"},
-                {"extract"}, {"lora"}, {"eval"}, {"lora", "apply"}, {"lora", "combine"}, {"lora", "extract-from-merge"}}) {
+                {"extract"}, {"lora"}, {"lora", "apply"}, {"lora", "combine"}, {"lora", "extract-from-merge"},
+                {"compress"}, {"decompress"}, {"eval"}, {"bench", "compress"}}) {
             String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";
             Cli.Result r = Cli.graft(args);
@@ -88,18 +89,23 @@ class MainTest {
         assertThat(help.code()).isZero();
         assertThat(help.out()).startsWith("Usage: graft [-hV] [--verbose] [COMMAND]\n").contains("""
                 Commands:
-                  merge    Merge models with one method, parameters given as flags.
-                  run      Merge as a mergekit-style YAML recipe says.
-                  inspect  Show what a checkpoint holds: tensors, sizes, dtypes, architecture.
-                  diff     Compare two checkpoints tensor by tensor: how much each one changed.
-                  demo     Try Graft on generated models: inspect, diff and merge, step by step.
-                  extract  Extract a PEFT LoRA adapter from a full fine-tune (PHLoRA).
-                  lora     Merge LoRA adapters into a model, combine adapters into one, or
-                             extract one from two checkpoints.
-                  eval     Measure what merges do to accuracy on a network trained in Java.
-                  bench    Measure Graft's throughput and memory on generated checkpoints.
+                  merge       Merge models with one method, parameters given as flags.
+                  run         Merge as a mergekit-style YAML recipe says.
+                  inspect     Show what a checkpoint holds: tensors, sizes, dtypes,
+                                architecture.
+                  diff        Compare two checkpoints tensor by tensor: how much each one
+                                changed.
+                  demo        Try Graft on generated models: inspect, diff and merge, step by
+                                step.
+                  extract     Extract a PEFT LoRA adapter from a full fine-tune (PHLoRA).
+                  lora        Merge LoRA adapters into a model, combine adapters into one, or
+                                extract one from two checkpoints.
+                  compress    Compress a fine-tune's delta against its base into one file.
+                  decompress  Apply a compressed delta to its base model.
+                  eval        Measure what merges do to accuracy on a network trained in Java.
+                  bench       Measure Graft's throughput and memory on generated checkpoints.
                 """);
-        for (String cmd : new String[] {"merge", "run", "inspect", "diff", "demo", "extract", "lora"}) {
+        for (String cmd : new String[] {"merge", "run", "inspect", "diff", "demo", "extract", "lora", "compress", "decompress"}) {
             Cli.Result r = Cli.graft("help", cmd);
             assertThat(r.code()).isZero();
             assertThat(r.out()).startsWith("Usage: graft " + cmd).contains("Examples:\n  graft " + cmd);

@@ -152,6 +152,54 @@ class LinearAlgebraTest {
     }
 
     @Test
+    void moreIterationsUnderAnEnergyToleranceCloseTheGapOnASlowlyDecayingSpectrum() {
+        int m = 600;
+        int n = 500;
+        int rank = 20;
+        try (Matrix a = powerLawPlusNoise(m, n); Svd exact = la.svd(a)) {
+            double total = a.frobeniusNormSquared();
+            double best = exact.energy(rank) / total;
+            RandomizedSvdOptions fixed = new RandomizedSvdOptions(rank, 5, 1, 3, 0);
+            try (Svd once = la.randomizedSvd(a, fixed);
+                 Svd adaptive = la.randomizedSvd(a, fixed.withEnergyTolerance(1e-4))) {
+                double fixedGap = best - once.energy(rank) / total;
+                double adaptiveGap = best - adaptive.energy(rank) / total;
+                assertThat(fixedGap).isGreaterThan(2e-3);
+                assertThat(adaptiveGap).isGreaterThanOrEqualTo(-1e-6).isLessThan(1e-3).isLessThan(fixedGap / 4);
+            }
+        }
+    }
+
+    @Test
+    void energyToleranceMustBeAShare() {
+        assertThatThrownBy(() -> RandomizedSvdOptions.rank(4).withEnergyTolerance(1.5))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("randomized SVD energy tolerance must be in [0, 1), got 1.5");
+    }
+
+    /** u · diag(1/k) · vᵀ with random orthonormal u and v, plus noise: a spectrum without a clear low-rank part. */
+    private Matrix powerLawPlusNoise(int m, int n) {
+        int k = Math.min(m, n);
+        try (Matrix gu = la.gaussian(m, k, 1); Matrix gv = la.gaussian(n, k, 2);
+             Matrix u = la.orthonormalBasis(gu); Matrix v = la.orthonormalBasis(gv)) {
+            for (int r = 0; r < m; r++) {
+                for (int c = 0; c < k; c++) {
+                    u.set(r, c, u.get(r, c) / (c + 1));
+                }
+            }
+            Matrix a = la.multiply(u, false, v, true);
+            try (Matrix noise = la.gaussian(m, n, 3)) {
+                for (int r = 0; r < m; r++) {
+                    for (int c = 0; c < n; c++) {
+                        a.set(r, c, a.get(r, c) + 2e-3f * noise.get(r, c));
+                    }
+                }
+            }
+            return a;
+        }
+    }
+
+    @Test
     void randomizedSvdIsDeterministicInItsSeed() {
         float[] values = lowRankPlusNoise(new Random(5), 120, 90, 5, 0.05f);
         try (Matrix a = la.of(values, 120, 90);

@@ -50,8 +50,7 @@ record Factorizer(LinearAlgebra backend, RankRule rankRule, FactorSplit split, b
         int fullRank = Math.min(delta.rows(), delta.cols());
         int triplets = rankRule.triplets(fullRank);
         boolean full = exact || fullRank <= exactBelow;
-        try (Svd svd = full ? backend.svd(delta) : backend.randomizedSvd(delta, new RandomizedSvdOptions(triplets,
-                sketch.oversampling(), sketch.powerIterations(), sketch.seed()))) {
+        try (Svd svd = full ? backend.svd(delta) : backend.randomizedSvd(delta, sketch.withRank(triplets))) {
             int r = rankRule.choose(Arrays.copyOf(svd.s(), triplets), total);
             double energy = Math.min(1, svd.energy(r) / total);
             // only the kept triplets come onto the heap (an exact SVD has min(rows, cols) of them)

@@ -8,16 +8,18 @@ import picocli.CommandLine.Spec;
 
 /** {@code graft bench}: the performance figures Graft promises, measured on this machine. */
 @Command(name = "bench",
-        subcommands = {IoBenchCommand.class, MergeBenchCommand.class, ExtractBenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {IoBenchCommand.class, MergeBenchCommand.class, ExtractBenchCommand.class, CompressBenchCommand.class,
+                CommandLine.HelpCommand.class},
         description = "Measure Graft's throughput and memory on generated checkpoints.",
         commandListHeading = "%nBenchmarks:%n",
-        footer = {"", "Examples:", "  graft bench io", "  graft bench io --size 4GB --dir /data/scratch"})
+        footer = {"", "Examples:", "  graft bench io", "  graft bench io --size 4GB --dir /data/scratch",
+                "  graft bench compress --threads 2"})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing benchmark (io, merge, extract)");
+        throw new ParameterException(spec.commandLine(), "missing benchmark (io, merge, extract, compress)");
     }
 }

@@ -35,8 +35,10 @@ final class ExtractBenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", paramLabel = "N", defaultValue = "3", description = "Randomized SVD runs, best kept (default: ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--sketch", split = ",", paramLabel = "P:Q", defaultValue = "10:2,10:6,64:6",
-            description = "Randomized SVD settings compared, oversampling:power-iterations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sketch", split = ",", paramLabel = "P:Q[:T]", defaultValue = "10:2,10:2:2e-4,10:6,64:6",
+            description = "Randomized SVD settings compared, oversampling:power-iterations, exactly Q iterations; with "
+                    + ":T at least Q, more while one raises the captured energy by T or more, as graft extract "
+                    + "does by default (default: ${DEFAULT-VALUE}).")
     List<String> sketches;
 
     @Option(names = "--delta", split = ",", paramLabel = "KIND", defaultValue = "low-rank,power-law",
@@ -71,13 +73,18 @@ final class ExtractBenchCommand implements Callable<Integer> {
         }
         ExtractBenchmark b = new ExtractBenchmark(spec.commandLine().getOut());
         if (!skipMatrix) {
-            List<int[]> pq = new ArrayList<>();
+            List<RandomizedSvdOptions> pq = new ArrayList<>();
             for (String sk : sketches) {
                 String[] parts = sk.split(":");
                 try {
-                    pq.add(new int[] {Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip())});
+                    if (parts.length < 2 || parts.length > 3) {
+                        throw new IllegalArgumentException();
+                    }
+                    pq.add(new RandomizedSvdOptions(1, Integer.parseInt(parts[0].strip()),
+                            Integer.parseInt(parts[1].strip()), 0,
+                            parts.length == 3 ? Double.parseDouble(parts[2].strip()) : 0));
                 } catch (RuntimeException e) {
-                    throw new ParameterException(spec.commandLine(), "--sketch takes P:Q pairs, not " + sk);
+                    throw new ParameterException(spec.commandLine(), "--sketch takes P:Q or P:Q:T, not " + sk);
                 }
             }
             for (String d : deltas) {

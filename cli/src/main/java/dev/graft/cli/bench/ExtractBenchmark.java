@@ -47,7 +47,8 @@ public final class ExtractBenchmark {
     }
 
     /** One randomized configuration measured against the exact SVD of the same matrix. */
-    public record SketchResult(int oversampling, int powerIterations, double seconds, double energy) {
+    public record SketchResult(int oversampling, int powerIterations, double energyTolerance, double seconds,
+                               double energy) {
     }
 
     /**
@@ -55,7 +56,8 @@ public final class ExtractBenchmark {
      * with each (oversampling, power iterations) pair (best time of {@code repeats}), printing time, energy kept
      * and the gap to the exact truncation.
      */
-    public List<SketchResult> matrix(DeltaKind kind, int side, int rank, int repeats, List<int[]> sketches) {
+    public List<SketchResult> matrix(DeltaKind kind, int side, int rank, int repeats,
+                                     List<RandomizedSvdOptions> sketches) {
         LinearAlgebra la = LinearAlgebra.get();
         try (Matrix delta = kind == DeltaKind.LOW_RANK ? lowRankDelta(la, side) : powerLawDelta(la, side)) {
             double total = delta.frobeniusNormSquared();
@@ -70,20 +72,25 @@ public final class ExtractBenchmark {
                     kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), side, side, rank, exactSeconds,
                     exactEnergy);
             List<SketchResult> results = new ArrayList<>();
-            for (int[] pq : sketches) {
+            for (RandomizedSvdOptions sketch : sketches) {
                 double best = Double.MAX_VALUE;
                 double energy = 0;
                 for (int i = 0; i < repeats; i++) {
                     long t0 = System.nanoTime();
-                    try (Svd s = la.randomizedSvd(delta, new RandomizedSvdOptions(rank, pq[0], pq[1], 0))) {
+                    try (Svd s = la.randomizedSvd(delta, sketch.withRank(rank))) {
                         best = Math.min(best, (System.nanoTime() - t0) / 1e9);
                         energy = s.energy(rank) / total;
                     }
                 }
-                log.printf("  randomized p=%-3d q=%d: %6.2f s (%5.1fx faster), energy %.6f (%.2e below exact)%n",
-                        pq[0], pq[1], best, exactSeconds / best, energy, exactEnergy - energy);
+                String iterations = sketch.energyTolerance() > 0
+                        ? String.format("q>=%d tol %.0e", sketch.powerIterations(), sketch.energyTolerance())
+                        : String.format("q=%d", sketch.powerIterations());
+                log.printf("  randomized p=%-3d %-14s %6.2f s (%5.1fx faster), energy %.6f (%.2e below exact)%n",
+                        sketch.oversampling(), iterations + ":", best, exactSeconds / best, energy,
+                        exactEnergy - energy);
                 log.flush();
-                results.add(new SketchResult(pq[0], pq[1], best, energy));
+                results.add(new SketchResult(sketch.oversampling(), sketch.powerIterations(),
+                        sketch.energyTolerance(), best, energy));
             }
             return results;
         }
@@ -152,8 +159,11 @@ public final class ExtractBenchmark {
             ExtractionReport r = Extraction.of(f.base(), f.fineTunes().getFirst()).rank(rank).threads(threads)
                     .sketch(sketch).write(root.resolve("adapter"));
             double s = (System.nanoTime() - t) / 1e9;
-            log.printf("extracted %d modules at rank %d (p=%d, q=%d) on %d thread%s in %.1f s (%.2f modules/s); energy "
-                    + "kept %.4f overall%n", r.kept().size(), rank, sketch.oversampling(), sketch.powerIterations(),
+            String iterations = sketch.energyTolerance() > 0
+                    ? String.format("q>=%d, tolerance %.0e", sketch.powerIterations(), sketch.energyTolerance())
+                    : String.format("q=%d", sketch.powerIterations());
+            log.printf("extracted %d modules at rank %d (p=%d, %s) on %d thread%s in %.1f s (%.2f modules/s); energy "
+                    + "kept %.4f overall%n", r.kept().size(), rank, sketch.oversampling(), iterations,
                     threads, threads == 1 ? "" : "s", s, r.kept().size() / s, r.overallEnergy());
             log.flush();
             return r;

@@ -73,8 +73,15 @@ final class ExtractionOptions {
     int oversampling;
 
     @Option(names = "--power-iterations", paramLabel = "Q", defaultValue = "2",
-            description = "Power iterations of the randomized SVD; more sharpen slowly decaying spectra (default: ${DEFAULT-VALUE}).")
+            description = "Power iterations of the randomized SVD, at least; more sharpen slowly decaying spectra "
+                    + "(default: ${DEFAULT-VALUE}).")
     int powerIterations;
+
+    @Option(names = "--energy-tolerance", paramLabel = "T", defaultValue = "2e-4",
+            description = "After --power-iterations, iterate again (up to 8 more) while one iteration still raises the "
+                    + "energy a module's rank keeps by T of its delta's energy or more; 0 runs exactly Q "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double energyTolerance;
 
     @Option(names = "--base-model-name", paramLabel = "NAME",
             description = "base_model_name_or_path in adapter_config.json (default: BASE as given), e.g. a Hub id.")
@@ -167,7 +174,10 @@ final class ExtractionOptions {
         if (oversampling < 0 || powerIterations < 0) {
             throw new ParameterException(cmd, "--oversampling and --power-iterations must be at least 0");
         }
-        return new RandomizedSvdOptions(1, oversampling, powerIterations, seed);
+        if (!(energyTolerance >= 0 && energyTolerance < 1)) {
+            throw new ParameterException(cmd, "--energy-tolerance must be in [0, 1)");
+        }
+        return new RandomizedSvdOptions(1, oversampling, powerIterations, seed, energyTolerance);
     }
 
     private FactorSplit split(CommandLine cmd) {

@@ -1,14 +1,18 @@
 package dev.graft.evaluation.experiment;
 
+import dev.graft.evaluation.reconstruct.CompressedDelta;
+import dev.graft.evaluation.reconstruct.DeltaReconstruction;
 import dev.graft.evaluation.reconstruct.PhloraReconstruction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The reduced evaluation (one seed, 2 and 3 tasks, short training): it runs end to end through Graft's merge code,
@@ -22,13 +26,12 @@ class EvaluationQuickTest {
 
     @BeforeAll
     static void run() {
-        first = new Evaluation(EvaluationConfig.quick(2), PhloraReconstruction.quick(), line -> { })
-                .run(dir.resolve("a"));
+        first = new Evaluation(EvaluationConfig.quick(2), standIns(), line -> { }).run(dir.resolve("a"));
     }
 
     @Test
     void sameSeedGivesTheSameNumbersWhateverTheThreadCount() {
-        EvaluationResults again = new Evaluation(EvaluationConfig.quick(1), PhloraReconstruction.quick(), line -> { })
+        EvaluationResults again = new Evaluation(EvaluationConfig.quick(1), standIns(), line -> { })
                 .run(dir.resolve("b"));
         assertThat(again.merges()).isEqualTo(first.merges());
         assertThat(again.negations()).isEqualTo(first.negations());
@@ -70,8 +73,26 @@ class EvaluationQuickTest {
         assertThat(one.getFirst().bitsPerParameter()).isLessThan(full.getFirst().bitsPerParameter());
     }
 
+    @Test
+    void compressedDeltasCostWhatTheirFormatsStore() {
+        // the quick trunk: 9 matrices (16·32 + 8 · 32·64 = 16,896 entries) and 416 bias entries, 17,312 in all.
+        // BitDelta stores a sign bit per matrix entry and a float32 scale per matrix; the biases stay float32.
+        double bitdelta = (16_896 + 9 * 32 + 416 * 32) / 17_312.0;
+        assertThat(rows("bitdelta")).hasSize(3)
+                .allSatisfy(o -> assertThat(o.bitsPerParameter()).isCloseTo(bitdelta, within(1e-9)));
+        for (String name : List.of("bitdelta", "delta-come 1.0 bits", "compeft density 0.1", "low rank 1.0 bits")) {
+            assertThat(mean(rows(name))).as(name).isBetween(0.9, 1.01);
+        }
+    }
+
     private static List<ReconstructionOutcome> rows(String name) {
         return first.reconstructions().stream().filter(o -> o.name().equals(name)).toList();
+    }
+
+    private static List<DeltaReconstruction> standIns() {
+        List<DeltaReconstruction> all = new ArrayList<>(PhloraReconstruction.quick());
+        all.addAll(CompressedDelta.quick());
+        return all;
     }
 
     private static double mean(List<ReconstructionOutcome> rows) {

@@ -1,0 +1,131 @@
+package dev.graft.cli.bench;
+
+import dev.graft.algorithms.compress.BitDelta;
+import dev.graft.algorithms.compress.ComPeft;
+import dev.graft.algorithms.compress.Compression;
+import dev.graft.algorithms.compress.CompressionReport;
+import dev.graft.algorithms.compress.Decompression;
+import dev.graft.algorithms.compress.DeltaCodec;
+import dev.graft.formats.dtype.DType;
+import dev.graft.formats.tensor.Shape;
+import dev.graft.formats.tensor.TensorSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Compression and decompression of a generated bf16 base/fine-tune pair against their I/O floors (the same
+ * pipeline with {@link IoFloorCodec}: every tensor read, nothing computed), with peak resident memory.
+ */
+public final class CompressBenchmark {
+    private static final int SIDE = 4096;
+
+    /**
+     * One timed run.
+     *
+     * @param seconds    wall time
+     * @param cpuSeconds CPU time of the whole process (all threads, JIT and GC included): steadier than wall time
+     *                   on a shared machine
+     */
+    public record Phase(String name, double seconds, double cpuSeconds, long peakRssBytes, long outputBytes) {
+    }
+
+    private final Path dir;
+    private final long bytesPerModel;
+    private final int threads;
+    private final PrintWriter log;
+
+    public CompressBenchmark(Path dir, long bytesPerModel, int threads, PrintWriter log) {
+        this.dir = dir;
+        this.bytesPerModel = bytesPerModel;
+        this.threads = threads;
+        this.log = log;
+    }
+
+    /**
+     * Floor, BitDelta, ComPEFT, twice over (writes on shared or virtual machines vary run to run): the six compress
+     * phases, then the six decompress phases in the same order.
+     */
+    public List<Phase> run() throws IOException {
+        List<TensorSpec> specs = new ArrayList<>();
+        int n = (int) Math.max(1, bytesPerModel / (2L * SIDE * SIDE));
+        for (int i = 0; i < n; i++) {
+            specs.add(new TensorSpec("model.layers." + i + ".mlp.up_proj.weight", DType.BF16, Shape.of(SIDE, SIDE)));
+        }
+        Path base = dir.resolve("bench-compress-base.safetensors");
+        Path tuned = dir.resolve("bench-compress-ft.safetensors");
+        List<Path> outputs = new ArrayList<>(List.of(base, tuned));
+        try {
+            long t0 = System.nanoTime();
+            Files.deleteIfExists(base);
+            Files.deleteIfExists(tuned);
+            SyntheticCheckpoint.write(base, specs, 0);
+            SyntheticCheckpoint.write(tuned, specs, 1);
+            log.printf("generated a bf16 base and fine-tune: %d tensors of %dx%d (%.2f G parameters, %.2f GB each) "
+                            + "in %.1f s; %d threads%n", n, SIDE, SIDE, n * (double) SIDE * SIDE / 1e9,
+                    n * 2.0 * SIDE * SIDE / 1e9, (System.nanoTime() - t0) / 1e9, threads);
+            log.flush();
+            List<DeltaCodec> once = List.of(new IoFloorCodec(), new BitDelta(), new ComPeft(ComPeft.DEFAULT_DENSITY,
+                    Double.NaN));
+            List<DeltaCodec> codecs = new ArrayList<>(once);
+            codecs.addAll(once);
+            List<Phase> phases = new ArrayList<>();
+            List<Path> deltas = new ArrayList<>();
+            for (int i = 0; i < codecs.size(); i++) {
+                Path delta = dir.resolve("bench-delta-" + i + ".safetensors");
+                outputs.add(delta);
+                deltas.add(delta);
+                DeltaCodec c = codecs.get(i);
+                phases.add(time("compress " + label(c, i), () -> {
+                    CompressionReport r = Compression.with(c).base(base).tuned(tuned).threads(threads).overwrite(true)
+                            .write(delta);
+                    return r.fileBytes();
+                }));
+            }
+            Path restored = dir.resolve("bench-restored.safetensors");
+            outputs.add(restored);
+            for (int i = 0; i < codecs.size(); i++) {
+                DeltaCodec c = codecs.get(i);
+                Path delta = deltas.get(i);
+                phases.add(time("decompress " + label(c, i), () -> Decompression.options().threads(threads)
+                        .overwrite(true).codec(c).run(base, delta, restored).bytes()));
+            }
+            return phases;
+        } finally {
+            for (Path p : outputs) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static String label(DeltaCodec c, int i) {
+        return c.method() + (i >= 3 ? " again" : "");
+    }
+
+    private interface Work {
+        long run();
+    }
+
+    private Phase time(String label, Work work) {
+        System.gc();
+        if (PeakRss.available()) {
+            PeakRss.reset();
+        }
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        long cpu = os.getProcessCpuTime();
+        long t = System.nanoTime();
+        long bytes = work.run();
+        double seconds = (System.nanoTime() - t) / 1e9;
+        double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
+        long rss = PeakRss.available() ? PeakRss.peakBytes() : -1;
+        log.printf("%-28s %7.2f s  CPU %6.2f s  peak RSS %s  output %.1f MB%n", label, seconds, cpuSeconds,
+                rss < 0 ? "n/a" : String.format("%.0f MB", rss / 1e6), bytes / 1e6);
+        log.flush();
+        return new Phase(label, seconds, cpuSeconds, rss, bytes);
+    }
+}

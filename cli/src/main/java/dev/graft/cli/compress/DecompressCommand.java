@@ -1,0 +1,79 @@
+package dev.graft.cli.compress;
+
+import dev.graft.algorithms.compress.Decompression;
+import dev.graft.cli.HumanUnits;
+import dev.graft.cli.ProgressMeter;
+import dev.graft.formats.shard.ByteSize;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code graft decompress}: a compressed delta applied to its base, written as a model. */
+@Command(name = "decompress",
+        parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
+        description = {
+                "Apply a compressed delta to its base model.",
+                "",
+                "Writes the fine-tuned model a delta made by 'graft compress' approximates: a .safetensors file when MODEL ends so, else a Hugging Face folder (the "
+                        + "base's config.json and tokenizer files copied).",
+                "",
+                "Every base tensor is checked against the CRC32C the delta recorded; a different base is refused "
+                        + "with the tensor named, and nothing is written."},
+        footer = {"", "Examples:",
+                "  graft decompress ./base instruct.delta.safetensors -o ./instruct-restored",
+                "  graft decompress base.safetensors d.safetensors -o out.safetensors --force"})
+public final class DecompressCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "BASE", description = "The base model the delta was made from.")
+    Path base;
+
+    @Parameters(index = "1", paramLabel = "DELTA", description = "The compressed delta (.safetensors).")
+    Path delta;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "MODEL", description = "Output .safetensors file or folder.")
+    Path out;
+
+    @Option(names = "--force", description = "Replace MODEL if it exists.")
+    boolean force;
+
+    @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Tensors decompressed at once (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--shard-size", paramLabel = "SIZE", defaultValue = "5GB", description = "Shard size limit for folder output (default: ${DEFAULT-VALUE}).")
+    String shardSize;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        CommandLine cmd = spec.commandLine();
+        Decompression d = Decompression.options().overwrite(force).progress(new MeterProgress(ProgressMeter.forCommand(cmd, quiet, "tensors")));
+        try {
+            d.maxShardBytes(ByteSize.parse(shardSize));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cmd, "--shard-size: " + e.getMessage());
+        }
+        if (threads != null) {
+            if (threads < 1) {
+                throw new ParameterException(cmd, "--threads must be at least 1");
+            }
+            d.threads(threads);
+        }
+        Decompression.Report r = d.run(base, delta, out);
+        cmd.getOut().printf("Decompressed %d tensors (%s) from the %s delta into %s in %.1f s%n",
+                r.manifest().entries().size(), HumanUnits.bytes(r.bytes()), r.manifest().method(), r.output(),
+                r.seconds());
+        cmd.getOut().flush();
+        return 0;
+    }
+}
