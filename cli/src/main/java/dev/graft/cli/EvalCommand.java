@@ -36,8 +36,9 @@ import java.util.concurrent.Callable;
                         + "arithmetic, TIES, DARE-TIES, breadcrumbs, DELLA, model stock, each with and without "
                         + "LiNeS). Hyper-parameters are chosen on a validation split and reported on a test split, "
                         + "over several seeds with 95%% confidence intervals; also task negation and a sign-conflict "
-                        + "ablation; PHLoRA adapters and compressed deltas (BitDelta, Delta-CoMe, ComPEFT, low rank) at "
-                        + "several sizes replace each fine-tune. Writes a Markdown report, PNG charts and the results as JSON.",
+                        + "ablation; PHLoRA adapters and compressed deltas (BitDelta, Delta-CoMe, ComPEFT, low rank) "
+                        + "at several sizes replace each fine-tune. Writes a Markdown report, PNG charts and the "
+                        + "results as JSON.",
                 "",
                 "The full run takes about 8 minutes on 2 cores; --quick about 15 seconds."},
         footer = {"", "Examples:",

@@ -37,8 +37,8 @@ public final class Teacher {
 
     /**
      * A teacher that shares a fraction of its function with {@code shared}: every parameter is
-     * {@code ρ·shared + √(1−ρ²)·own}, so ρ = 0 is an unrelated task and ρ → 1 the same task. {@code sharpness} is that of the own part (use the
-     * shared teacher's).
+     * {@code ρ·shared + √(1−ρ²)·own}, so ρ = 0 is an unrelated task and ρ → 1 the same task. {@code sharpness} is
+     * that of the own part (use the shared teacher's).
      */
     public static Teacher blend(Teacher shared, double rho, double sharpness, SplittableRandom rng) {
         Teacher own = random(shared.inputs, shared.hidden, shared.classes, sharpness, rng);

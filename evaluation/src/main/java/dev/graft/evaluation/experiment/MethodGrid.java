@@ -36,8 +36,8 @@ public final class MethodGrid {
         g.put("task_arithmetic", grid("task_arithmetic", "task_arithmetic", List.of(), SUM_LAMBDAS, Map.of()));
         g.put("ties", grid("ties", "ties", List.of(0.2, 0.5), MEAN_LAMBDAS, Map.of()));
         g.put("dare_ties", grid("dare_ties", "dare_ties", List.of(0.3, 0.6), MEAN_LAMBDAS, Map.of()));
-        g.put("breadcrumbs", grid("breadcrumbs", "breadcrumbs", List.of(0.6, 0.9), List.of(0.02, 0.05, 0.1, 0.2, 0.3, 0.5),
-                Map.of()));
+        g.put("breadcrumbs", grid("breadcrumbs", "breadcrumbs", List.of(0.6, 0.9),
+                List.of(0.02, 0.05, 0.1, 0.2, 0.3, 0.5), Map.of()));
         g.put("della", grid("della", "della", List.of(0.3, 0.6), MEAN_LAMBDAS, Map.of("epsilon", 0.1)));
         g.put("model_stock", List.of(spec("model_stock", "model_stock", Map.of(), Map.of())));
         return g;

@@ -52,11 +52,13 @@ public final class MarkdownReport {
 
     private static void setup(StringBuilder s, EvaluationConfig c) {
         s.append("## Set-up\n\n");
-        s.append(String.format("- Trunk: input projection %d → %d, then %d residual MLP blocks (inner size %d, ReLU), "
+        s.append(String.format("- Trunk: input projection %d → %d, then %d residual MLP blocks "
+                        + "(inner size %d, ReLU), "
                         + "%,d parameters, named `model.layers.{i}.mlp.{up,down}_proj.{weight,bias}` so that LiNeS "
                         + "scales it per block.%n", c.shape().inputs(), c.shape().width(), c.shape().blocks(),
                 c.shape().inner(), c.shape().parameterCount()));
-        s.append(String.format("- Pre-training: %d synthetic teachers (random two-layer tanh networks of sharpness 1, 2 "
+        s.append(String.format("- Pre-training: %d synthetic teachers (random two-layer tanh networks of "
+                        + "sharpness 1, 2 "
                         + "and 3 in turn, %d classes each) trained jointly, one head each, %d Adam steps of %d "
                         + "examples.%n", c.pretrainTeachers(), c.classes(), c.training().pretrainSteps(),
                 c.training().pretrainBatch()));
@@ -138,6 +140,37 @@ public final class MarkdownReport {
             return "holds";
         }
         return iv.mean() + iv.half() < 0 ? "reversed" : "unclear";
+    }
+
+    /**
+     * The compression papers' ordering at one bit per parameter of budget, as paired differences over the same
+     * seeds and tasks (BitDelta has no budget; at one bit it is the natural comparison).
+     */
+    private static void equalBits(StringBuilder s, List<ReconstructionOutcome> rows) {
+        String[][] claims = {{"delta-come 1.0 bits", "bitdelta"}, {"bitdelta", "low rank 1.0 bits"},
+                {"delta-come 1.0 bits", "low rank 1.0 bits"}, {"compeft density 0.1", "low rank 1.0 bits"}};
+        StringBuilder t = new StringBuilder();
+        for (String[] c : claims) {
+            Map<String, Double> a = byCase(rows, c[0]);
+            Map<String, Double> b = byCase(rows, c[1]);
+            if (a.isEmpty() || !a.keySet().equals(b.keySet())) {
+                continue;
+            }
+            double[] d = a.keySet().stream().mapToDouble(k -> a.get(k) - b.get(k)).toArray();
+            Interval iv = Interval.of(d);
+            t.append("| ").append(c[0]).append(" − ").append(c[1]).append(" | ").append(iv.percent()).append(" | ")
+                    .append(verdict(iv)).append(" |\n");
+        }
+        if (!t.isEmpty()) {
+            s.append("\nAt about one bit per parameter, paired over seeds and tasks (points of normalized accuracy, "
+                    + "mean ± 95 % CI):\n\n| difference | points | verdict |\n|---|---|---|\n").append(t);
+        }
+    }
+
+    private static Map<String, Double> byCase(List<ReconstructionOutcome> rows, String name) {
+        Map<String, Double> m = new TreeMap<>();
+        rows.stream().filter(o -> o.name().equals(name)).forEach(o -> m.put(o.seed() + "/" + o.task(), o.normalized()));
+        return m;
     }
 
     private static void interference(StringBuilder s, EvaluationResults r) {
@@ -225,6 +258,7 @@ public final class MarkdownReport {
                 .append(Interval.of(list.stream().mapToDouble(ReconstructionOutcome::bitsPerParameter).toArray())
                         .plain(2)).append(" | ")
                 .append(iv(list, ReconstructionOutcome::normalized)).append(" |\n"));
+        equalBits(s, rows);
         s.append("\n![accuracy vs bits](").append(imageDir).append("/accuracy-vs-bits.png)\n\n");
     }
 }
