@@ -27,7 +27,10 @@ class EvalCommandTest {
         assertThat(md).startsWith("# Evaluation: do merges, adapters and compressed deltas keep what fine-tuning "
                         + "learnt?\n")
                 .contains("Produced by `graft eval --quick --threads 1` in ", "| phlora rank 32 | ",
-                        "![normalized accuracy vs tasks](eval/merging.png)", "**Pending:** BitDelta")
+                        "| bitdelta | ", "| delta-come 1.0 bits | ", "| compeft density 0.1 | ",
+                        "| low rank 1.0 bits | ", "| delta-come 1.0 bits − bitdelta | ",
+                        "![normalized accuracy vs tasks](eval/merging.png)")
+                .doesNotContain("Pending")
                 .endsWith("## Notes\n\nHand-written.\n");
         for (String f : new String[] {"merging.png", "merging-lines.png", "accuracy-vs-bits.png"}) {
             byte[] png = Files.readAllBytes(dir.resolve("out/eval").resolve(f));
