@@ -40,7 +40,7 @@ import java.util.concurrent.Callable;
                         + "at several sizes replace each fine-tune. Writes a Markdown report, PNG charts and the "
                         + "results as JSON.",
                 "",
-                "The full run takes about 8 minutes on 2 cores; --quick about 15 seconds."},
+                "The full run takes about 9 minutes on 2 cores; --quick about 15 seconds."},
         footer = {"", "Examples:",
                 "  graft eval                       # full run; writes docs/evaluation.md and docs/evaluation/*.png",
                 "  graft eval --quick --doc /tmp/eval.md",
