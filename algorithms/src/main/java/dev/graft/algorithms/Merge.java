@@ -99,11 +99,28 @@ public final class Merge {
         return this;
     }
 
+    /**
+     * The base model under a name of its own instead of its path (see {@link #add(String, Path, Map)}).
+     */
+    public Merge base(String name, Path model) {
+        request.base(name, model);
+        return this;
+    }
+
     /** A model with its per-model parameters ({@code weight}, {@code density}, {@code gamma}, {@code epsilon}). */
     public Merge add(Path model, Map<String, ?> parameters) {
+        return add(model.toString(), model, parameters);
+    }
+
+    /**
+     * A model under a name of its own instead of its path: the name labels it in problems, the recipe and the
+     * model card, and keys the random draws of DARE and DELLA, so that the same names, seed and files give the same
+     * merge wherever the files lie.
+     */
+    public Merge add(String name, Path model, Map<String, ?> parameters) {
         Map<String, Object> p = new LinkedHashMap<>();
         parameters.forEach((k, v) -> p.put(k, v instanceof Number n ? (Object) n.doubleValue() : v));
-        request.model(model.toString(), model, p);
+        request.model(name, model, p);
         return this;
     }
 

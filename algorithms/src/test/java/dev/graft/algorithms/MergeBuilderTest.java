@@ -68,4 +68,31 @@ class MergeBuilderTest {
                 .add(ReferenceVectors.model("ft1"), 1.0).add(ReferenceVectors.model("ft2"), 1.0).plan()).problems())
                 .containsExactly("task_arithmetic needs a base model (base_model: / --base)");
     }
+
+    @Test
+    void namedModelsDrawTheSameWhereverTheFilesLie() throws Exception {
+        for (String copy : new String[] {"a", "b"}) {
+            for (String m : new String[] {"base", "ft1", "ft2"}) {
+                Path target = dir.resolve(copy).resolve(m + ".safetensors");
+                Files.createDirectories(target.getParent());
+                Files.copy(ReferenceVectors.model(m).resolve("model.safetensors"), target);
+            }
+        }
+        for (String copy : new String[] {"a", "b"}) {
+            Path d = dir.resolve(copy);
+            Merge.dareTies().base("base", d.resolve("base.safetensors"))
+                    .add("ft1", d.resolve("ft1.safetensors"), Map.of("weight", 1.0, "density", 0.5))
+                    .add("ft2", d.resolve("ft2.safetensors"), Map.of("weight", 1.0, "density", 0.5))
+                    .seed(7).write(d.resolve("named.safetensors"));
+            Merge.dareTies().base(d.resolve("base.safetensors"))
+                    .add(d.resolve("ft1.safetensors"), Map.of("weight", 1.0, "density", 0.5))
+                    .add(d.resolve("ft2.safetensors"), Map.of("weight", 1.0, "density", 0.5))
+                    .seed(7).write(d.resolve("by-path.safetensors"));
+        }
+        assertThat(Files.mismatch(dir.resolve("a/named.safetensors"), dir.resolve("b/named.safetensors")))
+                .isEqualTo(-1);
+        // by path, the draws follow the paths, which differ
+        assertThat(Files.mismatch(dir.resolve("a/by-path.safetensors"), dir.resolve("b/by-path.safetensors")))
+                .isNotEqualTo(-1);
+    }
 }

@@ -54,7 +54,7 @@ class MainTest {
     @Test
     void missingCommandOrArgumentIsAUsageError() {
         assertThat(Cli.graft()).isEqualTo(new Cli.Result(2, "", """
-                graft: missing command (merge, run, inspect, diff, extract, lora, compress, decompress, demo, bench)
+                graft: missing command (merge, run, inspect, diff, extract, lora, compress, decompress, demo, eval, bench)
                 Try 'graft --help' for more information.
                 """));
         assertThat(Cli.graft("diff", "a")).isEqualTo(new Cli.Result(2, "", """
@@ -71,7 +71,7 @@ class MainTest {
     void everySubcommandHasHelp() {
         for (String[] cmd : new String[][] {{"merge"}, {"run"}, {"inspect"}, {"diff"}, {"demo"}, {"bench"}, {"bench", "io"},
                 {"extract"}, {"lora"}, {"lora", "apply"}, {"lora", "combine"}, {"lora", "extract-from-merge"},
-                {"compress"}, {"decompress"}, {"bench", "compress"}}) {
+                {"compress"}, {"decompress"}, {"eval"}, {"bench", "compress"}}) {
             String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";
             Cli.Result r = Cli.graft(args);
@@ -102,6 +102,7 @@ class MainTest {
                                 extract one from two checkpoints.
                   compress    Compress a fine-tune's delta against its base into one file.
                   decompress  Apply a compressed delta to its base model.
+                  eval        Measure what merges do to accuracy on a network trained in Java.
                   bench       Measure Graft's throughput and memory on generated checkpoints.
                 """);
         for (String cmd : new String[] {"merge", "run", "inspect", "diff", "demo", "extract", "lora", "compress", "decompress"}) {

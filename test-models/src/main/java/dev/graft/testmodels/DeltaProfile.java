@@ -9,13 +9,23 @@ package dev.graft.testmodels;
  * @param noise        element spread of the dense noise added everywhere
  * @param outliers     entries per matrix shifted by a large amount
  * @param outlierScale size of those shifts
+ * @param shared       the correlation ρ in [0, 1] of the fine-tunes' low-rank and noise parts: each is
+ *                     {@code √ρ·S + √(1−ρ)·Oₖ} with {@code S} common to the family and {@code Oₖ} its own. It sets
+ *                     how often two fine-tunes' deltas agree in sign, about {@code 1/2 + asin(ρ)/π} of the elements
+ *                     (exactly so for Gaussian parts): half (the most sign conflicts) at 0, all at 1.
  */
-public record DeltaProfile(int rank, double lowRankScale, double noise, int outliers, double outlierScale) {
+public record DeltaProfile(int rank, double lowRankScale, double noise, int outliers, double outlierScale,
+                           double shared) {
     /**
      * Rank 4, low-rank part 0.05, noise 0.01, and 4 outliers of 1 per matrix: deltas of about 5 % of the weights,
      * with outliers some 20 times the typical delta element.
      */
-    public static final DeltaProfile DEFAULT = new DeltaProfile(4, 0.05, 0.01, 4, 1);
+    public static final DeltaProfile DEFAULT = new DeltaProfile(4, 0.05, 0.01, 4, 1, 0);
+
+    /** A profile with independent fine-tunes ({@code shared} 0). */
+    public DeltaProfile(int rank, double lowRankScale, double noise, int outliers, double outlierScale) {
+        this(rank, lowRankScale, noise, outliers, outlierScale, 0);
+    }
 
     public DeltaProfile {
         if (rank < 0 || outliers < 0) {
@@ -23,6 +33,9 @@ public record DeltaProfile(int rank, double lowRankScale, double noise, int outl
         }
         if (!(lowRankScale >= 0 && noise >= 0 && outlierScale >= 0)) {
             throw new IllegalArgumentException("delta scales must be non-negative numbers");
+        }
+        if (!(shared >= 0 && shared <= 1)) {
+            throw new IllegalArgumentException("shared must lie in [0, 1], not " + shared);
         }
     }
 }

@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * A base model and fine-tunes of it, for merge tests and benchmarks: {@code ft_k = base + Δ_k}, each
  * {@code Δ_k} a low-rank direction plus dense noise plus a few large outliers per matrix ({@link DeltaProfile}),
- * drawn independently per fine-tune.
+ * drawn independently per fine-tune, or correlated across them with {@link #shared} (fewer sign conflicts).
  *
  * <pre>{@code
  * FineTuneFamily.Folders f = FineTuneFamily.of(TinyLlama.builder().seed(1).build())
@@ -27,6 +27,7 @@ public final class FineTuneFamily {
     private double noise = DeltaProfile.DEFAULT.noise();
     private int outliers = DeltaProfile.DEFAULT.outliers();
     private double outlierScale = DeltaProfile.DEFAULT.outlierScale();
+    private double shared = DeltaProfile.DEFAULT.shared();
     private long seed;
     private boolean overwrite;
 
@@ -87,6 +88,16 @@ public final class FineTuneFamily {
         return this;
     }
 
+    /**
+     * Correlation ρ in [0, 1] of the fine-tunes' deltas (default 0: independent), which controls their sign
+     * conflicts: two fine-tunes agree in sign on about {@code 1/2 + asin(ρ)/π} of the elements (outliers excepted).
+     * See {@link DeltaProfile#shared()}.
+     */
+    public FineTuneFamily shared(double rho) {
+        this.shared = rho;
+        return this;
+    }
+
     /** Seed of the deltas (default 0), independent of the base model's seed. */
     public FineTuneFamily seed(long seed) {
         this.seed = seed;
@@ -101,7 +112,7 @@ public final class FineTuneFamily {
 
     /** The delta parameters as set. */
     public DeltaProfile profile() {
-        return new DeltaProfile(rank, lowRankScale, noise, outliers, outlierScale);
+        return new DeltaProfile(rank, lowRankScale, noise, outliers, outlierScale, shared);
     }
 
     /** Writes {@code dir/base} and {@code dir/ft1} … {@code dir/ftN}. */

@@ -14,8 +14,10 @@ import java.util.SplittableRandom;
  * with {@code U} ({@code rows × r}), {@code V} ({@code r × cols}) and {@code G} standard normal, {@code unit} the
  * tensor's {@link TensorBlueprint#deltaUnit()}, and, in matrices only, a few entries shifted by
  * {@code ±outlierScale · unit}. The {@code 1/√r} keeps the low-rank part's element spread at
- * {@code lowRankScale · unit} whatever the rank. Only {@code U} and {@code V} are held in memory, so tensors of
- * any size stream through.
+ * {@code lowRankScale · unit} whatever the rank. With {@link DeltaProfile#shared()} ρ ≠ 0, {@code U·V} and
+ * {@code G} are each {@code √ρ·(family's) + √(1−ρ)·(own)}, the family's drawn from a stream no fine-tune index
+ * enters, so that two fine-tunes' deltas correlate with coefficient ρ and keep their spread. Only the factors are held in memory, so tensors of any
+ * size stream through.
  */
 final class FineTunedValues implements TensorValues {
     private final TensorValues base;
@@ -23,6 +25,12 @@ final class FineTunedValues implements TensorValues {
     private final int rank;
     private final float[] u;
     private final float[] v;
+    /** The family's factors and noise, or null when the fine-tunes are independent. */
+    private final float[] sharedU;
+    private final float[] sharedV;
+    private final GaussianStream sharedNoise;
+    private final double sharedWeight;
+    private final double ownWeight;
     private final double lowRankFactor;
     private final double noiseStd;
     private final GaussianStream noise;
@@ -49,6 +57,20 @@ final class FineTunedValues implements TensorValues {
         this.v = new float[Math.multiplyExact(rank, cols)];
         lowRank.fill(u, 0, u.length, 0, 1);
         lowRank.fill(v, 0, v.length, 0, 1);
+        if (profile.shared() != 0) {
+            GaussianStream common = GaussianStream.of(seed, tensor.name(), "shared/lowrank");
+            this.sharedU = new float[u.length];
+            this.sharedV = new float[v.length];
+            common.fill(sharedU, 0, sharedU.length, 0, 1);
+            common.fill(sharedV, 0, sharedV.length, 0, 1);
+            this.sharedNoise = GaussianStream.of(seed, tensor.name(), "shared/noise");
+        } else {
+            this.sharedU = null;
+            this.sharedV = null;
+            this.sharedNoise = null;
+        }
+        this.sharedWeight = Math.sqrt(profile.shared());
+        this.ownWeight = Math.sqrt(1 - profile.shared());
         this.lowRankFactor = rank == 0 ? 0 : profile.lowRankScale() * tensor.deltaUnit() / Math.sqrt(rank);
         this.noiseStd = profile.noise() * tensor.deltaUnit();
         this.noise = GaussianStream.of(seed, tensor.name(), tag + "noise");
@@ -92,7 +114,17 @@ final class FineTunedValues implements TensorValues {
             for (int k = 0; k < rank; k++) {
                 lr += (double) u[row * rank + k] * v[k * cols + col];
             }
-            dst[i] = (float) (dst[i] + lowRankFactor * lr + noiseStd * noise.next());
+            if (sharedU == null) {
+                dst[i] = (float) (dst[i] + lowRankFactor * lr + noiseStd * noise.next());
+                continue;
+            }
+            double common = 0;
+            for (int k = 0; k < rank; k++) {
+                common += (double) sharedU[row * rank + k] * sharedV[k * cols + col];
+            }
+            double mixedLowRank = sharedWeight * common + ownWeight * lr;
+            double mixedNoise = sharedWeight * sharedNoise.next() + ownWeight * noise.next();
+            dst[i] = (float) (dst[i] + lowRankFactor * mixedLowRank + noiseStd * mixedNoise);
         }
         for (int k = 0; k < outlierAt.length; k++) {
             if (outlierAt[k] >= position && outlierAt[k] < position + count) {

@@ -7,12 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Llama-shaped checkpoint ({@code LlamaForCausalLM}; also the layout of Mistral and Qwen2 without biases), with
- * transformers' parameter names and {@code nn.Linear} {@code [out, in]} layout:
+ * A Llama-shaped checkpoint ({@code LlamaForCausalLM}, or with {@link #flavor} {@code MistralForCausalLM} and
+ * {@code Qwen2ForCausalLM}), with transformers' parameter names and {@code nn.Linear} {@code [out, in]} layout:
  * <pre>
  * model.embed_tokens.weight                         [vocab, hidden]
  * model.layers.{i}.self_attn.{q,o}_proj.weight      [hidden, hidden]
  * model.layers.{i}.self_attn.{k,v}_proj.weight      [kvHeads·headDim, hidden]
+ * model.layers.{i}.self_attn.{q,k,v}_proj.bias      (Qwen2 only)
  * model.layers.{i}.mlp.{gate,up}_proj.weight        [intermediate, hidden]
  * model.layers.{i}.mlp.down_proj.weight             [hidden, intermediate]
  * model.layers.{i}.{input,post_attention}_layernorm.weight   [hidden]
@@ -22,6 +23,7 @@ import java.util.List;
  *
  * <pre>{@code
  * TinyLlama.builder().layers(2).hidden(64).dtype(DType.BF16).seed(1).writeTo(dir);
+ * TinyLlama.builder().flavor(TinyLlama.Flavor.QWEN2).tiedEmbeddings(true).writeTo(dir);
  * }</pre>
  */
 public final class TinyLlama extends ModelBuilder<TinyLlama> {
@@ -32,6 +34,39 @@ public final class TinyLlama extends ModelBuilder<TinyLlama> {
     private int heads = 4;
     private int kvHeads = -1;
     private boolean tied;
+    private Flavor flavor = Flavor.LLAMA;
+
+    /** The member of the Llama family whose config (and, for Qwen2, attention biases) is written. */
+    public enum Flavor {
+        LLAMA("llama", "LlamaForCausalLM", false),
+        MISTRAL("mistral", "MistralForCausalLM", false),
+        QWEN2("qwen2", "Qwen2ForCausalLM", true);
+
+        private final String modelType;
+        private final String architecture;
+        private final boolean attentionBias;
+
+        Flavor(String modelType, String architecture, boolean attentionBias) {
+            this.modelType = modelType;
+            this.architecture = architecture;
+            this.attentionBias = attentionBias;
+        }
+
+        /** The config's {@code model_type}. */
+        public String modelType() {
+            return modelType;
+        }
+
+        /** The config's {@code architectures[0]}. */
+        public String architecture() {
+            return architecture;
+        }
+
+        /** Whether q, k and v projections have biases (Qwen2's {@code attention_bias}). */
+        public boolean attentionBias() {
+            return attentionBias;
+        }
+    }
 
     private TinyLlama() {
     }
@@ -79,6 +114,12 @@ public final class TinyLlama extends ModelBuilder<TinyLlama> {
         return this;
     }
 
+    /** Which family member to write (default {@link Flavor#LLAMA}). */
+    public TinyLlama flavor(Flavor flavor) {
+        this.flavor = java.util.Objects.requireNonNull(flavor, "flavor");
+        return this;
+    }
+
     @Override
     public TinyModel build() {
         int kv = kvHeads < 0 ? heads : kvHeads;
@@ -96,6 +137,11 @@ public final class TinyLlama extends ModelBuilder<TinyLlama> {
             t.add(TensorBlueprint.weight(p + "self_attn.q_proj.weight", hidden, hidden, hidden));
             t.add(TensorBlueprint.weight(p + "self_attn.k_proj.weight", hidden, kvDim, hidden));
             t.add(TensorBlueprint.weight(p + "self_attn.v_proj.weight", hidden, kvDim, hidden));
+            if (flavor.attentionBias()) {
+                t.add(TensorBlueprint.bias(p + "self_attn.q_proj.bias", hidden));
+                t.add(TensorBlueprint.bias(p + "self_attn.k_proj.bias", kvDim));
+                t.add(TensorBlueprint.bias(p + "self_attn.v_proj.bias", kvDim));
+            }
             t.add(TensorBlueprint.weight(p + "self_attn.o_proj.weight", hidden, hidden, hidden));
             t.add(TensorBlueprint.weight(p + "mlp.gate_proj.weight", hidden, intermediate, hidden));
             t.add(TensorBlueprint.weight(p + "mlp.up_proj.weight", hidden, intermediate, hidden));
@@ -109,10 +155,10 @@ public final class TinyLlama extends ModelBuilder<TinyLlama> {
         }
 
         ObjectNode c = JsonNodeFactory.instance.objectNode();
-        c.putArray("architectures").add("LlamaForCausalLM");
+        c.putArray("architectures").add(flavor.architecture());
         c.put("hidden_size", hidden);
         c.put("intermediate_size", intermediate);
-        c.put("model_type", "llama");
+        c.put("model_type", flavor.modelType());
         c.put("num_attention_heads", heads);
         c.put("num_hidden_layers", layers);
         c.put("num_key_value_heads", kv);

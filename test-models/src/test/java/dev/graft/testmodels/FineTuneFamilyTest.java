@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class FineTuneFamilyTest {
@@ -93,6 +94,44 @@ class FineTuneFamilyTest {
             // sqrt(0.05² + 0.01²) from the dense parts, plus 4 outliers of one init spread among 4096 elements
             assertThat(rel).isCloseTo(Math.sqrt(0.05 * 0.05 + 0.01 * 0.01 + 4 / 4096.0), within(0.01));
         }
+    }
+
+    @Test
+    void sharedSetsTheSignAgreementBetweenFineTunes() {
+        // rank 64 and noise make each element a sum of many products, close enough to Gaussian for the
+        // orthant formula 1/2 + asin(ρ)/π (0.5 at ρ = 0, 0.667 at 0.5, 0.795 at 0.8)
+        for (double rho : new double[] {0, 0.5, 0.8}) {
+            Path d = dir.resolve("rho" + rho);
+            FineTuneFamily.of(BASE).rank(64).noise(0.02).outliers(0).shared(rho).fineTunes(2).writeTo(d);
+            try (ModelSource base = ModelSource.open(d.resolve("base"));
+                 ModelSource a = ModelSource.open(d.resolve("ft1"));
+                 ModelSource b = ModelSource.open(d.resolve("ft2"))) {
+                String name = "model.layers.0.mlp.up_proj.weight"; // 6144 elements
+                float[] x = delta(base, a, name);
+                float[] y = delta(base, b, name);
+                int agree = 0;
+                for (int i = 0; i < x.length; i++) {
+                    if ((x[i] > 0) == (y[i] > 0)) {
+                        agree++;
+                    }
+                }
+                assertThat((double) agree / x.length).as("rho %s", rho)
+                        .isCloseTo(0.5 + Math.asin(rho) / Math.PI, within(0.03));
+                // the mix keeps each delta's spread
+                assertThat(TinyLlamaTest.std(x) / (1 / Math.sqrt(64)))
+                        .isCloseTo(Math.sqrt(0.05 * 0.05 + 0.02 * 0.02), within(0.006));
+            }
+        }
+    }
+
+    @Test
+    void independentFineTunesAreUnchangedBySharedZero() throws Exception {
+        FineTuneFamily.of(BASE).seed(3).writeFineTune(1, dir.resolve("default"));
+        FineTuneFamily.of(BASE).seed(3).shared(0).writeFineTune(1, dir.resolve("zero"));
+        assertThat(Files.mismatch(dir.resolve("default/model.safetensors"), dir.resolve("zero/model.safetensors")))
+                .isEqualTo(-1);
+        assertThatThrownBy(() -> FineTuneFamily.of(BASE).shared(1.5).profile())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("shared must lie in [0, 1], not 1.5");
     }
 
     private static float[] delta(ModelSource a, ModelSource b, String name) {

@@ -155,6 +155,39 @@ class TinyLlamaTest {
                 .hasMessage("generated models use a floating-point dtype, not I32");
     }
 
+    @Test
+    void mistralAndQwen2Flavors() {
+        TinyModel mistral = TinyLlama.builder().flavor(TinyLlama.Flavor.MISTRAL).layers(2).build();
+        assertThat(mistral.config().get("model_type").asText()).isEqualTo("mistral");
+        assertThat(mistral.config().get("architectures").get(0).asText()).isEqualTo("MistralForCausalLM");
+        assertThat(mistral.specs()).isEqualTo(TinyLlama.builder().layers(2).build().specs());
+
+        TinyModel qwen = TinyLlama.builder().flavor(TinyLlama.Flavor.QWEN2).layers(1).hidden(8).intermediate(16)
+                .vocab(32).heads(4).kvHeads(2).tiedEmbeddings(true).build();
+        assertThat(qwen.specs()).containsExactly(
+                spec("model.embed_tokens.weight", 32, 8),
+                spec("model.layers.0.self_attn.q_proj.weight", 8, 8),
+                spec("model.layers.0.self_attn.k_proj.weight", 4, 8),
+                spec("model.layers.0.self_attn.v_proj.weight", 4, 8),
+                spec("model.layers.0.self_attn.q_proj.bias", 8),
+                spec("model.layers.0.self_attn.k_proj.bias", 4),
+                spec("model.layers.0.self_attn.v_proj.bias", 4),
+                spec("model.layers.0.self_attn.o_proj.weight", 8, 8),
+                spec("model.layers.0.mlp.gate_proj.weight", 16, 8),
+                spec("model.layers.0.mlp.up_proj.weight", 16, 8),
+                spec("model.layers.0.mlp.down_proj.weight", 8, 16),
+                spec("model.layers.0.input_layernorm.weight", 8),
+                spec("model.layers.0.post_attention_layernorm.weight", 8),
+                spec("model.norm.weight", 8));
+        TinyLlama.builder().flavor(TinyLlama.Flavor.QWEN2).layers(3).writeTo(dir);
+        try (ModelSource m = ModelSource.open(dir)) {
+            Architecture a = Architecture.of(m);
+            assertThat(a.family()).isEqualTo("qwen2");
+            assertThat(a.className()).contains("Qwen2ForCausalLM");
+            assertThat(a.layers()).isEqualTo(3);
+        }
+    }
+
     static double mean(float[] v) {
         double s = 0;
         for (float x : v) {

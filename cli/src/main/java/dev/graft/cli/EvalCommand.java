@@ -1,0 +1,184 @@
+package dev.graft.cli;
+
+import dev.graft.evaluation.experiment.Evaluation;
+import dev.graft.evaluation.experiment.EvaluationConfig;
+import dev.graft.evaluation.experiment.EvaluationResults;
+import dev.graft.evaluation.report.Interval;
+import dev.graft.evaluation.report.MarkdownReport;
+import dev.graft.evaluation.report.Plots;
+import dev.graft.evaluation.reconstruct.CompressedDelta;
+import dev.graft.evaluation.reconstruct.DeltaReconstruction;
+import dev.graft.evaluation.reconstruct.PhloraReconstruction;
+import dev.graft.evaluation.report.ResultsFile;
+import dev.graft.formats.io.AtomicFile;
+import dev.graft.formats.io.FileAccessException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code graft eval}: the evaluation behind docs/evaluation.md. */
+@Command(name = "eval",
+        optionListHeading = "%nOptions:%n",
+        description = {
+                "Measure what merges do to accuracy on a network trained in Java.",
+                "",
+                "A small MLP trunk is pre-trained on a mixture of synthetic tasks, fine-tuned on up to 8 new tasks under "
+                        + "frozen heads, and the fine-tunes are merged through Graft's merge code (averaging, task "
+                        + "arithmetic, TIES, DARE-TIES, breadcrumbs, DELLA, model stock, each with and without "
+                        + "LiNeS). Hyper-parameters are chosen on a validation split and reported on a test split, "
+                        + "over several seeds with 95%% confidence intervals; also task negation and a sign-conflict "
+                        + "ablation; PHLoRA adapters and compressed deltas (BitDelta, Delta-CoMe, ComPEFT, low rank) "
+                        + "at several sizes replace each fine-tune. Writes a Markdown report, PNG charts and the "
+                        + "results as JSON.",
+                "",
+                "The full run takes about 9 minutes on 2 cores; --quick about 15 seconds."},
+        footer = {"", "Examples:",
+                "  graft eval                       # full run; writes docs/evaluation.md and docs/evaluation/*.png",
+                "  graft eval --quick --doc /tmp/eval.md",
+                "  graft eval --seeds 1 --width 128 --doc /tmp/wide.md",
+                "  graft eval --threads 4"})
+final class EvalCommand implements Callable<Integer> {
+    @Option(names = "--quick", description = "One seed, 2 and 3 tasks, short training: a smoke test in seconds.")
+    boolean quick;
+
+    @Option(names = "--seeds", paramLabel = "N", description = "Run seeds 1 to N (default: 5, or 1 with --quick).")
+    Integer seeds;
+
+    @Option(names = "--width", paramLabel = "W", description = "Trunk width (default: 64, or 32 with --quick); "
+            + "the blocks' inner size is twice it. Wider trunks interfere less and train more slowly.")
+    Integer width;
+
+    @Option(names = "--doc", paramLabel = "FILE", defaultValue = "docs/evaluation.md",
+            description = "Where the Markdown report goes (default: ${DEFAULT-VALUE}); the charts go to a folder "
+                    + "beside it named after it (docs/evaluation/).")
+    Path doc;
+
+    @Option(names = "--discussion", paramLabel = "FILE",
+            description = "Hand-written discussion appended to the report (default: discussion.md in the charts' "
+                    + "folder, when it exists).")
+    Path discussion;
+
+    @Option(names = "--from", paramLabel = "JSON",
+            description = "Render the report and charts again from the results file of an earlier run "
+                    + "(results.json in the charts' folder) instead of running the evaluation, e.g. after editing "
+                    + "the discussion.")
+    Path from;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Seeds run in parallel (default: the cores, at "
+            + "most 5).")
+    Integer threads;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        System.setProperty("java.awt.headless", "true");
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int t = threads != null ? threads : Math.min(5, Runtime.getRuntime().availableProcessors());
+        EvaluationConfig config = quick ? EvaluationConfig.quick(t) : EvaluationConfig.full(t);
+        if (seeds != null) {
+            config = config.withSeeds(seeds);
+        }
+        if (width != null) {
+            config = config.withWidth(width);
+        }
+        EvaluationResults r;
+        if (from != null) {
+            r = ResultsFile.read(from);
+            config = r.config();
+        } else {
+            Path work = createTempDir();
+            List<DeltaReconstruction> standIns = new ArrayList<>(
+                    quick ? PhloraReconstruction.quick() : PhloraReconstruction.standard());
+            standIns.addAll(quick ? CompressedDelta.quick() : CompressedDelta.standard());
+            r = new Evaluation(config, standIns, line -> err.println("graft: eval: " + line)).run(work)
+                    .withCommand("graft eval" + (quick ? " --quick" : "") + (seeds != null ? " --seeds " + seeds : "")
+                            + (width != null ? " --width " + width : "") + " --threads " + t);
+            deleteQuietly(work);
+        }
+
+        Path docFile = doc.toAbsolutePath();
+        String name = docFile.getFileName().toString().replaceFirst("\\.md$", "");
+        Path images = docFile.resolveSibling(name);
+        createDirectories(images);
+        Plots.accuracyVsTasks(r, false, images.resolve("merging.png"));
+        Plots.accuracyVsTasks(r, true, images.resolve("merging-lines.png"));
+        if (!r.ablation().isEmpty()) {
+            Plots.tiesGainVsConflicts(r.ablation(), images.resolve("ties-vs-conflicts.png"));
+        }
+        if (!r.reconstructions().isEmpty()) {
+            Plots.accuracyVsBits(r.reconstructions(), images.resolve("accuracy-vs-bits.png"));
+        }
+        if (from == null) {
+            ResultsFile.write(r, images.resolve("results.json"));
+        }
+        Path disc = discussion != null ? discussion : images.resolve("discussion.md");
+        write(docFile, MarkdownReport.render(r, name, read(disc)));
+
+        out.printf("%-24s", "normalized accuracy (%)");
+        config.taskCounts().forEach(n -> out.printf("%16s", n + " tasks"));
+        out.println();
+        for (String m : r.methods()) {
+            out.printf("%-24s", m);
+            for (int n : config.taskCounts()) {
+                out.printf("%16s", Interval.of(r.testScores(m, n)).percent());
+            }
+            out.println();
+        }
+        out.printf("%s %d seeds in %.0f s; report in %s, charts in %s%n", from != null ? "Rendered the results of"
+                : "Evaluated", config.seeds().size(), r.seconds(), doc, images);
+        return 0;
+    }
+
+    private static String read(Path file) {
+        if (!Files.exists(file)) {
+            return "";
+        }
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new FileAccessException(file, "cannot read the discussion", e);
+        }
+    }
+
+    private static void write(Path file, String text) {
+        createDirectories(file.toAbsolutePath().getParent());
+        AtomicFile.writeString(file, text, true);
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new FileAccessException(dir, "cannot create the folder", e);
+        }
+    }
+
+    private static Path createTempDir() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try {
+            return Files.createTempDirectory(tmp, "graft-eval-");
+        } catch (IOException e) {
+            throw new FileAccessException(tmp, "cannot create a temporary folder", e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // the seeds' folders are already gone; an empty temp folder left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.graft.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EvalCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void quickRunWritesTheReportChartsAndResultsAndRendersThemAgain() throws Exception {
+        Path doc = dir.resolve("out/eval.md");
+        Files.createDirectories(dir.resolve("out/eval"));
+        Files.writeString(dir.resolve("out/eval/discussion.md"), "## Notes\n\nHand-written.\n");
+        Cli.Result r = Cli.graft("eval", "--quick", "--threads", "1", "--doc", doc.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("graft: eval: seed 1: pre-trained (", "graft: eval: seed 1: merged (");
+        assertThat(r.out()).startsWith("normalized accuracy (%)          2 tasks         3 tasks\n"
+                + "pretrained  ").contains("\nties+lines  ", "\nmodel_stock  ")
+                .contains("Evaluated 1 seeds in ");
+        String md = Files.readString(doc);
+        assertThat(md).startsWith("# Evaluation: do merges, adapters and compressed deltas keep what fine-tuning "
+                        + "learnt?\n")
+                .contains("Produced by `graft eval --quick --threads 1` in ", "| phlora rank 32 | ",
+                        "| bitdelta | ", "| delta-come 1.0 bits | ", "| compeft density 0.1 | ",
+                        "| low rank 1.0 bits | ", "| delta-come 1.0 bits − bitdelta | ",
+                        "![normalized accuracy vs tasks](eval/merging.png)")
+                .doesNotContain("Pending")
+                .endsWith("## Notes\n\nHand-written.\n");
+        for (String f : new String[] {"merging.png", "merging-lines.png", "accuracy-vs-bits.png"}) {
+            byte[] png = Files.readAllBytes(dir.resolve("out/eval").resolve(f));
+            assertThat(png).as(f).startsWith(0x89, 'P', 'N', 'G');
+        }
+
+        Files.delete(doc);
+        Cli.Result again = Cli.graft("eval", "--from", dir.resolve("out/eval/results.json").toString(), "--doc",
+                doc.toString());
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).contains("Rendered the results of 1 seeds in ");
+        assertThat(Files.readString(doc)).isEqualTo(md);
+    }
+
+    @Test
+    void aResultsFileThatIsNotOneIsRefused() throws Exception {
+        Path bad = dir.resolve("results.json");
+        Files.writeString(bad, "{\"merges\": 3}");
+        Cli.Result r = Cli.graft("eval", "--from", bad.toString(), "--doc", dir.resolve("x.md").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).startsWith("graft: " + bad + ": not an evaluation results file (");
+        assertThat(dir.resolve("x.md")).doesNotExist();
+    }
+}

@@ -1,0 +1,18 @@
+package dev.graft.evaluation.experiment;
+
+/**
+ * Forgetting one task by subtracting its task vector ({@code θ = θ_base − λ·τ_target}), on the test split.
+ *
+ * @param seed              the replicate
+ * @param target            the negated task
+ * @param lambda            λ chosen on the validation split: the lowest target accuracy that keeps the control
+ *                          tasks at ≥ 95 % of their pre-trained accuracy
+ * @param targetPretrained  the target task's accuracy with the base trunk
+ * @param targetFineTuned   its accuracy with its fine-tune
+ * @param targetNegated     its accuracy after negation
+ * @param chance            the accuracy of guessing (1 / classes)
+ * @param controlRetained   the control tasks' mean accuracy after negation divided by their pre-trained accuracy
+ */
+public record NegationOutcome(long seed, int target, double lambda, double targetPretrained, double targetFineTuned,
+                              double targetNegated, double chance, double controlRetained) {
+}
