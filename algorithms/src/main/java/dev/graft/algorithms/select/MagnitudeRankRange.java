@@ -179,8 +179,8 @@ public final class MagnitudeRankRange implements MagnitudeSelector {
             Objects.checkFromIndexSize(from, count, values.length);
             // As the top-k mask: when every tie at each cut gets the same answer in this chunk, one branch-free
             // loop on the floats' bits (through a segment, so C2 vectorises it) decides and counts.
-            if (settled(lowTies, lowQuota, values, from, count, lowKey)
-                    && settled(highTies, highQuota, values, from, count, highKey)) {
+            if (MaskLoops.tiesSettled(lowTies, lowQuota, values, from, count, lowKey)
+                    && MaskLoops.tiesSettled(highTies, highQuota, values, from, count, highKey)) {
                 zeroSettled(values, from, count);
             } else {
                 for (int i = from; i < from + count; i++) {
@@ -189,14 +189,6 @@ public final class MagnitudeRankRange implements MagnitudeSelector {
                     }
                 }
             }
-        }
-
-        private static boolean settled(long ties, long quota, float[] values, int from, int count, int key) {
-            return ties >= quota || count <= quota - ties || countTies(values, from, count, key) <= quota - ties;
-        }
-
-        private static int countTies(float[] values, int from, int count, int key) {
-            return MaskLoops.countEqual(values, from, count, key);
         }
 
         /** {@link #fillSettled} applied in place: dropped values become +0 through a bit mask. */

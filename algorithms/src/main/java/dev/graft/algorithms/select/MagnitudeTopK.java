@@ -129,18 +129,13 @@ public final class MagnitudeTopK implements MagnitudeSelector {
         @Override
         public void zero(float[] values, int from, int count) {
             Objects.checkFromIndexSize(from, count, values.length);
-            // Settled when every tie in the chunk gets the same answer: the quota is used up, or the chunk's ties
-            // all fit in it. Counting them first (a vectorised loop) lets the branch-free loop serve nearly every
-            // chunk, whatever the density of ties; only the chunk where the quota runs out branches.
-            if (ties >= quota || count <= quota - ties || countTies(values, from, count) <= quota - ties) {
+            // Counting ties first lets the branch-free loop serve nearly every chunk, whatever the density of
+            // ties; only the chunk where the quota runs out branches.
+            if (MaskLoops.tiesSettled(ties, quota, values, from, count, threshold)) {
                 zeroSettled(values, from, count);
             } else {
                 zeroBranching(values, from, count);
             }
-        }
-
-        private int countTies(float[] values, int from, int count) {
-            return MaskLoops.countEqual(values, from, count, threshold);
         }
 
         /** {@link #fillBranching} applied in place: dropped values become +0 through a bit mask, not a branch. */

@@ -14,6 +14,16 @@ final class MaskLoops {
     private MaskLoops() {
     }
 
+    /**
+     * Whether every element of {@code values[from, from + count)} whose key is the cut {@code key} gets the same
+     * answer: the cut's tie quota is used up already, or all of the chunk's ties fit in what is left of it. Then
+     * one branch-free loop can decide the whole chunk; the ties are counted (a vectorised loop) only when the
+     * chunk is longer than the quota left.
+     */
+    static boolean tiesSettled(long ties, long quota, float[] values, int from, int count, int key) {
+        return ties >= quota || count <= quota - ties || countEqual(values, from, count, key) <= quota - ties;
+    }
+
     /** How many of {@code values[from, from + count)} have the magnitude key {@code key}. */
     static int countEqual(float[] values, int from, int count, int key) {
         MemorySegment bits = MemorySegment.ofArray(values);

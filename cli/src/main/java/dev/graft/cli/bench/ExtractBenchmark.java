@@ -82,11 +82,8 @@ public final class ExtractBenchmark {
                         energy = s.energy(rank) / total;
                     }
                 }
-                String iterations = sketch.energyTolerance() > 0
-                        ? String.format("q>=%d tol %.0e", sketch.powerIterations(), sketch.energyTolerance())
-                        : String.format("q=%d", sketch.powerIterations());
                 log.printf("  randomized p=%-3d %-14s %6.2f s (%5.1fx faster), energy %.6f (%.2e below exact)%n",
-                        sketch.oversampling(), iterations + ":", best, exactSeconds / best, energy,
+                        sketch.oversampling(), iterations(sketch) + ":", best, exactSeconds / best, energy,
                         exactEnergy - energy);
                 log.flush();
                 results.add(new SketchResult(sketch.oversampling(), sketch.powerIterations(),
@@ -94,6 +91,13 @@ public final class ExtractBenchmark {
             }
             return results;
         }
+    }
+
+    /** The power iterations of a sketch setting: {@code q=2}, or {@code q>=2 tol 2e-04} under a tolerance. */
+    private static String iterations(RandomizedSvdOptions sketch) {
+        return sketch.energyTolerance() > 0
+                ? String.format("q>=%d tol %.0e", sketch.powerIterations(), sketch.energyTolerance())
+                : String.format("q=%d", sketch.powerIterations());
     }
 
     private static Matrix lowRankDelta(LinearAlgebra la, int side) {
@@ -159,11 +163,8 @@ public final class ExtractBenchmark {
             ExtractionReport r = Extraction.of(f.base(), f.fineTunes().getFirst()).rank(rank).threads(threads)
                     .sketch(sketch).write(root.resolve("adapter"));
             double s = (System.nanoTime() - t) / 1e9;
-            String iterations = sketch.energyTolerance() > 0
-                    ? String.format("q>=%d, tolerance %.0e", sketch.powerIterations(), sketch.energyTolerance())
-                    : String.format("q=%d", sketch.powerIterations());
             log.printf("extracted %d modules at rank %d (p=%d, %s) on %d thread%s in %.1f s (%.2f modules/s); energy "
-                    + "kept %.4f overall%n", r.kept().size(), rank, sketch.oversampling(), iterations,
+                    + "kept %.4f overall%n", r.kept().size(), rank, sketch.oversampling(), iterations(sketch),
                     threads, threads == 1 ? "" : "s", s, r.kept().size() / s, r.overallEnergy());
             log.flush();
             return r;
