@@ -101,7 +101,7 @@ public final class MagnitudeRankRange implements MagnitudeSelector {
     public KeepMask mask() {
         if (from >= to) {
             // Low cut at "everything before", high cut at "nothing before": no element is between them.
-            return new RangeMask(Integer.MAX_VALUE, 0, 0, 0, false);
+            return new RangeMask(Integer.MAX_VALUE, 0, 0, 0, false, false);
         }
         // A cut (key, quota) puts before it every key below `key` and the first `quota` keys equal to it.
         // Rank 0 is cut (0, 0): nothing before. Rank n is cut (MAX_VALUE, 0): everything before.
@@ -122,7 +122,8 @@ public final class MagnitudeRankRange implements MagnitudeSelector {
             highQuota = b.tiesBefore(to);
             tied += b.tied();
         }
-        return new RangeMask(lowKey, lowQuota, highKey, highQuota, KeyCompare.denseTies(tied, n));
+        return new RangeMask(lowKey, lowQuota, highKey, highQuota, KeyCompare.denseTies(tied, n),
+                search.allFinite());
     }
 
     /** Element count the selector was made for. */
@@ -142,10 +143,13 @@ public final class MagnitudeRankRange implements MagnitudeSelector {
         private final int highKey;
         private final long highQuota;
         private final boolean denseTies;
+        private final boolean finite;
         private long lowTies;
         private long highTies;
 
-        RangeMask(int lowKey, long lowQuota, int highKey, long highQuota, boolean denseTies) {
+        /** @param finite whether every value the mask will see is finite, so that the float loops apply */
+        RangeMask(int lowKey, long lowQuota, int highKey, long highQuota, boolean denseTies, boolean finite) {
+            this.finite = finite;
             this.lowKey = lowKey;
             this.lowQuota = lowQuota;
             this.highKey = highKey;
@@ -179,8 +183,8 @@ public final class MagnitudeRankRange implements MagnitudeSelector {
             Objects.checkFromIndexSize(from, count, values.length);
             // As the top-k mask: when every tie at each cut gets the same answer in this chunk, one branch-free
             // loop on the floats' bits (through a segment, so C2 vectorises it) decides and counts.
-            if (MaskLoops.tiesSettled(lowTies, lowQuota, values, from, count, lowKey)
-                    && MaskLoops.tiesSettled(highTies, highQuota, values, from, count, highKey)) {
+            if (MaskLoops.tiesSettled(lowTies, lowQuota, values, from, count, lowKey, finite)
+                    && MaskLoops.tiesSettled(highTies, highQuota, values, from, count, highKey, finite)) {
                 zeroSettled(values, from, count);
             } else {
                 for (int i = from; i < from + count; i++) {
@@ -196,8 +200,14 @@ public final class MagnitudeRankRange implements MagnitudeSelector {
             int lowBound = lowTies >= lowQuota ? lowKey - 1 : lowKey;
             int highBound = highTies < highQuota ? highKey + 1 : highKey;
             // Both cuts' ties are counted before zeroing; with a shared key both counters advance, as in keepTie.
-            highTies += MaskLoops.countEqual(values, from, count, highKey);
-            lowTies += MaskLoops.zeroOutside(values, from, count, lowBound, highBound, lowKey);
+            if (finite) {
+                highTies += MaskLoops.countEqualFinite(values, from, count, Float.intBitsToFloat(highKey));
+                lowTies += MaskLoops.zeroOutsideFinite(values, from, count, MaskLoops.leastAbove(lowBound),
+                        MaskLoops.limitBelow(highBound), Float.intBitsToFloat(lowKey));
+            } else {
+                highTies += MaskLoops.countEqual(values, from, count, highKey);
+                lowTies += MaskLoops.zeroOutside(values, from, count, lowBound, highBound, lowKey);
+            }
         }
 
         /** Few ties: branch on each (rarely taken, so well predicted). */

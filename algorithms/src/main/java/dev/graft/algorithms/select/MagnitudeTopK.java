@@ -60,15 +60,31 @@ public final class MagnitudeTopK implements MagnitudeSelector {
     public KeepMask mask() {
         if (k == 0) {
             // No key exceeds MAX_VALUE and none equals it: nothing is kept.
-            return new TopMask(Integer.MAX_VALUE, 0, false);
+            return new TopMask(Integer.MAX_VALUE, 0, false, false);
         }
         if (k >= n) {
             // Every key is above 0 or ties at 0, and every tie fits in the quota: everything is kept.
-            return new TopMask(0, Long.MAX_VALUE, false);
+            return new TopMask(0, Long.MAX_VALUE, false, false);
         }
         RankBoundary b = search.boundary(0);
         long above = n - b.below() - b.tied();
-        return new TopMask(b.key(), k - above, KeyCompare.denseTies(b.tied(), n));
+        return new TopMask(b.key(), k - above, KeyCompare.denseTies(b.tied(), n), search.allFinite());
+    }
+
+    /**
+     * Whether the selection's first pass found every value finite, so that float comparisons of {@code |x|}
+     * decide as the keys do ({@link #leastAbove}); false before it, and when no pass was needed.
+     */
+    public boolean allFinite() {
+        return search.allFinite();
+    }
+
+    /**
+     * For finite values, the least magnitude whose key is above {@code bound}: {@code key > bound} if and only if
+     * {@code |x| >= leastAbove(bound)}; infinity when no finite value is.
+     */
+    public static float leastAbove(int bound) {
+        return MaskLoops.leastAbove(bound);
     }
 
     /** Element count the selector was made for. */
@@ -98,12 +114,15 @@ public final class MagnitudeTopK implements MagnitudeSelector {
         private final int threshold;
         private final long quota;
         private final boolean denseTies;
+        private final boolean finite;
         private long ties;
 
-        TopMask(int threshold, long quota, boolean denseTies) {
+        /** @param finite whether every value the mask will see is finite, so that the float loops apply */
+        TopMask(int threshold, long quota, boolean denseTies, boolean finite) {
             this.threshold = threshold;
             this.quota = quota;
             this.denseTies = denseTies;
+            this.finite = finite;
         }
 
         @Override
@@ -131,7 +150,7 @@ public final class MagnitudeTopK implements MagnitudeSelector {
             Objects.checkFromIndexSize(from, count, values.length);
             // Counting ties first lets the branch-free loop serve nearly every chunk, whatever the density of
             // ties; only the chunk where the quota runs out branches.
-            if (MaskLoops.tiesSettled(ties, quota, values, from, count, threshold)) {
+            if (MaskLoops.tiesSettled(ties, quota, values, from, count, threshold, finite)) {
                 zeroSettled(values, from, count);
             } else {
                 zeroBranching(values, from, count);
@@ -160,7 +179,12 @@ public final class MagnitudeTopK implements MagnitudeSelector {
         /** {@link #fillSettled} applied in place, branch-free and vectorised ({@link MaskLoops}). */
         private void zeroSettled(float[] values, int from, int count) {
             int bound = ties < quota ? threshold - 1 : threshold;
-            ties += MaskLoops.zeroOutside(values, from, count, bound, Integer.MAX_VALUE, threshold);
+            if (finite) {
+                ties += MaskLoops.zeroOutsideFinite(values, from, count, MaskLoops.leastAbove(bound),
+                        Float.POSITIVE_INFINITY, Float.intBitsToFloat(threshold));
+            } else {
+                ties += MaskLoops.zeroOutside(values, from, count, bound, Integer.MAX_VALUE, threshold);
+            }
         }
 
         /** Few ties: branch on each (rarely taken, so well predicted). */
