@@ -3,6 +3,8 @@ package dev.graft.algorithms.compress;
 import dev.graft.algorithms.select.KeyCompare;
 import dev.graft.algorithms.select.MagnitudeKey;
 import dev.graft.algorithms.select.MagnitudeTopK;
+import dev.graft.algorithms.simd.GatherLanes;
+import dev.graft.algorithms.simd.Simd;
 import dev.graft.formats.delta.DeltaArtifact;
 import dev.graft.formats.delta.DeltaEntry;
 import dev.graft.formats.delta.DeltaPart;
@@ -124,8 +126,8 @@ public final class ComPeft implements DeltaCodec {
             long quota = k >= n ? 0 : k - (n - top.threshold().below() - top.threshold().tied());
             long[] ties = new long[1];
             int chunk = (int) Math.min(MatrixDelta.CHUNK, Math.max(1, n));
-            int[] index = new int[chunk];
-            int[] flags = new int[chunk];
+            int[] index = new int[chunk + (Simd.ENABLED ? GatherLanes.slack() : 0)];
+            int[] flags = Simd.ENABLED ? null : new int[chunk];
             boolean finite = k < n && top.allFinite();
             pass(delta, all, (first, v, from, count) -> {
                 long tied = ties[0];
@@ -134,10 +136,15 @@ public final class ComPeft implements DeltaCodec {
                     // Every tie in this chunk gets the same answer (most chunks): one comparison against a bound
                     // that includes or excludes the cut, the ties only counted.
                     int bound = tied < quota ? cut - 1 : cut;
-                    gathered = finite
-                            ? gatherFinite(v, from, count, MagnitudeTopK.leastAbove(bound),
-                                    Float.intBitsToFloat(cut), flags, index)
-                            : gatherSettled(v, from, count, bound, cut, index);
+                    float least = MagnitudeTopK.leastAbove(bound);
+                    float tie = Float.intBitsToFloat(cut);
+                    if (!finite) {
+                        gathered = gatherSettled(v, from, count, bound, cut, index);
+                    } else if (Simd.ENABLED) {
+                        gathered = GatherLanes.atLeast(v, from, count, least, tie, index);
+                    } else {
+                        gathered = gatherFinite(v, from, count, least, tie, flags, index);
+                    }
                 } else {
                     gathered = gatherAtQuota(v, from, count, cut, quota - tied, index);
                 }
@@ -188,7 +195,7 @@ public final class ComPeft implements DeltaCodec {
      * @param least the least kept magnitude ({@link MagnitudeTopK#leastAbove} of the bound)
      * @param tie   the cut's magnitude
      */
-    private static long gatherFinite(float[] values, int from, int count, float least, float tie, int[] flags,
+    static long gatherFinite(float[] values, int from, int count, float least, float tie, int[] flags,
                                      int[] index) {
         int seen = 0;
         for (int i = 0; i < count; i++) {

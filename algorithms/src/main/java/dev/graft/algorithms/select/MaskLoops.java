@@ -77,7 +77,7 @@ final class MaskLoops {
 
     /** For finite data, {@code key < bound} if and only if {@code |x| < limitBelow(bound)}; {@code bound >= 0}. */
     static float limitBelow(int bound) {
-        return bound >= MagnitudeKey.INFINITY ? Float.POSITIVE_INFINITY : Float.intBitsToFloat(bound + 1);
+        return bound >= MagnitudeKey.INFINITY ? Float.POSITIVE_INFINITY : Float.intBitsToFloat(bound);
     }
 
     /**

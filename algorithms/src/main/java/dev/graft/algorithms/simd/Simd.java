@@ -1,0 +1,33 @@
+package dev.graft.algorithms.simd;
+
+/**
+ * Whether the hot loops that need the floats' bits, or that gather, run on the JDK's incubating Vector API.
+ *
+ * <p>C2 vectorises plain float loops by itself, but not loops over the bits of floats ({@code floatToRawIntBits}
+ * is not vectorised, and loops over a segment's view of the bits are vectorised in small benchmarks and not inside
+ * a merge), nor loops that gather. The Vector API writes those loops explicitly: in {@code graft bench compress}
+ * it took ComPEFT's compression from 4.2× to 2.9× the I/O floor. It is an incubator module, so it is there only
+ * when the JVM is started with {@code --add-modules jdk.incubator.vector} (the {@code graft} launcher does); without
+ * it every loop has a scalar form that gives the same results to the bit.
+ *
+ * <p>Also off when {@code -Dgraft.simd=false}, or when the machine's vectors are narrower than 256 bits (the
+ * Vector API would emulate them, slower than the scalar loops).
+ */
+public final class Simd {
+    /** True when the vector forms of the loops are used. */
+    public static final boolean ENABLED = available();
+
+    private Simd() {
+    }
+
+    private static boolean available() {
+        if (!Boolean.parseBoolean(System.getProperty("graft.simd", "true"))) {
+            return false;
+        }
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return false;
+        }
+        // Only now may a class that links against the incubator module be loaded.
+        return Lanes.wideEnough();
+    }
+}
