@@ -1,5 +1,7 @@
 package dev.graft.algorithms.kernels;
 
+import dev.graft.algorithms.simd.ConsensusLanes;
+import dev.graft.algorithms.simd.Simd;
 import dev.graft.algorithms.sparsify.DeltaMask;
 import dev.graft.algorithms.sparsify.Sparsifier;
 import dev.graft.core.kernel.TensorInputs;
@@ -72,6 +74,12 @@ public final class TaskVectorKernel implements TensorKernel {
         float[] mixed = new float[cap];
         float[] divisor = new float[cap];
         float factor = lambda * lines;
+        float[] voteWeight = new float[n];
+        float[] signOfW = new float[n];
+        for (int k = 0; k < n; k++) {
+            voteWeight[k] = paperSigns ? 1f : w[k];
+            signOfW[k] = paperSigns ? Math.signum(w[k]) : 1f;
+        }
         scan.scan((first, len, d, base, bo) -> {
             for (int k = 0; k < n; k++) {
                 masks[k].apply(first, d[k], len);
@@ -80,7 +88,14 @@ public final class TaskVectorKernel implements TensorKernel {
             for (int from = 0; from < len; from += BLOCK) {
                 int to = Math.min(len, from + BLOCK);
                 if (consensus) {
-                    consensus(d, w, scale, paperSigns, normalize, factor, base, bo, from, to, vote, mixed, divisor, r);
+                    // All models in one pass over the block when the Vector API is there; the scalar loops finish
+                    // what is left (or do it all).
+                    int done = Simd.ENABLED ? ConsensusLanes.merge(d, w, scale, voteWeight, signOfW, normalize,
+                            factor, base, bo, from, to, r) : from;
+                    if (done < to) {
+                        consensus(d, w, scale, paperSigns, normalize, factor, base, bo, done, to, vote, mixed, divisor,
+                                r);
+                    }
                 } else {
                     linear(d, w, scale, normalize ? fixedDivisor : 1f, factor, base, bo, from, to, mixed, r);
                 }
@@ -110,7 +125,7 @@ public final class TaskVectorKernel implements TensorKernel {
     }
 
     /** Elements {@code [from, to)} of a chunk with TIES' sign election; see {@link #linear} on the loop shapes. */
-    private static void consensus(float[][] d, float[] w, float[] scale, boolean paperSigns, boolean normalize,
+    static void consensus(float[][] d, float[] w, float[] scale, boolean paperSigns, boolean normalize,
                                   float factor, float[] base, int bo, int from, int to,
                                   float[] vote, float[] mixed, float[] divisor, float[] r) {
         int n = d.length;
