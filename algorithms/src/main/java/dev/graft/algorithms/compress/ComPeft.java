@@ -196,7 +196,7 @@ public final class ComPeft implements DeltaCodec {
      * @param tie   the cut's magnitude
      */
     static long gatherFinite(float[] values, int from, int count, float least, float tie, int[] flags,
-                                     int[] index) {
+                             int[] index) {
         int seen = 0;
         for (int i = 0; i < count; i++) {
             float magnitude = Math.abs(values[from + i]);

@@ -126,8 +126,8 @@ public final class TaskVectorKernel implements TensorKernel {
 
     /** Elements {@code [from, to)} of a chunk with TIES' sign election; see {@link #linear} on the loop shapes. */
     static void consensus(float[][] d, float[] w, float[] scale, boolean paperSigns, boolean normalize,
-                                  float factor, float[] base, int bo, int from, int to,
-                                  float[] vote, float[] mixed, float[] divisor, float[] r) {
+                          float factor, float[] base, int bo, int from, int to,
+                          float[] vote, float[] mixed, float[] divisor, float[] r) {
         int n = d.length;
         java.util.Arrays.fill(vote, from, to, 0f);
         java.util.Arrays.fill(mixed, from, to, 0f);

@@ -182,7 +182,7 @@ public final class MagnitudeRankRange implements MagnitudeSelector {
         public void zero(float[] values, int from, int count) {
             Objects.checkFromIndexSize(from, count, values.length);
             // As the top-k mask: when every tie at each cut gets the same answer in this chunk, one branch-free
-            // loop on the floats' bits (through a segment, so C2 vectorises it) decides and counts.
+            // loop decides and counts (on the values for finite data, else on their bits; see MaskLoops).
             if (MaskLoops.tiesSettled(lowTies, lowQuota, values, from, count, lowKey, finite)
                     && MaskLoops.tiesSettled(highTies, highQuota, values, from, count, highKey, finite)) {
                 zeroSettled(values, from, count);

@@ -155,7 +155,8 @@ public final class RadixRankSearch {
 
     /**
      * {@link #countHigh(float[], int, int, int[])} with the counter indices computed in vectors, block by block,
-     * then the increments: 0.45 against 0.95 ns per element inside {@code graft bench merge}.
+     * then the increments: about 0.5 against 0.95 ns per element inside {@code graft bench merge} (a TIES merge's
+     * time fell by 23 ms per 4096² tensor and three models).
      */
     static int countHighInLanes(float[] values, int from, int end, int[] counts, int[] index) {
         int union = 0;
