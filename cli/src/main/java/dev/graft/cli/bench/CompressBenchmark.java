@@ -6,6 +6,7 @@ import dev.graft.algorithms.compress.Compression;
 import dev.graft.algorithms.compress.CompressionReport;
 import dev.graft.algorithms.compress.Decompression;
 import dev.graft.algorithms.compress.DeltaCodec;
+import dev.graft.algorithms.simd.Simd;
 import dev.graft.formats.tensor.TensorSpec;
 
 import java.io.IOException;
@@ -60,8 +61,8 @@ public final class CompressBenchmark {
             SyntheticCheckpoint.write(base, specs, 0);
             SyntheticCheckpoint.write(tuned, specs, 1);
             log.printf("generated a bf16 base and fine-tune: %d tensors of %dx%d (%.2f G parameters, %.2f GB each) "
-                            + "in %.1f s; %d threads%n", n, side, side, n * (double) side * side / 1e9,
-                    n * 2.0 * side * side / 1e9, (System.nanoTime() - t0) / 1e9, threads);
+                            + "in %.1f s; %d threads; Vector API loops %s%n", n, side, side, n * (double) side * side / 1e9,
+                    n * 2.0 * side * side / 1e9, (System.nanoTime() - t0) / 1e9, threads, Simd.ENABLED ? "on" : "off");
             log.flush();
             List<DeltaCodec> once = List.of(new IoFloorCodec(), new BitDelta(), new ComPeft(ComPeft.DEFAULT_DENSITY,
                     Double.NaN));

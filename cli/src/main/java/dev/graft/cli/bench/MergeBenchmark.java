@@ -1,5 +1,6 @@
 package dev.graft.cli.bench;
 
+import dev.graft.algorithms.simd.Simd;
 import dev.graft.core.exec.MergeJob;
 import dev.graft.core.exec.MergeOptions;
 import dev.graft.core.method.MethodRegistry;
@@ -65,9 +66,10 @@ public final class MergeBenchmark {
                 SyntheticCheckpoint.write(f, specs, m);
                 files.add(f);
             }
-            log.printf("generated base + %d fine-tunes: %d bf16 tensors of %dx%d, %.2f GB each, in %.1f s%n", fineTunes,
-                    specs.size(), SyntheticCheckpoint.SIDE, SyntheticCheckpoint.SIDE,
-                    specs.stream().mapToLong(TensorSpec::byteSize).sum() / 1e9, (System.nanoTime() - t0) / 1e9);
+            log.printf("generated base + %d fine-tunes: %d bf16 tensors of %dx%d, %.2f GB each, in %.1f s; Vector API "
+                            + "loops %s%n", fineTunes, specs.size(), SyntheticCheckpoint.SIDE, SyntheticCheckpoint.SIDE,
+                    specs.stream().mapToLong(TensorSpec::byteSize).sum() / 1e9, (System.nanoTime() - t0) / 1e9,
+                    Simd.ENABLED ? "on" : "off");
             log.flush();
             List<Phase> phases = new ArrayList<>();
             phases.add(time("I/O floor", "io_floor", files, out, Map.of(), MethodRegistry.of(new ReadFloor())));
