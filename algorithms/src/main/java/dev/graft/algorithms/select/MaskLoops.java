@@ -1,5 +1,8 @@
 package dev.graft.algorithms.select;
 
+import dev.graft.algorithms.simd.MaskLanes;
+import dev.graft.algorithms.simd.Simd;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -101,6 +104,14 @@ final class MaskLoops {
      * @param limit the bound {@link #limitBelow} gives; infinity for none
      */
     static int zeroOutsideFinite(float[] values, int from, int count, float least, float limit, float tie) {
+        if (Simd.ENABLED) {
+            return MaskLanes.zeroOutside(values, from, count, least, limit, tie);
+        }
+        return zeroOutsideFiniteScalar(values, from, count, least, limit, tie);
+    }
+
+    /** The scalar form of {@link #zeroOutsideFinite}: the same results, bit for bit. */
+    static int zeroOutsideFiniteScalar(float[] values, int from, int count, float least, float limit, float tie) {
         int tied = 0;
         for (int i = from; i < from + count; i++) {
             float x = values[i];

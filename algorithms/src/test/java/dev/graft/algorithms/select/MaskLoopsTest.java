@@ -36,11 +36,19 @@ class MaskLoopsTest {
                         MagnitudeKey.INFINITY, MagnitudeKey.NAN, Integer.MAX_VALUE}) {
                     float[] bits = data.clone();
                     float[] floats = data.clone();
+                    float[] scalar = data.clone();
                     int tiedBits = MaskLoops.zeroOutside(bits, 3, 4090, low, high, tie);
+                    // The dispatching form (vectors when the tests run with the Vector API) and the scalar one.
                     int tiedFloats = MaskLoops.zeroOutsideFinite(floats, 3, 4090, MaskLoops.leastAbove(low),
                             MaskLoops.limitBelow(high), Float.intBitsToFloat(tie));
+                    int tiedScalar = MaskLoops.zeroOutsideFiniteScalar(scalar, 3, 4090, MaskLoops.leastAbove(low),
+                            MaskLoops.limitBelow(high), Float.intBitsToFloat(tie));
                     assertThat(tiedFloats).as("ties, low %d high %d tie %d", low, high, tie).isEqualTo(tiedBits);
+                    assertThat(tiedScalar).as("ties, scalar, low %d high %d tie %d", low, high, tie)
+                            .isEqualTo(tiedBits);
                     assertThat(rawBits(floats)).as("values, low %d high %d", low, high).isEqualTo(rawBits(bits));
+                    assertThat(rawBits(scalar)).as("values, scalar, low %d high %d", low, high)
+                            .isEqualTo(rawBits(bits));
                     assertThat(MaskLoops.countEqualFinite(data, 3, 4090, Float.intBitsToFloat(tie)))
                             .isEqualTo(MaskLoops.countEqual(data, 3, 4090, tie));
                 }
