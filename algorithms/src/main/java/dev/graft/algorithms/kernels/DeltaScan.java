@@ -25,6 +25,20 @@ public final class DeltaScan {
         void visit(long first, int length, float[][] deltas, float[] base, int baseOffset);
     }
 
+    /** Receives one block's inputs, before any delta is computed (see {@link #deltas}). */
+    @FunctionalInterface
+    public interface InputVisitor {
+        /**
+         * @param first  index of the block's first element
+         * @param length elements in the block (whole rows)
+         * @param models {@code models[k][offset .. offset+length)} is model {@code k}'s block ({@link #models()}
+         *               order); read-only
+         * @param base   the base model's block, {@code base[offset .. offset+length)}; read-only
+         * @param offset where the block starts in those arrays
+         */
+        void visit(long first, int length, float[][] models, float[] base, int offset);
+    }
+
     /** Elements per block when rows are short enough: 64 KiB of float32 per model. */
     static final int BLOCK_TARGET = 1 << 14;
 
@@ -54,6 +68,11 @@ public final class DeltaScan {
         return models.clone();
     }
 
+    /** The most elements a block (a visit) holds. */
+    public int blockLength() {
+        return block;
+    }
+
     public int modelCount() {
         return models.length;
     }
@@ -67,6 +86,35 @@ public final class DeltaScan {
         for (int e = 0; e < len; e++) {
             d[e] = x[from + e] - b[from + e];
         }
+    }
+
+    /**
+     * One pass over the whole tensor, in the blocks {@link #scan} uses, handing over the inputs rather than the
+     * deltas: for kernels that compute the deltas in their own loops, and ask {@link #deltas} for the blocks they
+     * do not.
+     */
+    public void scanInputs(InputVisitor visitor) {
+        int base = inputs.baseIndex();
+        float[][] x = new float[models.length][];
+        inputs.scan((first, chunk, v, off) -> {
+            for (int k = 0; k < models.length; k++) {
+                x[k] = v[models[k]];
+            }
+            for (int at = 0; at < chunk; at += block) {
+                visitor.visit(first + at, Math.min(block, chunk - at), x, v[base], off + at);
+            }
+        });
+    }
+
+    /**
+     * The deltas of a block an {@link InputVisitor} was given: {@code deltas[k][0, length)}, in the buffers
+     * {@link #scan} uses (reused; the caller may modify them).
+     */
+    public float[][] deltas(float[][] models, float[] base, int offset, int length) {
+        for (int k = 0; k < models.length; k++) {
+            subtract(models[k], base, offset, deltas[k], length);
+        }
+        return deltas;
     }
 
     /** One pass over the whole tensor. */

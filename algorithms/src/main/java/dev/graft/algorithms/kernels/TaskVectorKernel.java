@@ -80,7 +80,7 @@ public final class TaskVectorKernel implements TensorKernel {
             voteWeight[k] = paperSigns ? 1f : w[k];
             signOfW[k] = paperSigns ? Math.signum(w[k]) : 1f;
         }
-        scan.scan((first, len, d, base, bo) -> {
+        DeltaScan.Visitor deltaBlock = (first, len, d, base, bo) -> {
             for (int k = 0; k < n; k++) {
                 masks[k].apply(first, d[k], len);
             }
@@ -99,6 +99,32 @@ public final class TaskVectorKernel implements TensorKernel {
                 } else {
                     linear(d, w, scale, normalize ? fixedDivisor : 1f, factor, base, bo, from, to, mixed, r);
                 }
+            }
+            out.write(r, 0, len);
+        };
+        if (!consensus || !Simd.ENABLED) {
+            scan.scan(deltaBlock);
+            return;
+        }
+        // With the Vector API, a block whose every mask is settled (one bound decides it) is merged straight from
+        // the inputs, deltas and masks in registers: TIES' usual case. Other blocks take the path above.
+        float[] bound = new float[n];
+        float[] tie = new float[n];
+        long[] tied = new long[n];
+        float[] scratch = new float[n];
+        scan.scanInputs((first, len, x, base, offset) -> {
+            for (int k = 0; k < n; k++) {
+                bound[k] = masks[k].settledBound(len);
+                if (Float.isNaN(bound[k])) {
+                    deltaBlock.visit(first, len, scan.deltas(x, base, offset, len), base, offset);
+                    return;
+                }
+                tie[k] = masks[k].tieMagnitude();
+            }
+            ConsensusLanes.mergeMasked(x, base, offset, len, bound, tie, tied, w, scale, voteWeight, signOfW,
+                    normalize, factor, r, scratch);
+            for (int k = 0; k < n; k++) {
+                masks[k].skip(len, tied[k]);
             }
             out.write(r, 0, len);
         });

@@ -30,4 +30,27 @@ public interface KeepMask {
             }
         }
     }
+
+    /**
+     * When the next {@code count} elements, whatever their values, are all decided by one comparison
+     * {@code |x| >= bound} (finite data, and no tie quota running out among them), that bound; otherwise NaN, and
+     * they must go through {@link #zero} or {@link #fill}. A caller that decides them itself must then report them
+     * with {@link #skip}, counting the elements whose magnitude is {@link #tieMagnitude()}.
+     */
+    default float settledBound(int count) {
+        return Float.NaN;
+    }
+
+    /** The magnitude whose elements count against the tie quota; see {@link #settledBound}. */
+    default float tieMagnitude() {
+        return Float.NaN;
+    }
+
+    /**
+     * Records that the next {@code count} elements were decided by {@link #settledBound}, {@code tied} of them
+     * with magnitude {@link #tieMagnitude()}.
+     */
+    default void skip(int count, long tied) {
+        throw new UnsupportedOperationException("this mask decides no chunk by a bound");
+    }
 }

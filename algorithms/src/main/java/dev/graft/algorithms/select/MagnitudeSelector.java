@@ -16,6 +16,18 @@ public interface MagnitudeSelector {
     /** Feeds {@code values[from, from + count)} to the current pass; the order of chunks does not matter. */
     void accept(float[] values, int from, int count);
 
+    /**
+     * Feeds the differences {@code x[i] − base[i]}, {@code i} in {@code [offset, offset + count)}, to the current
+     * pass, as {@link #accept} would be fed them computed. The default computes them into {@code scratch} (at least
+     * {@code count} long); a selector may use them without writing them down.
+     */
+    default void acceptDifference(float[] x, float[] base, int offset, int count, float[] scratch) {
+        for (int i = 0; i < count; i++) {
+            scratch[i] = x[offset + i] - base[offset + i];
+        }
+        accept(scratch, 0, count);
+    }
+
     /** Ends the current pass; throws {@link IllegalStateException} if it did not see exactly every element once. */
     void endPass();
 

@@ -52,6 +52,11 @@ public final class MagnitudeTopK implements MagnitudeSelector {
     }
 
     @Override
+    public void acceptDifference(float[] x, float[] base, int offset, int count, float[] scratch) {
+        search.acceptDifference(x, base, offset, count, scratch);
+    }
+
+    @Override
     public void endPass() {
         search.endPass();
     }
@@ -123,6 +128,28 @@ public final class MagnitudeTopK implements MagnitudeSelector {
             this.quota = quota;
             this.denseTies = denseTies;
             this.finite = finite;
+        }
+
+        @Override
+        public float settledBound(int count) {
+            if (!finite) {
+                return Float.NaN;
+            }
+            if (ties >= quota) {
+                return MaskLoops.leastAbove(threshold);
+            }
+            // Every tie in the next count elements fits in what is left of the quota: ties are kept too.
+            return count <= quota - ties ? MaskLoops.leastAbove(threshold - 1) : Float.NaN;
+        }
+
+        @Override
+        public float tieMagnitude() {
+            return Float.intBitsToFloat(threshold);
+        }
+
+        @Override
+        public void skip(int count, long tied) {
+            ties += tied;
         }
 
         @Override

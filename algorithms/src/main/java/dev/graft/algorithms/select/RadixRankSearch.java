@@ -105,6 +105,36 @@ public final class RadixRankSearch {
         seen += count;
     }
 
+    /**
+     * Feeds the differences {@code x[i] − base[i]}, {@code i} in {@code [offset, offset + count)}: the same as
+     * {@link #accept} on them. Pass 1 with the Vector API computes their counter indices without writing them
+     * down; otherwise they are computed into {@code scratch} (at least {@code count} long) first.
+     */
+    public void acceptDifference(float[] x, float[] base, int offset, int count, float[] scratch) {
+        Objects.checkFromIndexSize(offset, count, x.length);
+        Objects.checkFromIndexSize(offset, count, base.length);
+        if (phase == Phase.HIGH && Simd.ENABLED) {
+            if (this.scratch == null) {
+                this.scratch = new int[SCRATCH_BLOCK + MagnitudeKeyLanes.slack()];
+            }
+            int union = 0;
+            for (int block = 0; block < count; block += SCRATCH_BLOCK) {
+                int len = Math.min(SCRATCH_BLOCK, count - block);
+                union |= MagnitudeKeyLanes.counterIndicesOfDifference(x, base, offset + block, len, this.scratch);
+                for (int i = 0; i < len; i++) {
+                    counts[this.scratch[i]]++;
+                }
+            }
+            lowBitsUnion |= union;
+            seen += count;
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            scratch[i] = x[offset + i] - base[offset + i];
+        }
+        accept(scratch, 0, count);
+    }
+
     /** Ends the current pass; throws if it did not see exactly {@code n} elements or the data changed. */
     public void endPass() {
         if (phase == Phase.DONE) {

@@ -67,6 +67,87 @@ public final class ConsensusLanes {
         return e;
     }
 
+    /**
+     * The whole TIES merge of a block from its inputs: each model's delta {@code x − base}, kept where
+     * {@code |δ| >= bound[k]} (else +0), then as {@link #merge}; the deltas never leave registers. Counts in
+     * {@code tied[k]} the elements with {@code |δ| == tie[k]}, unmasked, as a settled magnitude mask counts them.
+     * For finite deltas. The operations and their order per element are those of a block's deltas, masked by
+     * {@code MaskLoops.zeroOutsideFinite} and then merged by the scalar loops, so the results are the same bits.
+     *
+     * @param x      the models' values, {@code x[k][offset, offset + length)}
+     * @param base   the base's values, {@code base[offset, offset + length)}
+     * @param r      receives the merged block, {@code r[0, length)}
+     * @param scratch at least {@code x.length} floats, for the last elements (scalar)
+     */
+    public static void mergeMasked(float[][] x, float[] base, int offset, int length, float[] bound, float[] tie,
+                                   long[] tied, float[] w, float[] scale, float[] voteWeight, float[] signOfW,
+                                   boolean normalize, float factor, float[] r, float[] scratch) {
+        int lanes = Lanes.FLOATS.length();
+        int n = x.length;
+        FloatVector zero = FloatVector.zero(Lanes.FLOATS);
+        FloatVector one = FloatVector.broadcast(Lanes.FLOATS, 1f);
+        java.util.Arrays.fill(tied, 0, n, 0L);
+        int e = 0;
+        for (; e <= length - lanes; e += lanes) {
+            FloatVector b = FloatVector.fromArray(Lanes.FLOATS, base, offset + e);
+            FloatVector vote = zero;
+            for (int k = 0; k < n; k++) {
+                FloatVector d = FloatVector.fromArray(Lanes.FLOATS, x[k], offset + e).sub(b);
+                FloatVector magnitude = d.abs();
+                tied[k] += magnitude.compare(VectorOperators.EQ, tie[k]).trueCount();
+                d = zero.blend(d, magnitude.compare(VectorOperators.GE, bound[k]));
+                vote = vote.add(scaled(d, scale[k]).mul(voteWeight[k]));
+            }
+            FloatVector sign = vote.reinterpretAsInts().and(0x8000_0000).or(ONE_BITS).reinterpretAsFloats();
+            FloatVector mixed = zero;
+            FloatVector divisor = zero;
+            for (int k = 0; k < n; k++) {
+                FloatVector d = FloatVector.fromArray(Lanes.FLOATS, x[k], offset + e).sub(b);
+                d = zero.blend(d, d.abs().compare(VectorOperators.GE, bound[k]));
+                FloatVector weighted = scaled(d, scale[k]).mul(w[k]);
+                FloatVector product = weighted.mul(signOfW[k]).mul(sign);
+                FloatVector agree = zero.blend(one, product.compare(VectorOperators.GT, 0f))
+                        .blend(product, product.test(VectorOperators.IS_NAN));
+                mixed = mixed.add(weighted.mul(agree));
+                divisor = divisor.add(agree.mul(w[k]));
+            }
+            FloatVector result = normalize
+                    ? b.add(mixed.div(divisor.blend(one, divisor.compare(VectorOperators.EQ, 0f))).mul(factor))
+                    : b.add(mixed.mul(factor));
+            result.intoArray(r, e);
+        }
+        for (; e < length; e++) {
+            float b = base[offset + e];
+            float vote = 0f;
+            for (int k = 0; k < n; k++) {
+                float d = x[k][offset + e] - b;
+                float magnitude = Math.abs(d);
+                tied[k] += magnitude == tie[k] ? 1 : 0;
+                d = magnitude >= bound[k] ? d : 0f;
+                if (scale[k] != 1f) {
+                    d *= scale[k];
+                }
+                scratch[k] = d;
+                vote += voteWeight[k] * d;
+            }
+            float sign = Math.copySign(1f, vote);
+            float mixed = 0f;
+            float divisor = 0f;
+            for (int k = 0; k < n; k++) {
+                float weighted = w[k] * scratch[k];
+                float agree = Math.max(Math.signum(weighted * signOfW[k] * sign), 0f);
+                mixed += weighted * agree;
+                divisor += w[k] * agree;
+            }
+            r[e] = normalize ? b + (mixed / (divisor + (1f - Math.abs(Math.signum(divisor))))) * factor
+                    : b + mixed * factor;
+        }
+    }
+
+    private static FloatVector scaled(FloatVector d, float scale) {
+        return scale == 1f ? d : d.mul(scale);
+    }
+
     private static FloatVector delta(float[] dk, int e, float scale) {
         FloatVector x = FloatVector.fromArray(Lanes.FLOATS, dk, e);
         return scale == 1f ? x : x.mul(scale);

@@ -39,6 +39,31 @@ public final class MagnitudeKeyLanes {
     }
 
     /**
+     * {@link #counterIndices} of the differences {@code x[i] − base[i]}, {@code i} in {@code [from, from + len)},
+     * computed in registers.
+     */
+    public static int counterIndicesOfDifference(float[] x, float[] base, int from, int len, int[] index) {
+        int lanes = Lanes.FLOATS.length();
+        IntVector union = IntVector.zero(Lanes.INTS);
+        int i = 0;
+        for (; i <= len - lanes; i += lanes) {
+            IntVector key = FloatVector.fromArray(Lanes.FLOATS, x, from + i)
+                    .sub(FloatVector.fromArray(Lanes.FLOATS, base, from + i))
+                    .reinterpretAsInts().and(0x7FFF_FFFF).min(NAN_KEY);
+            VectorMask<Integer> zeroLow = key.and(0xFFFF).compare(VectorOperators.EQ, 0);
+            key.lanewise(VectorOperators.LSHR, 15).and(~1).add(1, zeroLow).intoArray(index, i);
+            union = union.or(key);
+        }
+        int bits = union.reduceLanes(VectorOperators.OR);
+        for (; i < len; i++) {
+            int key = Math.min(Float.floatToRawIntBits(x[from + i] - base[from + i]) & 0x7FFF_FFFF, NAN_KEY);
+            index[i] = (key >>> 15 & ~1) | (((key & 0xFFFF) - 1) >>> 31);
+            bits |= key;
+        }
+        return bits;
+    }
+
+    /**
      * Writes to {@code out} the low 16 bits of the keys of {@code values[from, from + len)} whose top 16 bits are
      * {@code bucket}, in order; returns how many. {@code out} needs room for {@code len} plus one vector's lanes.
      */

@@ -12,6 +12,25 @@ public interface DeltaMask {
     /** Starts a new pass from element 0. */
     void restart();
 
+    /**
+     * When the next {@code length} elements are all kept exactly where {@code |δ| >= bound}, that bound, else NaN
+     * (see {@link dev.graft.algorithms.select.KeepMask#settledBound}); a caller that applies the bound itself
+     * reports the chunk with {@link #skip}.
+     */
+    default float settledBound(int length) {
+        return Float.NaN;
+    }
+
+    /** The magnitude counted against the mask's tie quota; see {@link #settledBound}. */
+    default float tieMagnitude() {
+        return Float.NaN;
+    }
+
+    /** Records a chunk decided by {@link #settledBound}, {@code tied} of its elements at {@link #tieMagnitude()}. */
+    default void skip(int length, long tied) {
+        throw new UnsupportedOperationException("this mask decides no chunk by a bound");
+    }
+
     /** The mask that keeps everything. */
     DeltaMask KEEP_ALL = new DeltaMask() {
         @Override

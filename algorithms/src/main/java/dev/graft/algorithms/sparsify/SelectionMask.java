@@ -22,4 +22,19 @@ final class SelectionMask implements DeltaMask {
     public void restart() {
         mask = selector.mask();
     }
+
+    @Override
+    public float settledBound(int length) {
+        return mask.settledBound(length);
+    }
+
+    @Override
+    public float tieMagnitude() {
+        return mask.tieMagnitude();
+    }
+
+    @Override
+    public void skip(int length, long tied) {
+        mask.skip(length, tied);
+    }
 }

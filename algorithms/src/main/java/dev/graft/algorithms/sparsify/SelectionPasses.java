@@ -15,10 +15,13 @@ final class SelectionPasses {
             for (int k = 0; k < selectors.length; k++) {
                 feeding[k] = selectors[k] != null && selectors[k].needsPass();
             }
-            scan.scan((first, len, d, base, bo) -> {
+            // The selectors take the deltas as differences of the inputs: the radix search's first pass then
+            // computes them in registers (with the Vector API) instead of reading them back from a buffer.
+            float[] scratch = new float[scan.blockLength()];
+            scan.scanInputs((first, len, x, base, offset) -> {
                 for (int k = 0; k < selectors.length; k++) {
                     if (feeding[k]) {
-                        selectors[k].accept(d[k], 0, len);
+                        selectors[k].acceptDifference(x[k], base, offset, len, scratch);
                     }
                 }
             });

@@ -41,12 +41,8 @@ class ConsensusLanesTest {
                 for (float[] scale : new float[][] {ones(n), positive(n, random)}) {
                     for (boolean paper : new boolean[] {false, true}) {
                         for (boolean normalize : new boolean[] {false, true}) {
-                            float[] voteWeight = new float[n];
-                            float[] signOfW = new float[n];
-                            for (int k = 0; k < n; k++) {
-                                voteWeight[k] = paper ? 1f : w[k];
-                                signOfW[k] = paper ? Math.signum(w[k]) : 1f;
-                            }
+                            float[] voteWeight = voteWeights(w, paper);
+                            float[] signOfW = signsOfWeights(w, paper);
                             float[] expected = new float[len];
                             TaskVectorKernel.consensus(copy(d), w, scale, paper, normalize, 0.7f, base, 5, 0, len,
                                     new float[len], new float[len], new float[len], expected);
@@ -63,6 +59,79 @@ class ConsensusLanesTest {
                 }
             }
         }
+    }
+
+    @Test
+    void mergingFromTheInputsMatchesMaskingTheDeltasThenMerging() {
+        assumeTrue(Simd.ENABLED);
+        SplittableRandom random = new SplittableRandom(21);
+        int len = 1_003;
+        for (int n = 1; n <= 3; n++) {
+            float[][] x = new float[n][len + 7];
+            float[] base = new float[len + 7];
+            for (int e = 0; e < base.length; e++) {
+                // bf16-like values: deltas of a few ulps, with many ties among their magnitudes
+                base[e] = Math.round(random.nextGaussian() * 64) / 64f;
+                for (int k = 0; k < n; k++) {
+                    x[k][e] = base[e] + random.nextInt(-4, 5) / 256f;
+                }
+            }
+            float[] bound = new float[n];
+            float[] tie = new float[n];
+            for (int k = 0; k < n; k++) {
+                tie[k] = (k + 1) / 256f;
+                bound[k] = k % 2 == 0 ? tie[k] : Math.nextUp(tie[k]); // ties kept, or dropped
+            }
+            for (float[] w : new float[][] {ones(n), signed(n, random)}) {
+                for (float[] scale : new float[][] {ones(n), positive(n, random)}) {
+                    for (boolean paper : new boolean[] {false, true}) {
+                        for (boolean normalize : new boolean[] {false, true}) {
+                            float[] voteWeight = voteWeights(w, paper);
+                            float[] signOfW = signsOfWeights(w, paper);
+                            // Reference: the deltas, masked by the scalar mask loop, merged by the scalar loops.
+                            float[][] d = new float[n][len];
+                            long[] expectedTies = new long[n];
+                            for (int k = 0; k < n; k++) {
+                                for (int e = 0; e < len; e++) {
+                                    d[k][e] = x[k][7 + e] - base[7 + e];
+                                    expectedTies[k] += Math.abs(d[k][e]) == tie[k] ? 1 : 0;
+                                    d[k][e] = Math.abs(d[k][e]) >= bound[k] ? d[k][e] : 0f;
+                                }
+                            }
+                            float[] expected = new float[len];
+                            float[] shifted = java.util.Arrays.copyOfRange(base, 7, 7 + len);
+                            TaskVectorKernel.consensus(d, w, scale, paper, normalize, 0.7f, shifted, 0, 0, len,
+                                    new float[len], new float[len], new float[len], expected);
+                            float[] actual = new float[len];
+                            long[] ties = new long[n];
+                            ConsensusLanes.mergeMasked(x, base, 7, len, bound, tie, ties, w, scale, voteWeight,
+                                    signOfW, normalize, 0.7f, actual, new float[n]);
+                            assertThat(ties).isEqualTo(expectedTies);
+                            assertThat(bits(actual)).as("n %d, paper %b, normalize %b", n, paper, normalize)
+                                    .isEqualTo(bits(expected));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** What TaskVectorKernel gives the vector loops: the vote's weights (ones for the paper's election). */
+    private static float[] voteWeights(float[] w, boolean paper) {
+        float[] v = new float[w.length];
+        for (int k = 0; k < w.length; k++) {
+            v[k] = paper ? 1f : w[k];
+        }
+        return v;
+    }
+
+    /** sign(wₖ) for the paper's election, else ones. */
+    private static float[] signsOfWeights(float[] w, boolean paper) {
+        float[] v = new float[w.length];
+        for (int k = 0; k < w.length; k++) {
+            v[k] = paper ? Math.signum(w[k]) : 1f;
+        }
+        return v;
     }
 
     private static float[] ones(int n) {

@@ -53,4 +53,41 @@ class HistogramLanesTest {
             }
         }
     }
+
+    @Test
+    void differencesFedDirectlyFindTheSameBoundariesAsComputedOnes() {
+        for (TestData.Named data : TestData.sets(9_001, 13)) {
+            float[] values = data.values();
+            int n = values.length;
+            float[] base = new float[n + 5];
+            float[] x = new float[n + 5];
+            java.util.SplittableRandom random = new java.util.SplittableRandom(data.name().hashCode());
+            for (int i = 0; i < n; i++) {
+                base[5 + i] = (float) random.nextGaussian();
+                x[5 + i] = base[5 + i] + values[i];
+            }
+            float[] differences = new float[n];
+            for (int i = 0; i < n; i++) {
+                differences[i] = x[5 + i] - base[5 + i];
+            }
+            long[] ranks = {n / 3, n - n / 5};
+            RadixRankSearch direct = new RadixRankSearch(n, ranks);
+            RadixRankSearch computed = new RadixRankSearch(n, ranks);
+            float[] scratch = new float[1_000];
+            while (direct.needsPass()) {
+                for (int at = 0; at < n; at += 1_000) {
+                    direct.acceptDifference(x, base, 5 + at, Math.min(1_000, n - at), scratch);
+                }
+                direct.endPass();
+            }
+            while (computed.needsPass()) {
+                computed.accept(differences, 0, n);
+                computed.endPass();
+            }
+            for (int r = 0; r < ranks.length; r++) {
+                assertThat(direct.boundary(r)).as("%s, rank %d", data, ranks[r]).isEqualTo(computed.boundary(r));
+            }
+            assertThat(direct.allFinite()).isEqualTo(computed.allFinite());
+        }
+    }
 }
