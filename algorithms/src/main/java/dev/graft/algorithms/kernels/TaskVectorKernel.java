@@ -80,6 +80,15 @@ public final class TaskVectorKernel implements TensorKernel {
             voteWeight[k] = paperSigns ? 1f : w[k];
             signOfW[k] = paperSigns ? Math.signum(w[k]) : 1f;
         }
+        // With the Vector API, when every mask decides by a bound (TIES' magnitude masks on finite data), a block
+        // whose every mask is settled is merged straight from the inputs, deltas and masks in registers. The other
+        // blocks are then rare (where a tie quota runs out) and take the scalar loops: vector code that runs rarely
+        // stays unoptimised for long, allocating at every operation (it took a 700 MB merge to 1.6 GB resident).
+        boolean fused = consensus && Simd.ENABLED;
+        for (DeltaMask m : masks) {
+            fused &= m.decidesByBound();
+        }
+        boolean vectorBlocks = Simd.ENABLED && !fused;
         DeltaScan.Visitor deltaBlock = (first, len, d, base, bo) -> {
             for (int k = 0; k < n; k++) {
                 masks[k].apply(first, d[k], len);
@@ -90,7 +99,7 @@ public final class TaskVectorKernel implements TensorKernel {
                 if (consensus) {
                     // All models in one pass over the block when the Vector API is there; the scalar loops finish
                     // what is left (or do it all).
-                    int done = Simd.ENABLED ? ConsensusLanes.merge(d, w, scale, voteWeight, signOfW, normalize,
+                    int done = vectorBlocks ? ConsensusLanes.merge(d, w, scale, voteWeight, signOfW, normalize,
                             factor, base, bo, from, to, r) : from;
                     if (done < to) {
                         consensus(d, w, scale, paperSigns, normalize, factor, base, bo, done, to, vote, mixed, divisor,
@@ -102,16 +111,14 @@ public final class TaskVectorKernel implements TensorKernel {
             }
             out.write(r, 0, len);
         };
-        if (!consensus || !Simd.ENABLED) {
+        if (!fused) {
             scan.scan(deltaBlock);
             return;
         }
-        // With the Vector API, a block whose every mask is settled (one bound decides it) is merged straight from
-        // the inputs, deltas and masks in registers: TIES' usual case. Other blocks take the path above.
         float[] bound = new float[n];
         float[] tie = new float[n];
         long[] tied = new long[n];
-        float[] scratch = new float[n];
+        float[] scratch = new float[ConsensusLanes.scratchLength(n)];
         scan.scanInputs((first, len, x, base, offset) -> {
             for (int k = 0; k < n; k++) {
                 bound[k] = masks[k].settledBound(len);

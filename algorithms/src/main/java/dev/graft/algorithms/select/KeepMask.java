@@ -32,6 +32,14 @@ public interface KeepMask {
     }
 
     /**
+     * Whether {@link #settledBound} can answer at all: the mask decides by a bound on finite data. Then it answers
+     * for every chunk but those where a tie quota runs out.
+     */
+    default boolean decidesByBound() {
+        return false;
+    }
+
+    /**
      * When the next {@code count} elements, whatever their values, are all decided by one comparison
      * {@code |x| >= bound} (finite data, and no tie quota running out among them), that bound; otherwise NaN, and
      * they must go through {@link #zero} or {@link #fill}. A caller that decides them itself must then report them
@@ -41,7 +49,10 @@ public interface KeepMask {
         return Float.NaN;
     }
 
-    /** The magnitude whose elements count against the tie quota; see {@link #settledBound}. */
+    /**
+     * The magnitude whose elements count against the tie quota; see {@link #settledBound}. NaN when counting them
+     * no longer changes anything (the quota is used up).
+     */
     default float tieMagnitude() {
         return Float.NaN;
     }

@@ -131,6 +131,11 @@ public final class MagnitudeTopK implements MagnitudeSelector {
         }
 
         @Override
+        public boolean decidesByBound() {
+            return finite;
+        }
+
+        @Override
         public float settledBound(int count) {
             if (!finite) {
                 return Float.NaN;
@@ -144,7 +149,8 @@ public final class MagnitudeTopK implements MagnitudeSelector {
 
         @Override
         public float tieMagnitude() {
-            return Float.intBitsToFloat(threshold);
+            // Once the quota is used up, no tie is kept whatever the count: NaN tells callers not to count.
+            return ties >= quota ? Float.NaN : Float.intBitsToFloat(threshold);
         }
 
         @Override

@@ -76,8 +76,9 @@ public final class ConsensusLanes {
      *
      * @param x      the models' values, {@code x[k][offset, offset + length)}
      * @param base   the base's values, {@code base[offset, offset + length)}
+     * @param tie    each model's tie magnitude, or NaN where ties need no counting
      * @param r      receives the merged block, {@code r[0, length)}
-     * @param scratch at least {@code x.length} floats, for the last elements (scalar)
+     * @param scratch at least {@link #scratchLength} floats
      */
     public static void mergeMasked(float[][] x, float[] base, int offset, int length, float[] bound, float[] tie,
                                    long[] tied, float[] w, float[] scale, float[] voteWeight, float[] signOfW,
@@ -94,20 +95,22 @@ public final class ConsensusLanes {
             for (int k = 0; k < n; k++) {
                 FloatVector d = FloatVector.fromArray(Lanes.FLOATS, x[k], offset + e).sub(b);
                 FloatVector magnitude = d.abs();
-                tied[k] += magnitude.compare(VectorOperators.EQ, tie[k]).trueCount();
-                d = zero.blend(d, magnitude.compare(VectorOperators.GE, bound[k]));
-                vote = vote.add(scaled(d, scale[k]).mul(voteWeight[k]));
+                if (!Float.isNaN(tie[k])) {
+                    tied[k] += magnitude.compare(VectorOperators.EQ, tie[k]).trueCount();
+                }
+                d = scaled(zero.blend(d, magnitude.compare(VectorOperators.GE, bound[k])), scale[k]);
+                // Kept for the second sweep: an L1 store and load instead of recomputing the masked delta.
+                d.intoArray(scratch, k * lanes);
+                vote = vote.add(d.mul(voteWeight[k]));
             }
             FloatVector sign = vote.reinterpretAsInts().and(0x8000_0000).or(ONE_BITS).reinterpretAsFloats();
             FloatVector mixed = zero;
             FloatVector divisor = zero;
             for (int k = 0; k < n; k++) {
-                FloatVector d = FloatVector.fromArray(Lanes.FLOATS, x[k], offset + e).sub(b);
-                d = zero.blend(d, d.abs().compare(VectorOperators.GE, bound[k]));
-                FloatVector weighted = scaled(d, scale[k]).mul(w[k]);
-                FloatVector product = weighted.mul(signOfW[k]).mul(sign);
-                FloatVector agree = zero.blend(one, product.compare(VectorOperators.GT, 0f))
-                        .blend(product, product.test(VectorOperators.IS_NAN));
+                FloatVector weighted = FloatVector.fromArray(Lanes.FLOATS, scratch, k * lanes).mul(w[k]);
+                // Finite deltas and weights: the product is never NaN, so max(signum(p), 0) is 1 where p > 0.
+                FloatVector agree = zero.blend(one, weighted.mul(signOfW[k]).mul(sign)
+                        .compare(VectorOperators.GT, 0f));
                 mixed = mixed.add(weighted.mul(agree));
                 divisor = divisor.add(agree.mul(w[k]));
             }
@@ -122,7 +125,7 @@ public final class ConsensusLanes {
             for (int k = 0; k < n; k++) {
                 float d = x[k][offset + e] - b;
                 float magnitude = Math.abs(d);
-                tied[k] += magnitude == tie[k] ? 1 : 0;
+                tied[k] += magnitude == tie[k] ? 1 : 0; // false for a NaN tie
                 d = magnitude >= bound[k] ? d : 0f;
                 if (scale[k] != 1f) {
                     d *= scale[k];
@@ -142,6 +145,11 @@ public final class ConsensusLanes {
             r[e] = normalize ? b + (mixed / (divisor + (1f - Math.abs(Math.signum(divisor))))) * factor
                     : b + mixed * factor;
         }
+    }
+
+    /** The scratch {@link #mergeMasked} needs for {@code models} models. */
+    public static int scratchLength(int models) {
+        return models * Lanes.FLOATS.length();
     }
 
     private static FloatVector scaled(FloatVector d, float scale) {

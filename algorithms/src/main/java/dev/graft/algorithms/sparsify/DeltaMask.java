@@ -12,6 +12,11 @@ public interface DeltaMask {
     /** Starts a new pass from element 0. */
     void restart();
 
+    /** Whether {@link #settledBound} can answer, for all chunks but a few (see {@code KeepMask.decidesByBound}). */
+    default boolean decidesByBound() {
+        return false;
+    }
+
     /**
      * When the next {@code length} elements are all kept exactly where {@code |δ| >= bound}, that bound, else NaN
      * (see {@link dev.graft.algorithms.select.KeepMask#settledBound}); a caller that applies the bound itself
@@ -21,7 +26,7 @@ public interface DeltaMask {
         return Float.NaN;
     }
 
-    /** The magnitude counted against the mask's tie quota; see {@link #settledBound}. */
+    /** The magnitude counted against the mask's tie quota (NaN: no need to count); see {@link #settledBound}. */
     default float tieMagnitude() {
         return Float.NaN;
     }

@@ -24,6 +24,11 @@ final class SelectionMask implements DeltaMask {
     }
 
     @Override
+    public boolean decidesByBound() {
+        return mask.decidesByBound();
+    }
+
+    @Override
     public float settledBound(int length) {
         return mask.settledBound(length);
     }

@@ -79,8 +79,8 @@ class ConsensusLanesTest {
             float[] bound = new float[n];
             float[] tie = new float[n];
             for (int k = 0; k < n; k++) {
-                tie[k] = (k + 1) / 256f;
-                bound[k] = k % 2 == 0 ? tie[k] : Math.nextUp(tie[k]); // ties kept, or dropped
+                bound[k] = k % 2 == 0 ? (k + 1) / 256f : Math.nextUp((k + 1) / 256f); // ties kept, or dropped
+                tie[k] = k == 2 ? Float.NaN : (k + 1) / 256f; // NaN: a quota used up, nothing to count
             }
             for (float[] w : new float[][] {ones(n), signed(n, random)}) {
                 for (float[] scale : new float[][] {ones(n), positive(n, random)}) {
@@ -105,7 +105,7 @@ class ConsensusLanesTest {
                             float[] actual = new float[len];
                             long[] ties = new long[n];
                             ConsensusLanes.mergeMasked(x, base, 7, len, bound, tie, ties, w, scale, voteWeight,
-                                    signOfW, normalize, 0.7f, actual, new float[n]);
+                                    signOfW, normalize, 0.7f, actual, new float[ConsensusLanes.scratchLength(n)]);
                             assertThat(ties).isEqualTo(expectedTies);
                             assertThat(bits(actual)).as("n %d, paper %b, normalize %b", n, paper, normalize)
                                     .isEqualTo(bits(expected));

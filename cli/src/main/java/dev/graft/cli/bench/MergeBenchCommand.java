@@ -41,7 +41,7 @@ final class MergeBenchCommand implements Callable<Integer> {
 
     @Option(names = "--cache", paramLabel = "SIZE",
             description = "Heap for keeping decoded inputs between a merge's passes; 0 re-reads the files on every "
-                    + "pass (default: 640 MiB, as graft merge).")
+                    + "pass (default: as graft merge, 640 MiB or five eighths of the heap, whichever is smaller).")
     String cache;
 
     @Spec
@@ -50,7 +50,7 @@ final class MergeBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         long bytes = SizeOption.parse(spec.commandLine(), "--size", size);
-        long cacheBytes = cache == null ? MergeOptions.DEFAULT_CACHE_BYTES
+        long cacheBytes = cache == null ? MergeOptions.defaults().cacheBytes()
                 : cache.strip().equals("0") ? 0 : SizeOption.parse(spec.commandLine(), "--cache", cache);
         if (fineTunes < 1) {
             throw new ParameterException(spec.commandLine(), "--fine-tunes must be at least 1");

@@ -60,7 +60,18 @@ final class InputCache {
         }
         for (int i = 0; i < count; i++) {
             if (out[i] == null) {
-                out[i] = new float[(int) elements];
+                try {
+                    out[i] = new float[(int) elements];
+                } catch (OutOfMemoryError e) {
+                    // The budget fits the heap's limit, but not always its fragments (each array is one
+                    // contiguous run of regions): streaming from the files instead costs time, not the merge.
+                    for (float[] a : out) {
+                        if (a != null) {
+                            free.add(a);
+                        }
+                    }
+                    return null;
+                }
                 allocatedFloats += elements;
             }
         }

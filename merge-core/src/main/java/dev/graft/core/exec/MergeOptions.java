@@ -13,7 +13,11 @@ import dev.graft.formats.shard.ShardedWriter;
  */
 public record MergeOptions(int threads, boolean overwrite, long maxShardBytes, ProgressListener progress,
                            long cacheBytes) {
-    /** Default pass cache: enough for two 4096×4096 tensors of four models at once, at most a third of the heap. */
+    /**
+     * Default pass cache: enough for two 4096×4096 tensors of four models at once, at most five eighths of the heap
+     * (the launcher gives merges a 1 GB heap, which then holds the whole 640 MiB; an allocation that does not fit
+     * the heap's fragments makes that tensor stream from the files instead).
+     */
     public static final long DEFAULT_CACHE_BYTES = 640L << 20;
 
     public MergeOptions {
@@ -25,7 +29,7 @@ public record MergeOptions(int threads, boolean overwrite, long maxShardBytes, P
     /** All cores, no overwrite, 5 GB shards, no progress output. */
     public static MergeOptions defaults() {
         return new MergeOptions(Runtime.getRuntime().availableProcessors(), false, ShardedWriter.DEFAULT_MAX_SHARD_BYTES,
-                ProgressListener.NONE, Math.min(DEFAULT_CACHE_BYTES, Runtime.getRuntime().maxMemory() / 3));
+                ProgressListener.NONE, Math.min(DEFAULT_CACHE_BYTES, Runtime.getRuntime().maxMemory() / 8 * 5));
     }
 
     public MergeOptions withOverwrite(boolean value) {
