@@ -119,17 +119,7 @@ public final class DeltaScan {
 
     /** One pass over the whole tensor. */
     public void scan(Visitor visitor) {
-        int base = inputs.baseIndex();
-        inputs.scan((first, chunk, v, off) -> {
-            float[] b = v[base];
-            for (int at = 0; at < chunk; at += block) {
-                int len = Math.min(block, chunk - at);
-                int from = off + at;
-                for (int k = 0; k < models.length; k++) {
-                    subtract(v[models[k]], b, from, deltas[k], len);
-                }
-                visitor.visit(first + at, len, deltas, b, from);
-            }
-        });
+        scanInputs((first, len, x, base, offset) -> visitor.visit(first, len, deltas(x, base, offset, len), base,
+                offset));
     }
 }

@@ -137,14 +137,19 @@ public final class MagnitudeTopK implements MagnitudeSelector {
 
         @Override
         public float settledBound(int count) {
-            if (!finite) {
+            // Settled without counting: the quota is used up, or every tie in the next count elements fits in it.
+            if (!finite || ties < quota && count > quota - ties) {
                 return Float.NaN;
             }
-            if (ties >= quota) {
-                return MaskLoops.leastAbove(threshold);
-            }
-            // Every tie in the next count elements fits in what is left of the quota: ties are kept too.
-            return count <= quota - ties ? MaskLoops.leastAbove(threshold - 1) : Float.NaN;
+            return MaskLoops.leastAbove(settledKeyBound());
+        }
+
+        /**
+         * The key bound of a settled chunk: keys above it are kept, so ties are kept (bound one below the
+         * threshold) while the quota lasts, and dropped once it is used up.
+         */
+        private int settledKeyBound() {
+            return ties < quota ? threshold - 1 : threshold;
         }
 
         @Override
@@ -211,7 +216,7 @@ public final class MagnitudeTopK implements MagnitudeSelector {
 
         /** {@link #fillSettled} applied in place, branch-free and vectorised ({@link MaskLoops}). */
         private void zeroSettled(float[] values, int from, int count) {
-            int bound = ties < quota ? threshold - 1 : threshold;
+            int bound = settledKeyBound();
             if (finite) {
                 ties += MaskLoops.zeroOutsideFinite(values, from, count, MaskLoops.leastAbove(bound),
                         Float.POSITIVE_INFINITY, Float.intBitsToFloat(threshold));
@@ -243,7 +248,7 @@ public final class MagnitudeTopK implements MagnitudeSelector {
          */
         private void fillSettled(float[] values, int from, int count, boolean[] keep, int keepFrom) {
             int t = threshold;
-            int bound = ties < quota ? t - 1 : t;
+            int bound = settledKeyBound();
             int tied = 0;
             for (int i = 0; i < count; i++) {
                 int key = MagnitudeKey.of(values[from + i]);

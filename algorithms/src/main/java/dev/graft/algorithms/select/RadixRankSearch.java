@@ -43,8 +43,8 @@ public final class RadixRankSearch {
     // wanted rank usually falls among them and pass 1 alone pins it exactly. One array, one increment per element:
     // 20% faster than separate totals and zero-low counts. resolveHigh() turns them into high and zeroLow.
     private int[] counts;
-    /** Per-block indices for the vector loops ({@link Simd}). */
-    private int[] scratch;
+    /** Per-block counter indices for the vector loops ({@link Simd}); see {@link #indices()}. */
+    private int[] indices;
     private int[] high;
     private int[] zeroLow;
     private int lowBitsUnion;
@@ -114,18 +114,7 @@ public final class RadixRankSearch {
         Objects.checkFromIndexSize(offset, count, x.length);
         Objects.checkFromIndexSize(offset, count, base.length);
         if (phase == Phase.HIGH && Simd.ENABLED) {
-            if (this.scratch == null) {
-                this.scratch = new int[SCRATCH_BLOCK + MagnitudeKeyLanes.slack()];
-            }
-            int union = 0;
-            for (int block = 0; block < count; block += SCRATCH_BLOCK) {
-                int len = Math.min(SCRATCH_BLOCK, count - block);
-                union |= MagnitudeKeyLanes.counterIndicesOfDifference(x, base, offset + block, len, this.scratch);
-                for (int i = 0; i < len; i++) {
-                    counts[this.scratch[i]]++;
-                }
-            }
-            lowBitsUnion |= union;
+            lowBitsUnion |= countHighOfDifferenceInLanes(x, base, offset, count, counts, indices());
             seen += count;
             return;
         }
@@ -172,12 +161,17 @@ public final class RadixRankSearch {
         return n;
     }
 
+    /** The vector loops' per-block index array, made on first use. */
+    private int[] indices() {
+        if (indices == null) {
+            indices = new int[SCRATCH_BLOCK + MagnitudeKeyLanes.slack()];
+        }
+        return indices;
+    }
+
     private void countHigh(float[] values, int from, int end) {
         if (Simd.ENABLED) {
-            if (scratch == null) {
-                scratch = new int[SCRATCH_BLOCK + MagnitudeKeyLanes.slack()];
-            }
-            lowBitsUnion |= countHighInLanes(values, from, end, counts, scratch);
+            lowBitsUnion |= countHighInLanes(values, from, end, counts, indices());
         } else {
             lowBitsUnion |= countHigh(values, from, end, counts);
         }
@@ -193,11 +187,28 @@ public final class RadixRankSearch {
         for (int block = from; block < end; block += SCRATCH_BLOCK) {
             int len = Math.min(SCRATCH_BLOCK, end - block);
             union |= MagnitudeKeyLanes.counterIndices(values, block, len, index);
-            for (int i = 0; i < len; i++) {
-                counts[index[i]]++;
-            }
+            increment(counts, index, len);
         }
         return union;
+    }
+
+    /** {@link #countHighInLanes} of the differences {@code x[i] − base[i]}, {@code i} in {@code [offset, +count)}. */
+    private static int countHighOfDifferenceInLanes(float[] x, float[] base, int offset, int count, int[] counts,
+                                                    int[] index) {
+        int union = 0;
+        for (int block = 0; block < count; block += SCRATCH_BLOCK) {
+            int len = Math.min(SCRATCH_BLOCK, count - block);
+            union |= MagnitudeKeyLanes.counterIndicesOfDifference(x, base, offset + block, len, index);
+            increment(counts, index, len);
+        }
+        return union;
+    }
+
+    /** The bare scatter: one increment per index in {@code index[0, len)}. */
+    private static void increment(int[] counts, int[] index, int len) {
+        for (int i = 0; i < len; i++) {
+            counts[index[i]]++;
+        }
     }
 
     /**
@@ -222,10 +233,7 @@ public final class RadixRankSearch {
     private void countLow(float[] values, int from, int end) {
         // One loop per case, in separate methods so that each is compiled with its own profile.
         if (buckets.length == 1 && Simd.ENABLED) {
-            if (scratch == null) {
-                scratch = new int[SCRATCH_BLOCK + MagnitudeKeyLanes.slack()];
-            }
-            countLowInLanes(values, from, end, buckets[0], lows[0], scratch);
+            countLowInLanes(values, from, end, buckets[0], lows[0], indices());
         } else if (buckets.length == 1) {
             countLowOneBucket(values, from, end, buckets[0], lows[0]);
         } else {
@@ -248,9 +256,7 @@ public final class RadixRankSearch {
         for (int block = from; block < end; block += SCRATCH_BLOCK) {
             int m = MagnitudeKeyLanes.lowBitsInBucket(values, block, Math.min(SCRATCH_BLOCK, end - block), bucket,
                     gathered);
-            for (int i = 0; i < m; i++) {
-                low[gathered[i]]++;
-            }
+            increment(low, gathered, m);
         }
     }
 

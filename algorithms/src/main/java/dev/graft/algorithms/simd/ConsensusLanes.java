@@ -157,7 +157,6 @@ public final class ConsensusLanes {
     }
 
     private static FloatVector delta(float[] dk, int e, float scale) {
-        FloatVector x = FloatVector.fromArray(Lanes.FLOATS, dk, e);
-        return scale == 1f ? x : x.mul(scale);
+        return scaled(FloatVector.fromArray(Lanes.FLOATS, dk, e), scale);
     }
 }

@@ -24,15 +24,14 @@ public final class MagnitudeKeyLanes {
         IntVector union = IntVector.zero(Lanes.INTS);
         int i = 0;
         for (; i <= len - lanes; i += lanes) {
-            IntVector key = key(values, from + i);
-            VectorMask<Integer> zeroLow = key.and(0xFFFF).compare(VectorOperators.EQ, 0);
-            key.lanewise(VectorOperators.LSHR, 15).and(~1).add(1, zeroLow).intoArray(index, i);
+            IntVector key = key(FloatVector.fromArray(Lanes.FLOATS, values, from + i));
+            storeCounterIndices(key, index, i);
             union = union.or(key);
         }
         int bits = union.reduceLanes(VectorOperators.OR);
         for (; i < len; i++) {
-            int key = Math.min(Float.floatToRawIntBits(values[from + i]) & 0x7FFF_FFFF, NAN_KEY);
-            index[i] = (key >>> 15 & ~1) | (((key & 0xFFFF) - 1) >>> 31);
+            int key = key(values[from + i]);
+            index[i] = counterIndex(key);
             bits |= key;
         }
         return bits;
@@ -47,20 +46,29 @@ public final class MagnitudeKeyLanes {
         IntVector union = IntVector.zero(Lanes.INTS);
         int i = 0;
         for (; i <= len - lanes; i += lanes) {
-            IntVector key = FloatVector.fromArray(Lanes.FLOATS, x, from + i)
-                    .sub(FloatVector.fromArray(Lanes.FLOATS, base, from + i))
-                    .reinterpretAsInts().and(0x7FFF_FFFF).min(NAN_KEY);
-            VectorMask<Integer> zeroLow = key.and(0xFFFF).compare(VectorOperators.EQ, 0);
-            key.lanewise(VectorOperators.LSHR, 15).and(~1).add(1, zeroLow).intoArray(index, i);
+            IntVector key = key(FloatVector.fromArray(Lanes.FLOATS, x, from + i)
+                    .sub(FloatVector.fromArray(Lanes.FLOATS, base, from + i)));
+            storeCounterIndices(key, index, i);
             union = union.or(key);
         }
         int bits = union.reduceLanes(VectorOperators.OR);
         for (; i < len; i++) {
-            int key = Math.min(Float.floatToRawIntBits(x[from + i] - base[from + i]) & 0x7FFF_FFFF, NAN_KEY);
-            index[i] = (key >>> 15 & ~1) | (((key & 0xFFFF) - 1) >>> 31);
+            int key = key(x[from + i] - base[from + i]);
+            index[i] = counterIndex(key);
             bits |= key;
         }
         return bits;
+    }
+
+    /** Twice each key's top 16 bits, plus 1 where its low 16 bits are 0, to {@code index[at …]}. */
+    private static void storeCounterIndices(IntVector key, int[] index, int at) {
+        VectorMask<Integer> zeroLow = key.and(0xFFFF).compare(VectorOperators.EQ, 0);
+        key.lanewise(VectorOperators.LSHR, 15).and(~1).add(1, zeroLow).intoArray(index, at);
+    }
+
+    /** The scalar {@link #storeCounterIndices} of one key. */
+    private static int counterIndex(int key) {
+        return (key >>> 15 & ~1) | (((key & 0xFFFF) - 1) >>> 31);
     }
 
     /**
@@ -72,13 +80,13 @@ public final class MagnitudeKeyLanes {
         int m = 0;
         int i = 0;
         for (; i <= len - lanes; i += lanes) {
-            IntVector key = key(values, from + i);
+            IntVector key = key(FloatVector.fromArray(Lanes.FLOATS, values, from + i));
             VectorMask<Integer> in = key.lanewise(VectorOperators.LSHR, 16).compare(VectorOperators.EQ, bucket);
             key.and(0xFFFF).compress(in).intoArray(out, m);
             m += in.trueCount();
         }
         for (; i < len; i++) {
-            int key = Math.min(Float.floatToRawIntBits(values[from + i]) & 0x7FFF_FFFF, NAN_KEY);
+            int key = key(values[from + i]);
             out[m] = key & 0xFFFF;
             m += (key >>> 16) == bucket ? 1 : 0;
         }
@@ -90,7 +98,12 @@ public final class MagnitudeKeyLanes {
         return Lanes.FLOATS.length();
     }
 
-    private static IntVector key(float[] values, int at) {
-        return FloatVector.fromArray(Lanes.FLOATS, values, at).reinterpretAsInts().and(0x7FFF_FFFF).min(NAN_KEY);
+    private static IntVector key(FloatVector values) {
+        return values.reinterpretAsInts().and(0x7FFF_FFFF).min(NAN_KEY);
+    }
+
+    /** The magnitude key of one float (see {@code MagnitudeKey.of}). */
+    private static int key(float x) {
+        return Math.min(Float.floatToRawIntBits(x) & 0x7FFF_FFFF, NAN_KEY);
     }
 }
