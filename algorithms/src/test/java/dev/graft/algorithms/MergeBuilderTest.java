@@ -31,7 +31,8 @@ class MergeBuilderTest {
         assertThat(ReferenceVectors.compare(out, ReferenceVectors.expected("linear")).offByMore()).isZero();
         try (var files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
-                    .containsExactly("README.md", "config.json", "graft_recipe.yml", "model.safetensors");
+                    .containsExactly(".graft-manifest.json", "README.md", "config.json", "graft_recipe.yml",
+                            "model.safetensors");
         }
         assertThat(Files.readString(out.resolve("config.json"))).contains("\"torch_dtype\": \"bfloat16\"");
         assertThat(Files.readString(out.resolve("graft_recipe.yml"))).isEqualTo("merge_method: linear\n"

@@ -12,6 +12,7 @@ import dev.graft.evaluation.reconstruct.PhloraReconstruction;
 import dev.graft.evaluation.report.ResultsFile;
 import dev.graft.formats.io.AtomicFile;
 import dev.graft.formats.io.FileAccessException;
+import dev.graft.formats.io.OutputExistsException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,11 +43,15 @@ import java.util.concurrent.Callable;
                 "",
                 "The full run takes about 9 minutes on 2 cores; --quick about 15 seconds."},
         footer = {"", "Examples:",
-                "  graft eval                       # full run; writes docs/evaluation.md and docs/evaluation/*.png",
+                "  graft eval --force               # full run; replaces docs/evaluation.md and docs/evaluation/*",
                 "  graft eval --quick --doc /tmp/eval.md",
                 "  graft eval --seeds 1 --width 128 --doc /tmp/wide.md",
                 "  graft eval --threads 4"})
 final class EvalCommand implements Callable<Integer> {
+    private static final String RESULTS = "results.json";
+    private static final List<String> CHARTS = List.of("merging.png", "merging-lines.png", "ties-vs-conflicts.png",
+            "accuracy-vs-bits.png");
+
     @Option(names = "--quick", description = "One seed, 2 and 3 tasks, short training: a smoke test in seconds.")
     boolean quick;
 
@@ -77,6 +82,9 @@ final class EvalCommand implements Callable<Integer> {
             + "most 5).")
     Integer threads;
 
+    @Option(names = "--force", description = "Replace the report, charts and results file if they exist.")
+    boolean force;
+
     @Spec
     CommandSpec spec;
 
@@ -93,6 +101,10 @@ final class EvalCommand implements Callable<Integer> {
         if (width != null) {
             config = config.withWidth(width);
         }
+        Path docFile = doc.toAbsolutePath();
+        String name = docFile.getFileName().toString().replaceFirst("\\.md$", "");
+        Path images = docFile.resolveSibling(name);
+        refuseToReplace(docFile, images);
         EvaluationResults r;
         if (from != null) {
             r = ResultsFile.read(from);
@@ -108,23 +120,20 @@ final class EvalCommand implements Callable<Integer> {
             deleteQuietly(work);
         }
 
-        Path docFile = doc.toAbsolutePath();
-        String name = docFile.getFileName().toString().replaceFirst("\\.md$", "");
-        Path images = docFile.resolveSibling(name);
         createDirectories(images);
-        Plots.accuracyVsTasks(r, false, images.resolve("merging.png"));
-        Plots.accuracyVsTasks(r, true, images.resolve("merging-lines.png"));
+        Plots.accuracyVsTasks(r, false, images.resolve(CHARTS.get(0)));
+        Plots.accuracyVsTasks(r, true, images.resolve(CHARTS.get(1)));
         if (!r.ablation().isEmpty()) {
-            Plots.tiesGainVsConflicts(r.ablation(), images.resolve("ties-vs-conflicts.png"));
+            Plots.tiesGainVsConflicts(r.ablation(), images.resolve(CHARTS.get(2)));
         }
         if (!r.reconstructions().isEmpty()) {
-            Plots.accuracyVsBits(r.reconstructions(), images.resolve("accuracy-vs-bits.png"));
+            Plots.accuracyVsBits(r.reconstructions(), images.resolve(CHARTS.get(3)));
         }
         if (from == null) {
-            ResultsFile.write(r, images.resolve("results.json"));
+            ResultsFile.write(r, images.resolve(RESULTS), force);
         }
         Path disc = discussion != null ? discussion : images.resolve("discussion.md");
-        write(docFile, MarkdownReport.render(r, name, read(disc)));
+        write(docFile, MarkdownReport.render(r, name, read(disc)), force);
 
         out.printf("%-24s", "normalized accuracy (%)");
         config.taskCounts().forEach(n -> out.printf("%16s", n + " tasks"));
@@ -152,9 +161,31 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    private static void write(Path file, String text) {
+    /**
+     * Before the minutes of work: a report, chart or results file already there stays unless {@code --force}
+     * says otherwise (an earlier run's figures, or a hand-edited report, are not to be lost by accident).
+     */
+    private void refuseToReplace(Path docFile, Path images) {
+        if (force) {
+            return;
+        }
+        List<Path> written = new ArrayList<>(List.of(docFile));
+        for (String f : CHARTS) {
+            written.add(images.resolve(f));
+        }
+        if (from == null) {
+            written.add(images.resolve(RESULTS));
+        }
+        for (Path f : written) {
+            if (Files.exists(f)) {
+                throw new OutputExistsException(f);
+            }
+        }
+    }
+
+    private static void write(Path file, String text, boolean overwrite) {
         createDirectories(file.toAbsolutePath().getParent());
-        AtomicFile.writeString(file, text, true);
+        AtomicFile.writeString(file, text, overwrite);
     }
 
     private static void createDirectories(Path dir) {

@@ -1,5 +1,6 @@
 package dev.graft.cli;
 
+import dev.graft.formats.io.OutputNotices;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,6 +82,12 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(main);
         ErrorReporter errors = new ErrorReporter(() -> main.verbose || "1".equals(env.get(DEBUG_ENV)));
         cl.setOut(out).setErr(err).setExecutionExceptionHandler(errors).setParameterExceptionHandler(errors);
+        FiniteNumbers.register(cl);
+        // What the output code changed on its own (a killed run's temp files removed) is worth a line on stderr.
+        OutputNotices.sendTo(note -> {
+            err.println("graft: note: " + note);
+            err.flush();
+        });
         int code = cl.execute(args);
         out.flush();
         err.flush();

@@ -37,9 +37,21 @@ class EvalCommandTest {
             assertThat(png).as(f).startsWith(0x89, 'P', 'N', 'G');
         }
 
+        // An existing report or chart is never replaced without --force, before any work.
+        Files.writeString(doc, "hand-edited");
+        Cli.Result refused = Cli.graft("eval", "--quick", "--threads", "1", "--doc", doc.toString());
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).isEqualTo("graft: " + doc + ": already exists; use --force to replace it\n");
+        assertThat(Files.readString(doc)).isEqualTo("hand-edited");
         Files.delete(doc);
-        Cli.Result again = Cli.graft("eval", "--from", dir.resolve("out/eval/results.json").toString(), "--doc",
+        Cli.Result charts = Cli.graft("eval", "--from", dir.resolve("out/eval/results.json").toString(), "--doc",
                 doc.toString());
+        assertThat(charts.err()).isEqualTo("graft: " + dir.resolve("out/eval/merging.png")
+                + ": already exists; use --force to replace it\n");
+        assertThat(doc).doesNotExist();
+
+        Cli.Result again = Cli.graft("eval", "--from", dir.resolve("out/eval/results.json").toString(), "--doc",
+                doc.toString(), "--force");
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.out()).contains("Rendered the results of 1 seeds in ");
         assertThat(Files.readString(doc)).isEqualTo(md);

@@ -2,6 +2,7 @@ package dev.graft.algorithms.compress;
 
 import dev.graft.core.exec.Parallel;
 import dev.graft.formats.delta.DeltaArtifactWriter;
+import dev.graft.formats.io.OutputClaim;
 import dev.graft.formats.delta.DeltaEntry;
 import dev.graft.formats.delta.DeltaManifest;
 import dev.graft.formats.delta.DeltaPart;
@@ -145,7 +146,8 @@ public final class Compression {
         long start = System.nanoTime();
         List<String> warnings = Collections.synchronizedList(new ArrayList<>());
         try (ModelSource b = ModelSource.open(base); ModelSource t = ModelSource.open(tuned);
-             DeltaArtifactWriter writer = DeltaArtifactWriter.create(out, overwrite)) {
+             DeltaArtifactWriter writer = DeltaArtifactWriter.create(
+                     OutputClaim.file(out, overwrite, List.of(base, tuned), 0))) {
             List<Job> jobs = new ArrayList<>();
             for (TensorSpec s : t.tensors()) {
                 jobs.add(new Job(s, compressible(s, b.spec(s.name()), warnings)));

@@ -155,8 +155,9 @@ public final class Decompression {
                 + manifest.method() + " delta `" + delta.getFileName() + "` applied to `" + base.path().getFileName()
                 + "` (relative reconstruction error of the delta " + String.format("%.4g", manifest.overallError())
                 + ").\n";
-        return MergeOutput.open(out, specs, base.config().orElse(null), folder, Map.of("README.md", card),
-                overwrite, maxShardBytes);
+        long bytes = specs.stream().mapToLong(TensorSpec::byteSize).sum();
+        return MergeOutput.open(MergeOutput.claim(out, overwrite, List.of(base.path(), delta), bytes), specs,
+                base.config().orElse(null), folder, Map.of("README.md", card), maxShardBytes);
     }
 
     private static void apply(DeltaEntry e, DeltaCodec codec, DeltaArtifact artifact, ModelSource base,

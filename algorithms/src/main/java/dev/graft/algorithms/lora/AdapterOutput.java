@@ -4,6 +4,7 @@ import dev.graft.formats.dtype.DType;
 import dev.graft.formats.io.AtomicFile;
 import dev.graft.formats.io.AtomicFolder;
 import dev.graft.formats.io.FileAccessException;
+import dev.graft.formats.io.OutputClaim;
 import dev.graft.formats.peft.AdapterConfig;
 import dev.graft.formats.peft.PeftAdapterWriter;
 import dev.graft.formats.safetensors.SafetensorsWriter;
@@ -50,12 +51,14 @@ final class AdapterOutput implements AutoCloseable {
     }
 
     /**
-     * Starts an adapter folder.
+     * Starts an adapter folder, claimed before any work (see {@link OutputClaim}).
      *
+     * @param inputs the models or adapters it is made from, which it must stay clear of
      * @throws dev.graft.formats.io.OutputExistsException when it exists and {@code overwrite} is false
+     * @throws dev.graft.formats.io.UnsafeOutputException when it would replace or hold an input
      */
-    static AdapterOutput create(Path target, boolean overwrite) {
-        AtomicFolder folder = AtomicFolder.create(target, overwrite);
+    static AdapterOutput create(Path target, boolean overwrite, List<Path> inputs) {
+        AtomicFolder folder = AtomicFolder.create(OutputClaim.folder(target, overwrite, inputs, 0));
         try {
             Path file = folder.temp().resolve(SPILL);
             return new AdapterOutput(folder, FileChannel.open(file, StandardOpenOption.CREATE_NEW,

@@ -182,7 +182,7 @@ public final class Extraction {
         try (ModelSource b = ModelSource.open(base); ModelSource t = ModelSource.open(tuned)) {
             ModuleSelection.Selection sel = selection.select(b, t);
             List<ModuleReport> reports = Collections.synchronizedList(new ArrayList<>());
-            try (AdapterOutput out = AdapterOutput.create(target, overwrite)) {
+            try (AdapterOutput out = AdapterOutput.create(target, overwrite, List.of(base, tuned))) {
                 long bytes = 0;
                 for (LoraTarget lt : sel.targets()) {
                     bytes += 2 * t.spec(lt.tensor()).orElseThrow().byteSize();

@@ -136,8 +136,11 @@ public final class LoraApplication {
             long bytes = specs.stream().mapToLong(TensorSpec::byteSize).sum();
             progress.started(specs.size(), bytes);
             String card = ModelCards.applied(target.getFileName().toString(), base, adapters, weights);
-            try (MergeOutput out = MergeOutput.open(target, specs, model.config().orElse(null),
-                    DonorFiles.folderOf(model.path()), Map.of("README.md", card), overwrite, maxShardBytes)) {
+            List<Path> inputs = new ArrayList<>(adapters);
+            inputs.add(base);
+            try (MergeOutput out = MergeOutput.open(MergeOutput.claim(target, overwrite, inputs, bytes), specs,
+                    model.config().orElse(null), DonorFiles.folderOf(model.path()), Map.of("README.md", card),
+                    maxShardBytes)) {
                 Parallel.run(threads, "graft-lora-apply", specs, spec -> {
                     writeTensor(model, spec, terms.get(spec.name()), out);
                     progress.itemDone(spec.name(), spec.byteSize());

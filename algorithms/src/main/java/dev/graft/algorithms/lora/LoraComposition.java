@@ -207,7 +207,7 @@ public final class LoraComposition {
             }
             List<Inputs> modules = gather(opened);
             List<ModuleReport> reports = Collections.synchronizedList(new ArrayList<>());
-            try (AdapterOutput out = AdapterOutput.create(target, overwrite)) {
+            try (AdapterOutput out = AdapterOutput.create(target, overwrite, adapters)) {
                 progress.started(modules.size(), 0);
                 Parallel.run(threads, "graft-lora-combine", modules, in -> {
                     reports.add(combine(backend, in, out));

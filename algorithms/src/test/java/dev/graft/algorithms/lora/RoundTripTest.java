@@ -52,7 +52,8 @@ class RoundTripTest {
         assertThat(config.loraBias()).isFalse();
         assertThat(Files.exists(dir.resolve("adapter").resolve(ExtractionReport.FILE_NAME))).isTrue();
         assertThat(Files.list(dir.resolve("adapter")).map(p -> p.getFileName().toString()).sorted().toList())
-                .containsExactly("adapter_config.json", "adapter_model.safetensors", "graft_extraction.json");
+                .containsExactly(".graft-manifest.json", "adapter_config.json", "adapter_model.safetensors",
+                        "graft_extraction.json");
 
         Path applied = dir.resolve("applied");
         LoraApplication.ApplyReport ar = LoraApplication.to(f.base()).adapter(dir.resolve("adapter"), 1.0).write(applied);

@@ -1,5 +1,6 @@
 package dev.graft.cli.compress;
 
+
 import dev.graft.algorithms.compress.BitDelta;
 import dev.graft.algorithms.compress.ComPeft;
 import dev.graft.algorithms.compress.Compression;
@@ -8,6 +9,7 @@ import dev.graft.algorithms.compress.Dare;
 import dev.graft.algorithms.compress.DeltaCoMe;
 import dev.graft.algorithms.compress.DeltaCodec;
 import dev.graft.algorithms.compress.LowRank;
+import dev.graft.cli.FiniteNumbers;
 import dev.graft.cli.JsonOutput;
 import dev.graft.cli.MeterProgress;
 import dev.graft.cli.ProgressMeter;
@@ -210,9 +212,9 @@ public final class CompressCommand implements Callable<Integer> {
 
     private double number(String option, String value) {
         try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new ParameterException(spec.commandLine(), option + ": '" + value + "' is not a number or 'auto'");
+            return FiniteNumbers.parse(spec.commandLine(), option, value);
+        } catch (ParameterException e) {
+            throw new ParameterException(spec.commandLine(), option + ": '" + value + "' is not a finite number or 'auto'");
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.graft.cli.merge;
 
+import dev.graft.cli.FiniteNumbers;
+
 import dev.graft.core.plan.LinesSetting;
 import dev.graft.core.plan.RequestBuilder;
 import dev.graft.formats.dtype.DType;
@@ -161,13 +163,9 @@ public final class MergeCommand implements Callable<Integer> {
         if (parts.length > 2) {
             throw new ParameterException(spec.commandLine(), "--lines takes ALPHA or ALPHA,BETA, got " + lines);
         }
-        try {
-            OptionalDouble alpha = "auto".equals(parts[0].strip()) ? OptionalDouble.empty()
-                    : OptionalDouble.of(Double.parseDouble(parts[0]));
-            double beta = parts.length == 2 ? Double.parseDouble(parts[1]) : 0;
-            return new LinesSetting(alpha, beta);
-        } catch (NumberFormatException e) {
-            throw new ParameterException(spec.commandLine(), "--lines: not a number in " + lines);
-        }
+        OptionalDouble alpha = "auto".equals(parts[0].strip()) ? OptionalDouble.empty()
+                : OptionalDouble.of(FiniteNumbers.parse(spec.commandLine(), "--lines", parts[0]));
+        double beta = parts.length == 2 ? FiniteNumbers.parse(spec.commandLine(), "--lines", parts[1]) : 0;
+        return new LinesSetting(alpha, beta);
     }
 }

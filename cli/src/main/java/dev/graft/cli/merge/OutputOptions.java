@@ -14,8 +14,13 @@ final class OutputOptions {
     @Option(names = "--dry-run", description = "Print the plan (tensors, parameters, peak memory, output size) and stop.")
     boolean dryRun;
 
+    @Option(names = "--allow-nonfinite", description = "Merge inputs holding NaN or infinite values instead of "
+            + "refusing them (their non-finite values reach the output).")
+    boolean allowNonFinite;
+
     /** Runs the request as these options say. */
     int execute(CommandLine cmd, MergeRequest request) {
-        return new MergeRun(cmd, MergeRun.options(cmd, model)).execute(request, model.out(), dryRun);
+        return new MergeRun(cmd, MergeRun.options(cmd, model).withAllowNonFinite(allowNonFinite))
+                .execute(request, model.out(), dryRun);
     }
 }

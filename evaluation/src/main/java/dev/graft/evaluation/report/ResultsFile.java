@@ -22,10 +22,14 @@ public final class ResultsFile {
     private ResultsFile() {
     }
 
-    /** Writes {@code results} to {@code file} atomically. */
-    public static void write(EvaluationResults results, Path file) {
+    /**
+     * Writes {@code results} to {@code file} atomically.
+     *
+     * @param overwrite replace an existing file; otherwise refuse with {@link dev.graft.formats.io.OutputExistsException}
+     */
+    public static void write(EvaluationResults results, Path file, boolean overwrite) {
         try {
-            AtomicFile.writeString(file, JSON.writeValueAsString(results) + "\n", true);
+            AtomicFile.writeString(file, JSON.writeValueAsString(results) + "\n", overwrite);
         } catch (JacksonException e) {
             throw new IllegalStateException("cannot encode the results as JSON", e);
         }

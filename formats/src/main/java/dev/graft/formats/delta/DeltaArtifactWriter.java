@@ -2,6 +2,7 @@ package dev.graft.formats.delta;
 
 import dev.graft.formats.io.AtomicFile;
 import dev.graft.formats.io.FileAccessException;
+import dev.graft.formats.io.OutputClaim;
 import dev.graft.formats.io.OutputExistsException;
 import dev.graft.formats.safetensors.SafetensorsWriter;
 import dev.graft.formats.tensor.TensorSpec;
@@ -11,7 +12,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,15 +34,16 @@ public final class DeltaArtifactWriter implements AutoCloseable {
     private record Stored(DeltaEntry entry, List<TensorSpec> parts, long offset) {
     }
 
+    private final OutputClaim claim;
     private final Path target;
-    private final boolean overwrite;
     private final AtomicFile spill;
     private final AtomicLong spillEnd = new AtomicLong();
     private final Map<String, Stored> stored = new ConcurrentHashMap<>();
+    private boolean handedOver;
 
-    private DeltaArtifactWriter(Path target, boolean overwrite, AtomicFile spill) {
-        this.target = target;
-        this.overwrite = overwrite;
+    private DeltaArtifactWriter(OutputClaim claim, AtomicFile spill) {
+        this.claim = claim;
+        this.target = claim.target();
         this.spill = spill;
     }
 
@@ -53,18 +54,23 @@ public final class DeltaArtifactWriter implements AutoCloseable {
      * @throws OutputExistsException when the target exists and {@code overwrite} is false
      */
     public static DeltaArtifactWriter create(Path target, boolean overwrite) {
-        Path abs = target.toAbsolutePath().normalize();
-        if (!overwrite && Files.exists(abs)) {
-            throw new OutputExistsException(target);
-        }
+        return create(OutputClaim.file(target, overwrite, List.of(), 0));
+    }
+
+    /**
+     * Starts a delta for an output claimed before any work (see {@link OutputClaim}); the writer owns the claim
+     * and holds it until the delta is published or abandoned.
+     */
+    public static DeltaArtifactWriter create(OutputClaim claim) {
+        Path abs = claim.target();
         try {
-            Files.createDirectories(abs.getParent());
-        } catch (IOException e) {
-            throw new FileAccessException(abs.getParent(), "cannot create the output folder", e);
+            // Never committed: closing it deletes the spill.
+            AtomicFile spill = AtomicFile.create(abs.resolveSibling(abs.getFileName() + ".spill"), true);
+            return new DeltaArtifactWriter(claim, spill);
+        } catch (RuntimeException e) {
+            claim.close();
+            throw e;
         }
-        // Never committed: closing it deletes the spill.
-        AtomicFile spill = AtomicFile.create(abs.resolveSibling(abs.getFileName() + ".spill"), true);
-        return new DeltaArtifactWriter(abs, overwrite, spill);
     }
 
     /** The file being written. */
@@ -127,7 +133,7 @@ public final class DeltaArtifactWriter implements AutoCloseable {
             specs.addAll(s.parts());
         }
         try (Arena arena = Arena.ofConfined();
-             SafetensorsWriter w = SafetensorsWriter.create(target, specs, manifest.toMetadata(), overwrite)) {
+             SafetensorsWriter w = startFile(specs, manifest)) {
             long size = spillEnd.get();
             MemorySegment data = size == 0 ? MemorySegment.NULL
                     : spill.channel().map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
@@ -150,9 +156,17 @@ public final class DeltaArtifactWriter implements AutoCloseable {
         return manifest;
     }
 
+    private SafetensorsWriter startFile(List<TensorSpec> specs, DeltaManifest manifest) {
+        handedOver = true;
+        return SafetensorsWriter.create(claim, specs, manifest.toMetadata());
+    }
+
     /** Abandons the delta unless committed, deleting the spill. */
     @Override
     public void close() {
         spill.close();
+        if (!handedOver) {
+            claim.close();
+        }
     }
 }

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.List;
 
 /**
  * An output file that appears under its final name complete or not at all.
@@ -18,49 +18,58 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Data goes to a hidden temp file in the target's folder (same file system, so the final rename is atomic);
  * {@link #commit()} flushes it to disk, then publishes it. Without {@code overwrite}, publishing uses a hard link,
  * which fails rather than replace a file that appeared meanwhile. Closing without committing deletes the temp
- * file, so a failed or interrupted write leaves nothing behind under the final name.
+ * file, so a failed or interrupted write leaves nothing behind under the final name. Creating one claims the
+ * target ({@link OutputClaim}): it is never an input, and never written by two processes at once.
  */
 public final class AtomicFile implements AutoCloseable {
-    private static final String TEMP_SUFFIX = ".graft-tmp";
-
+    private final OutputClaim claim;
     private final Path target;
     private final Path temp;
     private final boolean overwrite;
     private final FileChannel channel;
     private boolean done;
 
-    private AtomicFile(Path target, Path temp, boolean overwrite, FileChannel channel) {
-        this.target = target;
+    private AtomicFile(OutputClaim claim, Path temp, FileChannel channel) {
+        this.claim = claim;
+        this.target = claim.target();
         this.temp = temp;
-        this.overwrite = overwrite;
+        this.overwrite = claim.overwrite();
         this.channel = channel;
     }
 
     /**
-     * Starts writing {@code target}.
+     * Starts writing {@code target}, claiming it first ({@link OutputClaim#file}: not an open input, not being
+     * written by another process).
      *
      * @param overwrite replace an existing file; otherwise fail now (and again at commit) if it exists
      * @throws OutputExistsException when the target exists and {@code overwrite} is false
+     * @throws UnsafeOutputException when writing it could lose data
      * @throws FileAccessException   when the temp file cannot be created
      */
     public static AtomicFile create(Path target, boolean overwrite) {
-        Path abs = target.toAbsolutePath().normalize();
-        if (!overwrite && Files.exists(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new OutputExistsException(target);
+        return create(OutputClaim.file(target, overwrite, List.of(), 0));
+    }
+
+    /**
+     * Starts writing a claimed file; the new writer owns the claim and releases it once committed or abandoned.
+     *
+     * @throws FileAccessException when the temp file cannot be created
+     */
+    public static AtomicFile create(OutputClaim claim) {
+        if (claim.isFolder()) {
+            claim.close();
+            throw new IllegalArgumentException(claim.target() + " was claimed as a folder, not a file");
         }
-        if (Files.isDirectory(abs)) {
-            throw new FileAccessException(target, "cannot write file", new IOException("is a directory"));
-        }
-        Path dir = abs.getParent();
-        Path temp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                + TEMP_SUFFIX);
+        Path abs = claim.target();
+        Path temp = TempName.next(abs);
         try {
             FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     StandardOpenOption.READ);
             PendingOutputs.register(temp);
-            return new AtomicFile(abs, temp, overwrite, ch);
+            return new AtomicFile(claim, temp, ch);
         } catch (IOException e) {
-            throw new FileAccessException(dir, "cannot create a file in this folder", e);
+            claim.close();
+            throw new FileAccessException(abs.getParent(), "cannot create a file in this folder", e);
         }
     }
 
@@ -112,6 +121,7 @@ public final class AtomicFile implements AutoCloseable {
             if (!done) {
                 deleteTemp();
             }
+            claim.close();
         }
     }
 
@@ -164,5 +174,6 @@ public final class AtomicFile implements AutoCloseable {
             done = true;
             deleteTemp();
         }
+        claim.close();
     }
 }

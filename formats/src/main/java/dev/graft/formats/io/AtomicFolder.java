@@ -2,9 +2,11 @@ package dev.graft.formats.io;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
@@ -15,7 +17,8 @@ import java.util.stream.Stream;
  * <p>Files are written into a hidden temp folder beside the target ({@link #temp()}); {@link #commit()} renames it
  * into place, swapping out an existing folder in one rename when {@code overwrite} is set. Closing without
  * committing deletes the temp folder, and a shutdown hook ({@link PendingOutputs}) does the same for a JVM stopped
- * mid-write.
+ * mid-write. The published folder holds an {@link OutputManifest} of its files, and only those are ever deleted
+ * when a later {@code --force} replaces it: whatever else a user put there makes the replacement refuse.
  *
  * <pre>{@code
  * try (AtomicFolder out = AtomicFolder.create(Path.of("my-adapter"), false)) {
@@ -25,42 +28,52 @@ import java.util.stream.Stream;
  * }</pre>
  */
 public final class AtomicFolder implements AutoCloseable {
-    private static final String TEMP_SUFFIX = ".graft-tmp";
-
+    private final OutputClaim claim;
     private final Path target;
     private final Path temp;
     private final boolean overwrite;
     private boolean done;
 
-    private AtomicFolder(Path target, Path temp, boolean overwrite) {
-        this.target = target;
+    private AtomicFolder(OutputClaim claim, Path temp) {
+        this.claim = claim;
+        this.target = claim.target();
         this.temp = temp;
-        this.overwrite = overwrite;
+        this.overwrite = claim.overwrite();
     }
 
     /**
-     * Creates the temp folder for {@code target}.
+     * Creates the temp folder for {@code target}, claiming it first ({@link OutputClaim#folder}).
      *
-     * @param overwrite replace an existing target at commit; otherwise fail now (and again at commit) if it exists
+     * @param overwrite replace an existing target at commit, when it holds only a previous Graft output's files;
+     *                  otherwise fail now (and again at commit) if it exists
      * @throws OutputExistsException when the target exists and {@code overwrite} is false
+     * @throws UnsafeOutputException when writing it could lose data
      * @throws FileAccessException   when the temp folder cannot be created
      */
     public static AtomicFolder create(Path target, boolean overwrite) {
-        Path abs = target.toAbsolutePath().normalize();
-        if (!overwrite && Files.exists(abs)) {
-            throw new OutputExistsException(target);
+        return create(OutputClaim.folder(target, overwrite, List.of(), 0));
+    }
+
+    /**
+     * Creates the temp folder of a claimed output; the folder owns the claim and releases it once committed or
+     * abandoned.
+     *
+     * @throws FileAccessException when the temp folder cannot be created
+     */
+    public static AtomicFolder create(OutputClaim claim) {
+        if (!claim.isFolder()) {
+            claim.close();
+            throw new IllegalArgumentException(claim.target() + " was claimed as a file, not a folder");
         }
-        Path parent = abs.getParent();
-        Path temp = parent.resolve("." + abs.getFileName() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
+        Path temp = TempName.next(claim.target());
         try {
-            Files.createDirectories(parent);
             Files.createDirectory(temp);
             PendingOutputs.register(temp);
         } catch (IOException e) {
-            throw new FileAccessException(parent, "cannot create the output folder", e);
+            claim.close();
+            throw new FileAccessException(claim.target().getParent(), "cannot create the output folder", e);
         }
-        return new AtomicFolder(abs, temp, overwrite);
+        return new AtomicFolder(claim, temp);
     }
 
     /** The final name. */
@@ -74,22 +87,30 @@ public final class AtomicFolder implements AutoCloseable {
     }
 
     /**
-     * Moves the temp folder into place.
+     * Lists the files in the output's manifest and moves the temp folder into place. An existing folder is
+     * checked once more (it must hold only what a previous Graft output's manifest lists), swapped out in one
+     * rename, and then only the files its manifest lists are deleted.
      *
      * @return the target
      * @throws OutputExistsException when the target appeared meanwhile and {@code overwrite} is false
+     * @throws UnsafeOutputException when the existing folder gained files Graft did not write
      */
     public Path commit() {
         try {
-            if (Files.exists(target)) {
+            OutputManifest.write(temp);
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 if (!overwrite) {
-                    throw new OutputExistsException(target);
+                    throw new OutputExistsException(claim.shown());
                 }
-                Path old = target.resolveSibling("." + target.getFileName() + ".graft-old-"
-                        + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+                OutputManifest.checkReplaceable(target, claim.shown());
+                // A temp name: if this process dies between the renames, the next run removes it.
+                Path old = TempName.next(target);
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+                PendingOutputs.register(old);
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-                deleteTree(old);
+                PendingOutputs.unregister(temp);
+                PendingOutputs.unregister(old);
+                keepForeign(old, OutputManifest.deleteOwned(old));
             } else {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             }
@@ -98,7 +119,24 @@ public final class AtomicFolder implements AutoCloseable {
             return target;
         } catch (IOException e) {
             throw new FileAccessException(target, "cannot move the finished output into place", e);
+        } finally {
+            if (done) {
+                claim.close();
+            }
         }
+    }
+
+    /** Files that reached the old folder after the last check: kept under a visible name, never deleted. */
+    private void keepForeign(Path old, List<String> left) throws IOException {
+        if (left.isEmpty()) {
+            return;
+        }
+        Path kept = target.resolveSibling(target.getFileName() + ".graft-kept-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Files.move(old, kept, StandardCopyOption.ATOMIC_MOVE);
+        OutputNotices.note("kept " + kept + ": files Graft did not write (" + left.getFirst()
+                + (left.size() > 1 ? " and " + (left.size() - 1) + " more" : "")
+                + ") appeared in the replaced output while it was written");
     }
 
     /** Deletes the temp folder unless committed. */
@@ -108,6 +146,7 @@ public final class AtomicFolder implements AutoCloseable {
             deleteTree(temp);
             done = true;
         }
+        claim.close();
     }
 
     private static void deleteTree(Path dir) {
@@ -120,7 +159,7 @@ public final class AtomicFolder implements AutoCloseable {
                 Files.deleteIfExists(p);
             }
         } catch (IOException ignored) {
-            // best effort: the folder is hidden and marked .graft-tmp
+            // best effort: the folder is hidden, marked .graft-tmp and removed by a later run
         }
     }
 }

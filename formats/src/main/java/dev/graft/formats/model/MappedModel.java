@@ -1,10 +1,12 @@
 package dev.graft.formats.model;
 
+import dev.graft.formats.io.OpenInputs;
 import dev.graft.formats.safetensors.SafetensorsFile;
 import dev.graft.formats.safetensors.TensorInfo;
 import dev.graft.formats.tensor.Tensor;
 import dev.graft.formats.tensor.TensorSpec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,12 +25,15 @@ final class MappedModel implements ModelSource {
     private final Map<String, Location> byName;
     private final List<TensorSpec> specs;
     private final ModelConfig config;
+    /** A model folder is an input as a whole: no output may go inside it. */
+    private final OpenInputs.Registration folder;
 
     /**
      * @param tensors for each tensor name, the file it is read from (all files must be in {@code files})
      */
     MappedModel(Path path, List<SafetensorsFile> files, Map<String, SafetensorsFile> tensors, ModelConfig config) {
         this.path = path;
+        this.folder = Files.isDirectory(path) ? OpenInputs.register(path) : null;
         this.files = List.copyOf(files);
         this.config = config;
         Map<String, Location> map = new TreeMap<>();
@@ -108,6 +113,9 @@ final class MappedModel implements ModelSource {
     public void close() {
         for (SafetensorsFile f : files) {
             f.close();
+        }
+        if (folder != null) {
+            folder.close();
         }
     }
 

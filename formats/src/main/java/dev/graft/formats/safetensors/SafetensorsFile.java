@@ -1,6 +1,7 @@
 package dev.graft.formats.safetensors;
 
 import dev.graft.formats.io.FileAccessException;
+import dev.graft.formats.io.OpenInputs;
 import dev.graft.formats.tensor.Tensor;
 
 import java.io.IOException;
@@ -29,7 +30,7 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Thread-safe: views may be read from many threads at once. Closing unmaps the file; views must not be used
- * afterwards.
+ * afterwards. While open, the file is one of {@link OpenInputs}, which no output may replace.
  */
 public final class SafetensorsFile implements AutoCloseable {
     private static final int PREFIX_BYTES = 8;
@@ -40,9 +41,11 @@ public final class SafetensorsFile implements AutoCloseable {
     private final long dataStart;
     private final Arena arena;
     private final MemorySegment data;
+    private final OpenInputs.Registration registration;
 
     private SafetensorsFile(Path path, SafetensorsHeader header, FileChannel channel, long dataStart, Arena arena,
                             MemorySegment data) {
+        this.registration = OpenInputs.register(path);
         this.path = path;
         this.header = header;
         this.channel = channel;
@@ -202,6 +205,7 @@ public final class SafetensorsFile implements AutoCloseable {
     public void close() {
         arena.close();
         closeQuietly(channel);
+        registration.close();
     }
 
     @Override

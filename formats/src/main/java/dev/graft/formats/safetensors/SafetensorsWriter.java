@@ -2,6 +2,7 @@ package dev.graft.formats.safetensors;
 
 import dev.graft.formats.dtype.FloatCodec;
 import dev.graft.formats.io.AtomicFile;
+import dev.graft.formats.io.OutputClaim;
 import dev.graft.formats.io.FileAccessException;
 import dev.graft.formats.tensor.Tensor;
 import dev.graft.formats.tensor.TensorSpec;
@@ -68,7 +69,25 @@ public final class SafetensorsWriter implements AutoCloseable {
     public static SafetensorsWriter create(Path target, Collection<TensorSpec> specs, Map<String, String> metadata,
                                            boolean overwrite) {
         SafetensorsLayout layout = SafetensorsLayout.plan(target, specs, metadata);
-        AtomicFile file = AtomicFile.create(target, overwrite);
+        return start(AtomicFile.create(OutputClaim.file(target, overwrite, List.of(), layout.fileSize())), layout);
+    }
+
+    /**
+     * Plans the file of an output claimed earlier (see {@link OutputClaim}) and writes its header; the writer owns
+     * the claim from here on.
+     */
+    public static SafetensorsWriter create(OutputClaim claim, Collection<TensorSpec> specs, Map<String, String> metadata) {
+        SafetensorsLayout layout;
+        try {
+            layout = SafetensorsLayout.plan(claim.shown(), specs, metadata);
+        } catch (RuntimeException e) {
+            claim.close();
+            throw e;
+        }
+        return start(AtomicFile.create(claim), layout);
+    }
+
+    private static SafetensorsWriter start(AtomicFile file, SafetensorsLayout layout) {
         try {
             writeFully(file, ByteBuffer.wrap(layout.prefixAndHeader()), 0);
             return new SafetensorsWriter(file, layout);

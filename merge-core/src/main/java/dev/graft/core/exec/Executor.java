@@ -2,9 +2,13 @@ package dev.graft.core.exec;
 
 import dev.graft.core.kernel.TensorKernel;
 import dev.graft.core.plan.Plan;
+import dev.graft.core.plan.TaskInput;
 import dev.graft.core.plan.TensorTask;
+import dev.graft.formats.io.OutputClaim;
 import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.safetensors.SafetensorsWriter;
+import dev.graft.formats.tensor.FiniteScan;
+import dev.graft.formats.tensor.NonFiniteValuesException;
 import dev.graft.formats.tensor.Tensor;
 
 import java.lang.foreign.Arena;
@@ -40,14 +44,22 @@ public final class Executor {
     public MergeReport run(Plan plan, List<ModelSource> sources, Path target) {
         long start = System.nanoTime();
         List<String> warnings = new ArrayList<>(plan.warnings());
-        if (plan.linesAuto()) {
-            double alpha = LinesAlpha.measure(plan, sources);
-            warnings.add(String.format("LiNeS alpha: auto measured alpha = %.6g", alpha));
-            plan = withLinesAlpha(plan, alpha);
+        // Before any work: the output is no input, no other process writes it, and it fits.
+        OutputClaim claim = MergeOutput.claim(target, options.overwrite(),
+                sources.stream().map(ModelSource::path).toList(), plan.outputBytes());
+        try {
+            if (plan.linesAuto()) {
+                double alpha = LinesAlpha.measure(plan, sources);
+                warnings.add(String.format("LiNeS alpha: auto measured alpha = %.6g", alpha));
+                plan = withLinesAlpha(plan, alpha);
+            }
+        } catch (RuntimeException e) {
+            claim.close();
+            throw e;
         }
         options.progress().started(plan);
-        try (MergeOutput out = open(plan, sources, target)) {
-            runTasks(plan, sources, out);
+        try (MergeOutput out = open(plan, sources, claim, target)) {
+            runTasks(plan, sources, out, target);
             Path published = out.commit();
             MergeReport report = new MergeReport(published, plan.tasks().size(), plan.outputBytes(),
                     (System.nanoTime() - start) / 1e9, warnings);
@@ -67,34 +79,72 @@ public final class Executor {
                 plan.recipeText(), plan.warnings(), false);
     }
 
-    private MergeOutput open(Plan plan, List<ModelSource> sources, Path target) {
-        Path donor = plan.donor() < 0 ? null : DonorFiles.folderOf(sources.get(plan.donor()).path());
-        Map<String, String> extras = Map.of("README.md", ModelCard.render(target.getFileName().toString(), plan),
-                MergeOutput.RECIPE_FILE, plan.recipeText());
-        return MergeOutput.open(target, plan.tasks().stream().map(TensorTask::output).toList(),
-                plan.config().orElse(null), donor, extras, options.overwrite(), options.maxShardBytes());
+    private MergeOutput open(Plan plan, List<ModelSource> sources, OutputClaim claim, Path target) {
+        try {
+            Path donor = plan.donor() < 0 ? null : DonorFiles.folderOf(sources.get(plan.donor()).path());
+            Map<String, String> extras = Map.of("README.md", ModelCard.render(target.getFileName().toString(), plan),
+                    MergeOutput.RECIPE_FILE, plan.recipeText());
+            return MergeOutput.open(claim, plan.tasks().stream().map(TensorTask::output).toList(),
+                    plan.config().orElse(null), donor, extras, options.maxShardBytes());
+        } catch (RuntimeException e) {
+            claim.close();
+            throw e;
+        }
     }
 
-    private void runTasks(Plan plan, List<ModelSource> sources, MergeOutput out) {
+    private void runTasks(Plan plan, List<ModelSource> sources, MergeOutput out, Path target) {
         TensorKernel kernel = plan.method().kernel();
         Parallel.run(options.threads(), "graft-merge", plan.tasks(), task -> {
-            runTask(kernel, task, sources, out);
+            runTask(plan.method().name(), kernel, task, sources, out, target);
             options.progress().tensorDone(task);
         });
     }
 
-    private void runTask(TensorKernel kernel, TensorTask task, List<ModelSource> sources, MergeOutput out) {
+    private void runTask(String method, TensorKernel kernel, TensorTask task, List<ModelSource> sources,
+                         MergeOutput out, Path target) {
         try (Arena arena = Arena.ofConfined();
              SafetensorsWriter.TensorSink sink = out.sink(task.name())) {
             if (task.passthrough()) {
-                Tensor in = sources.get(task.inputs().getFirst().model())
-                        .tensor(task.inputs().getFirst().spec().name(), arena);
+                TaskInput first = task.inputs().getFirst();
+                ModelSource model = sources.get(first.model());
+                Tensor in = model.tensor(first.spec().name(), arena);
+                if (!options.allowNonFinite()) {
+                    refuseNonFinite(model, in);
+                }
                 sink.writeFrom(in);
                 return;
             }
             try (MappedTensorInputs inputs = new MappedTensorInputs(task, sources, arena, cache)) {
-                kernel.merge(inputs, task.parameters(), sink::writeFloats);
+                long[] produced = new long[1];
+                kernel.merge(inputs, task.parameters(), (values, from, count) -> {
+                    produced[0] += FiniteScan.countNonFinite(values, from, count);
+                    sink.writeFloats(values, from, count);
+                });
+                boolean finiteInputs = inputs.allFinite(!options.allowNonFinite());
+                if (produced[0] > 0 && finiteInputs) {
+                    throw new NonFiniteValuesException(target, task.name(), produced[0], "the " + method
+                            + " merge of tensor \"" + task.name() + "\" gave " + produced[0] + " non-finite values "
+                            + "from finite inputs (do the weights or parameters overflow float32?); nothing was written");
+                }
             }
+        }
+    }
+
+    /** A copied tensor is an input like any other: NaN in it would be published unnoticed. */
+    private static void refuseNonFinite(ModelSource model, Tensor in) {
+        if (!in.dtype().isFloatingPoint()) {
+            return;
+        }
+        long total = in.shape().elementCount();
+        float[] buf = new float[(int) Math.min(total, MappedTensorInputs.CHUNK_TARGET)];
+        long bad = 0;
+        for (long first = 0; first < total; first += buf.length) {
+            int n = (int) Math.min(buf.length, total - first);
+            in.readFloats(first, buf, 0, n);
+            bad += FiniteScan.countNonFinite(buf, 0, n);
+        }
+        if (bad > 0) {
+            throw NonFiniteValuesException.input(model.path(), in.name(), bad);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.graft.core.exec;
 
+import dev.graft.formats.io.OutputClaim;
 import dev.graft.formats.safetensors.SafetensorsWriter;
 import dev.graft.formats.tensor.TensorSpec;
 
@@ -10,8 +11,8 @@ import java.util.List;
 final class FileOutput implements MergeOutput {
     private final SafetensorsWriter writer;
 
-    FileOutput(Path target, List<TensorSpec> specs, boolean overwrite) {
-        this.writer = SafetensorsWriter.create(target, specs, SafetensorsWriter.PT_METADATA, overwrite);
+    FileOutput(OutputClaim claim, List<TensorSpec> specs) {
+        this.writer = SafetensorsWriter.create(claim, specs, SafetensorsWriter.PT_METADATA);
     }
 
     @Override

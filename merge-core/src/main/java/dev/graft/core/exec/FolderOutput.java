@@ -2,6 +2,7 @@ package dev.graft.core.exec;
 
 import dev.graft.formats.io.AtomicFile;
 import dev.graft.formats.io.AtomicFolder;
+import dev.graft.formats.io.OutputClaim;
 import dev.graft.formats.json.PythonJson;
 import dev.graft.formats.model.ModelConfig;
 import dev.graft.formats.safetensors.SafetensorsWriter;
@@ -18,7 +19,7 @@ import java.util.Map;
  *
  * <p>Everything is written into a hidden temp folder beside the target, which is renamed into place only when
  * complete: a failed or interrupted merge leaves nothing under the final name, and a replaced folder is swapped
- * out in one rename.
+ * out in one rename, after which only the files its manifest lists are deleted.
  */
 final class FolderOutput implements MergeOutput {
     private final Path target;
@@ -33,13 +34,13 @@ final class FolderOutput implements MergeOutput {
      * @param config     the {@code config.json} to write, or null
      * @param extraFiles further text files by name (model card, recipe)
      */
-    FolderOutput(Path target, List<TensorSpec> specs, ModelConfig config, Path donorFolder,
-                 Map<String, String> extraFiles, boolean overwrite, long maxShardBytes) {
-        this.target = target.toAbsolutePath().normalize();
+    FolderOutput(OutputClaim claim, List<TensorSpec> specs, ModelConfig config, Path donorFolder,
+                 Map<String, String> extraFiles, long maxShardBytes) {
+        this.target = claim.target();
         this.config = config;
         this.donorFolder = donorFolder;
         this.extraFiles = Map.copyOf(extraFiles);
-        this.folder = AtomicFolder.create(target, overwrite);
+        this.folder = AtomicFolder.create(claim);
         try {
             this.shards = ShardedWriter.create(folder.temp(), specs, maxShardBytes, false);
         } catch (RuntimeException e) {

@@ -8,6 +8,8 @@ import dev.graft.formats.dtype.DType;
 import dev.graft.formats.dtype.FloatCodec;
 import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.tensor.Shape;
+import dev.graft.formats.tensor.FiniteScan;
+import dev.graft.formats.tensor.NonFiniteValuesException;
 import dev.graft.formats.tensor.Tensor;
 
 import java.lang.foreign.Arena;
@@ -35,8 +37,11 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
     private final int chunkRows;
     private final FloatCodec rounding;
     private final InputCache pool;
+    private final List<ModelSource> sources;
+    private final long[] nonFinite;
     private float[][] cache;
     private boolean cached;
+    private boolean scanned;
 
     /**
      * @param pool heap for keeping decoded inputs between passes, or null to always read from the files
@@ -44,8 +49,10 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
     MappedTensorInputs(TensorTask task, List<ModelSource> sources, Arena arena, InputCache pool) {
         this.pool = pool;
         this.task = task;
+        this.sources = sources;
         this.shape = task.readShape();
         this.tensors = new Tensor[task.inputs().size()];
+        this.nonFinite = new long[tensors.length];
         for (int i = 0; i < tensors.length; i++) {
             TaskInput in = task.inputs().get(i);
             tensors[i] = sources.get(in.model()).tensor(in.spec().name(), arena);
@@ -113,6 +120,9 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
             int at = keep ? (int) first : 0; // decode straight into the cache when keeping
             for (int i = 0; i < tensors.length; i++) {
                 read(tensors[i], first, buffers[i], at, n);
+                if (!scanned) {
+                    nonFinite[i] += FiniteScan.countNonFinite(buffers[i], at, n);
+                }
                 if (rounding != null) {
                     rounding.encode(buffers[i], at, n, scratch, 0);
                     rounding.decode(scratch, 0, buffers[i], at, n);
@@ -121,6 +131,27 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
             visitor.visit(first, n, buffers, at);
         }
         cached = keep;
+        scanned = true;
+    }
+
+    /**
+     * After the first scan: whether every value read was finite.
+     *
+     * @param refuse throw for the first input with non-finite values instead of answering false
+     * @throws NonFiniteValuesException naming the model, the tensor and the count, when refusing
+     */
+    boolean allFinite(boolean refuse) {
+        for (int i = 0; i < tensors.length; i++) {
+            if (nonFinite[i] > 0) {
+                if (refuse) {
+                    TaskInput in = task.inputs().get(i);
+                    throw NonFiniteValuesException.input(sources.get(in.model()).path(), in.spec().name(),
+                            nonFinite[i]);
+                }
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean reserveCache(long total) {

@@ -10,9 +10,10 @@ import dev.graft.formats.shard.ShardedWriter;
  * @param maxShardBytes shard size limit for folder outputs
  * @param progress      progress callbacks
  * @param cacheBytes    heap that running tasks may share to keep decoded inputs between passes (0: never)
+ * @param allowNonFinite merge inputs holding NaN or infinite values instead of refusing them
  */
 public record MergeOptions(int threads, boolean overwrite, long maxShardBytes, ProgressListener progress,
-                           long cacheBytes) {
+                           long cacheBytes, boolean allowNonFinite) {
     /**
      * Default pass cache: enough for two 4096×4096 tensors of four models at once, at most five eighths of the heap
      * (the launcher gives merges a 1 GB heap, which then holds the whole 640 MiB; an allocation that does not fit
@@ -29,26 +30,31 @@ public record MergeOptions(int threads, boolean overwrite, long maxShardBytes, P
     /** All cores, no overwrite, 5 GB shards, no progress output. */
     public static MergeOptions defaults() {
         return new MergeOptions(Runtime.getRuntime().availableProcessors(), false, ShardedWriter.DEFAULT_MAX_SHARD_BYTES,
-                ProgressListener.NONE, Math.min(DEFAULT_CACHE_BYTES, Runtime.getRuntime().maxMemory() / 8 * 5));
+                ProgressListener.NONE, Math.min(DEFAULT_CACHE_BYTES, Runtime.getRuntime().maxMemory() / 8 * 5), false);
     }
 
     public MergeOptions withOverwrite(boolean value) {
-        return new MergeOptions(threads, value, maxShardBytes, progress, cacheBytes);
+        return new MergeOptions(threads, value, maxShardBytes, progress, cacheBytes, allowNonFinite);
     }
 
     public MergeOptions withThreads(int value) {
-        return new MergeOptions(value, overwrite, maxShardBytes, progress, cacheBytes);
+        return new MergeOptions(value, overwrite, maxShardBytes, progress, cacheBytes, allowNonFinite);
     }
 
     public MergeOptions withProgress(ProgressListener value) {
-        return new MergeOptions(threads, overwrite, maxShardBytes, value, cacheBytes);
+        return new MergeOptions(threads, overwrite, maxShardBytes, value, cacheBytes, allowNonFinite);
     }
 
     public MergeOptions withMaxShardBytes(long value) {
-        return new MergeOptions(threads, overwrite, value, progress, cacheBytes);
+        return new MergeOptions(threads, overwrite, value, progress, cacheBytes, allowNonFinite);
     }
 
     public MergeOptions withCacheBytes(long value) {
-        return new MergeOptions(threads, overwrite, maxShardBytes, progress, value);
+        return new MergeOptions(threads, overwrite, maxShardBytes, progress, value, allowNonFinite);
+    }
+
+    /** Whether inputs holding NaN or infinite values are merged (their non-finite values then reach the output). */
+    public MergeOptions withAllowNonFinite(boolean value) {
+        return new MergeOptions(threads, overwrite, maxShardBytes, progress, cacheBytes, value);
     }
 }

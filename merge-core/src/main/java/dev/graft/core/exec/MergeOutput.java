@@ -1,10 +1,12 @@
 package dev.graft.core.exec;
 
+import dev.graft.formats.io.OutputClaim;
 import dev.graft.formats.model.ModelConfig;
 import dev.graft.formats.safetensors.SafetensorsWriter;
 import dev.graft.formats.tensor.TensorSpec;
 
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -17,23 +19,38 @@ public interface MergeOutput extends AutoCloseable {
     String RECIPE_FILE = "graft_recipe.yml";
 
     /**
-     * Opens the output for a model: a single file when {@code target} ends in {@code .safetensors} (then only the
-     * tensors are written), else a folder with shards and index, {@code config.json}, the donor's tokenizer files
-     * and the extra text files.
+     * Claims {@code target} before any work (see {@link OutputClaim}): a file when its name ends in
+     * {@code .safetensors}, else a folder.
+     *
+     * @param inputs        the merge's inputs, which the output must stay clear of
+     * @param expectedBytes the output's size, for the free-space check
+     */
+    static OutputClaim claim(Path target, boolean overwrite, Collection<Path> inputs, long expectedBytes) {
+        return isFile(target) ? OutputClaim.file(target, overwrite, inputs, expectedBytes)
+                : OutputClaim.folder(target, overwrite, inputs, expectedBytes);
+    }
+
+    /**
+     * Opens the output of a claim made by {@link #claim}, which the output then owns: a single file when the
+     * target ends in {@code .safetensors} (then only the tensors are written), else a folder with shards and index,
+     * {@code config.json}, the donor's tokenizer files and the extra text files.
      *
      * @param specs         every tensor that will be written
      * @param config        the {@code config.json} of a folder, or null
      * @param donorFolder   the folder whose tokenizer and generation files are copied, or null
      * @param extraFiles    text files by name (model card, recipe)
-     * @param overwrite     replace an existing target
      * @param maxShardBytes shard size limit of a folder
      */
-    static MergeOutput open(Path target, List<TensorSpec> specs, ModelConfig config, Path donorFolder,
-                            Map<String, String> extraFiles, boolean overwrite, long maxShardBytes) {
-        if (target.getFileName().toString().endsWith(".safetensors")) {
-            return new FileOutput(target, specs, overwrite);
+    static MergeOutput open(OutputClaim claim, List<TensorSpec> specs, ModelConfig config, Path donorFolder,
+                            Map<String, String> extraFiles, long maxShardBytes) {
+        if (isFile(claim.target())) {
+            return new FileOutput(claim, specs);
         }
-        return new FolderOutput(target, specs, config, donorFolder, extraFiles, overwrite, maxShardBytes);
+        return new FolderOutput(claim, specs, config, donorFolder, extraFiles, maxShardBytes);
+    }
+
+    private static boolean isFile(Path target) {
+        return target.getFileName() != null && target.getFileName().toString().endsWith(".safetensors");
     }
 
     /** A sink for one output tensor; tensors may be written from several threads, one sink each. */

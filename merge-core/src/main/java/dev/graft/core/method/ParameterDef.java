@@ -43,13 +43,22 @@ public record ParameterDef(String name, Type type, Optional<Object> defaultValue
                 v -> ok.contains(v.toString()) ? null : "must be one of " + ok + ", got " + v);
     }
 
-    /** A number written as a string ("0.5"), as mergekit's pydantic accepts; else a problem. */
+    /**
+     * A number, also written as a string ("0.5") as mergekit's pydantic accepts; else a problem. NaN and
+     * infinities are problems too: mergekit takes them and writes an all-NaN model with success.
+     */
     private static Object parseNumber(Object raw) {
-        try {
-            return Double.parseDouble(String.valueOf(raw).strip());
-        } catch (NumberFormatException e) {
-            return "!expected a number, got " + raw;
+        double d;
+        if (raw instanceof Number n) {
+            d = n.doubleValue();
+        } else {
+            try {
+                d = Double.parseDouble(String.valueOf(raw).strip());
+            } catch (NumberFormatException e) {
+                return "!expected a number, got " + raw;
+            }
         }
+        return Double.isFinite(d) ? (Object) d : "!must be a finite number, got " + raw;
     }
 
     public boolean required() {
@@ -63,7 +72,7 @@ public record ParameterDef(String name, Type type, Optional<Object> defaultValue
      */
     public Object coerce(Object raw) {
         return switch (type) {
-            case NUMBER -> raw instanceof Number n ? (Object) n.doubleValue() : parseNumber(raw);
+            case NUMBER -> parseNumber(raw);
             case BOOLEAN -> raw instanceof Boolean b ? (Object) b
                     : "true".equals(String.valueOf(raw)) ? (Object) true
                     : "false".equals(String.valueOf(raw)) ? (Object) false : "!expected true or false, got " + raw;

@@ -83,6 +83,10 @@ final class FieldReader {
             problems.add(where, "expected a number, got " + YamlText.of(node));
             return Optional.empty();
         }
+        if (!Double.isFinite(node.doubleValue())) {
+            problems.add(where, "must be a finite number, got " + YamlText.of(node));
+            return Optional.empty();
+        }
         return Optional.of(node.doubleValue());
     }
 

@@ -369,6 +369,8 @@ final class RecipeReader {
         OptionalDouble alpha = OptionalDouble.empty();
         if (FieldReader.absent(alphaNode)) {
             problems.add("lines.alpha", "missing; give a number or \"" + LinesConfig.AUTO + "\"");
+        } else if (alphaNode.isNumber() && !Double.isFinite(alphaNode.doubleValue())) {
+            problems.add("lines.alpha", "must be a finite number, got " + YamlText.of(alphaNode));
         } else if (alphaNode.isNumber()) {
             alpha = OptionalDouble.of(alphaNode.doubleValue());
         } else if (!(alphaNode.isTextual() && alphaNode.textValue().equals(LinesConfig.AUTO))) {
