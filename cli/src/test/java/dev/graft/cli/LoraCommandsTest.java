@@ -109,6 +109,46 @@ class LoraCommandsTest {
     }
 
     @Test
+    void combineTakesWhatExtractWritesByDefault() throws Exception {
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        assertThat(Cli.graft("extract", base(), ft(0), "--rank", "2", "-o", a.toString(), "-q").code()).isZero();
+        assertThat(Cli.graft("extract", base(), ft(1), "--rank", "2", "-o", b.toString(), "-q").code()).isZero();
+        AdapterConfig ca = AdapterConfig.read(a.resolve("adapter_config.json"));
+        assertThat(ca.taskType()).contains("CAUSAL_LM");
+        assertThat(ca.baseModel()).contains(base());
+        assertThat(ca.modulesToSave()).hasSize(5);
+
+        Path ab = dir.resolve("ab");
+        Cli.Result c = Cli.graft("lora", "combine", a.toString(), b.toString(), "--method", "cat", "--weight", "1,-1",
+                "-o", ab.toString(), "-q");
+        assertThat(c.err()).isEmpty();
+        assertThat(c.code()).isZero();
+        assertThat(c.out()).startsWith("Combined 2 adapters with cat: 7 modules (rank 4) into " + ab.toAbsolutePath())
+                .endsWith(" s\n5 modules_to_save tensors combined against the base model " + base()
+                        + " (recorded by the adapters; --base to give another)\n");
+        AdapterConfig cab = AdapterConfig.read(ab.resolve("adapter_config.json"));
+        assertThat(cab.taskType()).contains("CAUSAL_LM");
+        assertThat(cab.modulesToSave()).isEqualTo(ca.modulesToSave());
+
+        // an adapter naming its base by Hub id only (a PEFT-trained one, say) needs --base
+        Path hub = dir.resolve("hub");
+        Cli.graft("extract", base(), ft(1), "--rank", "2", "-o", hub.toString(), "-q", "--base-model-name", "org/model");
+        Files.delete(hub.resolve("graft_extraction.json"));
+        Cli.Result refused = Cli.graft("lora", "combine", a.toString(), hub.toString(), "--method", "cat",
+                "-o", dir.resolve("x").toString(), "-q");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).isEqualTo("graft: " + hub.resolve("adapter_model.safetensors") + ": saves module "
+                + "\"lm_head\" (and 4 more) whole (modules_to_save), which combines only against the base model, and "
+                + "it names no base model on this machine (base_model_name_or_path \"org/model\"); give the base with "
+                + "--base MODEL, leave the modules out with --drop-modules-to-save, or merge the adapters into the "
+                + "base with 'graft lora apply'\n");
+        Cli.Result given = Cli.graft("lora", "combine", a.toString(), hub.toString(), "--method", "cat", "--base", base(),
+                "-o", dir.resolve("x").toString(), "-q");
+        assertThat(given.out()).endsWith(" s\n5 modules_to_save tensors combined against the base model " + base() + "\n");
+    }
+
+    @Test
     void mismatchedAdapterAndBaseNameTheFileAndTensor() {
         Path a = dir.resolve("a");
         Cli.graft("extract", base(), ft(0), "--rank", "2", "-o", a.toString());

@@ -1,15 +1,21 @@
 package dev.graft.algorithms.lora;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.formats.peft.AdapterFormatException;
 import dev.graft.formats.peft.LoraKeys;
 import dev.graft.formats.peft.LoraModule;
 import dev.graft.formats.peft.PeftAdapter;
 import dev.graft.formats.tensor.Tensor;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An opened PEFT adapter sorted into what Graft applies and combines: LoRA modules, {@code lora_B} biases and
@@ -17,6 +23,8 @@ import java.util.Map;
  * does not recognise).
  */
 final class AdapterContents implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final PeftAdapter adapter;
     private final Map<String, LoraModule> modules = new LinkedHashMap<>();
     private final Map<String, Tensor> biases = new LinkedHashMap<>();
@@ -80,6 +88,36 @@ final class AdapterContents implements AutoCloseable {
     /** The weights file, for error messages. */
     Path weightsFile() {
         return adapter.path().resolve(PeftAdapter.WEIGHTS_FILE);
+    }
+
+    /**
+     * The base model this adapter was made from, when it names one on this machine: {@code base_model_path} of
+     * Graft's {@code graft_extraction.json}, else {@code base_model_name_or_path} when it is an absolute path.
+     * Empty for a Hub id, a relative path (relative to a directory nobody recorded) or nothing. The path need not
+     * exist.
+     */
+    Optional<Path> localBase() {
+        Path report = adapter.path().resolve(ExtractionReport.FILE_NAME);
+        if (Files.isRegularFile(report)) {
+            try {
+                JsonNode n = JSON.readTree(Files.readAllBytes(report)).get(ExtractionReport.BASE_FIELD);
+                if (n != null && n.isTextual() && Path.of(n.textValue()).isAbsolute()) {
+                    return Optional.of(Path.of(n.textValue()));
+                }
+            } catch (IOException | InvalidPathException e) {
+                // only a hint: without it the config's field decides, and failing that the caller asks for --base
+            }
+        }
+        return adapter.config().baseModel().flatMap(AdapterContents::absolutePath);
+    }
+
+    private static Optional<Path> absolutePath(String s) {
+        try {
+            Path p = Path.of(s);
+            return p.isAbsolute() ? Optional.of(p) : Optional.empty();
+        } catch (InvalidPathException e) {
+            return Optional.empty();
+        }
     }
 
     /** LoRA modules by module path. */

@@ -2,10 +2,13 @@ package dev.graft.algorithms.lora;
 
 import dev.graft.core.exec.Parallel;
 import dev.graft.formats.dtype.DType;
+import dev.graft.formats.model.ModelConfig;
 import dev.graft.formats.model.ModelFormatException;
 import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.peft.AdapterConfig;
+import dev.graft.formats.peft.BaseModelName;
 import dev.graft.formats.peft.LoraKeys;
+import dev.graft.formats.peft.PeftTaskType;
 import dev.graft.formats.tensor.Shape;
 import dev.graft.formats.tensor.Tensor;
 import dev.graft.formats.tensor.TensorSpec;
@@ -22,6 +25,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -153,7 +157,10 @@ public final class Extraction {
         return this;
     }
 
-    /** {@code base_model_name_or_path} of the adapter config (default: the base path as given). */
+    /**
+     * {@code base_model_name_or_path} of the adapter config (default: the base's {@code config.json}
+     * {@code _name_or_path} when it is a Hub id, else the base's absolute path; {@link BaseModelName#of}).
+     */
     public Extraction baseModelName(String name) {
         this.baseModelName = name;
         return this;
@@ -205,17 +212,17 @@ public final class Extraction {
                     throw new ModelFormatException(tuned, "no tensor differs from the base model " + base
                             + ": there is nothing to extract");
                 }
-                AdapterConfig config = config(sel, kept);
+                AdapterConfig config = config(sel, kept, b.config());
                 long adapterBytes = 0;
                 for (ModuleReport r : kept) {
                     adapterBytes += (long) r.rank() * (r.out() + r.in()) * dtypeOf(t, r.module() + ".weight").byteSize();
                 }
-                ExtractionReport report = new ExtractionReport(target, reports, sel.savedTensors(), sel.biases(),
-                        sel.warnings(), adapterBytes, 0);
+                ExtractionReport report = new ExtractionReport(target, base, reports, sel.savedTensors(),
+                        sel.biases(), sel.warnings(), adapterBytes, 0);
                 Path published = out.commit(config, Map.of(ExtractionReport.FILE_NAME, report.toJson()));
                 progress.finished();
-                return new ExtractionReport(published, reports, sel.savedTensors(), sel.biases(), sel.warnings(),
-                        adapterBytes, (System.nanoTime() - start) / 1e9);
+                return new ExtractionReport(published, base, reports, sel.savedTensors(), sel.biases(),
+                        sel.warnings(), adapterBytes, (System.nanoTime() - start) / 1e9);
             }
         }
     }
@@ -224,7 +231,13 @@ public final class Extraction {
         return dtype != null ? dtype : t.spec(tensor).orElseThrow().dtype();
     }
 
-    private AdapterConfig config(ModuleSelection.Selection sel, List<ModuleReport> kept) {
+    /**
+     * The adapter's config. {@code task_type} and {@code base_model_name_or_path} follow PEFT's conventions so that
+     * {@code AutoPeftModelForCausalLM.from_pretrained(adapter)} (and the other tasks' classes) can load the base:
+     * without a task type and an {@code auto_mapping}, PEFT's auto classes refuse the folder.
+     */
+    private AdapterConfig config(ModuleSelection.Selection sel, List<ModuleReport> kept,
+                                 Optional<ModelConfig> baseConfig) {
         int r = kept.stream().mapToInt(ModuleReport::rank).max().orElse(1);
         Map<String, Integer> rankPattern = new TreeMap<>();
         Map<String, Double> alphaPattern = new TreeMap<>();
@@ -235,7 +248,9 @@ public final class Extraction {
             }
         }
         List<String> targetNames = ModuleSelection.targetNames(kept.stream().map(ModuleReport::module).toList());
-        return AdapterConfig.lora(r, r, targetNames, baseModelName != null ? baseModelName : base.toString())
+        String baseName = baseModelName != null ? baseModelName : BaseModelName.of(base, baseConfig);
+        return AdapterConfig.lora(r, r, targetNames, baseName)
+                .withTaskType(baseConfig.flatMap(PeftTaskType::of).orElse(null))
                 .withRanks(r, r, rankPattern, alphaPattern)
                 .withModulesToSave(sel.savedModules())
                 .withFlag("fan_in_fan_out", sel.fanInFanOut())

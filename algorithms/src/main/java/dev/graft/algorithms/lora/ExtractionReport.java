@@ -12,6 +12,9 @@ import java.util.List;
  * What an extraction wrote.
  *
  * @param output       the adapter folder
+ * @param base         the base model, absolute; {@code graft_extraction.json} records it as {@code base_model_path}
+ *                     so that {@link LoraComposition} finds it for {@code modules_to_save} weights even when
+ *                     {@code base_model_name_or_path} is a Hub id
  * @param modules      every LoRA target, in module order (pruned ones with rank 0)
  * @param savedTensors tensors stored whole ({@code modules_to_save})
  * @param biases       {@code lora_B} biases written
@@ -19,12 +22,15 @@ import java.util.List;
  * @param adapterBytes bytes of {@code adapter_model.safetensors} tensor data
  * @param seconds      wall time
  */
-public record ExtractionReport(Path output, List<ModuleReport> modules, List<String> savedTensors, List<String> biases,
-                               List<String> warnings, long adapterBytes, double seconds) {
+public record ExtractionReport(Path output, Path base, List<ModuleReport> modules, List<String> savedTensors,
+                               List<String> biases, List<String> warnings, long adapterBytes, double seconds) {
     /** Name of the per-module report written into the adapter folder (PEFT ignores it). */
     public static final String FILE_NAME = "graft_extraction.json";
+    /** The field of {@link #FILE_NAME} holding {@link #base}. */
+    public static final String BASE_FIELD = "base_model_path";
 
     public ExtractionReport {
+        base = base.toAbsolutePath().normalize();
         modules = List.copyOf(modules);
         savedTensors = List.copyOf(savedTensors);
         biases = List.copyOf(biases);
@@ -53,6 +59,7 @@ public record ExtractionReport(Path output, List<ModuleReport> modules, List<Str
     /** The report as JSON, one object per module. */
     public String toJson() {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put(BASE_FIELD, base.toString());
         root.put("overall_energy", overallEnergy());
         ArrayNode mods = root.putArray("modules");
         for (ModuleReport m : modules) {

@@ -14,7 +14,9 @@ import dev.graft.linalg.LinearAlgebra;
 import dev.graft.linalg.Matrix;
 import dev.graft.linalg.RandomizedSvdOptions;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -40,8 +43,10 @@ import java.util.TreeSet;
  *       DoRA adapters are refused rather than combined without their magnitudes.</li>
  * </ul>
  * A module missing from some adapters takes contributions from those that have it. {@code modules_to_save}
- * weights are whole weights: they combine given the {@link #base} model, and are otherwise refused, or left out
- * with {@link #dropModulesToSave}.
+ * weights are whole weights: they combine against the base model, {@code S = W + Σᵢ wᵢ·(Sᵢ − W)}, the
+ * {@link #base} given or else the one the adapters record (Graft's extractions do); without one they are refused,
+ * or left out with {@link #dropModulesToSave}. (PEFT's {@code add_weighted_adapter} refuses modules_to_save that
+ * two adapters share and gives the new adapter the base's module otherwise.)
  *
  * <pre>{@code
  * LoraComposition.of(CombinationMethod.CAT)
@@ -137,8 +142,8 @@ public final class LoraComposition {
     }
 
     /**
-     * Leave the inputs' {@code modules_to_save} weights out of the result instead of refusing them (they are whole
-     * weights, which cannot be weighted without the base model).
+     * Leave the inputs' {@code modules_to_save} weights out of the result (they are whole weights, which cannot be
+     * weighted without the base model; by default they are combined against it, or refused when it is unknown).
      */
     public LoraComposition dropModulesToSave(boolean value) {
         this.dropModulesToSave = value;
@@ -148,7 +153,9 @@ public final class LoraComposition {
     /**
      * The base model the adapters were made for: with it, {@code modules_to_save} weights combine as the deltas do,
      * {@code S = W + Σᵢ wᵢ·(Sᵢ − W)} (an adapter without the tensor contributes nothing), so applying the result
-     * equals applying the inputs with their weights.
+     * equals applying the inputs with their weights. Without it, the base the adapters having such weights record
+     * is used: {@code base_model_path} of {@code graft_extraction.json}, else an absolute
+     * {@code base_model_name_or_path}.
      */
     public LoraComposition base(Path model) {
         this.base = Objects.requireNonNull(model, "model");
@@ -173,13 +180,19 @@ public final class LoraComposition {
     /**
      * What a composition wrote.
      *
-     * @param output  the adapter folder
-     * @param modules per module: the rank written and, for the SVD kinds, the energy of the combined delta kept
-     * @param seconds wall time
+     * @param output       the adapter folder
+     * @param modules      per module: the rank written and, for the SVD kinds, the energy of the combined delta kept
+     * @param savedTensors the {@code modules_to_save} tensors written (base model tensor names)
+     * @param savedBase    the base model they were combined against (given, or recorded by the adapters); empty
+     *                     when there were none
+     * @param seconds      wall time
      */
-    public record CompositionReport(Path output, List<ModuleReport> modules, double seconds) {
+    public record CompositionReport(Path output, List<ModuleReport> modules, List<String> savedTensors,
+                                    Optional<Path> savedBase, double seconds) {
         public CompositionReport {
             modules = List.copyOf(modules);
+            savedTensors = List.copyOf(savedTensors);
+            Objects.requireNonNull(savedBase, "savedBase");
         }
     }
 
@@ -192,7 +205,8 @@ public final class LoraComposition {
      * Combines and writes the adapter folder.
      *
      * @throws AdapterMismatchException when adapters disagree on a module's shape or kind, or on
-     *                                  {@code fan_in_fan_out}
+     *                                  {@code fan_in_fan_out}; when they have {@code modules_to_save} weights and
+     *                                  no base model is given or recorded, or they record different ones
      */
     public CompositionReport write(Path target) {
         if (adapters.isEmpty()) {
@@ -206,6 +220,8 @@ public final class LoraComposition {
                 opened.add(AdapterContents.open(a));
             }
             List<Inputs> modules = gather(opened);
+            // resolved before any work, so that a missing base fails at once
+            Optional<Path> savedBase = dropModulesToSave ? Optional.empty() : savedBase(opened);
             List<ModuleReport> reports = Collections.synchronizedList(new ArrayList<>());
             try (AdapterOutput out = AdapterOutput.create(target, overwrite, adapters)) {
                 progress.started(modules.size(), 0);
@@ -214,10 +230,11 @@ public final class LoraComposition {
                     progress.itemDone(in.module(), 0);
                 });
                 reports.sort(Comparator.comparing(ModuleReport::module));
-                boolean saved = base != null && !dropModulesToSave && combineSaved(opened, out);
-                Path published = out.commit(config(opened, reports, saved), Map.of());
+                List<String> saved = savedBase.isPresent() ? combineSaved(opened, out, savedBase.get()) : List.of();
+                Path published = out.commit(config(opened, reports, !saved.isEmpty()), Map.of());
                 progress.finished();
-                return new CompositionReport(published, reports, (System.nanoTime() - start) / 1e9);
+                return new CompositionReport(published, reports, saved, savedBase,
+                        (System.nanoTime() - start) / 1e9);
             }
         } finally {
             opened.forEach(AdapterContents::close);
@@ -233,12 +250,6 @@ public final class LoraComposition {
                 throw new AdapterMismatchException(a.path().resolve(AdapterConfig.FILE_NAME), "fan_in_fan_out is "
                         + !fanInFanOut + " but " + fanInFanOut + " in " + opened.getFirst().path()
                         + "; adapters of different layouts cannot be combined");
-            }
-            if (!a.saved().isEmpty() && !dropModulesToSave && base == null) {
-                throw new AdapterMismatchException(a.weightsFile(), "has modules_to_save weights (first: "
-                        + a.saved().keySet().iterator().next() + "), which cannot be combined without the base "
-                        + "model; give it (--base), leave them out (--drop-modules-to-save) or merge the adapters "
-                        + "into the base with 'graft lora apply' instead");
             }
             for (LoraModule m : a.modules().values()) {
                 Inputs in = byModule.computeIfAbsent(m.module(), k -> new Inputs(k, new ArrayList<>(),
@@ -379,18 +390,71 @@ public final class LoraComposition {
         }
     }
 
-    /** {@code W + Σ wᵢ·(Sᵢ − W)} for every tensor some adapter saves whole; false when none does. */
-    private boolean combineSaved(List<AdapterContents> opened, AdapterOutput out) {
+    /**
+     * The base model {@code modules_to_save} weights combine against: the one given, else the one every adapter
+     * having such weights records; empty when no adapter has them.
+     *
+     * @throws AdapterMismatchException when an adapter with such weights records no base that exists here, or two
+     *                                  record different ones
+     */
+    private Optional<Path> savedBase(List<AdapterContents> opened) {
+        List<AdapterContents> holders = opened.stream().filter(a -> !a.saved().isEmpty()).toList();
+        if (holders.isEmpty()) {
+            return Optional.empty();
+        }
+        if (base != null) {
+            return Optional.of(base);
+        }
+        Path found = null;
+        AdapterContents foundIn = null;
+        for (AdapterContents a : holders) {
+            Optional<Path> local = a.localBase();
+            if (local.isEmpty() || !Files.exists(local.get())) {
+                String why = local.map(p -> "its base model " + p + " does not exist")
+                        .orElseGet(() -> "it names no base model on this machine (base_model_name_or_path "
+                                + a.adapter().config().baseModel().map(n -> "\"" + n + "\"").orElse("null") + ")");
+                throw new AdapterMismatchException(a.weightsFile(), "saves " + savedModulesOf(a) + " whole "
+                        + "(modules_to_save), which combines only against the base model, and " + why + "; give "
+                        + "the base with --base MODEL, leave the modules out with --drop-modules-to-save, or merge "
+                        + "the adapters into the base with 'graft lora apply'");
+            }
+            if (found == null) {
+                found = local.get();
+                foundIn = a;
+            } else if (!sameFile(found, local.get())) {
+                throw new AdapterMismatchException(a.weightsFile(), "was made from the base model " + local.get()
+                        + " but " + foundIn.path() + " from " + found + "; modules_to_save weights combine against "
+                        + "one base: give it with --base MODEL, or leave them out with --drop-modules-to-save");
+            }
+        }
+        return Optional.of(found);
+    }
+
+    /** {@code module "lm_head" (and 6 more)}: the modules an adapter saves whole, for messages. */
+    private static String savedModulesOf(AdapterContents a) {
+        Set<String> modules = new TreeSet<>();
+        a.saved().keySet().forEach(t -> modules.add(ModuleSelection.moduleOf(t)));
+        String first = "module \"" + modules.iterator().next() + "\"";
+        return modules.size() == 1 ? first : first + " (and " + (modules.size() - 1) + " more)";
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        }
+    }
+
+    /** {@code W + Σ wᵢ·(Sᵢ − W)} for every tensor some adapter saves whole; the tensors written. */
+    private List<String> combineSaved(List<AdapterContents> opened, AdapterOutput out, Path basePath) {
         Map<String, List<Integer>> holders = new TreeMap<>();
         for (int i = 0; i < opened.size(); i++) {
             for (String name : opened.get(i).saved().keySet()) {
                 holders.computeIfAbsent(name, k -> new ArrayList<>()).add(i);
             }
         }
-        if (holders.isEmpty()) {
-            return false;
-        }
-        try (ModelSource model = ModelSource.open(base)) {
+        try (ModelSource model = ModelSource.open(basePath)) {
             for (Map.Entry<String, List<Integer>> e : holders.entrySet()) {
                 AdapterContents firstHolder = opened.get(e.getValue().getFirst());
                 Tensor w = model.spec(e.getKey()).map(s -> model.tensor(e.getKey())).orElseThrow(() ->
@@ -415,7 +479,7 @@ public final class LoraComposition {
                 out.put(LoraKeys.savedModule(e.getKey()), dtype != null ? dtype : first.dtype(), first.shape(), result);
             }
         }
-        return true;
+        return List.copyOf(holders.keySet());
     }
 
     private void writeBias(Inputs in, AdapterOutput out, DType type, int outDim) {

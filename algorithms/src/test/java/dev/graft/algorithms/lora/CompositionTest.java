@@ -192,11 +192,16 @@ class CompositionTest {
     }
 
     @Test
-    void adaptersWithModulesToSaveAreRefused() {
+    void adaptersWithModulesToSaveAndNoKnownBaseAreRefused() {
+        // base_model_name_or_path "base" is relative to a folder nobody recorded: no base to combine against
         Path px = first().other("base_model.model.model.norm.weight", new float[] {1, 2}).write(dir.resolve("x"));
         AdapterMismatchException e = catchThrowableOfType(AdapterMismatchException.class, () ->
                 LoraComposition.of(CombinationMethod.CAT).adapter(px, 1).write(dir.resolve("o")));
-        assertThat(e.getMessage()).contains("has modules_to_save weights (first: model.norm.weight)");
+        assertThat(e.getMessage()).isEqualTo(px.resolve("adapter_model.safetensors") + ": saves module "
+                + "\"model.norm\" whole (modules_to_save), which combines only against the base model, and it names "
+                + "no base model on this machine (base_model_name_or_path \"base\"); give the base with --base MODEL, "
+                + "leave the modules out with --drop-modules-to-save, or merge the adapters into the base with "
+                + "'graft lora apply'");
         LoraComposition.of(CombinationMethod.CAT).adapter(px, 1).dropModulesToSave(true).write(dir.resolve("o"));
         try (PeftAdapter a = PeftAdapter.open(dir.resolve("o"))) {
             assertThat(a.otherTensors()).isEmpty();

@@ -36,7 +36,8 @@ import java.util.stream.Collectors;
                 "",
                 "Unlike PEFT, the SVD kinds scale each delta once, the result has lora_alpha = r without rsLoRA "
                         + "(scaling 1), and lora_B biases are combined. modules_to_save weights (whole tensors) combine "
-                        + "as W + Σ wᵢ·(Sᵢ − W) given --base; without it such adapters are refused unless "
+                        + "as W + Σ wᵢ·(Sᵢ − W) against the base model: --base, else the one the adapters record "
+                        + "(graft extract records it); adapters naming none are refused unless "
                         + "--drop-modules-to-save."},
         footer = {"", "Examples:",
                 "  graft lora combine ./math-lora ./code-lora --method cat --weight 0.5,0.5 -o ./both",
@@ -78,10 +79,12 @@ final class CombineCommand implements Callable<Integer> {
     String dtype;
 
     @Option(names = "--base", paramLabel = "MODEL",
-            description = "The adapters' base model: modules_to_save weights then combine as W + Σ wᵢ·(Sᵢ − W).")
+            description = "The adapters' base model, which modules_to_save weights combine against as "
+                    + "W + Σ wᵢ·(Sᵢ − W) (default: the one the adapters record).")
     Path base;
 
-    @Option(names = "--drop-modules-to-save", description = "Leave the adapters' modules_to_save weights out (default: refuse such adapters).")
+    @Option(names = "--drop-modules-to-save", description = "Leave the adapters' modules_to_save weights out "
+            + "(default: combine them against the base model).")
     boolean dropModulesToSave;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Adapter folder to write.")
@@ -151,6 +154,11 @@ final class CombineCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf(Locale.ROOT, "Combined %d adapter%s with %s: %d modules (rank %s) into %s in "
                         + "%.1f s%n", adapters.size(), adapters.size() == 1 ? "" : "s", m.peftName(), written.size(),
                 min == max ? String.valueOf(max) : min + "-" + max, r.output(), r.seconds());
+        if (r.savedBase().isPresent()) {
+            spec.commandLine().getOut().printf("%d modules_to_save tensor%s combined against the base model %s%s%n",
+                    r.savedTensors().size(), r.savedTensors().size() == 1 ? "" : "s", r.savedBase().get(),
+                    base == null ? " (recorded by the adapters; --base to give another)" : "");
+        }
         if (m.usesSvd()) {
             double worst = written.stream().mapToDouble(ModuleReport::relativeError).max().orElse(0);
             spec.commandLine().getOut().printf(Locale.ROOT, "SVD relative error at most %.4f%n", worst);

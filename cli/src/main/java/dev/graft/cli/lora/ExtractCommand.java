@@ -24,7 +24,11 @@ import java.util.concurrent.Callable;
                 "",
                 "DIR gets adapter_config.json and adapter_model.safetensors in PEFT's format (what vLLM and "
                         + "S-LoRA read too), and graft_extraction.json with each module's rank, energy kept and relative error "
-                        + "‖ΔW − B·A‖/‖ΔW‖ = √(1 − energy). Nothing appears under DIR until it is complete."},
+                        + "‖ΔW − B·A‖/‖ΔW‖ = √(1 − energy). Nothing appears under DIR until it is complete.",
+                "",
+                "task_type follows BASE's config.json architectures (LlamaForCausalLM: CAUSAL_LM …) so that "
+                        + "PEFT's AutoPeftModelFor* classes load the adapter; base_model_name_or_path is the Hub id in "
+                        + "its _name_or_path, else BASE's absolute path."},
         footer = {"", "Examples:",
                 "  graft extract ./Llama-3-8B ./Llama-3-8B-math --rank 64 -o ./math-lora",
                 "  graft extract ./base ./tuned --energy 0.9 --max-rank 128 -o ./lora",

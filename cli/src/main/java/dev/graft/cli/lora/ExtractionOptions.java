@@ -85,7 +85,8 @@ final class ExtractionOptions {
     double energyTolerance;
 
     @Option(names = "--base-model-name", paramLabel = "NAME",
-            description = "base_model_name_or_path in adapter_config.json (default: BASE as given), e.g. a Hub id.")
+            description = "base_model_name_or_path in adapter_config.json, e.g. a Hub id (default: the Hub id in "
+                    + "BASE's config.json _name_or_path, else BASE's absolute path).")
     String baseModelName;
 
     @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Modules factored at once (default: half the cores; each GEMM is multi-threaded).")

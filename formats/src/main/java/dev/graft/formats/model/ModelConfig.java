@@ -72,6 +72,20 @@ public final class ModelConfig {
         return out;
     }
 
+    /**
+     * {@code _name_or_path}: what transformers was given when the model was loaded before it was saved, a Hub id
+     * ({@code meta-llama/Llama-3.1-8B}) or a local path of that machine; empty when absent.
+     */
+    public Optional<String> nameOrPath() {
+        return text("_name_or_path");
+    }
+
+    /** {@code is_encoder_decoder}: true for T5, BART, Pegasus, Whisper …; transformers defaults it to false. */
+    public boolean isEncoderDecoder() {
+        JsonNode n = root.get("is_encoder_decoder");
+        return n != null && n.isBoolean() && n.booleanValue();
+    }
+
     public Optional<String> modelType() {
         return text("model_type");
     }

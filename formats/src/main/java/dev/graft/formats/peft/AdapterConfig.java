@@ -167,6 +167,17 @@ public final class AdapterConfig {
         return new AdapterConfig(copy);
     }
 
+    /** A copy with {@code task_type} set, or null (PEFT's default: no task, a plain {@code PeftModel}). */
+    public AdapterConfig withTaskType(PeftTaskType task) {
+        ObjectNode copy = root.deepCopy();
+        if (task == null) {
+            copy.putNull("task_type");
+        } else {
+            copy.put("task_type", task.peftName());
+        }
+        return new AdapterConfig(copy);
+    }
+
     /** A copy with one boolean field ({@code fan_in_fan_out}, {@code lora_bias}, {@code use_rslora} …) set. */
     public AdapterConfig withFlag(String field, boolean value) {
         ObjectNode copy = root.deepCopy();
@@ -220,6 +231,16 @@ public final class AdapterConfig {
         return out;
     }
 
+    /**
+     * {@code task_type} as written ({@code CAUSAL_LM} …, see {@link PeftTaskType}); empty when null or absent.
+     * Returned as text because PEFT versions add task names and other tools write their own.
+     */
+    public Optional<String> taskType() {
+        JsonNode n = root.get("task_type");
+        return n != null && n.isTextual() ? Optional.of(n.textValue()) : Optional.empty();
+    }
+
+    /** {@code base_model_name_or_path}: a Hub id or a path; empty when null or absent. */
     public Optional<String> baseModel() {
         JsonNode n = root.get("base_model_name_or_path");
         return n != null && n.isTextual() ? Optional.of(n.textValue()) : Optional.empty();
