@@ -15,7 +15,7 @@ public final class ModelOutputOptions {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output .safetensors file or folder.")
     Path out;
 
-    @Option(names = "--force", description = "Replace OUT if it exists.")
+    @Option(names = "--force", description = "Replace OUT if it exists: a file, or a folder holding only an earlier Graft output (never an input).")
     boolean force;
 
     @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Tensors processed at once (default: all cores).")

@@ -211,10 +211,23 @@ class OutputSafetyTest {
         Path out = dir.resolve("m.safetensors");
         Result r = ties("-o", out.toString());
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).isEqualTo("graft: " + ft1 + ": tensor \"" + name + "\" holds 2 non-finite values "
-                + "(NaN or ±Inf), which would spread through the merge; nothing was written (--allow-nonfinite "
-                + "merges it anyway)\n");
+        String refused = "graft: " + ft1 + ": tensor \"" + name + "\" holds 2 non-finite values (NaN or ±Inf), "
+                + "which would spread to everything computed from it; nothing was written (--allow-nonfinite goes "
+                + "on anyway)\n";
+        assertThat(r.err()).isEqualTo(refused);
         assertThat(out).doesNotExist();
+        Path delta = dir.resolve("ft1.delta.safetensors");
+        Result compress = graft("compress", "bitdelta", base.toString(), ft1.toString(), "-q", "-o", delta.toString());
+        assertThat(compress.err()).isEqualTo(refused);
+        Path adapter = dir.resolve("lora");
+        Result extract = graft("extract", base.toString(), ft1.toString(), "--rank", "2", "-q", "-o",
+                adapter.toString());
+        assertThat(extract.err()).isEqualTo(refused.replace("--allow-nonfinite goes on anyway",
+                "no SVD can factor a matrix holding them"));
+        assertThat(delta).doesNotExist();
+        assertThat(adapter).doesNotExist();
+        assertThat(graft("compress", "bitdelta", base.toString(), ft1.toString(), "-q", "--allow-nonfinite", "-o",
+                delta.toString()).code()).isZero();
         Result allowed = ties("--allow-nonfinite", "-o", out.toString());
         assertThat(allowed.code()).as(allowed.err()).isZero();
         assertThat(out).exists();

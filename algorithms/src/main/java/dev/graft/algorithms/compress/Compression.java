@@ -9,6 +9,7 @@ import dev.graft.formats.delta.DeltaPart;
 import dev.graft.formats.delta.TensorChecksum;
 import dev.graft.formats.io.FileAccessException;
 import dev.graft.formats.model.ModelSource;
+import dev.graft.formats.tensor.FiniteScan;
 import dev.graft.formats.tensor.Tensor;
 import dev.graft.formats.tensor.TensorSpec;
 
@@ -49,6 +50,7 @@ public final class Compression {
     private Path tuned;
     private int threads = Runtime.getRuntime().availableProcessors();
     private boolean overwrite;
+    private boolean allowNonFinite;
     private Pattern lossless;
     private TensorProgress progress = TensorProgress.NONE;
 
@@ -115,6 +117,15 @@ public final class Compression {
     /** Replace an existing output (default: refuse). */
     public Compression overwrite(boolean value) {
         this.overwrite = value;
+        return this;
+    }
+
+    /**
+     * Compresses models holding NaN or infinite values instead of refusing them (default: refuse, naming the
+     * model, the tensor and the count).
+     */
+    public Compression allowNonFinite(boolean value) {
+        this.allowNonFinite = value;
         return this;
     }
 
@@ -190,6 +201,9 @@ public final class Compression {
     private void store(Job job, ModelSource b, ModelSource t, DeltaArtifactWriter writer) {
         try (Arena arena = Arena.ofConfined()) {
             Tensor tunedTensor = t.tensor(job.spec().name(), arena);
+            if (!allowNonFinite) {
+                FiniteScan.requireFinite(t.path(), tunedTensor);
+            }
             if (!job.compress()) {
                 writer.add(new DeltaEntry(job.spec(), DeltaEntry.COPY, Map.of(), List.of(), null, 0, 0, 0),
                         List.of(new DeltaPart(DeltaEntry.COPY_PART, tunedTensor.dtype(), tunedTensor.shape(),
@@ -197,6 +211,9 @@ public final class Compression {
                 return;
             }
             Tensor baseTensor = b.tensor(job.spec().name(), arena);
+            if (!allowNonFinite) {
+                FiniteScan.requireFinite(b.path(), baseTensor);
+            }
             String checksum = TensorChecksum.of(baseTensor);
             EncodedDelta enc = codec.encode(new MatrixDelta(baseTensor, tunedTensor));
             writer.add(new DeltaEntry(job.spec(), enc.encoding(), enc.attributes(), List.of(), checksum, 0,

@@ -10,6 +10,8 @@ import dev.graft.formats.peft.BaseModelName;
 import dev.graft.formats.peft.LoraKeys;
 import dev.graft.formats.peft.PeftTaskType;
 import dev.graft.formats.tensor.Shape;
+import dev.graft.formats.tensor.FiniteScan;
+import dev.graft.formats.tensor.NonFiniteValuesException;
 import dev.graft.formats.tensor.Tensor;
 import dev.graft.formats.tensor.TensorSpec;
 import dev.graft.linalg.LinearAlgebra;
@@ -50,6 +52,7 @@ import java.util.TreeMap;
 public final class Extraction {
     /** Matrices with {@code min(out, in)} at most this are factored exactly by default: cheap either way. */
     public static final int DEFAULT_EXACT_BELOW = 512;
+    private static final String NO_SVD = "no SVD can factor a matrix holding them";
 
     private final Path base;
     private final Path tuned;
@@ -202,10 +205,13 @@ public final class Extraction {
                 reports.sort(Comparator.comparing(ModuleReport::module));
                 List<ModuleReport> kept = reports.stream().filter(r -> !r.pruned()).toList();
                 for (String bias : sel.biases()) {
+                    FiniteScan.requireFinite(b.path(), b.tensor(bias));
+                    FiniteScan.requireFinite(t.path(), t.tensor(bias));
                     out.put(LoraKeys.loraBBias(ModuleSelection.moduleOf(bias)), dtypeOf(t, bias),
                             t.spec(bias).orElseThrow().shape(), difference(b, t, bias));
                 }
                 for (String name : sel.savedTensors()) {
+                    FiniteScan.requireFinite(t.path(), t.tensor(name));
                     out.copy(LoraKeys.savedModule(name), t.tensor(name));
                 }
                 if (out.isEmpty()) {
@@ -297,17 +303,28 @@ public final class Extraction {
             float[] y = new float[window];
             double d2 = 0;
             double w2 = 0;
+            long badBase = 0;
+            long badTuned = 0;
             long n = wb.elementCount();
             for (long first = 0; first < n; first += window) {
                 int len = (int) Math.min(window, n - first);
                 wb.readFloats(first, x, 0, len);
                 wt.readFloats(first, y, 0, len);
+                badBase += FiniteScan.countNonFinite(x, 0, len);
+                badTuned += FiniteScan.countNonFinite(y, 0, len);
                 for (int i = 0; i < len; i++) {
                     w2 += (double) x[i] * x[i];
                     y[i] -= x[i];
                     d2 += (double) y[i] * y[i];
                 }
                 MemorySegment.copy(y, 0, dst, Matrix.ELEMENT, first * Float.BYTES, len);
+            }
+            // Always refused: no SVD factors a matrix with NaN in it (LAPACK rejects it with an argument number).
+            if (badTuned > 0) {
+                throw NonFiniteValuesException.input(t.path(), name, badTuned, NO_SVD);
+            }
+            if (badBase > 0) {
+                throw NonFiniteValuesException.input(b.path(), name, badBase, NO_SVD);
             }
             return new double[] {d2, w2};
         }

@@ -70,8 +70,12 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DELTA", description = "The .safetensors file to write.")
     Path out;
 
-    @Option(names = "--force", description = "Replace DELTA if it exists.")
+    @Option(names = "--force", description = "Replace DELTA if it exists (never an input).")
     boolean force;
+
+    @Option(names = "--allow-nonfinite", description = "Compress models holding NaN or infinite values instead of "
+            + "refusing them.")
+    boolean allowNonFinite;
 
     @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Tensors compressed at once (default: all cores).")
     Integer threads;
@@ -137,7 +141,7 @@ public final class CompressCommand implements Callable<Integer> {
     public Integer call() {
         CommandLine cmd = spec.commandLine();
         DeltaCodec codec = codec(cmd);
-        Compression c = Compression.with(codec).base(base).tuned(tuned).overwrite(force)
+        Compression c = Compression.with(codec).base(base).tuned(tuned).overwrite(force).allowNonFinite(allowNonFinite)
                 .progress(new MeterProgress(ProgressMeter.forCommand(cmd, quiet || json, "tensors")));
         if (threads != null) {
             if (threads < 1) {

@@ -90,7 +90,7 @@ final class CombineCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Adapter folder to write.")
     Path out;
 
-    @Option(names = "--force", description = "Replace DIR if it exists.")
+    @Option(names = "--force", description = "Replace DIR if it is an earlier Graft output (never a folder holding other files, never an input).")
     boolean force;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")

@@ -95,7 +95,7 @@ final class ExtractionOptions {
     @Option(names = "--table", description = "Print every module's rank, energy and error (they are always in graft_extraction.json).")
     boolean table;
 
-    @Option(names = "--force", description = "Replace DIR if it exists.")
+    @Option(names = "--force", description = "Replace DIR if it is an earlier Graft output (never a folder holding other files, never an input).")
     boolean force;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")

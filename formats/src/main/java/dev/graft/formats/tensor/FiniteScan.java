@@ -6,6 +6,7 @@ package dev.graft.formats.tensor;
  */
 public final class FiniteScan {
     private static final int EXPONENT = 0x7f800000;
+    private static final int CHUNK = 1 << 16;
 
     private FiniteScan() {
     }
@@ -18,5 +19,30 @@ public final class FiniteScan {
             count += (Float.floatToRawIntBits(values[i]) & EXPONENT) == EXPONENT ? 1 : 0;
         }
         return count;
+    }
+
+    /**
+     * Reads a whole floating-point tensor once and refuses it when it holds NaN or infinite values; other dtypes
+     * pass. For commands that read their inputs in many ways (extraction, compression): one check before the work,
+     * whose second read of the same pages comes from the page cache.
+     *
+     * @param model the model the tensor is in, for the message
+     * @throws NonFiniteValuesException naming the model, the tensor and the count
+     */
+    public static void requireFinite(java.nio.file.Path model, Tensor tensor) {
+        if (!tensor.dtype().isFloatingPoint()) {
+            return;
+        }
+        long total = tensor.shape().elementCount();
+        float[] buf = new float[(int) Math.min(total, CHUNK)];
+        long bad = 0;
+        for (long first = 0; first < total; first += buf.length) {
+            int n = (int) Math.min(buf.length, total - first);
+            tensor.readFloats(first, buf, 0, n);
+            bad += countNonFinite(buf, 0, n);
+        }
+        if (bad > 0) {
+            throw NonFiniteValuesException.input(model, tensor.name(), bad);
+        }
     }
 }

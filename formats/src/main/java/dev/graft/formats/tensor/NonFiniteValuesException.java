@@ -22,11 +22,20 @@ public final class NonFiniteValuesException extends FormatException {
         this.count = count;
     }
 
-    /** An input tensor with {@code count} non-finite values, refused. */
+    /** An input tensor with {@code count} non-finite values, refused; {@code --allow-nonfinite} would go on. */
     public static NonFiniteValuesException input(Path model, String tensor, long count) {
+        return input(model, tensor, count, "--allow-nonfinite goes on anyway");
+    }
+
+    /**
+     * An input tensor with {@code count} non-finite values, refused.
+     *
+     * @param remedy what the user can do, in parentheses at the end
+     */
+    public static NonFiniteValuesException input(Path model, String tensor, long count, String remedy) {
         return new NonFiniteValuesException(model, tensor, count, "tensor \"" + tensor + "\" holds " + count
-                + " non-finite value" + (count == 1 ? "" : "s") + " (NaN or ±Inf), which would spread through the "
-                + "merge; nothing was written (--allow-nonfinite merges it anyway)");
+                + " non-finite value" + (count == 1 ? "" : "s") + " (NaN or ±Inf), which would spread to everything "
+                + "computed from it; nothing was written (" + remedy + ")");
     }
 
     /** The tensor's name. */

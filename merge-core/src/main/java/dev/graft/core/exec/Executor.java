@@ -109,7 +109,8 @@ public final class Executor {
                 ModelSource model = sources.get(first.model());
                 Tensor in = model.tensor(first.spec().name(), arena);
                 if (!options.allowNonFinite()) {
-                    refuseNonFinite(model, in);
+                    // A copied tensor is an input like any other: NaN in it would be published unnoticed.
+                    FiniteScan.requireFinite(model.path(), in);
                 }
                 sink.writeFrom(in);
                 return;
@@ -127,24 +128,6 @@ public final class Executor {
                             + "from finite inputs (do the weights or parameters overflow float32?); nothing was written");
                 }
             }
-        }
-    }
-
-    /** A copied tensor is an input like any other: NaN in it would be published unnoticed. */
-    private static void refuseNonFinite(ModelSource model, Tensor in) {
-        if (!in.dtype().isFloatingPoint()) {
-            return;
-        }
-        long total = in.shape().elementCount();
-        float[] buf = new float[(int) Math.min(total, MappedTensorInputs.CHUNK_TARGET)];
-        long bad = 0;
-        for (long first = 0; first < total; first += buf.length) {
-            int n = (int) Math.min(buf.length, total - first);
-            in.readFloats(first, buf, 0, n);
-            bad += FiniteScan.countNonFinite(buf, 0, n);
-        }
-        if (bad > 0) {
-            throw NonFiniteValuesException.input(model.path(), in.name(), bad);
         }
     }
 }
