@@ -244,4 +244,24 @@ class OutputSafetyTest {
                         + "nothing was written\n");
         assertThat(out).doesNotExist();
     }
+
+    @Test
+    void aMergeThatCannotFitFailsBeforeAnyWork() {
+        Path out = dir.resolve("merged");
+        dev.graft.formats.io.FreeSpace.useProbe(p -> 50_000);
+        try {
+            Result r = ties("-o", out.toString());
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).isEqualTo("graft: " + out + ": needs 184,992 bytes but its file system has 50,000 "
+                    + "bytes free; free some space or write elsewhere\n");
+        } finally {
+            dev.graft.formats.io.FreeSpace.useProbe(null);
+        }
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("base", "ft1", "ft2", "notes.txt", "runs");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
