@@ -228,6 +228,13 @@ class OutputSafetyTest {
         assertThat(adapter).doesNotExist();
         assertThat(graft("compress", "bitdelta", base.toString(), ft1.toString(), "-q", "--allow-nonfinite", "-o",
                 delta.toString()).code()).isZero();
+        Path lora = dir.resolve("lora2");
+        assertThat(graft("extract", base.toString(), ft2.toString(), "--rank", "2", "-q", "-o", lora.toString())
+                .code()).isZero();
+        Path applied = dir.resolve("applied");
+        Result apply = graft("lora", "apply", ft1.toString(), lora.toString(), "-q", "-o", applied.toString());
+        assertThat(apply.err()).isEqualTo(refused);
+        assertThat(applied).doesNotExist();
         Result allowed = ties("--allow-nonfinite", "-o", out.toString());
         assertThat(allowed.code()).as(allowed.err()).isZero();
         assertThat(out).exists();

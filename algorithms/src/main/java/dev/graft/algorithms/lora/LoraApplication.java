@@ -8,6 +8,8 @@ import dev.graft.formats.peft.LoraModule;
 import dev.graft.formats.safetensors.SafetensorsWriter;
 import dev.graft.formats.shard.ShardedWriter;
 import dev.graft.formats.tensor.Shape;
+import dev.graft.formats.tensor.FiniteScan;
+import dev.graft.formats.tensor.NonFiniteValuesException;
 import dev.graft.formats.tensor.Tensor;
 import dev.graft.formats.tensor.TensorSpec;
 
@@ -46,6 +48,7 @@ public final class LoraApplication {
     private final List<Double> weights = new ArrayList<>();
     private int threads = Runtime.getRuntime().availableProcessors();
     private boolean overwrite;
+    private boolean allowNonFinite;
     private long maxShardBytes = ShardedWriter.DEFAULT_MAX_SHARD_BYTES;
     private LoraProgress progress = LoraProgress.NONE;
 
@@ -77,6 +80,15 @@ public final class LoraApplication {
     /** Replace an existing output (default: refuse). */
     public LoraApplication overwrite(boolean value) {
         this.overwrite = value;
+        return this;
+    }
+
+    /**
+     * Applies to a base or from adapters holding NaN or infinite values instead of refusing them (default: refuse,
+     * naming the file, the tensor and the count, before any work for the adapters).
+     */
+    public LoraApplication allowNonFinite(boolean value) {
+        this.allowNonFinite = value;
         return this;
     }
 
@@ -171,6 +183,8 @@ public final class LoraApplication {
                             + (layout == FactorLayout.LINEAR ? "" : "the transpose of ") + "a [" + out + ", " + in
                             + "] delta, but tensor \"" + name + "\" of " + model.path() + " is " + spec.shape());
                 }
+                requireFinite(a, m.a());
+                requireFinite(a, m.b());
                 terms.computeIfAbsent(name, k -> new ArrayList<>()).add(new LowRank(m, w * m.scaling(), layout));
             }
             for (Map.Entry<String, Tensor> e : a.biases().entrySet()) {
@@ -180,6 +194,7 @@ public final class LoraApplication {
                     throw new AdapterMismatchException(a.weightsFile(), "tensor \"" + e.getValue().name() + "\" is "
                             + e.getValue().shape() + " but \"" + name + "\" of " + model.path() + " is " + spec.shape());
                 }
+                requireFinite(a, e.getValue());
                 double scaling = a.modules().get(e.getKey()).scaling();
                 terms.computeIfAbsent(name, k -> new ArrayList<>()).add(new Bias(e.getValue(), w * scaling));
             }
@@ -190,10 +205,18 @@ public final class LoraApplication {
                             + e.getValue().name() + "\" is " + e.getValue().shape() + " but \"" + e.getKey()
                             + "\" of " + model.path() + " is " + spec.shape());
                 }
+                requireFinite(a, e.getValue());
                 terms.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(new Saved(e.getValue(), w));
             }
         }
         return terms;
+    }
+
+    /** Adapters are small: all their tensors are checked before any work. */
+    private void requireFinite(AdapterContents a, Tensor t) {
+        if (!allowNonFinite) {
+            FiniteScan.requireFinite(a.weightsFile(), t);
+        }
     }
 
     private static TensorSpec baseSpec(ModelSource model, AdapterContents a, String name) {
@@ -201,10 +224,13 @@ public final class LoraApplication {
                 + "\", which the base model " + model.path() + " does not have"));
     }
 
-    private static void writeTensor(ModelSource model, TensorSpec spec, List<Term> terms, MergeOutput out) {
+    private void writeTensor(ModelSource model, TensorSpec spec, List<Term> terms, MergeOutput out) {
         try (Arena arena = Arena.ofConfined(); SafetensorsWriter.TensorSink sink = out.sink(spec.name())) {
             Tensor w = model.tensor(spec.name(), arena);
             if (terms == null) {
+                if (!allowNonFinite) {
+                    FiniteScan.requireFinite(model.path(), w);
+                }
                 sink.writeFrom(w);
                 return;
             }
@@ -224,9 +250,12 @@ public final class LoraApplication {
             int bandRows = Math.max(1, BAND_ELEMENTS / Math.max(1, cols));
             float[] band = new float[(int) Math.min(count, (long) bandRows * cols)];
             float[] other = new float[band.length];
+            long badBase = 0;
+            long badOut = 0;
             for (long first = 0; first < count; first += band.length) {
                 int n = (int) Math.min(band.length, count - first);
                 w.readFloats(first, band, 0, n);
+                badBase += FiniteScan.countNonFinite(band, 0, n);
                 if (keepBase != 1) {
                     float k = (float) keepBase;
                     for (int i = 0; i < n; i++) {
@@ -243,7 +272,16 @@ public final class LoraApplication {
                 for (LowRankProduct p : products) {
                     p.addRows((int) (first / cols), n / cols, band);
                 }
+                badOut += FiniteScan.countNonFinite(band, 0, n);
                 sink.writeFloats(band, 0, n);
+            }
+            if (badBase > 0 && !allowNonFinite) {
+                throw NonFiniteValuesException.input(model.path(), spec.name(), badBase);
+            }
+            if (badOut > badBase && !allowNonFinite) {
+                throw new NonFiniteValuesException(model.path(), spec.name(), badOut, "applying the adapters to "
+                        + "tensor \"" + spec.name() + "\" gave " + badOut + " non-finite values from finite inputs "
+                        + "(do the weights overflow float32?); nothing was written");
             }
         }
     }

@@ -45,13 +45,17 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     ModelOutputOptions output;
 
+    @Option(names = "--allow-nonfinite", description = "Apply to a base or from adapters holding NaN or infinite "
+            + "values instead of refusing them.")
+    boolean allowNonFinite;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         List<Double> w = LoraCommand.weights(spec.commandLine(), weights, adapters.size());
-        LoraApplication app = LoraApplication.to(base).overwrite(output.force())
+        LoraApplication app = LoraApplication.to(base).overwrite(output.force()).allowNonFinite(allowNonFinite)
                 .progress(new MeterProgress(output.meter(spec.commandLine())));
         for (int i = 0; i < adapters.size(); i++) {
             app.adapter(adapters.get(i), w.get(i));
