@@ -41,7 +41,7 @@ final class MergeBenchCommand implements Callable<Integer> {
 
     @Option(names = "--cache", paramLabel = "SIZE",
             description = "Heap for keeping decoded inputs between a merge's passes; 0 re-reads the files on every "
-                    + "pass (default: as graft merge, 640 MiB or five eighths of the heap, whichever is smaller).")
+                    + "pass (default: as graft merge, 671 MB or five eighths of the heap, whichever is smaller).")
     String cache;
 
     @Spec

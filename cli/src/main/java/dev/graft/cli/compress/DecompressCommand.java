@@ -1,9 +1,9 @@
 package dev.graft.cli.compress;
 
 import dev.graft.algorithms.compress.Decompression;
-import dev.graft.cli.HumanUnits;
 import dev.graft.cli.MeterProgress;
 import dev.graft.cli.ModelOutputOptions;
+import dev.graft.formats.shard.ByteSize;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,7 +50,7 @@ public final class DecompressCommand implements Callable<Integer> {
                 .threads(output.threads(cmd));
         Decompression.Report r = d.run(base, delta, output.out());
         cmd.getOut().printf("Decompressed %d tensors (%s) from the %s delta into %s in %.1f s%n",
-                r.manifest().entries().size(), HumanUnits.bytes(r.bytes()), r.manifest().method(), r.output(),
+                r.manifest().entries().size(), ByteSize.format(r.bytes()), r.manifest().method(), r.output(),
                 r.seconds());
         cmd.getOut().flush();
         return 0;

@@ -1,9 +1,9 @@
 package dev.graft.cli.lora;
 
 import dev.graft.algorithms.lora.LoraApplication;
-import dev.graft.cli.HumanUnits;
 import dev.graft.cli.MeterProgress;
 import dev.graft.cli.ModelOutputOptions;
+import dev.graft.formats.shard.ByteSize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -60,7 +60,7 @@ final class ApplyCommand implements Callable<Integer> {
         LoraApplication.ApplyReport r = app.write(output.out());
         spec.commandLine().getOut().printf(Locale.ROOT, "Applied %d adapter%s to %s: %d of %d tensors changed; %s written to "
                         + "%s in %.1f s%n", adapters.size(), adapters.size() == 1 ? "" : "s", base, r.changed(),
-                r.tensors(), HumanUnits.bytes(r.bytes()), r.output(), r.seconds());
+                r.tensors(), ByteSize.format(r.bytes()), r.output(), r.seconds());
         spec.commandLine().getOut().flush();
         return 0;
     }

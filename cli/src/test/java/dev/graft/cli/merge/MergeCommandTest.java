@@ -31,7 +31,7 @@ class MergeCommandTest {
                 "-o", out.toString(), "-q");
         assertThat(r.err()).isEmpty();
         assertThat(r.code()).isZero();
-        assertThat(r.out()).matches("Merged 30 tensors \\(185\\.0 kB\\) with ties into " + java.util.regex.Pattern.quote(
+        assertThat(r.out()).matches("Merged 30 tensors \\(185 kB\\) with ties into " + java.util.regex.Pattern.quote(
                 out.toAbsolutePath().toString()) + " in [0-9.]+ s\\n");
         assertThat(Files.exists(out)).isTrue();
     }
@@ -62,7 +62,7 @@ class MergeCommandTest {
                 + "Models      " + model("base") + "  (base)\n"
                 + "            " + model("ft1") + "\n"
                 + "Tensors     30 (30 merged, 0 copied)\n"
-                + "Output      185.0 kB of tensor data\n");
+                + "Output      185 kB of tensor data\n");
         // LiNeS: block 1 of 3 gets 0.4 + 0.6·1/2 = 0.7; block 2 gets 1.0, the identity, not shown.
         assertThat(r.out()).contains("\n  model.layers.1.mlp.up_proj.weight               BF16 [128, 48]  normalize=false "
                 + "rescale=false lambda=1.0 int8_mask=false " + model("ft1") + "{weight=0.5} lines_scale=0.7000\n");
