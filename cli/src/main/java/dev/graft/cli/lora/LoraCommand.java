@@ -1,5 +1,6 @@
 package dev.graft.cli.lora;
 
+import dev.graft.cli.HelpCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,7 +12,7 @@ import java.util.List;
 /** {@code graft lora}: apply, combine and extract PEFT LoRA adapters. */
 @Command(name = "lora",
         subcommands = {ApplyCommand.class, CombineCommand.class, ExtractFromMergeCommand.class,
-                CommandLine.HelpCommand.class},
+                HelpCommand.class},
         description = "Merge LoRA adapters into a model, combine adapters into one, or extract one from two checkpoints.",
         commandListHeading = "%nCommands:%n",
         footer = {"", "Examples:",
