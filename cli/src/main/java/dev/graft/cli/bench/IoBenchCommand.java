@@ -16,9 +16,12 @@ import java.util.concurrent.Callable;
 @Command(name = "io",
         optionListHeading = "%nOptions:%n",
         description = {
-                "Generate a bf16 checkpoint of 33.6 MB tensors (4096x4096), then read every tensor as float32 and write it "
-                        + "back as bf16 (the I/O every merge does around its math), timing it against "
-                        + "'cat FILE > /dev/null' on the same warm file in the same run.",
+                // The first line alone is what 'graft bench --help' lists.
+                "Time the I/O every merge does around its math, against cat on the same file.",
+                "",
+                "Generates a bf16 checkpoint of 4096x4096 tensors (33.6 MB each), reads every tensor as float32 "
+                        + "and writes it back as bf16, and compares the time of each pass with 'cat FILE > /dev/null' "
+                        + "on the same warm file in the same run.",
                 "",
                 "Also reports the peak Java heap while the checkpoint is generated: it must not grow with the "
                         + "size (try GRAFT_JAVA_OPTS=-Xmx256m with --size 4GB).",

@@ -17,9 +17,12 @@ import java.util.concurrent.Callable;
 @Command(name = "merge",
         optionListHeading = "%nOptions:%n",
         description = {
-                "Generate a bf16 base and fine-tunes, then time a TIES merge against the I/O floor of the same merge "
-                        + "(every input read as float32 and the output written, no math), through the same executor, "
-                        + "reporting the peak resident memory (VmHWM) of each phase.",
+                // The first line alone is what 'graft bench --help' lists.
+                "Time a TIES merge against the I/O floor of the same merge, with peak memory.",
+                "",
+                "Generates a bf16 base and fine-tunes, then times a TIES merge against the I/O floor of the same "
+                        + "merge (every input read as float32 and the output written, no math), through the same "
+                        + "executor, reporting the peak resident memory (VmHWM) of each phase.",
                 "",
                 "Needs (fine-tunes + 2) x --size free in --dir; the files are deleted afterwards."},
         footer = {"", "Examples:", "  graft bench merge", "  graft bench merge --size 8GB --dir /data/scratch"})

@@ -20,8 +20,9 @@ import java.util.concurrent.Callable;
         description = {
                 "Apply a compressed delta to its base model.",
                 "",
-                "Writes the fine-tuned model a delta made by 'graft compress' approximates: a .safetensors file when OUT ends so, else a Hugging Face folder (the "
-                        + "base's config.json and tokenizer files copied).",
+                "Writes the fine-tuned model that a delta made by 'graft compress' approximates: one file when OUT "
+                        + "ends in .safetensors, else a Hugging Face folder (the base's config.json and tokenizer "
+                        + "files copied).",
                 "",
                 "Every base tensor is checked against the CRC32C the delta recorded; a different base is refused "
                         + "with the tensor named, and nothing is written."},

@@ -17,7 +17,8 @@ import java.util.List;
         commandListHeading = "%nCommands:%n",
         footer = {"", "Examples:",
                 "  graft lora apply ./base ./math-lora ./style-lora --weight 1,0.5 -o ./merged",
-                "  graft lora combine ./math-lora ./toxic-lora --method cat --weight 1,-1 -o ./detoxed-lora",
+                "  graft lora combine ./math-lora ./toxic-lora --method cat --weight 1,-1 \\",
+                "      -o ./detoxed-lora",
                 "  graft lora extract-from-merge ./base ./merged --rank 32 -o ./merge-lora"})
 public final class LoraCommand implements Runnable {
     @Spec
