@@ -27,9 +27,10 @@ import java.util.concurrent.Callable;
                         + "value per MODEL in order (comma-separated or repeated). The base model is not a MODEL "
                         + "unless the method interpolates it (slerp: give it as --base and as a MODEL, or only as --base).",
                 "",
+                // MergeCommandTest checks this list against the registry.
                 "Methods: linear, task_arithmetic, ties, dare_linear, dare_ties, breadcrumbs, breadcrumbs_ties, "
-                        + "della, della_linear, model_stock, slerp. Arithmetic runs in float32 and is rounded once to "
-                        + "the output dtype.",
+                        + "della, della_linear, model_stock, slerp, passthrough. Arithmetic runs in float32 and is "
+                        + "rounded once to the output dtype.",
                 "",
                 "OUT ending in .safetensors is written as one file; anything else as a Hugging Face folder "
                         + "(sharded safetensors, index, config.json, tokenizer files and a model card, README.md). "

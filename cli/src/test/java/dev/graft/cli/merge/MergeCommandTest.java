@@ -158,4 +158,14 @@ class MergeCommandTest {
             assertThat(r.code()).as(example).isZero();
         }
     }
+
+    @Test
+    void helpListsEveryRegisteredMethod() {
+        String description = String.join(" ", new picocli.CommandLine(new dev.graft.cli.Main()).getSubcommands()
+                .get("merge").getCommandSpec().usageMessage().description());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Methods: ([a-z_, ]+)\\.").matcher(description);
+        assertThat(m.find()).isTrue();
+        assertThat(List.of(m.group(1).split(", "))).containsExactlyInAnyOrderElementsOf(
+                dev.graft.core.method.MethodRegistry.load().names());
+    }
 }
