@@ -29,7 +29,7 @@ import java.util.stream.Stream;
         description = {
                 "Try Graft on generated models: inspect, diff and merge, step by step.",
                 "",
-                "Generates a tiny Llama-shaped base model and two fine-tunes of it (bf16, a few hundred KB each), "
+                "Generates a tiny Llama-shaped base model and two fine-tunes of it (bf16, about 230 kB each), "
                         + "then inspects the base, diffs it against the first fine-tune, merges both fine-tunes with "
                         + "TIES and diffs the merge, explaining each step. "
                         + "Needs no downloads.",

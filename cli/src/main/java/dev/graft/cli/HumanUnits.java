@@ -2,26 +2,14 @@ package dev.graft.cli;
 
 import java.util.Locale;
 
-/** Byte sizes, counts and measurements written the way a person reads them. */
+/**
+ * Counts and measurements written the way a person reads them. Byte sizes are not here: every module prints them
+ * with {@link dev.graft.formats.shard.ByteSize#format}, so that all of Graft shows them alike.
+ */
 public final class HumanUnits {
-    private static final String[] BINARY = {"KiB", "MiB", "GiB", "TiB", "PiB"};
     private static final String[] DECIMAL = {"K", "M", "B", "T"};
 
     private HumanUnits() {
-    }
-
-    /** {@code 512 B}, {@code 1.5 KiB}, {@code 13.5 GiB}: binary units, one decimal. */
-    public static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        double v = n;
-        int unit = -1;
-        while (v >= 1024 && unit < BINARY.length - 1) {
-            v /= 1024;
-            unit++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, BINARY[unit]);
     }
 
     /** {@code 7,241,732,096}. */

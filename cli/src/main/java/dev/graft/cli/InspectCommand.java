@@ -27,8 +27,9 @@ import java.util.regex.PatternSyntaxException;
                         + "detected from config.json and the tensor names.",
                 "",
                 "PATH is a .safetensors file (a compressed delta from 'graft compress' is shown as one: method, "
-                        + "ratios, per-tensor errors), a sharded model's *.safetensors.index.json, a Hugging Face model "
-                        + "folder, or a PEFT adapter folder (adapter_config.json + adapter_model.safetensors). "
+                        + "ratios, per-tensor errors), a Hugging Face model folder, a sharded model's index file "
+                        + "(*.safetensors.index.json), or a PEFT adapter folder (adapter_config.json + "
+                        + "adapter_model.safetensors). "
                         + "Only headers are read, so this is instant even for large models."},
         footer = {"", "Examples:",
                 "  graft inspect ./Qwen2.5-0.5B",

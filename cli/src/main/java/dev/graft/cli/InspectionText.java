@@ -4,6 +4,7 @@ import dev.graft.core.inspect.Inspection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.formats.model.Architecture;
+import dev.graft.formats.shard.ByteSize;
 import dev.graft.formats.tensor.TensorSpec;
 
 import java.io.PrintWriter;
@@ -30,7 +31,7 @@ final class InspectionText {
         int nameWidth = in.files().stream().mapToInt(f -> f.name().length()).max().orElse(0);
         boolean first = true;
         for (Inspection.FileEntry f : in.files()) {
-            head.row(first ? "Files" : "", pad(f.name(), nameWidth) + "  " + HumanUnits.bytes(f.bytes()));
+            head.row(first ? "Files" : "", pad(f.name(), nameWidth) + "  " + ByteSize.format(f.bytes()));
             first = false;
         }
         in.architecture().ifPresent(a -> head.row("Architecture", describe(a)));
@@ -39,7 +40,7 @@ final class InspectionText {
             head.row("LoRA", describe(in.adapter()));
         }
         head.row("Parameters", HumanUnits.count(in.parameters()) + " (" + HumanUnits.shortCount(in.parameters())
-                + ") in " + in.tensors().size() + " tensors, " + HumanUnits.bytes(in.tensorBytes()));
+                + ") in " + in.tensors().size() + " tensors, " + ByteSize.format(in.tensorBytes()));
         if (in.metadata().isEmpty()) {
             head.row("Metadata", "none");
         }
@@ -61,7 +62,7 @@ final class InspectionText {
         dtypes.row("DTYPE", "TENSORS", "PARAMETERS", "SIZE");
         for (Inspection.DTypeShare d : in.byDtype()) {
             dtypes.row(d.dtype().name(), Integer.toString(d.tensors()), HumanUnits.count(d.parameters()),
-                    HumanUnits.bytes(d.bytes()));
+                    ByteSize.format(d.bytes()));
         }
         dtypes.print(out);
     }
@@ -80,7 +81,7 @@ final class InspectionText {
         Table t = new Table("  ", Table.Align.LEFT, Table.Align.LEFT, Table.Align.LEFT, Table.Align.RIGHT);
         t.row("NAME", "DTYPE", "SHAPE", "SIZE");
         for (TensorSpec s : shown) {
-            t.row(s.name(), s.dtype().name(), s.shape().toString(), HumanUnits.bytes(s.byteSize()));
+            t.row(s.name(), s.dtype().name(), s.shape().toString(), ByteSize.format(s.byteSize()));
         }
         t.print(out);
     }

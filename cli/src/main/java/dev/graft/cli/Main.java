@@ -27,7 +27,7 @@ import java.util.Map;
                 dev.graft.cli.lora.ExtractCommand.class, dev.graft.cli.lora.LoraCommand.class,
                 dev.graft.cli.compress.CompressCommand.class, dev.graft.cli.compress.DecompressCommand.class, EvalCommand.class,
                 dev.graft.cli.bench.BenchCommand.class,
-                CommandLine.HelpCommand.class},
+                HelpCommand.class},
         description = "Merge, inspect and compare fine-tuned models (safetensors files, Hugging Face folders), extract, apply and combine LoRA adapters, and compress fine-tuning deltas, on the JVM.",
         optionListHeading = "%nOptions:%n",
         commandListHeading = "%nCommands:%n",

@@ -1,5 +1,6 @@
 package dev.graft.cli;
 
+import dev.graft.formats.shard.ByteSize;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -89,7 +90,7 @@ public final class ProgressMeter {
             eta = n > 0 ? (long) ((total - n) * seconds / n) : 0;
         }
         int filled = total == 0 ? WIDTH : (int) ((long) WIDTH * n / total);
-        String rate = totalBytes > 0 ? String.format("  %.1f MB/s", b / seconds / 1e6) : "";
+        String rate = totalBytes > 0 ? "  " + ByteSize.format((long) (b / seconds)) + "/s" : "";
         synchronized (err) {
             err.printf("\r[%s%s] %d/%d %s  %.1f %s/s%s  ETA %d:%02d ", "#".repeat(filled), " ".repeat(WIDTH - filled),
                     n, total, unit, n / seconds, unit, rate, eta / 60, eta % 60);

@@ -21,7 +21,7 @@ class DemoCommandTest {
                 "Step 1. Generate a tiny model family\n",
                 "Step 2. Look inside the base model: files, tensors, parameter count, architecture\n",
                 "Architecture  llama (LlamaForCausalLM), 2 layers\n",
-                "Parameters    115,008 (115.0K) in 21 tensors, 224.6 KiB\n",
+                "Parameters    115,008 (115.0K) in 21 tensors, 230 kB\n",
                 "Step 3. See what the first fine-tune changed, tensor by tensor\n",
                 "Compared    21 tensors with the same name and shape, 0 identical\n",
                 "Overall     ||B-A|| / ||A|| = 5.139e-02 (all compared tensors as one vector)\n",

@@ -36,11 +36,11 @@ class InspectCommandTest {
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).isEqualTo("""
                 Model         %s
-                Files         model.safetensors  3.4 KiB
+                Files         model.safetensors  3.51 kB
                               config.json        287 B
                 Architecture  llama (LlamaForCausalLM), 1 layer
                 Config dtype  bfloat16
-                Parameters    1,176 (1.2K) in 12 tensors, 2.3 KiB
+                Parameters    1,176 (1.2K) in 12 tensors, 2.35 kB
                 Metadata      format=pt
 
                 Tensors
@@ -60,7 +60,7 @@ class InspectCommandTest {
 
                 By dtype
                   DTYPE  TENSORS  PARAMETERS     SIZE
-                  BF16        12       1,176  2.3 KiB
+                  BF16        12       1,176  2.35 kB
                 """.formatted(model));
         assertThat(dir.resolve("m/model.safetensors")).hasSize(8 + 1152 + 2352);
     }
@@ -69,7 +69,7 @@ class InspectCommandTest {
     void filterListsMatchingTensorsAndKeepsTotals() {
         Cli.Result r = Cli.graft("inspect", model.toString(), "--filter", "norm");
         assertThat(r.out()).contains("""
-                Parameters    1,176 (1.2K) in 12 tensors, 2.3 KiB
+                Parameters    1,176 (1.2K) in 12 tensors, 2.35 kB
                 Metadata      format=pt
 
                 Tensors matching /norm/ (3 of 12)
@@ -90,7 +90,7 @@ class InspectCommandTest {
 
                 By dtype
                   DTYPE  TENSORS  PARAMETERS     SIZE
-                  BF16        12       1,176  2.3 KiB
+                  BF16        12       1,176  2.35 kB
                 """);
     }
 
@@ -123,8 +123,9 @@ class InspectCommandTest {
         Path sharded = TinyLlama.builder().layers(2).maxShardBytes(40_000).writeTo(dir.resolve("sharded"));
         Cli.Result byFolder = Cli.graft("inspect", sharded.toString(), "--no-tensors");
         assertThat(byFolder.out()).contains("""
-                Files         model-00001-of-00007.safetensors  32.1 KiB
-                              model-00002-of-00007.safetensors  32.4 KiB
+                Files         model-00001-of-00007.safetensors  32.9 kB
+                              model-00002-of-00007.safetensors  33.2 kB
+                              model-00003-of-00007.safetensors  33 kB
                 """).contains("Architecture  llama (LlamaForCausalLM), 2 layers\n");
         Cli.Result byIndex = Cli.graft("inspect", sharded.resolve("model.safetensors.index.json").toString(),
                 "--no-tensors");
@@ -138,9 +139,9 @@ class InspectCommandTest {
         Cli.Result r = Cli.graft("inspect", lone.toString(), "--no-tensors");
         assertThat(r.out()).startsWith("""
                 Model         %s
-                Files         lone.safetensors  3.4 KiB
+                Files         lone.safetensors  3.51 kB
                 Architecture  llama (guessed from tensor names), 1 layer
-                Parameters    1,176 (1.2K) in 12 tensors, 2.3 KiB
+                Parameters    1,176 (1.2K) in 12 tensors, 2.35 kB
                 """.formatted(lone));
     }
 

@@ -71,7 +71,8 @@ class MainTest {
     void everySubcommandHasHelp() {
         for (String[] cmd : new String[][] {{"merge"}, {"run"}, {"inspect"}, {"diff"}, {"demo"}, {"bench"}, {"bench", "io"},
                 {"extract"}, {"lora"}, {"lora", "apply"}, {"lora", "combine"}, {"lora", "extract-from-merge"},
-                {"compress"}, {"decompress"}, {"eval"}, {"bench", "compress"}}) {
+                {"compress"}, {"decompress"}, {"eval"}, {"bench", "merge"}, {"bench", "extract"}, {"bench", "compress"},
+                {"help"}}) {
             String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";
             Cli.Result r = Cli.graft(args);
@@ -110,6 +111,27 @@ class MainTest {
             assertThat(r.code()).isZero();
             assertThat(r.out()).startsWith("Usage: graft " + cmd).contains("Examples:\n  graft " + cmd);
         }
+    }
+
+    @Test
+    void helpFollowsSubcommandsDown() {
+        Cli.Result combine = Cli.graft("help", "lora", "combine");
+        assertThat(combine.code()).isZero();
+        assertThat(combine.err()).isEmpty();
+        assertThat(combine.out()).isEqualTo(Cli.graft("lora", "combine", "--help").out())
+                .startsWith("Usage: graft lora combine [-hqV] ");
+        assertThat(Cli.graft("lora", "help", "combine").out()).isEqualTo(combine.out());
+        assertThat(Cli.graft("help", "bench", "io").out()).startsWith("Usage: graft bench io [-hV] ");
+        assertThat(Cli.graft("help", "lora").out()).startsWith("Usage: graft lora [-hV] [--verbose] [COMMAND]\n");
+        assertThat(Cli.graft("help").out()).isEqualTo(Cli.graft("--help").out());
+        assertThat(Cli.graft("help", "lora", "bogus")).isEqualTo(new Cli.Result(2, "", """
+                graft: Unknown subcommand 'bogus' of 'graft lora'.
+                Try 'graft lora --help' for more information.
+                """));
+        assertThat(Cli.graft("help", "inspect", "extra")).isEqualTo(new Cli.Result(2, "", """
+                graft: Unknown subcommand 'extra' of 'graft inspect'.
+                Try 'graft inspect --help' for more information.
+                """));
     }
 
     @Test

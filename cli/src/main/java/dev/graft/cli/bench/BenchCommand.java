@@ -1,6 +1,6 @@
 package dev.graft.cli.bench;
 
-import picocli.CommandLine;
+import dev.graft.cli.HelpCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 /** {@code graft bench}: the performance figures Graft promises, measured on this machine. */
 @Command(name = "bench",
         subcommands = {IoBenchCommand.class, MergeBenchCommand.class, ExtractBenchCommand.class, CompressBenchCommand.class,
-                CommandLine.HelpCommand.class},
+                HelpCommand.class},
         description = "Measure Graft's throughput and memory on generated checkpoints.",
         commandListHeading = "%nBenchmarks:%n",
         footer = {"", "Examples:", "  graft bench io", "  graft bench io --size 4GB --dir /data/scratch",

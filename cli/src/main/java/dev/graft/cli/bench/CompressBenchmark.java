@@ -7,6 +7,7 @@ import dev.graft.algorithms.compress.CompressionReport;
 import dev.graft.algorithms.compress.Decompression;
 import dev.graft.algorithms.compress.DeltaCodec;
 import dev.graft.algorithms.simd.Simd;
+import dev.graft.formats.shard.ByteSize;
 import dev.graft.formats.tensor.TensorSpec;
 
 import java.io.IOException;
@@ -60,9 +61,9 @@ public final class CompressBenchmark {
             Files.deleteIfExists(tuned);
             SyntheticCheckpoint.write(base, specs, 0);
             SyntheticCheckpoint.write(tuned, specs, 1);
-            log.printf("generated a bf16 base and fine-tune: %d tensors of %dx%d (%.2f G parameters, %.2f GB each) "
+            log.printf("generated a bf16 base and fine-tune: %d tensors of %dx%d (%.2f G parameters, %s each) "
                             + "in %.1f s; %d threads; Vector API loops %s%n", n, side, side, n * (double) side * side / 1e9,
-                    n * 2.0 * side * side / 1e9, (System.nanoTime() - t0) / 1e9, threads, Simd.ENABLED ? "on" : "off");
+                    ByteSize.format(n * 2L * side * side), (System.nanoTime() - t0) / 1e9, threads, Simd.ENABLED ? "on" : "off");
             log.flush();
             List<DeltaCodec> once = List.of(new IoFloorCodec(), new BitDelta(), new ComPeft(ComPeft.DEFAULT_DENSITY,
                     Double.NaN));
@@ -109,8 +110,8 @@ public final class CompressBenchmark {
         PhaseClock clock = PhaseClock.start();
         long bytes = work.run();
         PhaseClock.Cost cost = clock.stop();
-        log.printf("%-28s %7.2f s  CPU %6.2f s  peak RSS %s  output %.1f MB%n", label, cost.seconds(),
-                cost.cpuSeconds(), cost.peakRssText(), bytes / 1e6);
+        log.printf("%-28s %7.2f s  CPU %6.2f s  peak RSS %s  output %s%n", label, cost.seconds(),
+                cost.cpuSeconds(), cost.peakRssText(), ByteSize.format(bytes));
         log.flush();
         return new Phase(label, cost.seconds(), cost.cpuSeconds(), cost.peakRssBytes(), bytes);
     }

@@ -17,9 +17,12 @@ import java.util.concurrent.Callable;
 @Command(name = "extract",
         optionListHeading = "%nOptions:%n",
         description = {
-                "Time LoRA extraction: the randomized SVD at --rank, with each --sketch setting, against exact LAPACK "
+                // The first line alone is what 'graft bench --help' lists.
+                "Time LoRA extraction: randomized against exact SVD, then a whole model.",
+                "",
+                "The randomized SVD at --rank, with each --sketch setting, against exact LAPACK "
                         + "sgesdd on --side x --side bf16 deltas (--delta kinds), with the energy each keeps; then a whole "
-                        + "generated bf16 Llama pair of about 1.1B parameters (TinyLlama-1.1B's shape) extracted at "
+                        + "generated bf16 Llama pair in TinyLlama-1.1B's shape (about 1.1 billion parameters) extracted at "
                         + "--rank.",
                 "",
                 "The model phase needs about 5 GB free in --dir; the files are deleted afterwards."},
@@ -35,7 +38,7 @@ final class ExtractBenchCommand implements Callable<Integer> {
     int repeats;
 
     @Option(names = "--sketch", split = ",", paramLabel = "P:Q[:T]", defaultValue = "10:2,10:2:2e-4,10:6,64:6",
-            description = "Randomized SVD settings compared, oversampling:power-iterations, exactly Q iterations; with "
+            description = "Randomized SVD settings compared: P oversampling columns and exactly Q power iterations; with "
                     + ":T at least Q, more while one raises the captured energy by T or more, as graft extract "
                     + "does by default (default: ${DEFAULT-VALUE}).")
     List<String> sketches;

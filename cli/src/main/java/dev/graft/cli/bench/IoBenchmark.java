@@ -3,6 +3,7 @@ package dev.graft.cli.bench;
 import dev.graft.formats.safetensors.SafetensorsFile;
 import dev.graft.formats.safetensors.SafetensorsWriter;
 import dev.graft.formats.safetensors.TensorInfo;
+import dev.graft.formats.shard.ByteSize;
 import dev.graft.formats.tensor.Tensor;
 import dev.graft.formats.tensor.TensorSpec;
 
@@ -46,7 +47,7 @@ public final class IoBenchmark {
     }
 
     /** What a run measured: the generation of the input, then each pass. */
-    public record Result(long bytes, int threads, double generateSeconds, double generatePeakHeapMiB, List<Pass> passes) {
+    public record Result(long bytes, int threads, double generateSeconds, long generatePeakHeapBytes, List<Pass> passes) {
         /** The fastest pass: later passes no longer pay the first touch of fresh page-cache memory. */
         public Pass best() {
             return passes.stream().min(java.util.Comparator.comparingDouble(Pass::roundTripSeconds)).orElseThrow();
@@ -85,15 +86,15 @@ public final class IoBenchmark {
         try {
             List<TensorSpec> specs = SyntheticCheckpoint.squareLayers(targetBytes);
             long bytes = specs.stream().mapToLong(TensorSpec::byteSize).sum();
-            log.printf("generating %s: %d bf16 tensors of %dx%d, %.2f GB%n", input, specs.size(), SyntheticCheckpoint.SIDE,
-                    SyntheticCheckpoint.SIDE, bytes / 1e9);
+            log.printf("generating %s: %d bf16 tensors of %dx%d, %s%n", input, specs.size(), SyntheticCheckpoint.SIDE,
+                    SyntheticCheckpoint.SIDE, ByteSize.format(bytes));
             log.flush();
             resetHeapPeaks();
             long t0 = System.nanoTime();
             SyntheticCheckpoint.write(input, specs, 0);
             double generate = seconds(t0);
-            double heapPeak = heapPeakMiB();
-            log.printf("  written in %.2f s, peak heap %.1f MiB%n", generate, heapPeak);
+            long heapPeak = heapPeakBytes();
+            log.printf("  written in %.2f s, peak heap %s%n", generate, ByteSize.format(heapPeak));
 
             cat(input); // warm the page cache
             List<Pass> done = new ArrayList<>();
@@ -195,14 +196,14 @@ public final class IoBenchmark {
     }
 
     /** Sum of the heap pools' peak usage since the last reset (an upper bound on the live heap at any moment). */
-    private static double heapPeakMiB() {
+    private static long heapPeakBytes() {
         long sum = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
                 sum += pool.getPeakUsage().getUsed();
             }
         }
-        return sum / (1024.0 * 1024.0);
+        return sum;
     }
 
     private static double seconds(long since) {

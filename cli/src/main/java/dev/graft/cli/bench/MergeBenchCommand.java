@@ -17,9 +17,12 @@ import java.util.concurrent.Callable;
 @Command(name = "merge",
         optionListHeading = "%nOptions:%n",
         description = {
-                "Generate a bf16 base and fine-tunes, then time a TIES merge against the I/O floor of the same merge "
-                        + "(every input read as float32 and the output written, no math), through the same executor, "
-                        + "reporting the peak resident memory (VmHWM) of each phase.",
+                // The first line alone is what 'graft bench --help' lists.
+                "Time a TIES merge against the I/O floor of the same merge, with peak memory.",
+                "",
+                "Generates a bf16 base and fine-tunes, then times a TIES merge against the I/O floor of the same "
+                        + "merge (every input read as float32 and the output written, no math), through the same "
+                        + "executor, reporting the peak resident memory (VmHWM) of each phase.",
                 "",
                 "Needs (fine-tunes + 2) x --size free in --dir; the files are deleted afterwards."},
         footer = {"", "Examples:", "  graft bench merge", "  graft bench merge --size 8GB --dir /data/scratch"})
@@ -41,7 +44,7 @@ final class MergeBenchCommand implements Callable<Integer> {
 
     @Option(names = "--cache", paramLabel = "SIZE",
             description = "Heap for keeping decoded inputs between a merge's passes; 0 re-reads the files on every "
-                    + "pass (default: as graft merge, 640 MiB or five eighths of the heap, whichever is smaller).")
+                    + "pass (default: as graft merge, 671 MB or five eighths of the heap, whichever is smaller).")
     String cache;
 
     @Spec

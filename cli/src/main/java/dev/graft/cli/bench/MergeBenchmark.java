@@ -6,6 +6,7 @@ import dev.graft.core.exec.MergeOptions;
 import dev.graft.core.method.MethodRegistry;
 import dev.graft.core.plan.RequestBuilder;
 import dev.graft.formats.safetensors.SafetensorsWriter;
+import dev.graft.formats.shard.ByteSize;
 import dev.graft.formats.tensor.TensorSpec;
 
 import java.io.IOException;
@@ -66,9 +67,9 @@ public final class MergeBenchmark {
                 SyntheticCheckpoint.write(f, specs, m);
                 files.add(f);
             }
-            log.printf("generated base + %d fine-tunes: %d bf16 tensors of %dx%d, %.2f GB each, in %.1f s; Vector API "
+            log.printf("generated base + %d fine-tunes: %d bf16 tensors of %dx%d, %s each, in %.1f s; Vector API "
                             + "loops %s%n", fineTunes, specs.size(), SyntheticCheckpoint.SIDE, SyntheticCheckpoint.SIDE,
-                    specs.stream().mapToLong(TensorSpec::byteSize).sum() / 1e9, (System.nanoTime() - t0) / 1e9,
+                    ByteSize.format(specs.stream().mapToLong(TensorSpec::byteSize).sum()), (System.nanoTime() - t0) / 1e9,
                     Simd.ENABLED ? "on" : "off");
             log.flush();
             List<Phase> phases = new ArrayList<>();

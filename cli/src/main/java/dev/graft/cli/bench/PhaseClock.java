@@ -1,5 +1,7 @@
 package dev.graft.cli.bench;
 
+import dev.graft.formats.shard.ByteSize;
+
 import java.lang.management.ManagementFactory;
 
 /**
@@ -15,9 +17,9 @@ final class PhaseClock {
      * @param peakRssBytes -1 where the platform cannot tell (not Linux)
      */
     record Cost(double seconds, double cpuSeconds, long peakRssBytes) {
-        /** The peak in MB, or {@code n/a}. */
+        /** The peak as {@link ByteSize#format} writes it, or {@code n/a}. */
         String peakRssText() {
-            return peakRssBytes < 0 ? "n/a" : String.format("%.0f MB", peakRssBytes / 1e6);
+            return peakRssBytes < 0 ? "n/a" : ByteSize.format(peakRssBytes);
         }
     }
 

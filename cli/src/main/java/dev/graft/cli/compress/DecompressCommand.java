@@ -1,9 +1,9 @@
 package dev.graft.cli.compress;
 
 import dev.graft.algorithms.compress.Decompression;
-import dev.graft.cli.HumanUnits;
 import dev.graft.cli.MeterProgress;
 import dev.graft.cli.ModelOutputOptions;
+import dev.graft.formats.shard.ByteSize;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,8 +20,9 @@ import java.util.concurrent.Callable;
         description = {
                 "Apply a compressed delta to its base model.",
                 "",
-                "Writes the fine-tuned model a delta made by 'graft compress' approximates: a .safetensors file when OUT ends so, else a Hugging Face folder (the "
-                        + "base's config.json and tokenizer files copied).",
+                "Writes the fine-tuned model that a delta made by 'graft compress' approximates: one file when OUT "
+                        + "ends in .safetensors, else a Hugging Face folder (the base's config.json and tokenizer "
+                        + "files copied).",
                 "",
                 "Every base tensor is checked against the CRC32C the delta recorded; a different base is refused "
                         + "with the tensor named, and nothing is written."},
@@ -50,7 +51,7 @@ public final class DecompressCommand implements Callable<Integer> {
                 .threads(output.threads(cmd));
         Decompression.Report r = d.run(base, delta, output.out());
         cmd.getOut().printf("Decompressed %d tensors (%s) from the %s delta into %s in %.1f s%n",
-                r.manifest().entries().size(), HumanUnits.bytes(r.bytes()), r.manifest().method(), r.output(),
+                r.manifest().entries().size(), ByteSize.format(r.bytes()), r.manifest().method(), r.output(),
                 r.seconds());
         cmd.getOut().flush();
         return 0;

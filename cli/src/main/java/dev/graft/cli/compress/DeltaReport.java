@@ -2,10 +2,10 @@ package dev.graft.cli.compress;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.graft.cli.HumanUnits;
 import dev.graft.cli.Table;
 import dev.graft.formats.delta.DeltaEntry;
 import dev.graft.formats.delta.DeltaManifest;
+import dev.graft.formats.shard.ByteSize;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -31,11 +31,11 @@ public final class DeltaReport {
                 : " (" + m.parameters().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(", ")) + ")");
         out.printf("Format:      Graft delta version %d%n", m.version());
-        out.printf("Size:        %s, %s bits per parameter%n", HumanUnits.bytes(fileBytes),
+        out.printf("Size:        %s, %s bits per parameter%n", ByteSize.format(fileBytes),
                 fixed(m.bitsPerParameter(fileBytes), 3));
         out.printf("Ratio:       %sx vs the bf16 delta (%s), %sx vs the fine-tuned model (%s)%n",
-                fixed(m.ratioVsBf16Delta(fileBytes), 2), HumanUnits.bytes(m.bf16DeltaBytes()),
-                fixed(m.ratioVsModel(fileBytes), 2), HumanUnits.bytes(m.tunedBytes()));
+                fixed(m.ratioVsBf16Delta(fileBytes), 2), ByteSize.format(m.bf16DeltaBytes()),
+                fixed(m.ratioVsModel(fileBytes), 2), ByteSize.format(m.tunedBytes()));
         out.printf("Tensors:     %d compressed, %d stored losslessly%n", compressed, m.entries().size() - compressed);
         m.entries().stream().filter(e -> !e.isCopy()).max(Comparator.comparingDouble(DeltaEntry::error))
                 .ifPresent(w -> out.printf("Error:       %s overall ||D - D^||/||D||, worst %s (%s)%n",
@@ -52,7 +52,7 @@ public final class DeltaReport {
                 Table.Align.RIGHT, Table.Align.RIGHT);
         t.row("tensor", "encoding", "shape", "stored", "bits/param", "rel. error");
         for (DeltaEntry e : m.entries()) {
-            t.row(e.name(), e.encoding(), e.spec().shape().toString(), HumanUnits.bytes(e.storedBytes()),
+            t.row(e.name(), e.encoding(), e.spec().shape().toString(), ByteSize.format(e.storedBytes()),
                     fixed(8.0 * e.storedBytes() / Math.max(1, e.spec().elementCount()), 3),
                     e.isCopy() ? "lossless" : fixed(e.error(), 4));
         }

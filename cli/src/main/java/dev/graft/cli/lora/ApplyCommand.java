@@ -1,9 +1,9 @@
 package dev.graft.cli.lora;
 
 import dev.graft.algorithms.lora.LoraApplication;
-import dev.graft.cli.HumanUnits;
 import dev.graft.cli.MeterProgress;
 import dev.graft.cli.ModelOutputOptions;
+import dev.graft.formats.shard.ByteSize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -20,17 +20,20 @@ import java.util.concurrent.Callable;
 @Command(name = "apply",
         parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
         description = {
-                "Merge LoRA adapters into a base model: W + Σ wᵢ·sᵢ·Bᵢ·Aᵢ per adapted weight, with PEFT's scaling "
-                        + "sᵢ (lora_alpha/r, or lora_alpha/√r with rsLoRA, rank_pattern and alpha_pattern honoured) "
-                        + "and fan_in_fan_out (GPT-2 Conv1D) and embedding layouts. lora_B biases add to the base "
-                        + "biases; modules_to_save weights replace the base's (weighted: W + Σ wᵢ·(Sᵢ − W)).",
+                // The first line alone is what 'graft lora --help' lists.
+                "Merge LoRA adapters into a base model: W + Σ wᵢ·sᵢ·Bᵢ·Aᵢ per adapted weight.",
                 "",
-                "Arithmetic in float32, rounded once to the base dtype. OUT ending in .safetensors is one file; "
-                        + "anything else a Hugging Face folder with the base's config and tokenizer. Nothing appears "
-                        + "under OUT until complete."},
+                "sᵢ is PEFT's scaling (lora_alpha/r, or lora_alpha/√r with rsLoRA, rank_pattern and alpha_pattern "
+                        + "honoured); fan_in_fan_out (GPT-2 Conv1D) and embedding layouts are read as PEFT writes "
+                        + "them. lora_B biases add to the base biases; modules_to_save weights replace the base's "
+                        + "(weighted: W + Σ wᵢ·(Sᵢ − W)).",
+                "",
+                "Arithmetic in float32, rounded once to the base dtype. OUT is written as one file if it ends in "
+                        + ".safetensors, else as a Hugging Face folder with the base's config and tokenizer. "
+                        + "Nothing appears under OUT until complete."},
         footer = {"", "Examples:",
                 "  graft lora apply ./Llama-3-8B ./math-lora -o ./Llama-3-8B-math",
-                "  graft lora apply ./base ./a-lora ./b-lora --weight 1,-0.5 -o merged.safetensors"})
+                "  graft lora apply ./base ./a-lora ./b-lora --weight 1,-0.5 -o ab.safetensors"})
 final class ApplyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "BASE", description = "The base model (file, index or folder).")
     Path base;
@@ -64,7 +67,7 @@ final class ApplyCommand implements Callable<Integer> {
         LoraApplication.ApplyReport r = app.write(output.out());
         spec.commandLine().getOut().printf(Locale.ROOT, "Applied %d adapter%s to %s: %d of %d tensors changed; %s written to "
                         + "%s in %.1f s%n", adapters.size(), adapters.size() == 1 ? "" : "s", base, r.changed(),
-                r.tensors(), HumanUnits.bytes(r.bytes()), r.output(), r.seconds());
+                r.tensors(), ByteSize.format(r.bytes()), r.output(), r.seconds());
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -25,14 +25,16 @@ import java.util.stream.Collectors;
 @Command(name = "combine",
         parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
         description = {
-                "Combine LoRA adapters into one with PEFT's add_weighted_adapter methods; negative weights negate. "
-                        + "With Dᵢ = sᵢ·Bᵢ·Aᵢ:",
+                // The first line alone is what 'graft lora --help' lists; the table's lines fit 80 columns.
+                "Combine LoRA adapters into one with PEFT's add_weighted_adapter methods; negative weights negate.",
+                "",
+                "The methods, with Dᵢ = sᵢ·Bᵢ·Aᵢ:",
                 "  cat      exact: A = [wᵢsᵢAᵢ stacked], B = [Bᵢ side by side], rank Σ rᵢ",
-                "  linear   PEFT's factor sums A = Σ sign(wᵢsᵢ)√|wᵢsᵢ|·Aᵢ, B = Σ √|wᵢsᵢ|·Bᵢ (equal ranks; has "
-                        + "cross terms, not Σ wᵢDᵢ)",
+                "  linear   PEFT's factor sums A = Σ sign(wᵢsᵢ)√|wᵢsᵢ|·Aᵢ, B = Σ √|wᵢsᵢ|·Bᵢ",
+                "           (equal ranks; has cross terms, not Σ wᵢDᵢ)",
                 "  svd      Σ wᵢDᵢ re-factored by a truncated SVD at --rank",
-                "  ties_svd, dare_linear_svd, dare_ties_svd, magnitude_prune_svd   TIES / DARE / pruning of the Dᵢ "
-                        + "at --density, then SVD",
+                "  ties_svd, dare_linear_svd, dare_ties_svd, magnitude_prune_svd",
+                "           TIES / DARE / pruning of the Dᵢ at --density, then SVD",
                 "",
                 "Unlike PEFT, the SVD kinds scale each delta once, the result has lora_alpha = r without rsLoRA "
                         + "(scaling 1), and lora_B biases are combined. modules_to_save weights (whole tensors) combine "
@@ -40,8 +42,10 @@ import java.util.stream.Collectors;
                         + "(graft extract records it); adapters naming none are refused unless "
                         + "--drop-modules-to-save."},
         footer = {"", "Examples:",
-                "  graft lora combine ./math-lora ./code-lora --method cat --weight 0.5,0.5 -o ./both",
-                "  graft lora combine ./a ./b ./c --method ties_svd --density 0.3 --rank 32 -o ./abc",
+                "  graft lora combine ./math-lora ./code-lora --method cat --weight 0.5,0.5 \\",
+                "      -o ./both",
+                "  graft lora combine ./a ./b ./c --method ties_svd --density 0.3 --rank 32 \\",
+                "      -o ./abc",
                 "  graft lora combine ./lora --method cat --weight -1 -o ./negated"})
 final class CombineCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "ADAPTER", description = "PEFT LoRA adapter folders.")

@@ -32,7 +32,8 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:",
                 "  graft extract ./Llama-3-8B ./Llama-3-8B-math --rank 64 -o ./math-lora",
                 "  graft extract ./base ./tuned --energy 0.9 --max-rank 128 -o ./lora",
-                "  graft extract ./gpt2 ./gpt2-ft --rank 8 --target-modules c_attn --skip-undecomposable -o ./lora"})
+                "  graft extract ./gpt2 ./gpt2-ft --rank 8 --target-modules c_attn \\",
+                "      --skip-undecomposable -o ./gpt2-lora"})
 public class ExtractCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "BASE", description = "The base model (file, index or folder).")
     Path base;

@@ -6,11 +6,11 @@ import dev.graft.algorithms.lora.FactorSplit;
 import dev.graft.algorithms.lora.ModuleReport;
 import dev.graft.algorithms.lora.ModuleSelection;
 import dev.graft.algorithms.lora.RankRule;
-import dev.graft.cli.HumanUnits;
 import dev.graft.cli.MeterProgress;
 import dev.graft.cli.ProgressMeter;
 import dev.graft.cli.Table;
 import dev.graft.formats.dtype.DType;
+import dev.graft.formats.shard.ByteSize;
 import dev.graft.linalg.RandomizedSvdOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -155,7 +155,7 @@ final class ExtractionOptions {
         o.printf(Locale.ROOT, "Energy kept %.4f overall; relative error at most %.4f (module by module in %s)%n",
                 r.overallEnergy(), worst, ExtractionReport.FILE_NAME);
         o.printf("Factors %s; %d tensors saved whole, %d lora_B biases; %d modules pruned%n",
-                HumanUnits.bytes(r.adapterBytes()), r.savedTensors().size(), r.biases().size(),
+                ByteSize.format(r.adapterBytes()), r.savedTensors().size(), r.biases().size(),
                 r.modules().size() - kept.size());
         if (table) {
             Table t = new Table("  ", Table.Align.LEFT, Table.Align.RIGHT, Table.Align.RIGHT, Table.Align.RIGHT,

@@ -1,5 +1,6 @@
 package dev.graft.cli.lora;
 
+import dev.graft.cli.HelpCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,12 +12,13 @@ import java.util.List;
 /** {@code graft lora}: apply, combine and extract PEFT LoRA adapters. */
 @Command(name = "lora",
         subcommands = {ApplyCommand.class, CombineCommand.class, ExtractFromMergeCommand.class,
-                CommandLine.HelpCommand.class},
+                HelpCommand.class},
         description = "Merge LoRA adapters into a model, combine adapters into one, or extract one from two checkpoints.",
         commandListHeading = "%nCommands:%n",
         footer = {"", "Examples:",
                 "  graft lora apply ./base ./math-lora ./style-lora --weight 1,0.5 -o ./merged",
-                "  graft lora combine ./math-lora ./toxic-lora --method cat --weight 1,-1 -o ./detoxed-lora",
+                "  graft lora combine ./math-lora ./toxic-lora --method cat --weight 1,-1 \\",
+                "      -o ./detoxed-lora",
                 "  graft lora extract-from-merge ./base ./merged --rank 32 -o ./merge-lora"})
 public final class LoraCommand implements Runnable {
     @Spec

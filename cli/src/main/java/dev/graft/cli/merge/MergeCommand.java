@@ -29,24 +29,29 @@ import java.util.concurrent.Callable;
                         + "value per MODEL in order (comma-separated or repeated). The base model is not a MODEL "
                         + "unless the method interpolates it (slerp: give it as --base and as a MODEL, or only as --base).",
                 "",
+                // MergeCommandTest checks this list against the registry.
                 "Methods: linear, task_arithmetic, ties, dare_linear, dare_ties, breadcrumbs, breadcrumbs_ties, "
-                        + "della, della_linear, model_stock, slerp. Arithmetic runs in float32 and is rounded once to "
-                        + "the output dtype.",
+                        + "della, della_linear, model_stock, slerp, passthrough. Arithmetic runs in float32 and is "
+                        + "rounded once to the output dtype.",
                 "",
                 "OUT ending in .safetensors is written as one file; anything else as a Hugging Face folder "
-                        + "(sharded safetensors, index, config.json, tokenizer files, README.md model card). "
+                        + "(sharded safetensors, index, config.json, tokenizer files and a model card, README.md). "
                         + "Nothing appears under OUT until the merge is complete."},
         footer = {"", "Examples:",
-                "  graft merge ties a.safetensors b.safetensors --base base.safetensors --density 0.2 -o merged.safetensors",
-                "  graft merge task_arithmetic ./math ./code --base ./base --weight 1,0.5 --lambda 0.8 -o ./merged",
-                "  graft merge slerp ./other --base ./base --t 0.3 -o ./merged",
-                "  graft merge ties ./ft1 ./ft2 ./ft3 --base ./base --density 0.5 --lines 0.4,0.6 --dry-run -o x"})
+                "  graft merge ties a.safetensors b.safetensors --base base.safetensors \\",
+                "      --weight 1 --density 0.2 -o merged.safetensors",
+                "  graft merge task_arithmetic ./math ./code --base ./base --weight 1,0.5 \\",
+                "      --lambda 0.8 -o ./math-code",
+                "  graft merge slerp ./other --base ./base --t 0.3 -o ./slerped",
+                "  graft merge ties ./ft1 ./ft2 ./ft3 --base ./base --weight 1 --density 0.5 \\",
+                "      --lines 0.4,0.6 --dry-run -o x"})
 public final class MergeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "METHOD", description = "The merge method.")
     String method;
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "MODEL",
-            description = "Models to merge: .safetensors files, *.safetensors.index.json files or model folders.")
+            description = "Models to merge: model folders, .safetensors files or index files "
+                    + "(*.safetensors.index.json) of sharded ones.")
     List<Path> models;
 
     @Option(names = "--base", paramLabel = "MODEL", description = "The base model (task vectors are taken from it).")

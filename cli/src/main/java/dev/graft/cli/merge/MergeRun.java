@@ -9,6 +9,7 @@ import dev.graft.core.method.MethodRegistry;
 import dev.graft.core.plan.MergeRequest;
 import dev.graft.core.plan.Plan;
 import dev.graft.core.plan.PlanDescription;
+import dev.graft.formats.shard.ByteSize;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -46,7 +47,7 @@ final class MergeRun {
         }
         cmd.getErr().flush();
         stdout.printf("Merged %d tensors (%s) with %s into %s in %.1f s%n", report.tensors(),
-                PlanDescription.bytes(report.bytes()), request.method(), report.output(), report.seconds());
+                ByteSize.format(report.bytes()), request.method(), report.output(), report.seconds());
         stdout.flush();
         return 0;
     }

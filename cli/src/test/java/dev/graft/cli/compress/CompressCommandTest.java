@@ -37,15 +37,15 @@ class CompressCommandTest {
         assertThat(c.err()).isEmpty();
         assertThat(c.code()).isZero();
         assertThat(c.out()).contains("Method:      bitdelta\n")
-                .containsPattern("Ratio: +[0-9.]+x vs the bf16 delta \\(224\\.6 KiB\\), [0-9.]+x vs the fine-tuned model")
+                .containsPattern("Ratio: +[0-9.]+x vs the bf16 delta \\(230 kB\\), [0-9.]+x vs the fine-tuned model")
                 .contains("Tensors:     16 compressed, 5 stored losslessly\n")
-                .containsPattern("  model\\.layers\\.0\\.mlp\\.up_proj\\.weight +bitdelta +\\[128, 64] +1\\.0 KiB +1\\.004 +0\\.[0-9]{4}\n")
+                .containsPattern("  model\\.layers\\.0\\.mlp\\.up_proj\\.weight +bitdelta +\\[128, 64] +1\\.03 kB +1\\.004 +0\\.[0-9]{4}\n")
                 .containsPattern("  model\\.norm\\.weight +copy +\\[64] +128 B +16\\.000 +lossless\n");
 
         Path out = dir.resolve("restored");
         Result d = graft("decompress", family.base().toString(), delta.toString(), "-o", out.toString(), "-q");
         assertThat(d.err()).isEmpty();
-        assertThat(d.out()).startsWith("Decompressed 21 tensors (224.6 KiB) from the bitdelta delta into " + out);
+        assertThat(d.out()).startsWith("Decompressed 21 tensors (230 kB) from the bitdelta delta into " + out);
         try (ModelSource m = ModelSource.open(out)) {
             assertThat(m.tensors()).hasSize(21);
         }

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static dev.graft.cli.Cli.graft;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +33,7 @@ class MergeCommandTest {
                 "-o", out.toString(), "-q");
         assertThat(r.err()).isEmpty();
         assertThat(r.code()).isZero();
-        assertThat(r.out()).matches("Merged 30 tensors \\(185\\.0 kB\\) with ties into " + java.util.regex.Pattern.quote(
+        assertThat(r.out()).matches("Merged 30 tensors \\(185 kB\\) with ties into " + java.util.regex.Pattern.quote(
                 out.toAbsolutePath().toString()) + " in [0-9.]+ s\\n");
         assertThat(Files.exists(out)).isTrue();
     }
@@ -62,7 +64,7 @@ class MergeCommandTest {
                 + "Models      " + model("base") + "  (base)\n"
                 + "            " + model("ft1") + "\n"
                 + "Tensors     30 (30 merged, 0 copied)\n"
-                + "Output      185.0 kB of tensor data\n");
+                + "Output      185 kB of tensor data\n");
         // LiNeS: block 1 of 3 gets 0.4 + 0.6·1/2 = 0.7; block 2 gets 1.0, the identity, not shown.
         assertThat(r.out()).contains("\n  model.layers.1.mlp.up_proj.weight               BF16 [128, 48]  normalize=false "
                 + "rescale=false lambda=1.0 int8_mask=false " + model("ft1") + "{weight=0.5} lines_scale=0.7000\n");
@@ -101,5 +103,69 @@ class MergeCommandTest {
         Result bad = graft("run", dir.resolve("missing.yml").toString(), "-o", out.toString());
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.err()).startsWith("graft: " + dir.resolve("missing.yml"));
+    }
+
+    /**
+     * The examples of {@code graft merge --help}, run as written on copies of the test models named as the examples
+     * name them: the --base one is the base, the other inputs are fine-tunes ft1, ft2, ft3 in order.
+     */
+    @Test
+    void everyHelpExampleRuns() throws Exception {
+        String[] footer = new picocli.CommandLine(new dev.graft.cli.Main()).getSubcommands().get("merge")
+                .getCommandSpec().usageMessage().footer();
+        List<String> examples = new ArrayList<>();
+        StringBuilder pending = new StringBuilder();
+        for (String line : footer) {
+            if (line.startsWith("  graft ") || !pending.isEmpty()) {
+                // A line ending in a backslash goes on below, as in a shell.
+                pending.append(line.strip());
+                if (line.endsWith("\\")) {
+                    pending.setLength(pending.length() - 1);
+                } else {
+                    examples.add(pending.toString());
+                    pending.setLength(0);
+                }
+            }
+        }
+        assertThat(examples).hasSize(4);
+        for (String example : examples) {
+            Path here = Files.createTempDirectory(dir, "example");
+            List<String> args = new ArrayList<>(List.of(example.split(" +")));
+            assertThat(args.removeFirst()).isEqualTo("graft");
+            int fineTunes = 0;
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                if (!a.startsWith("./") && !a.endsWith(".safetensors") && !(i > 0 && args.get(i - 1).equals("-o"))) {
+                    continue;
+                }
+                Path p = here.resolve(a).normalize();
+                args.set(i, p.toString());
+                if (i > 0 && args.get(i - 1).equals("-o") || Files.exists(p)) {
+                    continue;
+                }
+                Path source = model(i > 0 && args.get(i - 1).equals("--base") ? "base" : "ft" + ++fineTunes);
+                if (a.endsWith(".safetensors")) {
+                    Files.copy(source.resolve("model.safetensors"), p);
+                } else {
+                    Files.createDirectories(p);
+                    for (String f : new String[] {"model.safetensors", "config.json"}) {
+                        Files.copy(source.resolve(f), p.resolve(f));
+                    }
+                }
+            }
+            Result r = graft(args.toArray(String[]::new));
+            assertThat(r.err()).as(example).isEmpty();
+            assertThat(r.code()).as(example).isZero();
+        }
+    }
+
+    @Test
+    void helpListsEveryRegisteredMethod() {
+        String description = String.join(" ", new picocli.CommandLine(new dev.graft.cli.Main()).getSubcommands()
+                .get("merge").getCommandSpec().usageMessage().description());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Methods: ([a-z_, ]+)\\.").matcher(description);
+        assertThat(m.find()).isTrue();
+        assertThat(List.of(m.group(1).split(", "))).containsExactlyInAnyOrderElementsOf(
+                dev.graft.core.method.MethodRegistry.load().names());
     }
 }

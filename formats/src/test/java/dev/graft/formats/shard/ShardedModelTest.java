@@ -163,4 +163,31 @@ class ShardedModelTest {
         assertThatThrownBy(() -> ByteSize.parse("5 GiB")).hasMessage("not a size: \"5 GiB\" (use e.g. 5GB, 500MB, 1.5GB or a byte count)");
         assertThatThrownBy(() -> ByteSize.parse("0")).hasMessage("size must be positive: \"0\"");
     }
+
+    @Test
+    void formatsSizesAsTheHubShowsThem() {
+        assertThat(ByteSize.format(0)).isEqualTo("0 B");
+        assertThat(ByteSize.format(290)).isEqualTo("290 B");
+        assertThat(ByteSize.format(999)).isEqualTo("999 B");
+        assertThat(ByteSize.format(1000)).isEqualTo("1 kB");
+        assertThat(ByteSize.format(8192)).isEqualTo("8.19 kB");
+        assertThat(ByteSize.format(232_176)).isEqualTo("232 kB");
+        assertThat(ByteSize.format(999_499)).isEqualTo("999 kB");
+        assertThat(ByteSize.format(999_500)).isEqualTo("1 MB");
+        assertThat(ByteSize.format(1_500_000)).isEqualTo("1.5 MB");
+        assertThat(ByteSize.format(4_976_698_672L)).isEqualTo("4.98 GB");
+        assertThat(ByteSize.format(5_000_000_000L)).isEqualTo("5 GB");
+        assertThat(ByteSize.format(12_345_678_901_234L)).isEqualTo("12.3 TB");
+        assertThat(ByteSize.format(4_321_000_000_000_000L)).isEqualTo("4320 TB");
+        assertThatThrownBy(() -> ByteSize.format(-1)).hasMessage("negative size: -1");
+    }
+
+    @Test
+    void parseReadsFormatBack() {
+        for (long n : new long[] {1, 999, 1000, 8192, 232_176, 999_999, 1_048_576, 5_000_000_000L, 7_241_732_096L,
+                Long.MAX_VALUE / 1000}) {
+            long back = ByteSize.parse(ByteSize.format(n));
+            assertThat(Math.abs(back - n)).as("%d -> %s", n, ByteSize.format(n)).isLessThanOrEqualTo(n / 200);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.graft.core.plan;
 
+import dev.graft.formats.shard.ByteSize;
 import dev.graft.formats.tensor.NaturalOrder;
 
 import java.io.PrintWriter;
@@ -50,8 +51,8 @@ public final class PlanDescription {
         out.printf("Tensors     %d (%d merged, %d copied)%n", plan.tasks().size(),
                 plan.tasks().stream().filter(t -> !t.passthrough()).count(),
                 plan.tasks().stream().filter(TensorTask::passthrough).count());
-        out.printf("Output      %s of tensor data%n", bytes(plan.outputBytes()));
-        out.printf("Peak memory about %s with %d thread%s%n", bytes(estimatedPeakBytes(plan, threads, cacheBytes)), threads,
+        out.printf("Output      %s of tensor data%n", ByteSize.format(plan.outputBytes()));
+        out.printf("Peak memory about %s with %d thread%s%n", ByteSize.format(estimatedPeakBytes(plan, threads, cacheBytes)), threads,
                 threads == 1 ? "" : "s");
         for (String w : plan.warnings()) {
             out.println("Warning     " + w);
@@ -95,19 +96,5 @@ public final class PlanDescription {
 
     private static String format(Object v) {
         return v instanceof Double d ? dev.graft.formats.json.PythonJson.floatRepr(d) : String.valueOf(v);
-    }
-
-    /** {@code 1.5 GB}, decimal units like the shard sizes. */
-    public static String bytes(long b) {
-        if (b >= 1_000_000_000L) {
-            return String.format("%.2f GB", b / 1e9);
-        }
-        if (b >= 1_000_000L) {
-            return String.format("%.1f MB", b / 1e6);
-        }
-        if (b >= 1_000L) {
-            return String.format("%.1f kB", b / 1e3);
-        }
-        return b + " B";
     }
 }
