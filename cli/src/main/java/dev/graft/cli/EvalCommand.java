@@ -43,7 +43,7 @@ import java.util.concurrent.Callable;
                 "",
                 "The full run takes about 9 minutes on 2 cores; --quick about 15 seconds."},
         footer = {"", "Examples:",
-                "  graft eval --force     # the full run: replaces docs/evaluation.md and its charts",
+                "  graft eval --force     # the full run; replaces docs/evaluation.md",
                 "  graft eval --quick --doc /tmp/eval.md",
                 "  graft eval --seeds 1 --width 128 --doc /tmp/wide.md",
                 "  graft eval --threads 4"})

@@ -259,8 +259,8 @@ class OutputSafetyTest {
         try {
             Result r = ties("-o", out.toString());
             assertThat(r.code()).isEqualTo(1);
-            assertThat(r.err()).isEqualTo("graft: " + out + ": needs 184,992 bytes but its file system has 50,000 "
-                    + "bytes free; free some space or write elsewhere\n");
+            assertThat(r.err()).isEqualTo("graft: " + out + ": needs 185 kB but its file system has 50 kB free; free "
+                    + "some space or write elsewhere\n");
         } finally {
             dev.graft.formats.io.FreeSpace.useProbe(null);
         }

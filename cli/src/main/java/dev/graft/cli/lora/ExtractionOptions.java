@@ -85,7 +85,7 @@ final class ExtractionOptions {
     double energyTolerance;
 
     @Option(names = "--base-model-name", paramLabel = "NAME",
-            description = "base_model_name_or_path in adapter_config.json, e.g. a Hub id (default: the Hub id in "
+            description = "base_model_name_or_path in adapter_config.json, such as a Hub id (default: the Hub id in "
                     + "BASE's config.json _name_or_path, else BASE's absolute path).")
     String baseModelName;
 

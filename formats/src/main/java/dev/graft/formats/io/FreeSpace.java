@@ -1,5 +1,7 @@
 package dev.graft.formats.io;
 
+import dev.graft.formats.shard.ByteSize;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,9 +44,15 @@ public final class FreeSpace {
         }
         long free = probe.applyAsLong(Objects.requireNonNullElse(existing, target));
         if (free >= 0 && free < bytes) {
-            throw new UnsafeOutputException(shown, UnsafeOutputException.Reason.NO_SPACE, String.format(Locale.ROOT,
-                    "needs %,d bytes but its file system has %,d bytes free; free some space or write elsewhere",
-                    bytes, free));
+            String need = ByteSize.format(bytes);
+            String have = ByteSize.format(free);
+            if (need.equals(have)) {
+                // Three digits cannot tell them apart: say the bytes.
+                need = String.format(Locale.ROOT, "%,d bytes", bytes);
+                have = String.format(Locale.ROOT, "%,d bytes", free);
+            }
+            throw new UnsafeOutputException(shown, UnsafeOutputException.Reason.NO_SPACE, "needs " + need
+                    + " but its file system has " + have + " free; free some space or write elsewhere");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.graft.formats.io;
 
+import dev.graft.formats.shard.ByteSize;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -42,8 +44,8 @@ final class StaleTemps {
         for (Path p : stale) {
             long bytes = size(p);
             if (delete(p)) {
-                OutputNotices.note("removed " + p + " (" + String.format("%,d", bytes)
-                        + " bytes), left by an earlier run that did not finish");
+                OutputNotices.note("removed " + p + " (" + ByteSize.format(bytes)
+                        + "), left by an earlier run that did not finish");
             }
         }
     }
