@@ -173,6 +173,6 @@ class DiffCommandTest {
         Cli.Result r = Cli.graft("diff", ab[0].toString(), missing.toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).isEqualTo("graft: " + missing + ": no such file or folder\n");
+        assertThat(r.err()).isEqualTo("graft: " + missing + ": no such folder\n");
     }
 }

@@ -23,7 +23,24 @@ class MainTest {
         Cli.Result r = Cli.graft("inspect", "no-such-model");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).isEqualTo("graft: no-such-model: no such file or folder\n");
+        assertThat(r.err()).isEqualTo("graft: no-such-model: no such folder\n");
+    }
+
+    @Test
+    void aMissingFileIsCalledAFile() {
+        Cli.Result r = Cli.graft("inspect", dir.resolve("model.safetensors").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("graft: " + dir.resolve("model.safetensors") + ": no such file\n");
+    }
+
+    @Test
+    void aTextFileNamedSafetensorsIsNotASafetensorsFile() throws IOException {
+        // Before: "header too large: header length 2338328219631577204 exceeds the limit of 100000000 bytes"
+        Path text = Files.writeString(dir.resolve("x.safetensors"), "this is some text, a readme that is long enough\n");
+        Cli.Result r = Cli.graft("inspect", text.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("graft: " + text
+                + ": not a safetensors file: it starts with the text \"this is some text, a rea…\"\n");
     }
 
     @Test
@@ -141,9 +158,9 @@ class MainTest {
         for (Cli.Result r : new Cli.Result[] {Cli.graft("inspect", "missing", "--verbose"),
                 Cli.graft("--verbose", "inspect", "missing"), Cli.graft(Map.of("GRAFT_DEBUG", "1"), "inspect", "missing")}) {
             assertThat(r.code()).isEqualTo(1);
-            assertThat(r.err()).startsWith("dev.graft.formats.model.ModelFormatException: missing: no such file or folder\n")
+            assertThat(r.err()).startsWith("dev.graft.formats.model.ModelFormatException: missing: no such folder\n")
                     .contains("\tat dev.graft.core.inspect.Inspection.of(")
-                    .endsWith("graft: missing: no such file or folder\n");
+                    .endsWith("graft: missing: no such folder\n");
         }
     }
 

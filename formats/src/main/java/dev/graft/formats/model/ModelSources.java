@@ -14,6 +14,9 @@ import java.util.TreeMap;
 /** Recognises what a model path is and opens it. */
 final class ModelSources {
     static final String SINGLE_FILE = "model.safetensors";
+    /** Name endings of the files a model path can name, and of the checkpoints users mistake for them. */
+    private static final List<String> FILE_ENDINGS = List.of(".safetensors", ".json", ".bin", ".pt", ".pth",
+            ".ckpt", ".gguf");
 
     private ModelSources() {
     }
@@ -23,7 +26,7 @@ final class ModelSources {
             return openFolder(path);
         }
         if (!Files.exists(path)) {
-            throw new ModelFormatException(path, "no such file or folder");
+            throw new ModelFormatException(path, looksLikeFile(path) ? "no such file" : "no such folder");
         }
         String name = path.getFileName().toString();
         if (name.endsWith(".index.json")) {
@@ -34,6 +37,20 @@ final class ModelSources {
         }
         throw new ModelFormatException(path, "not a model: expected a .safetensors file, a .safetensors.index.json "
                 + "file or a model folder");
+    }
+
+    /**
+     * Whether a path that does not exist was meant as a file: its name ends like a checkpoint file. Model folders
+     * rarely have such an ending ({@code Qwen2.5-0.5B} does not), so anything else is taken for a folder, and the
+     * message says which of the two is missing.
+     */
+    static boolean looksLikeFile(Path path) {
+        Path name = path.getFileName();
+        if (name == null) {
+            return false;
+        }
+        String n = name.toString().toLowerCase(java.util.Locale.ROOT);
+        return FILE_ENDINGS.stream().anyMatch(n::endsWith);
     }
 
     private static ModelSource openFolder(Path dir) {

@@ -34,6 +34,10 @@ import java.util.Optional;
  */
 public final class SafetensorsFile implements AutoCloseable {
     private static final int PREFIX_BYTES = 8;
+    /** Bytes from the start looked at to tell what a file that is not safetensors is instead. */
+    private static final int SNIFF_BYTES = 72;
+    /** Characters of a text file quoted in the "not a safetensors file" message. */
+    private static final int TEXT_SHOWN = 24;
 
     private final Path path;
     private final SafetensorsHeader header;
@@ -105,6 +109,7 @@ public final class SafetensorsFile implements AutoCloseable {
 
     private static SafetensorsHeader readHeader(Path path, FileChannel ch, long size) throws IOException {
         if (size < PREFIX_BYTES) {
+            checkIsSafetensors(path, ch, size, SafetensorsError.HEADER_TOO_SMALL);
             throw new SafetensorsException(path, SafetensorsError.HEADER_TOO_SMALL,
                     "file is " + size + " bytes; the header length prefix alone takes 8");
         }
@@ -113,17 +118,87 @@ public final class SafetensorsFile implements AutoCloseable {
         long n = prefix.getLong(0);
         // Compare as unsigned: the prefix is a u64 and a "negative" long is a huge length.
         if (Long.compareUnsigned(n, SafetensorsHeader.MAX_HEADER_SIZE) > 0) {
+            checkIsSafetensors(path, ch, size, SafetensorsError.HEADER_TOO_LARGE);
             throw new SafetensorsException(path, SafetensorsError.HEADER_TOO_LARGE,
                     "header length " + Long.toUnsignedString(n) + " exceeds the limit of "
                             + SafetensorsHeader.MAX_HEADER_SIZE + " bytes");
         }
         if (PREFIX_BYTES + n > size) {
+            checkIsSafetensors(path, ch, size, SafetensorsError.INVALID_HEADER_LENGTH);
             throw new SafetensorsException(path, SafetensorsError.INVALID_HEADER_LENGTH,
                     "header length " + n + " runs past the end of the " + size + "-byte file (truncated file?)");
         }
         ByteBuffer json = ByteBuffer.allocate((int) n);
         readFully(ch, json, PREFIX_BYTES);
         return SafetensorsHeader.parse(path, json.array(), size - PREFIX_BYTES - n);
+    }
+
+    /**
+     * For a file too short for the length prefix, or a prefix that cannot be right: when the file is plainly something else under a
+     * {@code .safetensors} name (text such as an HTML error page or a README, a zip, a pickle, a GGUF file), says
+     * so instead of reporting its first 8 bytes as a header length in the quintillions. The error kind stays the
+     * length's ({@code error}), so callers that branch on it see what they always saw; the message changes.
+     */
+    private static void checkIsSafetensors(Path path, FileChannel ch, long size, SafetensorsError error)
+            throws IOException {
+        if (size == 0) {
+            return; // nothing to tell: "file is 0 bytes" says it all
+        }
+        ByteBuffer head = ByteBuffer.allocate((int) Math.min(SNIFF_BYTES, size));
+        readFully(ch, head, 0);
+        byte[] start = head.array();
+        String what = kindOf(start);
+        if (what == null) {
+            what = text(start, size);
+        }
+        if (what != null) {
+            throw SafetensorsException.notSafetensors(path, error, what);
+        }
+    }
+
+    /** The file kind that a well-known magic number at the start of {@code start} gives away, or null. */
+    private static String kindOf(byte[] start) {
+        if (start.length < 4) {
+            return null;
+        }
+        if (start[0] == 'P' && start[1] == 'K' && start[2] == 3 && start[3] == 4) {
+            return "it is a zip archive (a PyTorch checkpoint? Graft reads safetensors only; convert it first)";
+        }
+        if ((start[0] & 0xff) == 0x80 && start[1] >= 2 && start[1] <= 5) {
+            return "it is a Python pickle (a PyTorch checkpoint? Graft reads safetensors only; convert it first)";
+        }
+        if (start[0] == 'G' && start[1] == 'G' && start[2] == 'U' && start[3] == 'F') {
+            return "it is a GGUF file; Graft reads safetensors only";
+        }
+        return null;
+    }
+
+    /**
+     * {@code it starts with the text "…"} when {@code start} is UTF-8 text without control characters (a real
+     * header's length prefix has zero bytes, so it never is), else null.
+     */
+    private static String text(byte[] start, long size) {
+        java.nio.CharBuffer chars = java.nio.CharBuffer.allocate(start.length);
+        java.nio.charset.CoderResult r = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .decode(ByteBuffer.wrap(start), chars, size == start.length);
+        if (r.isError()) {
+            return null;
+        }
+        chars.flip();
+        StringBuilder shown = new StringBuilder();
+        boolean cut = size > start.length || chars.remaining() > TEXT_SHOWN;
+        while (chars.hasRemaining()) {
+            char c = chars.get();
+            if (c == '\n' || c == '\r' || c == '\t') {
+                c = ' ';
+            } else if (Character.isISOControl(c)) {
+                return null;
+            }
+            if (shown.length() < TEXT_SHOWN) {
+                shown.append(c);
+            }
+        }
+        return "it starts with the text \"" + shown.toString().strip() + (cut ? "…" : "") + "\"";
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {

@@ -61,7 +61,7 @@ class ModelSourceTest {
     @Test
     void badPathsAreExplained() throws IOException {
         assertThatThrownBy(() -> ModelSource.open(dir.resolve("nope"))).isInstanceOf(ModelFormatException.class)
-                .hasMessage(dir.resolve("nope") + ": no such file or folder");
+                .hasMessage(dir.resolve("nope") + ": no such folder");
         assertThatThrownBy(() -> ModelSource.open(dir))
                 .hasMessage(dir + ": folder has neither model.safetensors nor model.safetensors.index.json");
         Files.writeString(dir.resolve("adapter_config.json"), "{}");
@@ -74,6 +74,20 @@ class ModelSourceTest {
         Files.writeString(badConfig.resolve("config.json"), "{\"a\": ");
         assertThatThrownBy(() -> ModelSource.open(badConfig)).isInstanceOf(ModelFormatException.class)
                 .hasMessageStartingWith(badConfig.resolve("config.json") + ": invalid JSON: ");
+    }
+
+    @Test
+    void aMissingPathIsCalledAFileOrAFolderByItsName() {
+        // What the name says the user meant: a checkpoint file, or a model folder.
+        for (String file : new String[] {"model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
+                "x.SAFETENSORS"}) {
+            assertThatThrownBy(() -> ModelSource.open(dir.resolve(file))).isInstanceOf(ModelFormatException.class)
+                    .hasMessage(dir.resolve(file) + ": no such file");
+        }
+        for (String folder : new String[] {"Qwen2.5-0.5B", "ft1", "models/base"}) {
+            assertThatThrownBy(() -> ModelSource.open(dir.resolve(folder))).isInstanceOf(ModelFormatException.class)
+                    .hasMessage(dir.resolve(folder) + ": no such folder");
+        }
     }
 
     @Test

@@ -49,6 +49,30 @@ class SafetensorsValidationTest {
     }
 
     @Test
+    void aTextFileIsNotASafetensorsFile() throws IOException {
+        // Its first 8 bytes read as a length in the quintillions; the kind stays the length check's.
+        SafetensorsException e = reject("this is some text, a readme that is long enough\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(e.error()).isEqualTo(SafetensorsError.HEADER_TOO_LARGE);
+        assertThat(e.getMessage()).isEqualTo(dir.resolve("bad.safetensors")
+                + ": not a safetensors file: it starts with the text \"this is some text, a rea…\"");
+        assertThat(reject("<!DOCTYPE html>\n<html>".getBytes(java.nio.charset.StandardCharsets.UTF_8)).getMessage())
+                .endsWith(": not a safetensors file: it starts with the text \"<!DOCTYPE html> <html>\"");
+        SafetensorsException tiny = reject("hello\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(tiny.error()).isEqualTo(SafetensorsError.HEADER_TOO_SMALL);
+        assertThat(tiny.getMessage()).endsWith(": not a safetensors file: it starts with the text \"hello\"");
+    }
+
+    @Test
+    void aZipIsNotASafetensorsFile() throws IOException {
+        byte[] zip = {'P', 'K', 3, 4, 20, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0};
+        SafetensorsException e = reject(zip);
+        assertThat(e.error()).isEqualTo(SafetensorsError.HEADER_TOO_LARGE);
+        assertThat(e.getMessage()).endsWith(": not a safetensors file: it is a zip archive (a PyTorch checkpoint? "
+                + "Graft reads safetensors only; convert it first)");
+    }
+
+    @Test
     void headerPastTheEnd() throws IOException {
         byte[] b = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putLong(5).array();
         SafetensorsException e = reject(b);
