@@ -50,8 +50,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Recipe r = Recipe.load(recipe);
-        MergeRequest request = RecipeRequests.toRequest(r, MethodRegistry.load(), Path.of("").toAbsolutePath());
+        MethodRegistry methods = MethodRegistry.load();
+        // Loaded against the methods so that unknown parameter names come with the recipe's other problems.
+        Recipe r = Recipe.load(recipe, methods);
+        MergeRequest request = RecipeRequests.toRequest(r, methods, Path.of("").toAbsolutePath());
         return output.execute(spec.commandLine(), request);
     }
 }

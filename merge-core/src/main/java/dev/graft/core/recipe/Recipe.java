@@ -96,12 +96,41 @@ public final class Recipe {
     }
 
     /**
+     * Parses recipe YAML to run with {@code methods}: besides the format, checks that every parameter name is one
+     * the method declares and that the recipe uses no feature Graft cannot run yet, so that one exception lists all
+     * of these problems together (what {@link RecipeRequests#toRequest} would refuse one step later).
+     *
+     * @throws RecipeException listing every problem found
+     */
+    public static Recipe parse(String yaml, Path sourceForErrors, dev.graft.core.method.MethodRegistry methods) {
+        Objects.requireNonNull(yaml, "yaml");
+        Objects.requireNonNull(sourceForErrors, "sourceForErrors");
+        Objects.requireNonNull(methods, "methods");
+        return RecipeReader.read(yaml, sourceForErrors, methods);
+    }
+
+    /**
      * Reads and parses a recipe file (UTF-8).
      *
      * @throws FileAccessException when the file cannot be read
      * @throws RecipeException     when it is not valid UTF-8 or not a valid recipe
      */
     public static Recipe load(Path file) {
+        return parse(read(file), file);
+    }
+
+    /**
+     * Reads a recipe file to run with {@code methods}, checked as {@link #parse(String, Path,
+     * dev.graft.core.method.MethodRegistry)} checks it: what {@code graft run} calls.
+     *
+     * @throws FileAccessException when the file cannot be read
+     * @throws RecipeException     when it is not valid UTF-8, not a valid recipe, or not one these methods can run
+     */
+    public static Recipe load(Path file, dev.graft.core.method.MethodRegistry methods) {
+        return parse(read(file), file, methods);
+    }
+
+    private static String read(Path file) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -110,7 +139,7 @@ public final class Recipe {
         } catch (IOException e) {
             throw new FileAccessException(file, "cannot read the recipe", e);
         }
-        return parse(text, file);
+        return text;
     }
 
     /** The file the recipe was read from (or named for errors). */

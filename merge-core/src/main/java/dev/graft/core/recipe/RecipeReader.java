@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.graft.core.method.MethodRegistry;
 import dev.graft.formats.dtype.DType;
 
 import java.io.IOException;
@@ -43,19 +44,29 @@ final class RecipeReader {
             .build();
 
     private final Path file;
+    private final Optional<MethodRegistry> methods;
     private final Problems problems;
     private final FieldReader fields;
     private final SettingReader settings;
 
-    private RecipeReader(Path file) {
+    private RecipeReader(Path file, Optional<MethodRegistry> methods) {
         this.file = file;
+        this.methods = methods;
         this.problems = new Problems(file);
         this.fields = new FieldReader(problems);
         this.settings = new SettingReader(fields);
     }
 
     static Recipe read(String yaml, Path file) {
-        return new RecipeReader(file).read(yaml);
+        return new RecipeReader(file, Optional.empty()).read(yaml);
+    }
+
+    /**
+     * Reads a recipe to run with {@code methods}: the {@link RecipeChecks} run too, on whatever parts of the recipe
+     * could be read, and their problems join the format's.
+     */
+    static Recipe read(String yaml, Path file, MethodRegistry methods) {
+        return new RecipeReader(file, Optional.of(methods)).read(yaml);
     }
 
     private Recipe read(String yaml) {
@@ -85,11 +96,40 @@ final class RecipeReader {
         Optional<String> chatTemplate = fields.string(root.get("chat_template"), "chat_template");
         Optional<LinesConfig> lines = lines(root.get("lines"));
         OptionalLong seed = fields.integer(root.get("seed"), "seed");
+        if (methods.isPresent()) {
+            runChecks(methods.get(), method, base, models, slices, parameters, tokenizer, chatTemplate);
+        }
 
         problems.throwIfAny();
         return new Recipe(file, yaml, method.orElseThrow(), base, models, slices, parameters, dtype, outDtype,
                 tokenizer.source(), tokenizer.padToMultipleOf(), lines,
                 seed.isPresent() ? Optional.of(seed.getAsLong()) : Optional.empty(), chatTemplate);
+    }
+
+    /** The checks {@link RecipeRequests} would make, on the parts read (a part with problems is left out). */
+    private void runChecks(MethodRegistry registry, Optional<String> method, Optional<ModelRef> base,
+                           Optional<List<InputModel>> models, Optional<List<OutputSlice>> slices,
+                           Parameters parameters, Tokenizer tokenizer, Optional<String> chatTemplate) {
+        List<ModelRef> refs = new ArrayList<>();
+        List<Parameters> blocks = new ArrayList<>(List.of(parameters));
+        models.ifPresent(ms -> ms.forEach(m -> {
+            refs.add(m.model());
+            blocks.add(m.parameters());
+        }));
+        slices.ifPresent(ss -> ss.forEach(s -> {
+            blocks.add(s.parameters());
+            s.sources().forEach(src -> {
+                if (!refs.contains(src.model())) {
+                    refs.add(src.model());
+                }
+                blocks.add(src.parameters());
+            });
+        }));
+        base.ifPresent(refs::add);
+        List<String> found = new ArrayList<>(RecipeChecks.unsupported(refs, tokenizer.source(),
+                tokenizer.padToMultipleOf(), chatTemplate));
+        method.flatMap(registry::find).ifPresent(m -> found.addAll(RecipeChecks.unknownParameters(m, blocks)));
+        found.forEach(p -> problems.add("", p));
     }
 
     private JsonNode parseYaml(String yaml) {

@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import dev.graft.core.method.BaseModel;
+import dev.graft.core.method.MethodRegistry;
+import dev.graft.core.plan.TestMethods;
 import dev.graft.formats.io.FileAccessException;
 
 import static dev.graft.core.recipe.RecipeFixtures.parse;
@@ -225,6 +228,50 @@ class RecipeErrorsTest {
                 "test.yml: dtype: unknown dtype bf17; use bfloat16, float16, float32 or float64");
         assertThat(e.getMessage()).isEqualTo(e.problems().getFirst() + " (and 3 more problems)");
         assertThat(e.file()).contains(Path.of("test.yml"));
+    }
+
+    @Test
+    void readForItsMethodsARecipeReportsUnknownParametersWithItsOtherProblems() {
+        // Before, the misspelt key stopped the parse and densty waited for the next run.
+        MethodRegistry methods = MethodRegistry.of(TestMethods.of("sum", BaseModel.REQUIRED));
+        RecipeException e = catchThrowableOfType(RecipeException.class, () -> Recipe.parse("""
+                merge_method: sum
+                base_model: base
+                models:
+                  - model: ft1
+                    parameters: {weight: 1, densty: 0.5}
+                out_dtpe: bfloat16
+                """, Path.of("test.yml"), methods));
+        assertThat(e.problems()).containsExactly(
+                "test.yml: unknown key 'out_dtpe' (did you mean 'out_dtype'?); known keys: merge_method, "
+                        + "base_model, models, slices, modules, parameters, dtype, out_dtype, tokenizer_source, "
+                        + "tokenizer, chat_template, lines, seed",
+                "test.yml: models[0].parameters.densty: sum has no parameter \"densty\" (its parameters: density, "
+                        + "normalize, weight)");
+    }
+
+    @Test
+    void unsupportedFeaturesAndUnknownParametersAreReportedTogether() {
+        // Before, the features not supported yet hid the unknown parameter.
+        MethodRegistry methods = MethodRegistry.of(TestMethods.of("sum", BaseModel.REQUIRED));
+        Recipe recipe = parse("""
+                merge_method: sum
+                base_model: base
+                models:
+                  - model: ft1
+                    parameters: {weight: 1}
+                parameters: {lamda: 1}
+                chat_template: chatml
+                """);
+        RecipeException e = catchThrowableOfType(RecipeException.class,
+                () -> RecipeRequests.toRequest(recipe, methods, Path.of("/")));
+        assertThat(e.problems()).containsExactly(
+                "test.yml: chat_template is not supported yet; the base model's tokenizer files are copied as they are",
+                "test.yml: parameters.lamda: sum has no parameter \"lamda\" (its parameters: density, normalize, "
+                        + "weight)");
+        RecipeException atParse = catchThrowableOfType(RecipeException.class, () -> Recipe.parse(
+                recipe.sourceText(), Path.of("test.yml"), methods));
+        assertThat(atParse.problems()).isEqualTo(e.problems());
     }
 
     @Test
