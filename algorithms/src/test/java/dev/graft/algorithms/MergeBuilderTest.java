@@ -67,7 +67,7 @@ class MergeBuilderTest {
                 .startsWith("unknown merge method \"tiez\"; known: ");
         assertThat(catchThrowableOfType(PlanException.class, () -> Merge.taskArithmetic()
                 .add(ReferenceVectors.model("ft1"), 1.0).add(ReferenceVectors.model("ft2"), 1.0).plan()).problems())
-                .containsExactly("task_arithmetic needs a base model (base_model: / --base)");
+                .containsExactly("task_arithmetic needs a base model; give one with base(…)");
     }
 
     @Test

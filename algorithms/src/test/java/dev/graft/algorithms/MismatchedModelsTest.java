@@ -5,6 +5,7 @@ import dev.graft.core.plan.PlanException;
 import dev.graft.formats.dtype.DType;
 import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.tensor.Shape;
+import dev.graft.testmodels.TinyGpt2;
 import dev.graft.testmodels.TinyLlama;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,5 +86,31 @@ class MismatchedModelsTest {
                 "tensor model.layers.1.mlp.down_proj.weight has different shapes: " + base + " [16, 32] " + wide + " [16, 48]",
                 "tensor model.layers.1.mlp.gate_proj.weight has different shapes: " + base + " [32, 16] " + wide + " [48, 16]",
                 "tensor model.layers.1.mlp.up_proj.weight has different shapes: " + base + " [32, 16] " + wide + " [48, 16]");
+    }
+
+    @Test
+    void aBaseOfAnotherArchitectureIsSaidOnceAboveTenTensors() {
+        // Before: one line per tensor and model, 20 of them, and no word of why.
+        Path base = TinyGpt2.builder().layers(1).embd(16).vocab(64).heads(2).dtype(DType.F32).seed(1)
+                .writeTo(dir.resolve("gpt2"));
+        Path ft1 = model("ft1", 64, false, 2);
+        Path ft2 = model("ft2", 64, false, 3);
+        PlanException e = catchThrowableOfType(PlanException.class,
+                () -> Merge.taskArithmetic().base(base).add(ft1, 1.0).add(ft2, 1.0).plan());
+        String both = " is missing from models " + ft1 + ", " + ft2;
+        assertThat(e.problems()).containsExactly(
+                "base is gpt2-style, models are llama-style: 16 tensors are missing or shaped differently",
+                "tensor transformer.h.0.attn.c_attn.bias" + both,
+                "tensor transformer.h.0.attn.c_attn.weight" + both,
+                "tensor transformer.h.0.attn.c_proj.bias" + both,
+                "tensor transformer.h.0.attn.c_proj.weight" + both,
+                "tensor transformer.h.0.ln_1.bias" + both,
+                "tensor transformer.h.0.ln_1.weight" + both,
+                "tensor transformer.h.0.ln_2.bias" + both,
+                "tensor transformer.h.0.ln_2.weight" + both,
+                "tensor transformer.h.0.mlp.c_fc.bias" + both,
+                "tensor transformer.h.0.mlp.c_fc.weight" + both,
+                "… and 6 more tensors");
+        assertThat(e.count()).isEqualTo(16);
     }
 }

@@ -53,12 +53,9 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         String text = switch (ex) {
             case OutputExistsException e -> e.file().map(f -> f + ": already exists; use --force to replace it")
                     .orElse(e.getMessage());
-            case dev.graft.core.recipe.RecipeException e -> e.problems().size() == 1 ? e.problems().getFirst()
-                    : e.problems().size() + " problems in the recipe, nothing was merged:\n  - "
-                    + String.join("\n  - ", e.problems());
+            case dev.graft.core.recipe.RecipeException e -> listing(e.problems(), -1, " in the recipe");
             case FormatException e -> e.getMessage();
-            case dev.graft.core.plan.PlanException e -> e.problems().size() == 1 ? e.problems().getFirst()
-                    : e.problems().size() + " problems, nothing was merged:\n  - " + String.join("\n  - ", e.problems());
+            case dev.graft.core.plan.PlanException e -> listing(e.problems(), e.count(), "");
             case UncheckedIOException e -> e.getCause().getMessage();
             case dev.graft.linalg.LinearAlgebraException e -> e.getMessage();
             default -> "internal error: " + ex + " (run with --verbose or GRAFT_DEBUG=1 for details)";
@@ -66,5 +63,19 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         // One line per problem: plan errors list each on its own line, everything else is one line.
         boolean listing = ex instanceof dev.graft.core.plan.PlanException || ex instanceof dev.graft.core.recipe.RecipeException;
         return listing ? text.strip() : text.strip().replace('\n', ' ');
+    }
+
+    /**
+     * One problem as it is, several one per line under a count (the exception's own, when it counts problems it
+     * does not list). Each distinct line once: the planner and the recipe reader already avoid repeats, and this
+     * keeps one from reaching the user should it slip through (it would read as two problems when there is one).
+     */
+    private static String listing(java.util.List<String> problems, int count, String where) {
+        java.util.List<String> lines = problems.stream().distinct().toList();
+        // A plan lists some tensor problems and counts the rest; its count is the one to give.
+        int n = count >= 0 && lines.size() == problems.size() ? count : lines.size();
+        return n == 1 && lines.size() == 1 ? lines.getFirst()
+                : n + (n == 1 ? " problem" : " problems") + where + ", nothing was merged:\n  - "
+                + String.join("\n  - ", lines);
     }
 }

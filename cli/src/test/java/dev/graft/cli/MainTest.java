@@ -176,6 +176,14 @@ class MainTest {
     }
 
     @Test
+    void aProblemListedTwiceIsPrintedOnce() {
+        assertThat(ErrorReporter.message(new dev.graft.core.plan.PlanException(java.util.List.of("a", "b", "a"))))
+                .isEqualTo("2 problems, nothing was merged:\n  - a\n  - b");
+        assertThat(ErrorReporter.message(new dev.graft.core.plan.PlanException(java.util.List.of("a", "a"))))
+                .isEqualTo("a");
+    }
+
+    @Test
     void unexpectedErrorsAreLabelledInternal() {
         assertThat(ErrorReporter.message(new IllegalStateException("boom")))
                 .isEqualTo("internal error: java.lang.IllegalStateException: boom (run with --verbose or GRAFT_DEBUG=1 for details)");

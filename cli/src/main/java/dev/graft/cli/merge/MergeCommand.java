@@ -109,7 +109,8 @@ public final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RequestBuilder b = new RequestBuilder(method);
+        // Problems name this command's flags (--weight), not recipe keys.
+        RequestBuilder b = new RequestBuilder(method).vocabulary(new FlagVocabulary());
         if (base != null) {
             b.base(base.toString(), base);
         }

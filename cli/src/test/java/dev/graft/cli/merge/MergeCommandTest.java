@@ -78,15 +78,87 @@ class MergeCommandTest {
         Result r = graft("merge", "ties", model("ft1").toString(), model("ft2").toString(), "--density", "1.5",
                 "--t", "0.3", "-o", dir.resolve("x").toString());
         assertThat(r.code()).isEqualTo(1);
+        // One line for --weight and one for --density, not one per MODEL: the same flag gives both models' values.
         assertThat(r.err()).isEqualTo("""
-                graft: 6 problems, nothing was merged:
-                  - ties needs a base model (base_model: / --base)
-                  - ties has no parameter "t" (its parameters: density, int8_mask, lambda, normalize, rescale, sign_election, weight)
-                  - missing required parameter %1$s.weight (first needed for lm_head.weight)
-                  - %1$s.density must be between 0.0 and 1.0, got 1.5
-                  - missing required parameter %2$s.weight (first needed for lm_head.weight)
-                  - %2$s.density must be between 0.0 and 1.0, got 1.5
-                """.formatted(model("ft1"), model("ft2")));
+                graft: 4 problems, nothing was merged:
+                  - ties needs a base model; give one with --base
+                  - ties has no parameter "--t" (its parameters: --density, --lambda, --normalize, --rescale, --sign-election, --weight, int8_mask (recipe only))
+                  - missing required parameter --weight (first needed for lm_head.weight)
+                  - --density must be between 0.0 and 1.0, got 1.5
+                """);
+    }
+
+    @Test
+    void problemsNameTheFlagsToPass() {
+        // The first example of graft merge --help, without --weight.
+        Result r = graft("merge", "ties", model("ft1").toString(), model("ft2").toString(), "--base",
+                model("base").toString(), "--density", "0.2", "-o", dir.resolve("x").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("graft: missing required parameter --weight (first needed for lm_head.weight)\n");
+        Result zero = graft("merge", "linear", model("ft1").toString(), model("ft2").toString(), "--weight", "1,-1",
+                "-o", dir.resolve("x").toString());
+        assertThat(zero.err()).isEqualTo("graft: weights sum to 0 and normalizing divides by their sum (first at "
+                + "lm_head.weight); use --no-normalize\n");
+        Result lines = graft("merge", "linear", model("ft1").toString(), "--weight", "1", "--lines", "1",
+                "-o", dir.resolve("x").toString());
+        assertThat(lines.err()).isEqualTo("graft: --lines: LiNeS scales a merged task vector; method linear has none\n");
+    }
+
+    @Test
+    void everyParameterFlagIsAnOptionOfMerge() {
+        picocli.CommandLine.Model.CommandSpec merge = new picocli.CommandLine(new MergeCommand()).getCommandSpec();
+        FlagVocabulary.FLAGS.values().forEach(flag -> assertThat(merge.findOption(flag)).as(flag).isNotNull());
+    }
+
+    @Test
+    void aRecipesProblemsNameItsKeys() throws Exception {
+        Path recipe = dir.resolve("bad.yml");
+        Files.writeString(recipe, """
+                merge_method: linear
+                models:
+                  - model: %s
+                    parameters: {weight: 1.0}
+                  - model: %s
+                    parameters: {weight: -1.0}
+                  - model: %s
+                """.formatted(model("ft1"), model("ft2"), model("ft3")));
+        Result r = graft("run", recipe.toString(), "-o", dir.resolve("x").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("""
+                graft: 2 problems, nothing was merged:
+                  - missing required parameter models[2].parameters.weight (first needed for lm_head.weight)
+                  - weights sum to 0 and normalizing divides by their sum (first at lm_head.weight); use parameters.normalize: false
+                """);
+    }
+
+    @Test
+    void aRecipesFormatAndParameterProblemsComeTogether() throws Exception {
+        // Before, only out_dtpe was reported, and densty on the next run.
+        Path recipe = dir.resolve("keys.yml");
+        Files.writeString(recipe, """
+                merge_method: ties
+                base_model: %s
+                models:
+                  - model: %s
+                    parameters: {weight: 1, densty: 0.5}
+                out_dtpe: bfloat16
+                """.formatted(model("base"), model("ft1")));
+        Result r = graft("run", recipe.toString(), "-o", dir.resolve("x").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("""
+                graft: 2 problems in the recipe, nothing was merged:
+                  - %1$s: unknown key 'out_dtpe' (did you mean 'out_dtype'?); known keys: merge_method, base_model, models, slices, modules, parameters, dtype, out_dtype, tokenizer_source, tokenizer, chat_template, lines, seed
+                  - %1$s: models[0].parameters.densty: ties has no parameter "densty" (its parameters: density, int8_mask, lambda, normalize, rescale, sign_election, weight)
+                """.formatted(recipe));
+    }
+
+    @Test
+    void aProblemIsSaidOnce() {
+        // Before, "slerp merges exactly 2 models" came twice: for the request, then for its first tensor.
+        Result r = graft("merge", "slerp", model("ft1").toString(), model("ft2").toString(), "--base",
+                model("base").toString(), "--t", "0.3", "-o", dir.resolve("x").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("graft: slerp merges exactly 2 models including the base, got 3\n");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.graft.core.plan;
 import dev.graft.formats.dtype.DType;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -18,12 +19,22 @@ import java.util.Optional;
  * @param seed       seed of random methods
  * @param recipeText the recipe to record in the output (YAML)
  * @param routing    how output tensors come from input tensors; empty for the usual one-to-one by name
+ * @param vocabulary how the request was written, so that problems name the flags or recipe keys the user typed
  */
 public record MergeRequest(String method, List<PlannedModel> models, int baseModel, ParameterSource parameters,
                            Optional<DType> dtype, Optional<DType> outDtype, Optional<LinesSetting> lines, long seed,
-                           String recipeText, Optional<Routing> routing) {
+                           String recipeText, Optional<Routing> routing, Vocabulary vocabulary) {
     public MergeRequest {
         models = List.copyOf(models);
+        Objects.requireNonNull(vocabulary, "vocabulary");
+    }
+
+    /** A request in the builder's {@link Vocabulary#NAMES vocabulary}. */
+    public MergeRequest(String method, List<PlannedModel> models, int baseModel, ParameterSource parameters,
+                        Optional<DType> dtype, Optional<DType> outDtype, Optional<LinesSetting> lines, long seed,
+                        String recipeText, Optional<Routing> routing) {
+        this(method, models, baseModel, parameters, dtype, outDtype, lines, seed, recipeText, routing,
+                Vocabulary.NAMES);
     }
 
     /** A request whose output tensors are the base's (or first model's), each merged from the same name. */
@@ -31,5 +42,11 @@ public record MergeRequest(String method, List<PlannedModel> models, int baseMod
                         Optional<DType> dtype, Optional<DType> outDtype, Optional<LinesSetting> lines, long seed,
                         String recipeText) {
         this(method, models, baseModel, parameters, dtype, outDtype, lines, seed, recipeText, Optional.empty());
+    }
+
+    /** This request, its problems spelled in {@code value}. */
+    public MergeRequest withVocabulary(Vocabulary value) {
+        return new MergeRequest(method, models, baseModel, parameters, dtype, outDtype, lines, seed, recipeText,
+                routing, value);
     }
 }

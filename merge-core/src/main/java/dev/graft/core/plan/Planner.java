@@ -29,13 +29,22 @@ import java.util.TreeSet;
  * Turns a {@link MergeRequest} and its opened models into a {@link Plan}: one task per output tensor with its
  * inputs, read shape, dtypes and every parameter resolved. All problems (unknown method, missing base, a tensor
  * missing or shaped differently in a model, a parameter missing or out of range) are collected and thrown together
- * as one {@link PlanException}, before any math runs.
+ * as one {@link PlanException}, before any math runs. Problems name parameters and options the way the request
+ * was written ({@link MergeRequest#vocabulary()}): flags for a command line, keys for a recipe.
+ *
+ * <p>Tensor problems (a tensor missing from a model, shapes that differ) are listed last, at most ten of them and
+ * then a count of the rest: two checkpoints of different architectures differ in every tensor, and hundreds of
+ * lines would bury the one that says why. When the models' architecture families differ, a line saying so
+ * ({@code base is gpt2-style, models are llama-style …}) comes first.
  */
 public final class Planner {
     /** Names under which a model with tied embeddings stores the matrix its missing output head shares. */
     private static final Map<String, List<String>> TIED = Map.of(
             "lm_head.weight", List.of("model.embed_tokens.weight", "transformer.wte.weight", "embed_tokens.weight",
                     "wte.weight", "model.decoder.embed_tokens.weight"));
+
+    /** Tensor problems listed before the rest are only counted. */
+    static final int MAX_TENSOR_PROBLEMS = 10;
 
     private final MethodRegistry methods;
 
@@ -57,18 +66,23 @@ public final class Planner {
         }
         MergeMethod method = found.get();
         int base = request.baseModel();
+        Vocabulary words = request.vocabulary();
         checkModels(method, request, problems);
         Set<String> declared = new TreeSet<>();
         method.globalParameters().forEach(d -> declared.add(d.name()));
         method.modelParameters().forEach(d -> declared.add(d.name()));
+        // Only fixed sources (flags, the builder) list given names; a front end's flag or key for a parameter does
+        // not depend on the model, so global spelling serves per-model names too.
+        Set<String> spelled = new TreeSet<>();
+        declared.forEach(d -> spelled.add(words.globalParameter(d)));
         for (String given : request.parameters().givenNames()) {
             if (!declared.contains(given)) {
-                problems.add(method.name() + " has no parameter \"" + given + "\" (its parameters: "
-                        + String.join(", ", declared) + ")");
+                problems.add(method.name() + " has no parameter \"" + words.globalParameter(given)
+                        + "\" (its parameters: " + String.join(", ", spelled) + ")");
             }
         }
         if (request.lines().isPresent() && !method.taskVector()) {
-            problems.add("lines: LiNeS scales a merged task vector; method " + method.name() + " has none");
+            problems.add(words.lines() + ": LiNeS scales a merged task vector; method " + method.name() + " has none");
         }
         // No early exit: the tensors are planned too (against the first model when the base is missing), so that
         // parameter and shape problems are reported together with these.
@@ -90,6 +104,9 @@ public final class Planner {
         }
         if (request.routing().isEmpty()) {
             noteIgnored(request, sources, reference, warnings);
+        }
+        if (problems.anyTensorProblems()) {
+            architectureSummary(request, sources, reference).ifPresent(problems::architectures);
         }
         if (problems.any()) {
             throw problems.exception();
@@ -125,13 +142,14 @@ public final class Planner {
     private static void checkModels(MergeMethod method, MergeRequest request, Problems problems) {
         int n = request.models().size();
         if (method.baseModel() == BaseModel.REQUIRED && request.baseModel() < 0) {
-            problems.add(method.name() + " needs a base model (base_model: / --base)");
+            problems.add(method.name() + " needs a base model; give one with " + request.vocabulary().baseModel());
         }
         if (n < method.minInputs()) {
             problems.add(method.name() + " needs at least " + method.minInputs() + " models including the base, got " + n);
         }
         if (method.exactInputs() > 0 && n != method.exactInputs() && request.routing().isEmpty()) {
-            problems.add(method.name() + " merges exactly " + method.exactInputs()
+            // The same key as planTensor's check, which would otherwise say this again for the first tensor.
+            problems.addOnce("exact:" + n, method.name() + " merges exactly " + method.exactInputs()
                     + " models including the base, got " + n);
         }
     }
@@ -140,6 +158,8 @@ public final class Planner {
                                             TensorRoute route, int layers, Problems problems, List<String> warnings) {
         String name = route.output();
         List<TaskInput> inputs = new ArrayList<>();
+        // input tensor name -> the models lacking it: one line per tensor, not one per model
+        Map<String, List<String>> missing = new LinkedHashMap<>();
         for (int j = 0; j < route.models().size(); j++) {
             int m = route.models().get(j);
             String inputName = route.inputs().get(j);
@@ -152,11 +172,13 @@ public final class Planner {
                 }
             }
             if (spec.isEmpty()) {
-                problems.add("tensor " + inputName + " is missing from model " + label(request, m));
+                missing.computeIfAbsent(inputName, k -> new ArrayList<>()).add(label(request, m));
                 continue;
             }
             inputs.add(new TaskInput(m, spec.get()));
         }
+        missing.forEach((tensor, labels) -> problems.tensor("tensor " + tensor + " is missing from model"
+                + (labels.size() == 1 ? " " : "s ") + String.join(", ", labels)));
         if (inputs.size() != route.models().size()) {
             return Optional.empty();
         }
@@ -181,10 +203,11 @@ public final class Planner {
                             Map.of(), request.seed(), 1), Optional.empty(), true));
         }
         double t = route.t();
+        Vocabulary words = request.vocabulary();
         Map<String, Object> global = new LinkedHashMap<>();
         for (ParameterDef def : method.globalParameters()) {
-            resolve(def, route.parameters().globalParameter(def.name(), name, t), def.name(), name, true, problems)
-                    .ifPresent(v -> global.put(def.name(), v));
+            resolve(def, route.parameters().globalParameter(def.name(), name, t), words.globalParameter(def.name()),
+                    name, true, problems).ifPresent(v -> global.put(def.name(), v));
         }
         List<Map<String, Object>> perModel = new ArrayList<>();
         for (int j = 0; j < inputs.size(); j++) {
@@ -193,8 +216,8 @@ public final class Planner {
             Map<String, Object> values = new LinkedHashMap<>();
             for (ParameterDef def : method.modelParameters()) {
                 Optional<Object> given = route.parameters().modelParameter(m, def.name(), inputs.get(j).spec().name(), t);
-                resolve(def, given, label(request, m) + "." + def.name(), name, def.required() && !isBase, problems)
-                        .ifPresent(v -> values.put(def.name(), v));
+                resolve(def, given, words.modelParameter(m, label(request, m), def.name()), name,
+                        def.required() && !isBase, problems).ifPresent(v -> values.put(def.name(), v));
             }
             String bad = isBase ? null : method.checkModelParameters(values);
             if (bad != null) {
@@ -257,7 +280,7 @@ public final class Planner {
         for (TaskInput in : inputs) {
             sb.append(' ').append(label(request, in.model())).append(' ').append(in.spec().shape());
         }
-        problems.add(sb.toString());
+        problems.tensor(sb.toString());
         return Optional.empty();
     }
 
@@ -300,8 +323,8 @@ public final class Planner {
             sum += w instanceof Number n ? n.doubleValue() : 0;
         }
         if (sum == 0) {
-            problems.addOnce("weight-sum", "weights sum to 0 with normalize: true (first at " + tensor
-                    + "); set normalize: false");
+            problems.addOnce("weight-sum", "weights sum to 0 and normalizing divides by their sum (first at " + tensor
+                    + "); use " + request.vocabulary().globalSetting("normalize", false));
         }
     }
 
@@ -322,10 +345,49 @@ public final class Planner {
         return request.models().get(model).label();
     }
 
-    /** Problems in first-seen order, each once (the same missing parameter would otherwise repeat per tensor). */
+    /**
+     * {@code base is gpt2-style, models are llama-style: 148 tensors are missing or shaped differently}, when the
+     * models' architecture families differ; empty when they agree or one is not recognised.
+     */
+    private static Optional<String> architectureSummary(MergeRequest request, List<ModelSource> sources,
+                                                        int reference) {
+        String refFamily = Architecture.of(sources.get(reference)).family();
+        Map<String, List<String>> others = new LinkedHashMap<>();
+        for (int m = 0; m < sources.size(); m++) {
+            if (m != reference) {
+                others.computeIfAbsent(Architecture.of(sources.get(m)).family(), k -> new ArrayList<>())
+                        .add(label(request, m));
+            }
+        }
+        if (refFamily.equals(Architecture.UNKNOWN) || others.containsKey(Architecture.UNKNOWN)
+                || others.keySet().stream().allMatch(refFamily::equals)) {
+            return Optional.empty();
+        }
+        boolean isBase = reference == request.baseModel();
+        StringBuilder sb = new StringBuilder(isBase ? "base" : label(request, reference)).append(" is ")
+                .append(refFamily).append("-style, ");
+        if (isBase && others.size() == 1) {
+            // The common case reads best without the paths: the tensor lines below name the models.
+            int n = others.values().iterator().next().size();
+            sb.append(n == 1 ? "the model is " : "models are ").append(others.keySet().iterator().next()).append("-style");
+        } else {
+            List<String> parts = new ArrayList<>();
+            others.forEach((family, labels) -> parts.add(String.join(", ", labels)
+                    + (labels.size() == 1 ? " is " : " are ") + family + "-style"));
+            sb.append(String.join(", ", parts));
+        }
+        return Optional.of(sb.toString());
+    }
+
+    /**
+     * Problems in first-seen order, each once (the same missing parameter would otherwise repeat per tensor), then
+     * the tensor problems, capped.
+     */
     private static final class Problems {
         private final Set<String> seen = new LinkedHashSet<>();
         private final Set<String> keys = new HashSet<>();
+        private final Set<String> tensors = new LinkedHashSet<>();
+        private String architectures;
 
         void add(String problem) {
             seen.add(problem);
@@ -338,12 +400,35 @@ public final class Planner {
             }
         }
 
+        /** A problem with one tensor: listed after the others, and only the first {@code MAX_TENSOR_PROBLEMS}. */
+        void tensor(String problem) {
+            tensors.add(problem);
+        }
+
+        /** The line that explains the tensor problems, listed above them. */
+        void architectures(String summary) {
+            architectures = summary + ": " + tensors.size() + (tensors.size() == 1 ? " tensor is" : " tensors are")
+                    + " missing or shaped differently";
+        }
+
+        boolean anyTensorProblems() {
+            return !tensors.isEmpty();
+        }
+
         boolean any() {
-            return !seen.isEmpty();
+            return !seen.isEmpty() || !tensors.isEmpty();
         }
 
         PlanException exception() {
-            return new PlanException(new ArrayList<>(seen));
+            List<String> all = new ArrayList<>(seen);
+            if (architectures != null) {
+                all.add(architectures);
+            }
+            tensors.stream().limit(MAX_TENSOR_PROBLEMS).forEach(all::add);
+            if (tensors.size() > MAX_TENSOR_PROBLEMS) {
+                all.add("… and " + (tensors.size() - MAX_TENSOR_PROBLEMS) + " more tensors");
+            }
+            return new PlanException(all, seen.size() + tensors.size());
         }
     }
 }

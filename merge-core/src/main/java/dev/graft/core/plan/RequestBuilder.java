@@ -26,6 +26,7 @@ public final class RequestBuilder {
     private DType outDtype;
     private LinesSetting lines;
     private long seed;
+    private Vocabulary vocabulary = Vocabulary.NAMES;
 
     public RequestBuilder(String method) {
         this.method = method;
@@ -72,6 +73,15 @@ public final class RequestBuilder {
         return this;
     }
 
+    /**
+     * How problems spell parameters and options: {@link Vocabulary#NAMES} unless a front end (the command line)
+     * gives its own.
+     */
+    public RequestBuilder vocabulary(Vocabulary value) {
+        this.vocabulary = java.util.Objects.requireNonNull(value, "vocabulary");
+        return this;
+    }
+
     public MergeRequest build() {
         List<PlannedModel> models = new ArrayList<>();
         List<Map<String, Object>> perModel = new ArrayList<>();
@@ -91,7 +101,8 @@ public final class RequestBuilder {
             }
         }
         return new MergeRequest(method, models, base, new FixedParameters(perModel, global),
-                Optional.ofNullable(dtype), Optional.ofNullable(outDtype), Optional.ofNullable(lines), seed, yaml());
+                Optional.ofNullable(dtype), Optional.ofNullable(outDtype), Optional.ofNullable(lines), seed, yaml(),
+                Optional.empty(), vocabulary);
     }
 
     /** The request as a recipe {@code graft run} (and mergekit, without Graft's extensions) reads. */

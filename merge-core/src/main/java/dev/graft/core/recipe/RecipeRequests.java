@@ -44,7 +44,7 @@ public final class RecipeRequests {
         Optional<Routing> routing = recipe.isSliced() ? Optional.of(new SliceRouting(recipe, inputs)) : Optional.empty();
         Optional<LinesSetting> lines = recipe.lines().map(l -> new LinesSetting(l.alpha(), l.beta()));
         return new MergeRequest(recipe.mergeMethod(), models, baseIndex, parameters, recipe.dtype(), recipe.outDtype(),
-                lines, recipe.seed().orElse(0L), recipe.sourceText(), routing);
+                lines, recipe.seed().orElse(0L), recipe.sourceText(), routing, new RecipeVocabulary(recipe, inputs));
     }
 
     /**
