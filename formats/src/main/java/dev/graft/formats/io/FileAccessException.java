@@ -5,6 +5,7 @@ import dev.graft.formats.FormatException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -22,6 +23,8 @@ public final class FileAccessException extends FormatException {
             case AccessDeniedException _ -> "permission denied";
             case FileAlreadyExistsException _ -> "file already exists";
             case NotDirectoryException _ -> "not a directory";
+            // The message repeats the path, which this exception's message already begins with.
+            case FileSystemException f when f.getReason() != null -> f.getReason();
             default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         };
     }
