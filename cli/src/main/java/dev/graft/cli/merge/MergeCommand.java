@@ -2,6 +2,7 @@ package dev.graft.cli.merge;
 
 import dev.graft.cli.FiniteNumbers;
 
+import dev.graft.core.method.MethodRegistry;
 import dev.graft.core.plan.LinesSetting;
 import dev.graft.core.plan.RequestBuilder;
 import dev.graft.formats.dtype.DType;
@@ -57,7 +58,7 @@ public final class MergeCommand implements Callable<Integer> {
     @Option(names = "--base", paramLabel = "MODEL", description = "The base model (task vectors are taken from it).")
     Path base;
 
-    @Option(names = "--weight", split = ",", paramLabel = "W", description = "Weight of each model.")
+    @Option(names = "--weight", split = ",", paramLabel = "W", description = "Weight of each model (default: 1 for every model, where the method takes weights).")
     List<Double> weights;
 
     @Option(names = "--density", split = ",", paramLabel = "D", description = "Fraction of each delta kept (ties, dare, breadcrumbs, della).")
@@ -114,9 +115,11 @@ public final class MergeCommand implements Callable<Integer> {
         if (base != null) {
             b.base(base.toString(), base);
         }
+        // mergekit's YAML requires every weight; on a command line, "no --weight" means 1 for each model.
+        List<Double> w = weights == null && needsWeight() ? List.of(1.0) : weights;
         for (int i = 0; i < models.size(); i++) {
             Map<String, Object> p = new LinkedHashMap<>();
-            put(p, "weight", weights, i);
+            put(p, "weight", w, i);
             put(p, "density", densities, i);
             put(p, "gamma", gammas, i);
             put(p, "epsilon", epsilons, i);
@@ -139,6 +142,12 @@ public final class MergeCommand implements Callable<Integer> {
         }
         b.seed(seed);
         return output.execute(spec.commandLine(), b.build());
+    }
+
+    /** Whether the method has a per-model weight without a default (an unknown method is reported by the plan). */
+    private boolean needsWeight() {
+        return MethodRegistry.load().find(method).map(m -> m.modelParameters().stream()
+                .anyMatch(d -> d.name().equals("weight") && d.required())).orElse(false);
     }
 
     private void put(Map<String, Object> p, String name, List<Double> values, int i) {
