@@ -21,7 +21,10 @@ public final class ModelOutputOptions {
     @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Tensors processed at once (default: all cores).")
     Integer threads;
 
-    @Option(names = "--shard-size", paramLabel = "SIZE", defaultValue = "5GB", description = "Shard size limit for folder output (default: ${DEFAULT-VALUE}).")
+    private static final String DEFAULT_SHARD_SIZE = "5GB";
+
+    @Option(names = "--shard-size", paramLabel = "SIZE", description = "Shard size limit for folder output (default: "
+            + "a recipe's out_shard_size, else " + DEFAULT_SHARD_SIZE + ").")
     String shardSize;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
@@ -63,7 +66,12 @@ public final class ModelOutputOptions {
      * @throws ParameterException when {@code --shard-size} is not a size
      */
     public long maxShardBytes(CommandLine cmd) {
-        return SizeOption.parse(cmd, "--shard-size", shardSize);
+        return SizeOption.parse(cmd, "--shard-size", shardSize == null ? DEFAULT_SHARD_SIZE : shardSize);
+    }
+
+    /** Whether {@code --shard-size} was given (it then wins over a recipe's {@code out_shard_size}). */
+    public boolean shardSizeGiven() {
+        return shardSize != null;
     }
 
     /** The progress meter {@code --quiet} and {@code --verbose} ask for, counting tensors. */

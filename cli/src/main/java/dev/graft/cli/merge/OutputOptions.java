@@ -20,7 +20,18 @@ final class OutputOptions {
 
     /** Runs the request as these options say. */
     int execute(CommandLine cmd, MergeRequest request) {
-        return new MergeRun(cmd, MergeRun.options(cmd, model).withAllowNonFinite(allowNonFinite))
-                .execute(request, model.out(), dryRun);
+        return execute(cmd, request, java.util.OptionalLong.empty());
+    }
+
+    /**
+     * Runs the request as these options say, with {@code recipeShardBytes} (a recipe's {@code out_shard_size}) as the
+     * shard limit unless {@code --shard-size} was given.
+     */
+    int execute(CommandLine cmd, MergeRequest request, java.util.OptionalLong recipeShardBytes) {
+        var options = MergeRun.options(cmd, model).withAllowNonFinite(allowNonFinite);
+        if (!model.shardSizeGiven() && recipeShardBytes.isPresent()) {
+            options = options.withMaxShardBytes(recipeShardBytes.getAsLong());
+        }
+        return new MergeRun(cmd, options).execute(request, model.out(), dryRun);
     }
 }

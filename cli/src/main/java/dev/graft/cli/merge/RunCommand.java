@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
                 "The recipe format is mergekit's: merge_method, base_model, models (each with parameters), "
                         + "parameters (numbers, gradient lists, {filter, value} entries), dtype, out_dtype. Graft adds "
                         + "'lines: {alpha, beta}' (LiNeS scaling of the merged task vector; alpha may be auto) and "
-                        + "'seed' (random methods). Relative model paths resolve against the working directory, "
+                        + "'seed' (random methods). mergekit's out_shard_size (5B = 5 GB) sets the shard limit unless "
+                        + "--shard-size is given. Relative model paths resolve against the working directory, "
                         + "as in mergekit. Every problem in the recipe is reported before any work starts."},
         footer = {"", "Example recipe (ties.yml):",
                 "  merge_method: ties",
@@ -54,6 +55,6 @@ public final class RunCommand implements Callable<Integer> {
         // Loaded against the methods so that unknown parameter names come with the recipe's other problems.
         Recipe r = Recipe.load(recipe, methods);
         MergeRequest request = RecipeRequests.toRequest(r, methods, Path.of("").toAbsolutePath());
-        return output.execute(spec.commandLine(), request);
+        return output.execute(spec.commandLine(), request, r.outShardSize());
     }
 }

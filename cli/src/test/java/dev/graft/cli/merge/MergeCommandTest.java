@@ -156,7 +156,7 @@ class MergeCommandTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("""
                 graft: 2 problems in the recipe, nothing was merged:
-                  - %1$s: unknown key 'out_dtpe' (did you mean 'out_dtype'?); known keys: merge_method, base_model, models, slices, modules, parameters, dtype, out_dtype, tokenizer_source, tokenizer, chat_template, lines, seed
+                  - %1$s: unknown key 'out_dtpe' (did you mean 'out_dtype'?); known keys: merge_method, base_model, models, slices, modules, parameters, dtype, out_dtype, tokenizer_source, tokenizer, chat_template, out_shard_size, lines, seed
                   - %1$s: models[0].parameters.densty: ties has no parameter "densty" (its parameters: density, int8_mask, lambda, normalize, rescale, sign_election, weight)
                 """.formatted(recipe));
     }
@@ -248,5 +248,23 @@ class MergeCommandTest {
         assertThat(m.find()).isTrue();
         assertThat(List.of(m.group(1).split(", "))).containsExactlyInAnyOrderElementsOf(
                 dev.graft.core.method.MethodRegistry.load().names());
+    }
+
+    @Test
+    void aRecipesOutShardSizeShardsTheFolderUnlessShardSizeIsGiven() throws Exception {
+        Path recipe = dir.resolve("r.yml");
+        Files.writeString(recipe, "merge_method: linear\nout_shard_size: 100K\nmodels:\n  - model: " + model("ft1")
+                + "\n    parameters: {weight: 1}\n  - model: " + model("ft2") + "\n    parameters: {weight: 1}\n");
+        Path sharded = dir.resolve("sharded");
+        assertThat(graft("run", recipe.toString(), "-q", "-o", sharded.toString()).code()).isZero();
+        try (var files = Files.list(sharded)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".safetensors")).sorted())
+                    .containsExactly("model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors");
+        }
+        Path whole = dir.resolve("whole");
+        assertThat(graft("run", recipe.toString(), "-q", "--shard-size", "5GB", "-o", whole.toString()).code())
+                .isZero();
+        assertThat(whole.resolve("model.safetensors")).exists();
+        assertThat(whole.resolve("model.safetensors.index.json")).doesNotExist();
     }
 }

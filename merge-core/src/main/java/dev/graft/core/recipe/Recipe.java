@@ -54,6 +54,7 @@ public final class Recipe {
     private final Optional<String> tokenizerSource;
     private final OptionalInt padToMultipleOf;
     private final Optional<LinesConfig> lines;
+    private final java.util.OptionalLong outShardSize;
     private final Optional<Long> seed;
     private final Optional<String> chatTemplate;
 
@@ -62,7 +63,7 @@ public final class Recipe {
            Optional<List<InputModel>> models, Optional<List<OutputSlice>> slices, Parameters parameters,
            Optional<DType> dtype, Optional<DType> outDtype, Optional<String> tokenizerSource,
            OptionalInt padToMultipleOf, Optional<LinesConfig> lines, Optional<Long> seed,
-           Optional<String> chatTemplate) {
+           Optional<String> chatTemplate, java.util.OptionalLong outShardSize) {
         if (models.isPresent() == slices.isPresent()) {
             throw new IllegalArgumentException("a recipe has either models or slices");
         }
@@ -80,6 +81,7 @@ public final class Recipe {
         this.lines = lines;
         this.seed = seed;
         this.chatTemplate = chatTemplate;
+        this.outShardSize = outShardSize;
     }
 
     /**
@@ -211,6 +213,14 @@ public final class Recipe {
         return lines;
     }
 
+    /**
+     * mergekit's {@code out_shard_size}, in bytes: the shard limit of a folder output unless the caller sets one
+     * ({@code --shard-size} on the command line).
+     */
+    public java.util.OptionalLong outShardSize() {
+        return outShardSize;
+    }
+
     /** Graft's {@code seed:} for the random sparsifiers (DARE, DELLA). */
     public Optional<Long> seed() {
         return seed;
@@ -290,10 +300,14 @@ public final class Recipe {
      * }</pre>
      */
     public dev.graft.core.exec.MergeReport run(Path target) {
-        return run(target, dev.graft.core.exec.MergeOptions.defaults());
+        dev.graft.core.exec.MergeOptions options = dev.graft.core.exec.MergeOptions.defaults();
+        return run(target, outShardSize.isPresent() ? options.withMaxShardBytes(outShardSize.getAsLong()) : options);
     }
 
-    /** Merges with the given options (threads, overwrite, shard size, progress). */
+    /**
+     * Merges with the given options (threads, overwrite, shard size, progress); their shard size wins over the
+     * recipe's {@code out_shard_size}, as {@code --shard-size} does.
+     */
     public dev.graft.core.exec.MergeReport run(Path target, dev.graft.core.exec.MergeOptions options) {
         return run(target, options, Path.of("").toAbsolutePath());
     }
