@@ -18,6 +18,11 @@ final class OutputOptions {
             + "refusing them (their non-finite values reach the output).")
     boolean allowNonFinite;
 
+    /** The merge options these flags give, before any recipe's. */
+    dev.graft.core.exec.MergeOptions options(CommandLine cmd) {
+        return MergeRun.options(cmd, model).withAllowNonFinite(allowNonFinite);
+    }
+
     /** Runs the request as these options say. */
     int execute(CommandLine cmd, MergeRequest request) {
         return execute(cmd, request, java.util.OptionalLong.empty());
@@ -28,7 +33,7 @@ final class OutputOptions {
      * shard limit unless {@code --shard-size} was given.
      */
     int execute(CommandLine cmd, MergeRequest request, java.util.OptionalLong recipeShardBytes) {
-        var options = MergeRun.options(cmd, model).withAllowNonFinite(allowNonFinite);
+        var options = options(cmd);
         if (!model.shardSizeGiven() && recipeShardBytes.isPresent()) {
             options = options.withMaxShardBytes(recipeShardBytes.getAsLong());
         }

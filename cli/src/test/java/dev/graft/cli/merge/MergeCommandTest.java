@@ -156,7 +156,7 @@ class MergeCommandTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("""
                 graft: 2 problems in the recipe, nothing was merged:
-                  - %1$s: unknown key 'out_dtpe' (did you mean 'out_dtype'?); known keys: merge_method, base_model, models, slices, modules, parameters, dtype, out_dtype, tokenizer_source, tokenizer, chat_template, out_shard_size, lines, seed
+                  - %1$s: unknown key 'out_dtpe' (did you mean 'out_dtype'?); known keys: merge_method, base_model, models, slices, modules, parameters, dtype, out_dtype, tokenizer_source, tokenizer, chat_template, out_shard_size, name, lines, seed
                   - %1$s: models[0].parameters.densty: ties has no parameter "densty" (its parameters: density, int8_mask, lambda, normalize, rescale, sign_election, weight)
                 """.formatted(recipe));
     }

@@ -55,6 +55,7 @@ public final class Recipe {
     private final OptionalInt padToMultipleOf;
     private final Optional<LinesConfig> lines;
     private final java.util.OptionalLong outShardSize;
+    private final Optional<String> name;
     private final Optional<Long> seed;
     private final Optional<String> chatTemplate;
 
@@ -63,7 +64,7 @@ public final class Recipe {
            Optional<List<InputModel>> models, Optional<List<OutputSlice>> slices, Parameters parameters,
            Optional<DType> dtype, Optional<DType> outDtype, Optional<String> tokenizerSource,
            OptionalInt padToMultipleOf, Optional<LinesConfig> lines, Optional<Long> seed,
-           Optional<String> chatTemplate, java.util.OptionalLong outShardSize) {
+           Optional<String> chatTemplate, java.util.OptionalLong outShardSize, Optional<String> name) {
         if (models.isPresent() == slices.isPresent()) {
             throw new IllegalArgumentException("a recipe has either models or slices");
         }
@@ -82,6 +83,7 @@ public final class Recipe {
         this.seed = seed;
         this.chatTemplate = chatTemplate;
         this.outShardSize = outShardSize;
+        this.name = name;
     }
 
     /**
@@ -219,6 +221,14 @@ public final class Recipe {
      */
     public java.util.OptionalLong outShardSize() {
         return outShardSize;
+    }
+
+    /**
+     * mergekit-multimerge's {@code name}: in a recipe of several documents ({@link RecipeSet}), what later documents
+     * write as a model to use this one's merge.
+     */
+    public Optional<String> name() {
+        return name;
     }
 
     /** Graft's {@code seed:} for the random sparsifiers (DARE, DELLA). */

@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
 final class RecipeReader {
     /** mergekit's {@code MergeConfiguration} fields, then Graft's extensions. */
     static final List<String> TOP_LEVEL_KEYS = List.of("merge_method", "base_model", "models", "slices", "modules",
-            "parameters", "dtype", "out_dtype", "tokenizer_source", "tokenizer", "chat_template", "out_shard_size", "lines", "seed");
+            "parameters", "dtype", "out_dtype", "tokenizer_source", "tokenizer", "chat_template", "out_shard_size", "name", "lines", "seed");
     private static final List<String> MODEL_KEYS = List.of("model", "parameters");
     private static final List<String> SLICE_KEYS = List.of("sources", "base_model", "residual_weight", "parameters");
     private static final List<String> SOURCE_KEYS = List.of("model", "layer_range", "parameters");
@@ -97,6 +97,11 @@ final class RecipeReader {
         Optional<LinesConfig> lines = lines(root.get("lines"));
         OptionalLong seed = fields.integer(root.get("seed"), "seed");
         OptionalLong shardSize = ShardSizeSetting.read(root.get("out_shard_size"), problems);
+        Optional<String> name = fields.string(root.get("name"), "name");
+        if (name.isPresent() && name.get().isBlank()) {
+            problems.add("name", "empty; a document's name is how later documents refer to its merge");
+            name = Optional.empty();
+        }
         if (methods.isPresent()) {
             runChecks(methods.get(), method, base, models, slices, parameters, tokenizer, chatTemplate);
         }
@@ -104,7 +109,7 @@ final class RecipeReader {
         problems.throwIfAny();
         return new Recipe(file, yaml, method.orElseThrow(), base, models, slices, parameters, dtype, outDtype,
                 tokenizer.source(), tokenizer.padToMultipleOf(), lines,
-                seed.isPresent() ? Optional.of(seed.getAsLong()) : Optional.empty(), chatTemplate, shardSize);
+                seed.isPresent() ? Optional.of(seed.getAsLong()) : Optional.empty(), chatTemplate, shardSize, name);
     }
 
     /** The checks {@link RecipeRequests} would make, on the parts read (a part with problems is left out). */

@@ -25,6 +25,17 @@ public final class RecipeRequests {
      *                         declare, all listed
      */
     public static MergeRequest toRequest(Recipe recipe, MethodRegistry methods, Path workingDir) {
+        return toRequest(recipe, methods, workingDir, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #toRequest(Recipe, MethodRegistry, Path)}, with models named after an earlier merge of a
+     * {@link RecipeSet} read from where that merge was written.
+     *
+     * @param merged the earlier merges' outputs by name
+     */
+    public static MergeRequest toRequest(Recipe recipe, MethodRegistry methods, Path workingDir,
+                                         java.util.Map<String, Path> merged) {
         Optional<MergeMethod> method = methods.find(recipe.mergeMethod());
         check(recipe, method);
         List<ModelRef> inputs = new ArrayList<>(recipe.inputs());
@@ -35,7 +46,8 @@ public final class RecipeRequests {
             inputs.remove(base.get());
         }
         List<PlannedModel> models = inputs.stream()
-                .map(m -> new PlannedModel(m.toString(), m.resolve(workingDir))).toList();
+                .map(m -> new PlannedModel(m.toString(), merged.containsKey(m.path()) && m.revision().isEmpty()
+                        ? merged.get(m.path()) : m.resolve(workingDir))).toList();
         int baseIndex = base.map(inputs::indexOf).orElse(-1);
         // A models: recipe is one slice; a slices: recipe's routes carry each slice's own parameters, and the
         // first slice's stand for the request.

@@ -43,7 +43,7 @@ class RecipeErrorsTest {
         assertThat(only("merge_method: ties\nmerge_metod: ties\n" + MODELS)).isEqualTo(
                 "test.yml: unknown key 'merge_metod' (did you mean 'merge_method'?); known keys: merge_method, "
                         + "base_model, models, slices, modules, parameters, dtype, out_dtype, tokenizer_source, "
-                        + "tokenizer, chat_template, out_shard_size, lines, seed");
+                        + "tokenizer, chat_template, out_shard_size, name, lines, seed");
         assertThat(only("merge_method: ties\nresidual: 1\n" + MODELS)).startsWith(
                 "test.yml: unknown key 'residual'; known keys: merge_method,");
     }
@@ -221,7 +221,7 @@ class RecipeErrorsTest {
         assertThat(e.problems()).containsExactly(
                 "test.yml: unknown key 'merge_metod' (did you mean 'merge_method'?); known keys: merge_method, "
                         + "base_model, models, slices, modules, parameters, dtype, out_dtype, tokenizer_source, "
-                        + "tokenizer, chat_template, out_shard_size, lines, seed",
+                        + "tokenizer, chat_template, out_shard_size, name, lines, seed",
                 "test.yml: merge_method: missing; name the merge method (linear, ties, slerp …)",
                 "test.yml: models[0].parameters.density: expected a number, a list of numbers or filter entries, "
                         + "got {a: 1}",
@@ -245,7 +245,7 @@ class RecipeErrorsTest {
         assertThat(e.problems()).containsExactly(
                 "test.yml: unknown key 'out_dtpe' (did you mean 'out_dtype'?); known keys: merge_method, "
                         + "base_model, models, slices, modules, parameters, dtype, out_dtype, tokenizer_source, "
-                        + "tokenizer, chat_template, out_shard_size, lines, seed",
+                        + "tokenizer, chat_template, out_shard_size, name, lines, seed",
                 "test.yml: models[0].parameters.densty: sum has no parameter \"densty\" (its parameters: density, "
                         + "normalize, weight)");
     }
