@@ -3,6 +3,8 @@ package dev.graft.formats.safetensors;
 import dev.graft.formats.io.FileAccessException;
 import dev.graft.formats.io.OpenInputs;
 import dev.graft.formats.tensor.Tensor;
+import dev.graft.formats.tensor.TensorFile;
+import dev.graft.formats.tensor.TensorSpec;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -32,7 +34,7 @@ import java.util.Optional;
  * <p>Thread-safe: views may be read from many threads at once. Closing unmaps the file; views must not be used
  * afterwards. While open, the file is one of {@link OpenInputs}, which no output may replace.
  */
-public final class SafetensorsFile implements AutoCloseable {
+public final class SafetensorsFile implements TensorFile {
     private static final int PREFIX_BYTES = 8;
 
     private final Path path;
@@ -137,6 +139,7 @@ public final class SafetensorsFile implements AutoCloseable {
         }
     }
 
+    @Override
     public Path path() {
         return path;
     }
@@ -146,6 +149,7 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     /** The {@code __metadata__} map (empty when absent). */
+    @Override
     public Map<String, String> metadata() {
         return header.metadata();
     }
@@ -153,6 +157,17 @@ public final class SafetensorsFile implements AutoCloseable {
     /** Tensor entries in data order. */
     public List<TensorInfo> tensors() {
         return header.tensors();
+    }
+
+    /** The specs of {@link #tensors()}, in data order. */
+    @Override
+    public List<TensorSpec> specs() {
+        return header.tensors().stream().map(TensorInfo::spec).toList();
+    }
+
+    @Override
+    public Optional<TensorSpec> spec(String name) {
+        return header.tensor(name).map(TensorInfo::spec);
     }
 
     public boolean contains(String name) {
@@ -168,10 +183,24 @@ public final class SafetensorsFile implements AutoCloseable {
      *
      * @throws SafetensorsException ({@link SafetensorsError#TENSOR_NOT_FOUND}) for an unknown name
      */
+    @Override
     public Tensor tensor(String name) {
-        TensorInfo info = header.tensor(name).orElseThrow(() ->
+        return view(required(name));
+    }
+
+    /**
+     * One tensor mapped on its own in the caller's arena (see {@link #map}).
+     *
+     * @throws SafetensorsException ({@link SafetensorsError#TENSOR_NOT_FOUND}) for an unknown name
+     */
+    @Override
+    public Tensor tensor(String name, Arena arena) {
+        return map(required(name), arena);
+    }
+
+    private TensorInfo required(String name) {
+        return header.tensor(name).orElseThrow(() ->
                 new SafetensorsException(path, SafetensorsError.TENSOR_NOT_FOUND, name, "no such tensor in this file"));
-        return view(info);
     }
 
     /** The view of a header entry of this file. */
