@@ -2,7 +2,6 @@ package dev.graft.formats.pytorch;
 
 import dev.graft.formats.dtype.DType;
 import dev.graft.formats.model.ModelSource;
-import dev.graft.formats.tensor.Tensor;
 import dev.graft.formats.tensor.TensorSpec;
 
 import java.io.IOException;
@@ -107,17 +106,39 @@ public final class TorchSave {
         return this;
     }
 
-    /** Every tensor of a model, each with its own storage, in the model's order. */
-    public static TorchSave of(ModelSource model) {
-        TorchSave s = new TorchSave();
-        int key = 0;
-        for (TensorSpec spec : model.tensors()) {
-            Tensor t = model.tensor(spec.name());
-            String k = Integer.toString(key++);
-            s.storage(k, spec.dtype(), t.data());
-            s.tensor(spec.name(), k, 0, spec.shape().dims());
+    /**
+     * Writes a model's tensors as transformers' {@code save_pretrained(safe_serialization=False)} lays them out in
+     * {@code dir}: {@code pytorch_model.bin}, or with {@code shards} over 1 the files
+     * {@code pytorch_model-0000k-of-0000n.bin} (tensors dealt out in order) and {@code pytorch_model.bin.index.json};
+     * the model's {@code config.json}, when it has one, beside them.
+     */
+    public static void writeModel(ModelSource model, Path dir, int shards) throws IOException {
+        java.nio.file.Files.createDirectories(dir);
+        List<TensorSpec> specs = model.tensors();
+        int per = (specs.size() + shards - 1) / shards;
+        StringBuilder weightMap = new StringBuilder();
+        long total = 0;
+        for (int k = 0; k < shards; k++) {
+            String stem = shards == 1 ? "pytorch_model" : String.format("pytorch_model-%05d-of-%05d", k + 1, shards);
+            TorchSave s = new TorchSave().transformersStyle().folder(stem);
+            int key = 0;
+            for (TensorSpec spec : specs.subList(Math.min(k * per, specs.size()), Math.min((k + 1) * per, specs.size()))) {
+                String storage = Integer.toString(key++);
+                s.storage(storage, spec.dtype(), model.tensor(spec.name()).data());
+                s.parameter(spec.name(), storage, 0, spec.shape().dims());
+                weightMap.append(weightMap.isEmpty() ? "" : ",\n").append("    \"").append(spec.name())
+                        .append("\": \"").append(stem).append(".bin\"");
+                total += spec.byteSize();
+            }
+            s.write(dir.resolve(stem + ".bin"));
         }
-        return s;
+        if (shards > 1) {
+            java.nio.file.Files.writeString(dir.resolve(TorchCheckpoint.INDEX_FILE_NAME), "{\n  \"metadata\": {\n"
+                    + "    \"total_size\": " + total + "\n  },\n  \"weight_map\": {\n" + weightMap + "\n  }\n}\n");
+        }
+        if (model.config().isPresent()) {
+            java.nio.file.Files.writeString(dir.resolve("config.json"), model.config().get().json().toString());
+        }
     }
 
     static long[] contiguousStrides(long[] shape) {
