@@ -3,7 +3,7 @@ package dev.graft.cli;
 import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.pytorch.Pickler;
 import dev.graft.formats.pytorch.TorchSave;
-import dev.graft.formats.tensor.TensorSpec;
+import dev.graft.formats.testing.SameTensors;
 import dev.graft.testmodels.FineTuneFamily;
 import dev.graft.testmodels.TinyLlama;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.IOException;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,16 +47,6 @@ class ConvertCommandTest {
         Files.writeString(baseBin.resolve("tokenizer.json"), "{\"model\": {}}");
     }
 
-    private static void assertSameTensors(Path expected, Path actual) {
-        try (ModelSource a = ModelSource.open(expected); ModelSource b = ModelSource.open(actual)) {
-            assertThat(b.tensors()).isEqualTo(a.tensors());
-            for (TensorSpec s : a.tensors()) {
-                assertThat(b.tensor(s.name()).data().toArray(ValueLayout.JAVA_BYTE)).as(s.name())
-                        .isEqualTo(a.tensor(s.name()).data().toArray(ValueLayout.JAVA_BYTE));
-            }
-        }
-    }
-
     private static List<String> names(Path folder) throws IOException {
         try (Stream<Path> s = Files.list(folder)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
@@ -74,7 +63,7 @@ class ConvertCommandTest {
                 baseBin.toString()) + " into " + java.util.regex.Pattern.quote(out.toString()) + " in [0-9]+\\.[0-9] s\n");
         assertThat(names(out)).containsExactly(".graft-manifest.json", "config.json", "model.safetensors",
                 "tokenizer.json");
-        assertSameTensors(family.base(), out);
+        SameTensors.assertSame(family.base(), out);
         try (ModelSource m = ModelSource.open(out)) {
             assertThat(m.config().orElseThrow().architectures()).containsExactly("LlamaForCausalLM");
         }
@@ -87,7 +76,7 @@ class ConvertCommandTest {
                 "--shard-size", "100kB", "-q").code()).isZero();
         assertThat(names(out)).containsExactly(".graft-manifest.json", "config.json", "model-00001-of-00003.safetensors",
                 "model-00002-of-00003.safetensors", "model-00003-of-00003.safetensors", "model.safetensors.index.json");
-        assertSameTensors(family.fineTunes().getFirst(), out);
+        SameTensors.assertSame(family.fineTunes().getFirst(), out);
         Cli.Result again = graft("convert", tunedBin.toString(), "-o", out.toString(), "-q");
         assertThat(again).isEqualTo(new Cli.Result(1, "", "graft: " + out + ": already exists; use --force to "
                 + "replace it\n"));
@@ -144,7 +133,7 @@ class ConvertCommandTest {
                 "--weight", "1,0", "-o", merged.toString(), "-q");
         assertThat(merge.err()).isEmpty();
         assertThat(merge.code()).isZero();
-        assertSameTensors(family.base(), merged);
+        SameTensors.assertSame(family.base(), merged);
     }
 
     /** The examples of {@code graft convert --help} run as written, on models laid out as they name them. */
@@ -169,8 +158,8 @@ class ConvertCommandTest {
             Cli.Result r = graft(args.toArray(String[]::new));
             assertThat(r.code()).as("%s%n%s", example, r.err()).isZero();
         }
-        assertSameTensors(family.base(), dir.resolve("new-model"));
-        assertSameTensors(family.fineTunes().getFirst(), dir.resolve("model.safetensors"));
-        assertSameTensors(family.base(), dir.resolve("resharded"));
+        SameTensors.assertSame(family.base(), dir.resolve("new-model"));
+        SameTensors.assertSame(family.fineTunes().getFirst(), dir.resolve("model.safetensors"));
+        SameTensors.assertSame(family.base(), dir.resolve("resharded"));
     }
 }

@@ -1,16 +1,14 @@
 package dev.graft.formats.pytorch;
 
 import dev.graft.formats.io.FileAccessException;
+import dev.graft.formats.io.MappedFile;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,16 +63,14 @@ final class StoredZip implements AutoCloseable {
     }
 
     private final Path path;
-    private final FileChannel channel;
-    private final Arena arena;
+    private final MappedFile mapped;
     private final MemorySegment file;
     private final List<Entry> entries;
     private final Map<String, Entry> byName;
 
-    private StoredZip(Path path, FileChannel channel, Arena arena, MemorySegment file, List<Entry> entries) {
+    private StoredZip(Path path, MappedFile mapped, MemorySegment file, List<Entry> entries) {
         this.path = path;
-        this.channel = channel;
-        this.arena = arena;
+        this.mapped = mapped;
         this.file = file;
         this.entries = List.copyOf(entries);
         Map<String, Entry> map = new HashMap<>();
@@ -94,31 +90,13 @@ final class StoredZip implements AutoCloseable {
      * @throws FileAccessException    when it cannot be read
      */
     static StoredZip open(Path path) {
-        FileChannel ch = null;
-        Arena arena = Arena.ofShared();
+        MappedFile mapped = MappedFile.open(path, "cannot read PyTorch checkpoint");
         try {
-            ch = FileChannel.open(path, StandardOpenOption.READ);
-            long size = ch.size();
-            MemorySegment file = size == 0 ? MemorySegment.ofArray(new byte[0])
-                    : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            return new StoredZip(path, ch, arena, file, readDirectory(path, file));
-        } catch (IOException | RuntimeException e) {
-            arena.close();
-            closeQuietly(ch);
-            if (e instanceof IOException io) {
-                throw new FileAccessException(path, "cannot read PyTorch checkpoint", io);
-            }
-            throw (RuntimeException) e;
-        }
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        if (ch != null) {
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // already failing; the first error is the one to report
-            }
+            MemorySegment file = mapped.map(0, mapped.size());
+            return new StoredZip(path, mapped, file, readDirectory(path, file));
+        } catch (RuntimeException e) {
+            mapped.close();
+            throw e;
         }
     }
 
@@ -317,17 +295,12 @@ final class StoredZip implements AutoCloseable {
      * @throws FileAccessException when it cannot be mapped
      */
     MemorySegment map(long offset, long bytes, Arena into, String what) {
-        try {
-            return channel.map(FileChannel.MapMode.READ_ONLY, offset, bytes, into);
-        } catch (IOException e) {
-            throw new FileAccessException(path, "cannot map " + what, e);
-        }
+        return mapped.map(offset, bytes, into, "cannot map " + what);
     }
 
     /** Unmaps the file; slices must not be used afterwards. */
     @Override
     public void close() {
-        arena.close();
-        closeQuietly(channel);
+        mapped.close();
     }
 }

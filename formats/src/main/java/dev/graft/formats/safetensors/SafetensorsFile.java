@@ -1,6 +1,7 @@
 package dev.graft.formats.safetensors;
 
 import dev.graft.formats.io.FileAccessException;
+import dev.graft.formats.io.MappedFile;
 import dev.graft.formats.io.OpenInputs;
 import dev.graft.formats.tensor.Tensor;
 import dev.graft.formats.tensor.TensorFile;
@@ -36,23 +37,21 @@ import java.util.Optional;
  */
 public final class SafetensorsFile implements TensorFile {
     private static final int PREFIX_BYTES = 8;
+    private static final String READ_FAILED = "cannot read safetensors file";
 
     private final Path path;
     private final SafetensorsHeader header;
-    private final FileChannel channel;
+    private final MappedFile file;
     private final long dataStart;
-    private final Arena arena;
     private final MemorySegment data;
     private final OpenInputs.Registration registration;
 
-    private SafetensorsFile(Path path, SafetensorsHeader header, FileChannel channel, long dataStart, Arena arena,
-                            MemorySegment data) {
+    private SafetensorsFile(Path path, SafetensorsHeader header, MappedFile file, long dataStart, MemorySegment data) {
         this.registration = OpenInputs.register(path);
         this.path = path;
         this.header = header;
-        this.channel = channel;
+        this.file = file;
         this.dataStart = dataStart;
-        this.arena = arena;
         this.data = data;
     }
 
@@ -63,34 +62,18 @@ public final class SafetensorsFile implements TensorFile {
      * @throws FileAccessException  when it cannot be read
      */
     public static SafetensorsFile open(Path path) {
-        FileChannel ch = null;
-        Arena arena = Arena.ofShared();
+        MappedFile file = MappedFile.open(path, READ_FAILED);
         try {
-            ch = FileChannel.open(path, StandardOpenOption.READ);
-            long size = ch.size();
-            SafetensorsHeader header = readHeader(path, ch, size);
+            long size = file.size();
+            SafetensorsHeader header = readHeader(path, file.channel(), size);
             long dataStart = size - header.dataLength();
-            MemorySegment data = header.dataLength() == 0
-                    ? MemorySegment.ofArray(new byte[0])
-                    : ch.map(FileChannel.MapMode.READ_ONLY, dataStart, header.dataLength(), arena);
-            return new SafetensorsFile(path, header, ch, dataStart, arena, data);
-        } catch (IOException | RuntimeException e) {
-            arena.close();
-            closeQuietly(ch);
-            if (e instanceof IOException io) {
-                throw new FileAccessException(path, "cannot read safetensors file", io);
-            }
-            throw (RuntimeException) e;
-        }
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        if (ch != null) {
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // already failing; the first error is the one to report
-            }
+            return new SafetensorsFile(path, header, file, dataStart, file.map(dataStart, header.dataLength()));
+        } catch (IOException e) {
+            file.close();
+            throw new FileAccessException(path, READ_FAILED, e);
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
         }
     }
 
@@ -101,7 +84,7 @@ public final class SafetensorsFile implements TensorFile {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             return readHeader(path, ch, ch.size());
         } catch (IOException e) {
-            throw new FileAccessException(path, "cannot read safetensors file", e);
+            throw new FileAccessException(path, READ_FAILED, e);
         }
     }
 
@@ -222,18 +205,13 @@ public final class SafetensorsFile implements TensorFile {
         if (info.byteSize() == 0) {
             return view(info);
         }
-        try {
-            MemorySegment seg = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + info.begin(), info.byteSize(), arena);
-            return new Tensor(info.spec(), seg);
-        } catch (IOException e) {
-            throw new FileAccessException(path, "cannot map tensor \"" + info.name() + "\"", e);
-        }
+        return new Tensor(info.spec(), file.map(dataStart + info.begin(), info.byteSize(), arena,
+                "cannot map tensor \"" + info.name() + "\""));
     }
 
     @Override
     public void close() {
-        arena.close();
-        closeQuietly(channel);
+        file.close();
         registration.close();
     }
 

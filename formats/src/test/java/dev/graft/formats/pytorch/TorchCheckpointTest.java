@@ -30,12 +30,15 @@ class TorchCheckpointTest {
         return b;
     }
 
-    private static byte[] floats(float... v) {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float f : v) {
-            b.putFloat(f);
+    /** Six random elements of {@code d} (bools 0 or 1), the same for the same seed. */
+    private static byte[] storageBytes(DType d, long seed) {
+        byte[] data = randomBytes(6 * d.byteSize(), seed);
+        if (d == DType.BOOL) {
+            for (int k = 0; k < data.length; k++) {
+                data[k] &= 1;
+            }
         }
-        return b.array();
+        return data;
     }
 
     private static byte[] bytesOf(Tensor t) {
@@ -49,12 +52,7 @@ class TorchCheckpointTest {
         TorchSave save = new TorchSave();
         for (int i = 0; i < dtypes.size(); i++) {
             DType d = dtypes.get(i);
-            byte[] data = randomBytes(6 * d.byteSize(), i);
-            if (d == DType.BOOL) {
-                for (int k = 0; k < data.length; k++) {
-                    data[k] = (byte) (data[k] & 1);
-                }
-            }
+            byte[] data = storageBytes(d, i);
             save.storage(Integer.toString(i), d, data).tensor("t." + d.name(), Integer.toString(i), 0, 2, 3);
         }
         Path file = save.write(dir.resolve("all.pt"));
@@ -62,12 +60,7 @@ class TorchCheckpointTest {
             assertThat(f.specs()).hasSize(dtypes.size());
             for (int i = 0; i < dtypes.size(); i++) {
                 DType d = dtypes.get(i);
-                byte[] expected = randomBytes(6 * d.byteSize(), i);
-                if (d == DType.BOOL) {
-                    for (int k = 0; k < expected.length; k++) {
-                        expected[k] = (byte) (expected[k] & 1);
-                    }
-                }
+                byte[] expected = storageBytes(d, i);
                 Tensor t = f.tensor("t." + d.name());
                 assertThat(t.spec()).isEqualTo(new TensorSpec("t." + d.name(), d, Shape.of(2, 3)));
                 assertThat(bytesOf(t)).as(d.name()).isEqualTo(expected);
@@ -81,7 +74,7 @@ class TorchCheckpointTest {
                 .putShort((short) 0xC000).putShort((short) 0x7F80);
         ByteBuffer i64 = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(-7).putLong(1L << 40);
         Path file = new TorchSave()
-                .storage("0", DType.F32, floats(1.5f, -2.25f, 0f, 3e-8f))
+                .storage("0", DType.F32, TorchSave.f32(1.5f, -2.25f, 0f, 3e-8f))
                 .storage("1", DType.BF16, bf16.array())
                 .storage("2", DType.I64, i64.array())
                 .storage("3", DType.BOOL, new byte[] {1, 0, 1})
@@ -103,7 +96,7 @@ class TorchCheckpointTest {
     @Test
     void readsAStateDictAsTransformersSavesIt() throws IOException {
         TorchSave save = new TorchSave().transformersStyle().folder("pytorch_model")
-                .storage("0", DType.F32, floats(0, 1, 2, 3, 4, 5, 6, 7))
+                .storage("0", DType.F32, TorchSave.f32(0, 1, 2, 3, 4, 5, 6, 7))
                 .parameter("q.weight", "0", 0, 2, 2)
                 .tensor("k.weight", "0", 4, 2, 2)
                 .tensor("tied.weight", "0", 0, 2, 2)
@@ -151,7 +144,7 @@ class TorchCheckpointTest {
     /** A dimension of size 1 may carry any stride: torch calls such a tensor contiguous. */
     @Test
     void sizeOneDimensionsMayHaveAnyStride() throws IOException {
-        Path file = new TorchSave().storage("0", DType.F32, floats(1, 2, 3))
+        Path file = new TorchSave().storage("0", DType.F32, TorchSave.f32(1, 2, 3))
                 .tensor("row", "0", 0, new long[] {1, 3}, new long[] {99, 1})
                 .write(dir.resolve("row.pt"));
         try (TorchCheckpoint f = TorchCheckpoint.open(file)) {
@@ -175,7 +168,7 @@ class TorchCheckpointTest {
 
     @Test
     void anOpenCheckpointIsAnInputNoOutputMayReplace() throws IOException {
-        Path file = new TorchSave().storage("0", DType.F32, floats(1)).tensor("w", "0", 0, 1)
+        Path file = new TorchSave().storage("0", DType.F32, TorchSave.f32(1)).tensor("w", "0", 0, 1)
                 .write(dir.resolve("in.bin"));
         Path real = file.toRealPath();
         try (TorchCheckpoint f = TorchCheckpoint.open(file)) {
@@ -186,7 +179,7 @@ class TorchCheckpointTest {
 
     @Test
     void aStateDictWrappedAsTrainingFrameworksSaveItIsUnwrapped() throws IOException {
-        Path file = new TorchSave().wrapped().storage("0", DType.F32, floats(2, 4)).tensor("w", "0", 0, 2)
+        Path file = new TorchSave().wrapped().storage("0", DType.F32, TorchSave.f32(2, 4)).tensor("w", "0", 0, 2)
                 .write(dir.resolve("trained.pt"));
         try (TorchCheckpoint f = TorchCheckpoint.open(file)) {
             assertThat(f.specs()).extracting(TensorSpec::name).containsExactly("w");

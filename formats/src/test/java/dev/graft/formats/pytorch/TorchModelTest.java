@@ -12,8 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,19 +26,11 @@ class TorchModelTest {
     @TempDir
     Path dir;
 
-    private static byte[] floats(float... v) {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float f : v) {
-            b.putFloat(f);
-        }
-        return b.array();
-    }
-
     @Test
     void aFolderWithPytorchModelBinIsAModel() throws IOException {
         Path model = Files.createDirectories(dir.resolve("m"));
         Files.writeString(model.resolve("config.json"), CONFIG);
-        new TorchSave().transformersStyle().folder("pytorch_model").storage("0", DType.F32, floats(1, 2, 3, 4))
+        new TorchSave().transformersStyle().folder("pytorch_model").storage("0", DType.F32, TorchSave.f32(1, 2, 3, 4))
                 .tensor("lm_head.weight", "0", 0, 2, 2).tensor("model.norm.weight", "0", 2, 2)
                 .write(model.resolve("pytorch_model.bin"));
         try (ModelSource m = ModelSource.open(model)) {
@@ -63,7 +53,7 @@ class TorchModelTest {
         Path model = Files.createDirectories(dir.resolve("sharded"));
         new TorchSave().folder("pytorch_model-00001-of-00002").storage("0", DType.BF16, new byte[] {0, 0x3F, 0, 0x40})
                 .tensor("a", "0", 0, 2).write(model.resolve("pytorch_model-00001-of-00002.bin"));
-        new TorchSave().folder("pytorch_model-00002-of-00002").storage("0", DType.F32, floats(5, 6, 7))
+        new TorchSave().folder("pytorch_model-00002-of-00002").storage("0", DType.F32, TorchSave.f32(5, 6, 7))
                 .tensor("b", "0", 0, 3).tensor("c", "0", 2, 1).write(model.resolve("pytorch_model-00002-of-00002.bin"));
         Files.writeString(model.resolve("pytorch_model.bin.index.json"), """
                 {"metadata": {"total_size": 20}, "weight_map": {"a": "pytorch_model-00001-of-00002.bin",
@@ -82,7 +72,7 @@ class TorchModelTest {
     @Test
     void aWeightMapNamingATensorItsShardLacksIsRefused() throws IOException {
         Path model = Files.createDirectories(dir.resolve("bad"));
-        new TorchSave().storage("0", DType.F32, floats(1)).tensor("a", "0", 0, 1).write(model.resolve("s1.bin"));
+        new TorchSave().storage("0", DType.F32, TorchSave.f32(1)).tensor("a", "0", 0, 1).write(model.resolve("s1.bin"));
         Files.writeString(model.resolve("pytorch_model.bin.index.json"), "{\"weight_map\": {\"zz\": \"s1.bin\"}}");
         assertThatThrownBy(() -> ModelSource.open(model)).isInstanceOf(ModelFormatException.class)
                 .hasMessage(model.resolve("pytorch_model.bin.index.json") + ": weight_map puts tensor \"zz\" in s1.bin, "
@@ -108,7 +98,7 @@ class TorchModelTest {
     @Test
     void safetensorsWinsOverPytorchModelBin() throws IOException {
         Path model = Files.createDirectories(dir.resolve("both"));
-        new TorchSave().storage("0", DType.F32, floats(1)).tensor("from_bin", "0", 0, 1)
+        new TorchSave().storage("0", DType.F32, TorchSave.f32(1)).tensor("from_bin", "0", 0, 1)
                 .write(model.resolve("pytorch_model.bin"));
         try (SafetensorsWriter w = SafetensorsWriter.create(model.resolve("model.safetensors"),
                 List.of(new TensorSpec("from_safetensors", DType.F32, Shape.of(1))), SafetensorsWriter.PT_METADATA,

@@ -56,6 +56,15 @@ public final class TorchSave {
     private boolean byteOrder = true;
     private boolean wrapped;
 
+    /** Float32 values as the little-endian bytes of a FloatStorage. */
+    public static byte[] f32(float... values) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(values.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            b.putFloat(v);
+        }
+        return b.array();
+    }
+
     /** A storage of {@code dtype} elements; its element count is the bytes' length over the element size. */
     public TorchSave storage(String key, DType dtype, byte[] bytes) {
         return storage(key, dtype, MemorySegment.ofArray(bytes));

@@ -6,6 +6,7 @@ import dev.graft.formats.io.UnsafeOutputException;
 import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.pytorch.TorchSave;
 import dev.graft.formats.tensor.TensorSpec;
+import dev.graft.formats.testing.SameTensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,16 +55,6 @@ class ConversionTest {
         return model;
     }
 
-    private static void assertSameTensors(Path a, Path b) {
-        try (ModelSource x = ModelSource.open(a); ModelSource y = ModelSource.open(b)) {
-            assertThat(y.tensors()).isEqualTo(x.tensors());
-            for (TensorSpec s : x.tensors()) {
-                assertThat(y.tensor(s.name()).data().toArray(ValueLayout.JAVA_BYTE)).as(s.name())
-                        .isEqualTo(x.tensor(s.name()).data().toArray(ValueLayout.JAVA_BYTE));
-            }
-        }
-    }
-
     private static List<String> names(Path folder) throws IOException {
         try (Stream<Path> s = Files.list(folder)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
@@ -90,7 +81,7 @@ class ConversionTest {
         assertThat(Files.readString(out.resolve("tokenizer.json"))).isEqualTo("{\"version\": \"1.0\"}");
         assertThat(Files.readString(out.resolve("config.json"))).isEqualTo("{\n  \"architectures\": [\n"
                 + "    \"LlamaForCausalLM\"\n  ],\n  \"torch_dtype\": \"float32\"\n}\n");
-        assertSameTensors(model, out);
+        SameTensors.assertSame(model, out);
     }
 
     @Test
@@ -113,7 +104,7 @@ class ConversionTest {
             assertThat(m.tensor("b.weight").data().toArray(ValueLayout.JAVA_BYTE)).containsExactly(1, 2, 3, 4);
             assertThat(m.metadata()).containsEntry("format", "pt");
         }
-        assertSameTensors(model, out);
+        SameTensors.assertSame(model, out);
     }
 
     @Test
@@ -130,7 +121,7 @@ class ConversionTest {
             assertThatThrownBy(() -> Conversion.of(m).overwrite(true).write(model.resolve("pytorch_model.bin")
                     .resolveSibling("pytorch_model.safetensors"))).isInstanceOf(UnsafeOutputException.class);
         }
-        assertSameTensors(model, out);
+        SameTensors.assertSame(model, out);
         List<String> left = new ArrayList<>(names(dir));
         assertThat(left).containsExactly("model", "x.safetensors");
     }
