@@ -71,7 +71,7 @@ class MainTest {
     @Test
     void missingCommandOrArgumentIsAUsageError() {
         assertThat(Cli.graft()).isEqualTo(new Cli.Result(2, "", """
-                graft: missing command (merge, run, inspect, diff, extract, lora, compress, decompress, demo, eval, bench)
+                graft: missing command (merge, run, inspect, diff, convert, extract, lora, compress, decompress, demo, eval, bench)
                 Try 'graft --help' for more information.
                 """));
         assertThat(Cli.graft("diff", "a")).isEqualTo(new Cli.Result(2, "", """
@@ -86,7 +86,7 @@ class MainTest {
 
     @Test
     void everySubcommandHasHelp() {
-        for (String[] cmd : new String[][] {{"merge"}, {"run"}, {"inspect"}, {"diff"}, {"demo"}, {"bench"}, {"bench", "io"},
+        for (String[] cmd : new String[][] {{"merge"}, {"run"}, {"inspect"}, {"diff"}, {"convert"}, {"demo"}, {"bench"}, {"bench", "io"},
                 {"extract"}, {"lora"}, {"lora", "apply"}, {"lora", "combine"}, {"lora", "extract-from-merge"},
                 {"compress"}, {"decompress"}, {"eval"}, {"bench", "merge"}, {"bench", "extract"}, {"bench", "compress"},
                 {"help"}}) {
@@ -113,6 +113,7 @@ class MainTest {
                                 architecture.
                   diff        Compare two checkpoints tensor by tensor: how much each one
                                 changed.
+                  convert     Write a model as safetensors.
                   demo        Try Graft on generated models: inspect, diff and merge, step by
                                 step.
                   extract     Extract a PEFT LoRA adapter from a full fine-tune (PHLoRA).
@@ -123,7 +124,7 @@ class MainTest {
                   eval        Measure what merges do to accuracy on a network trained in Java.
                   bench       Measure Graft's throughput and memory on generated checkpoints.
                 """);
-        for (String cmd : new String[] {"merge", "run", "inspect", "diff", "demo", "extract", "lora", "compress", "decompress"}) {
+        for (String cmd : new String[] {"merge", "run", "inspect", "diff", "convert", "demo", "extract", "lora", "compress", "decompress"}) {
             Cli.Result r = Cli.graft("help", cmd);
             assertThat(r.code()).isZero();
             assertThat(r.out()).startsWith("Usage: graft " + cmd).contains("Examples:\n  graft " + cmd);

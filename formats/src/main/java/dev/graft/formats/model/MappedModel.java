@@ -1,9 +1,8 @@
 package dev.graft.formats.model;
 
 import dev.graft.formats.io.OpenInputs;
-import dev.graft.formats.safetensors.SafetensorsFile;
-import dev.graft.formats.safetensors.TensorInfo;
 import dev.graft.formats.tensor.Tensor;
+import dev.graft.formats.tensor.TensorFile;
 import dev.graft.formats.tensor.TensorSpec;
 
 import java.nio.file.Files;
@@ -15,13 +14,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** A model whose tensors live in one or more open safetensors files (a single file and a sharded set alike). */
+/**
+ * A model whose tensors live in one or more open weights files (a single file and a sharded set alike, safetensors
+ * or PyTorch checkpoints).
+ */
 final class MappedModel implements ModelSource {
-    private record Location(SafetensorsFile file, TensorInfo info) {
+    private record Location(TensorFile file, TensorSpec spec) {
     }
 
     private final Path path;
-    private final List<SafetensorsFile> files;
+    private final List<TensorFile> files;
     private final Map<String, Location> byName;
     private final List<TensorSpec> specs;
     private final ModelConfig config;
@@ -31,28 +33,29 @@ final class MappedModel implements ModelSource {
     /**
      * @param tensors for each tensor name, the file it is read from (all files must be in {@code files})
      */
-    MappedModel(Path path, List<SafetensorsFile> files, Map<String, SafetensorsFile> tensors, ModelConfig config) {
+    MappedModel(Path path, List<? extends TensorFile> files, Map<String, ? extends TensorFile> tensors,
+                ModelConfig config) {
         this.path = path;
         this.folder = Files.isDirectory(path) ? OpenInputs.register(path) : null;
         this.files = List.copyOf(files);
         this.config = config;
         Map<String, Location> map = new TreeMap<>();
-        for (Map.Entry<String, SafetensorsFile> e : tensors.entrySet()) {
-            TensorInfo info = e.getValue().info(e.getKey()).orElseThrow();
-            map.put(e.getKey(), new Location(e.getValue(), info));
+        for (Map.Entry<String, ? extends TensorFile> e : tensors.entrySet()) {
+            TensorSpec spec = e.getValue().spec(e.getKey()).orElseThrow();
+            map.put(e.getKey(), new Location(e.getValue(), spec));
         }
         this.byName = map;
         List<TensorSpec> s = new ArrayList<>();
         for (Location l : map.values()) {
-            s.add(l.info.spec());
+            s.add(l.spec);
         }
         s.sort(Comparator.comparing(TensorSpec::name));
         this.specs = List.copyOf(s);
     }
 
-    static MappedModel ofFile(Path path, SafetensorsFile file, ModelConfig config) {
-        Map<String, SafetensorsFile> all = new TreeMap<>();
-        for (TensorInfo t : file.tensors()) {
+    static MappedModel ofFile(Path path, TensorFile file, ModelConfig config) {
+        Map<String, TensorFile> all = new TreeMap<>();
+        for (TensorSpec t : file.specs()) {
             all.put(t.name(), file);
         }
         return new MappedModel(path, List.of(file), all, config);
@@ -71,19 +74,17 @@ final class MappedModel implements ModelSource {
     @Override
     public Optional<TensorSpec> spec(String name) {
         Location l = byName.get(name);
-        return l == null ? Optional.empty() : Optional.of(l.info.spec());
+        return l == null ? Optional.empty() : Optional.of(l.spec);
     }
 
     @Override
     public Tensor tensor(String name) {
-        Location l = locate(name);
-        return l.file.view(l.info);
+        return locate(name).file.tensor(name);
     }
 
     @Override
     public Tensor tensor(String name, java.lang.foreign.Arena arena) {
-        Location l = locate(name);
-        return l.file.map(l.info, arena);
+        return locate(name).file.tensor(name, arena);
     }
 
     private Location locate(String name) {
@@ -106,12 +107,12 @@ final class MappedModel implements ModelSource {
 
     @Override
     public List<Path> files() {
-        return files.stream().map(SafetensorsFile::path).toList();
+        return files.stream().map(TensorFile::path).toList();
     }
 
     @Override
     public void close() {
-        for (SafetensorsFile f : files) {
+        for (TensorFile f : files) {
             f.close();
         }
         if (folder != null) {

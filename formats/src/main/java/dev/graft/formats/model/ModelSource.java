@@ -10,7 +10,10 @@ import java.util.Optional;
 
 /**
  * A checkpoint as a set of named, lazily read tensors, whatever its files look like: one {@code .safetensors}
- * file, a sharded {@code model.safetensors.index.json}, or a Hugging Face model folder holding either.
+ * file, a PyTorch checkpoint ({@code pytorch_model.bin}, {@code .pt}, {@code .pth} in torch's zip format, read
+ * without running its pickle: see {@link dev.graft.formats.pytorch.TorchCheckpoint}), a sharded
+ * {@code model.safetensors.index.json} or {@code pytorch_model.bin.index.json}, or a Hugging Face model folder
+ * holding any of these.
  *
  * <pre>{@code
  * try (ModelSource m = ModelSource.open(Path.of("Qwen2.5-0.5B"))) {
@@ -28,9 +31,14 @@ public interface ModelSource extends AutoCloseable {
     /**
      * Opens a model.
      *
-     * @param path a {@code .safetensors} file, a {@code *.safetensors.index.json} file, or a folder containing
-     *             {@code model.safetensors} or {@code model.safetensors.index.json} (and usually {@code config.json})
+     * @param path a {@code .safetensors} file, a {@code .bin}/{@code .pt}/{@code .pth} PyTorch checkpoint, a
+     *             {@code *.index.json} shard index, or a folder containing {@code model.safetensors},
+     *             {@code model.safetensors.index.json}, {@code pytorch_model.bin} or
+     *             {@code pytorch_model.bin.index.json}, looked for in that order (and usually {@code config.json})
      * @throws ModelFormatException when the path is none of these or its files are inconsistent
+     * @throws dev.graft.formats.FormatException when a weights file is malformed (a
+     *                                           {@link dev.graft.formats.pytorch.PytorchFormatException} for a
+     *                                           checkpoint Graft refuses to read)
      */
     static ModelSource open(Path path) {
         return ModelSources.open(path);
@@ -64,7 +72,7 @@ public interface ModelSource extends AutoCloseable {
         return spec(name).isPresent();
     }
 
-    /** The safetensors {@code __metadata__} (of the first shard for sharded models). */
+    /** The safetensors {@code __metadata__} (of the first shard for sharded models; empty for PyTorch checkpoints). */
     Map<String, String> metadata();
 
     /** The parsed {@code config.json}, when the model comes with one. */

@@ -1,7 +1,9 @@
 package dev.graft.formats.model;
 
+import dev.graft.formats.pytorch.TorchCheckpoint;
 import dev.graft.formats.safetensors.SafetensorsFile;
 import dev.graft.formats.shard.ShardIndex;
+import dev.graft.formats.tensor.TensorFile;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Recognises what a model path is and opens it. */
+/**
+ * Recognises what a model path is and opens it. Safetensors is preferred where a folder has both formats, as
+ * transformers prefers it; PyTorch checkpoints are read through {@link TorchCheckpoint}, which runs no pickle code.
+ */
 final class ModelSources {
     static final String SINGLE_FILE = "model.safetensors";
     /** Name endings of the files a model path can name, and of the checkpoints users mistake for them. */
@@ -32,11 +37,16 @@ final class ModelSources {
         if (name.endsWith(".index.json")) {
             return openIndex(path, path, configBeside(path));
         }
-        if (name.endsWith(".safetensors")) {
-            return MappedModel.ofFile(path, SafetensorsFile.open(path), configBeside(path));
+        if (name.endsWith(".safetensors") || TorchCheckpoint.isCheckpointName(path)) {
+            return MappedModel.ofFile(path, openWeights(path), configBeside(path));
         }
-        throw new ModelFormatException(path, "not a model: expected a .safetensors file, a .safetensors.index.json "
-                + "file or a model folder");
+        throw new ModelFormatException(path, "not a model: expected a .safetensors file, a PyTorch checkpoint "
+                + "(.bin, .pt, .pth), a shard index (.index.json) or a model folder");
+    }
+
+    /** One weights file: a PyTorch checkpoint by its extension, otherwise safetensors. */
+    private static TensorFile openWeights(Path file) {
+        return TorchCheckpoint.isCheckpointName(file) ? TorchCheckpoint.open(file) : SafetensorsFile.open(file);
     }
 
     /**
@@ -64,12 +74,18 @@ final class ModelSources {
         if (Files.isRegularFile(single)) {
             return MappedModel.ofFile(dir, SafetensorsFile.open(single), config);
         }
+        Path torchIndex = dir.resolve(TorchCheckpoint.INDEX_FILE_NAME);
+        if (Files.isRegularFile(torchIndex)) {
+            return openIndex(dir, torchIndex, config);
+        }
+        Path torchSingle = dir.resolve(TorchCheckpoint.FILE_NAME);
+        if (Files.isRegularFile(torchSingle)) {
+            return MappedModel.ofFile(dir, TorchCheckpoint.open(torchSingle), config);
+        }
         String hint = Files.isRegularFile(dir.resolve("adapter_config.json"))
-                ? " (this is a PEFT adapter folder; open it as an adapter)"
-                : Files.isRegularFile(dir.resolve("pytorch_model.bin"))
-                ? " (only pytorch_model.bin is present; Graft reads safetensors only — convert the checkpoint first)"
-                : "";
-        throw new ModelFormatException(dir, "folder has neither " + SINGLE_FILE + " nor " + ShardIndex.FILE_NAME + hint);
+                ? " (this is a PEFT adapter folder; open it as an adapter)" : "";
+        throw new ModelFormatException(dir, "folder has no " + SINGLE_FILE + ", " + ShardIndex.FILE_NAME + ", "
+                + TorchCheckpoint.FILE_NAME + " or " + TorchCheckpoint.INDEX_FILE_NAME + hint);
     }
 
     private static ModelConfig configBeside(Path file) {
@@ -84,26 +100,26 @@ final class ModelSources {
     private static ModelSource openIndex(Path shown, Path indexFile, ModelConfig config) {
         ShardIndex index = ShardIndex.read(indexFile);
         Path dir = indexFile.toAbsolutePath().getParent();
-        Map<String, SafetensorsFile> opened = new LinkedHashMap<>();
-        Map<String, SafetensorsFile> tensors = new TreeMap<>();
+        Map<String, TensorFile> opened = new LinkedHashMap<>();
+        Map<String, TensorFile> tensors = new TreeMap<>();
         try {
             for (Map.Entry<String, String> e : index.weightMap().entrySet()) {
-                SafetensorsFile shard = opened.get(e.getValue());
+                TensorFile shard = opened.get(e.getValue());
                 if (shard == null) {
-                    shard = SafetensorsFile.open(dir.resolve(e.getValue()));
+                    shard = openWeights(dir.resolve(e.getValue()));
                     opened.put(e.getValue(), shard);
                 }
-                if (!shard.contains(e.getKey())) {
+                if (shard.spec(e.getKey()).isEmpty()) {
                     throw new ModelFormatException(indexFile, "weight_map puts tensor \"" + e.getKey() + "\" in "
                             + e.getValue() + ", which does not contain it");
                 }
                 tensors.put(e.getKey(), shard);
             }
         } catch (RuntimeException ex) {
-            opened.values().forEach(SafetensorsFile::close);
+            opened.values().forEach(TensorFile::close);
             throw ex;
         }
-        List<SafetensorsFile> files = new ArrayList<>(opened.values());
+        List<TensorFile> files = new ArrayList<>(opened.values());
         return new MappedModel(shown, files, tensors, config);
     }
 }

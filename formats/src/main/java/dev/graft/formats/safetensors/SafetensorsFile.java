@@ -1,8 +1,11 @@
 package dev.graft.formats.safetensors;
 
 import dev.graft.formats.io.FileAccessException;
+import dev.graft.formats.io.MappedFile;
 import dev.graft.formats.io.OpenInputs;
 import dev.graft.formats.tensor.Tensor;
+import dev.graft.formats.tensor.TensorFile;
+import dev.graft.formats.tensor.TensorSpec;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -32,29 +35,27 @@ import java.util.Optional;
  * <p>Thread-safe: views may be read from many threads at once. Closing unmaps the file; views must not be used
  * afterwards. While open, the file is one of {@link OpenInputs}, which no output may replace.
  */
-public final class SafetensorsFile implements AutoCloseable {
+public final class SafetensorsFile implements TensorFile {
     private static final int PREFIX_BYTES = 8;
     /** Bytes from the start looked at to tell what a file that is not safetensors is instead. */
     private static final int SNIFF_BYTES = 72;
     /** Characters of a text file quoted in the "not a safetensors file" message. */
     private static final int TEXT_SHOWN = 24;
+    private static final String READ_FAILED = "cannot read safetensors file";
 
     private final Path path;
     private final SafetensorsHeader header;
-    private final FileChannel channel;
+    private final MappedFile file;
     private final long dataStart;
-    private final Arena arena;
     private final MemorySegment data;
     private final OpenInputs.Registration registration;
 
-    private SafetensorsFile(Path path, SafetensorsHeader header, FileChannel channel, long dataStart, Arena arena,
-                            MemorySegment data) {
+    private SafetensorsFile(Path path, SafetensorsHeader header, MappedFile file, long dataStart, MemorySegment data) {
         this.registration = OpenInputs.register(path);
         this.path = path;
         this.header = header;
-        this.channel = channel;
+        this.file = file;
         this.dataStart = dataStart;
-        this.arena = arena;
         this.data = data;
     }
 
@@ -65,34 +66,18 @@ public final class SafetensorsFile implements AutoCloseable {
      * @throws FileAccessException  when it cannot be read
      */
     public static SafetensorsFile open(Path path) {
-        FileChannel ch = null;
-        Arena arena = Arena.ofShared();
+        MappedFile file = MappedFile.open(path, READ_FAILED);
         try {
-            ch = FileChannel.open(path, StandardOpenOption.READ);
-            long size = ch.size();
-            SafetensorsHeader header = readHeader(path, ch, size);
+            long size = file.size();
+            SafetensorsHeader header = readHeader(path, file.channel(), size);
             long dataStart = size - header.dataLength();
-            MemorySegment data = header.dataLength() == 0
-                    ? MemorySegment.ofArray(new byte[0])
-                    : ch.map(FileChannel.MapMode.READ_ONLY, dataStart, header.dataLength(), arena);
-            return new SafetensorsFile(path, header, ch, dataStart, arena, data);
-        } catch (IOException | RuntimeException e) {
-            arena.close();
-            closeQuietly(ch);
-            if (e instanceof IOException io) {
-                throw new FileAccessException(path, "cannot read safetensors file", io);
-            }
-            throw (RuntimeException) e;
-        }
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        if (ch != null) {
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // already failing; the first error is the one to report
-            }
+            return new SafetensorsFile(path, header, file, dataStart, file.map(dataStart, header.dataLength()));
+        } catch (IOException e) {
+            file.close();
+            throw new FileAccessException(path, READ_FAILED, e);
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
         }
     }
 
@@ -103,7 +88,7 @@ public final class SafetensorsFile implements AutoCloseable {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             return readHeader(path, ch, ch.size());
         } catch (IOException e) {
-            throw new FileAccessException(path, "cannot read safetensors file", e);
+            throw new FileAccessException(path, READ_FAILED, e);
         }
     }
 
@@ -212,6 +197,7 @@ public final class SafetensorsFile implements AutoCloseable {
         }
     }
 
+    @Override
     public Path path() {
         return path;
     }
@@ -221,6 +207,7 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     /** The {@code __metadata__} map (empty when absent). */
+    @Override
     public Map<String, String> metadata() {
         return header.metadata();
     }
@@ -228,6 +215,17 @@ public final class SafetensorsFile implements AutoCloseable {
     /** Tensor entries in data order. */
     public List<TensorInfo> tensors() {
         return header.tensors();
+    }
+
+    /** The specs of {@link #tensors()}, in data order. */
+    @Override
+    public List<TensorSpec> specs() {
+        return header.tensors().stream().map(TensorInfo::spec).toList();
+    }
+
+    @Override
+    public Optional<TensorSpec> spec(String name) {
+        return header.tensor(name).map(TensorInfo::spec);
     }
 
     public boolean contains(String name) {
@@ -243,10 +241,24 @@ public final class SafetensorsFile implements AutoCloseable {
      *
      * @throws SafetensorsException ({@link SafetensorsError#TENSOR_NOT_FOUND}) for an unknown name
      */
+    @Override
     public Tensor tensor(String name) {
-        TensorInfo info = header.tensor(name).orElseThrow(() ->
+        return view(required(name));
+    }
+
+    /**
+     * One tensor mapped on its own in the caller's arena (see {@link #map}).
+     *
+     * @throws SafetensorsException ({@link SafetensorsError#TENSOR_NOT_FOUND}) for an unknown name
+     */
+    @Override
+    public Tensor tensor(String name, Arena arena) {
+        return map(required(name), arena);
+    }
+
+    private TensorInfo required(String name) {
+        return header.tensor(name).orElseThrow(() ->
                 new SafetensorsException(path, SafetensorsError.TENSOR_NOT_FOUND, name, "no such tensor in this file"));
-        return view(info);
     }
 
     /** The view of a header entry of this file. */
@@ -268,18 +280,13 @@ public final class SafetensorsFile implements AutoCloseable {
         if (info.byteSize() == 0) {
             return view(info);
         }
-        try {
-            MemorySegment seg = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + info.begin(), info.byteSize(), arena);
-            return new Tensor(info.spec(), seg);
-        } catch (IOException e) {
-            throw new FileAccessException(path, "cannot map tensor \"" + info.name() + "\"", e);
-        }
+        return new Tensor(info.spec(), file.map(dataStart + info.begin(), info.byteSize(), arena,
+                "cannot map tensor \"" + info.name() + "\""));
     }
 
     @Override
     public void close() {
-        arena.close();
-        closeQuietly(channel);
+        file.close();
         registration.close();
     }
 

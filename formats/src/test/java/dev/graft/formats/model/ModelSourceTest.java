@@ -63,13 +63,15 @@ class ModelSourceTest {
         assertThatThrownBy(() -> ModelSource.open(dir.resolve("nope"))).isInstanceOf(ModelFormatException.class)
                 .hasMessage(dir.resolve("nope") + ": no such folder");
         assertThatThrownBy(() -> ModelSource.open(dir))
-                .hasMessage(dir + ": folder has neither model.safetensors nor model.safetensors.index.json");
+                .hasMessage(dir + ": folder has no model.safetensors, model.safetensors.index.json, pytorch_model.bin or "
+                        + "pytorch_model.bin.index.json");
         Files.writeString(dir.resolve("adapter_config.json"), "{}");
         assertThatThrownBy(() -> ModelSource.open(dir)).hasMessageEndingWith(
                 "(this is a PEFT adapter folder; open it as an adapter)");
         Path txt = Files.writeString(dir.resolve("notes.txt"), "x");
         assertThatThrownBy(() -> ModelSource.open(txt)).hasMessage(txt
-                + ": not a model: expected a .safetensors file, a .safetensors.index.json file or a model folder");
+                + ": not a model: expected a .safetensors file, a PyTorch checkpoint (.bin, .pt, .pth), a shard index "
+                + "(.index.json) or a model folder");
         Path badConfig = Files.createDirectories(dir.resolve("m"));
         Files.writeString(badConfig.resolve("config.json"), "{\"a\": ");
         assertThatThrownBy(() -> ModelSource.open(badConfig)).isInstanceOf(ModelFormatException.class)
