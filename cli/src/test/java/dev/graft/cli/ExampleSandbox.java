@@ -96,6 +96,11 @@ final class ExampleSandbox {
             // What 'graft demo --dir ./demo-models' writes, for the diff that follows it in the demo's help.
             entry("demo-models", (s, target) -> FineTuneFamily.of(DemoCommand.baseModel()).fineTunes(2).seed(2)
                     .writeTo(target)),
+            // PyTorch checkpoints of testdata's base, for graft convert: a folder, a sharded one, a bare file.
+            entry("old-model", torch("base", 1)),
+            entry("big-model", torch("base", 4)),
+            entry("pytorch_model.bin", (s, target) -> Files.copy(s.once("torch-base-1", out -> writeTorch("base",
+                    out, 1)).resolve("pytorch_model.bin"), target)),
             entry("ties.yml", helpRecipe("ties.yml")),
             entry("multi.yml", recipe(MULTI_RECIPE)));
 
@@ -191,6 +196,18 @@ final class ExampleSandbox {
     /** A copy of testdata's model folder {@code name}: a copy, not a link, so that no example writes into testdata. */
     private static Fixture model(String name) {
         return (s, target) -> copyTree(testModel(name), target);
+    }
+
+    /** testdata's model {@code name} saved as torch.save would save it, in {@code shards} .bin files. */
+    private static Fixture torch(String name, int shards) {
+        return (s, target) -> copyTree(s.once("torch-" + name + "-" + shards, out -> writeTorch(name, out, shards)),
+                target);
+    }
+
+    private static void writeTorch(String name, Path out, int shards) throws IOException {
+        try (dev.graft.formats.model.ModelSource m = dev.graft.formats.model.ModelSource.open(testModel(name))) {
+            dev.graft.formats.pytorch.TorchSave.writeModel(m, out, shards);
+        }
     }
 
     /** testdata's model {@code name} as one .safetensors file. */
