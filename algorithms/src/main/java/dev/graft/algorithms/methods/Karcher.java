@@ -37,7 +37,7 @@ public final class Karcher implements MergeMethod {
     @Override
     public BaseModel baseModel() {
         // mergekit counts a base as one more model to average; so does Graft.
-        return BaseModel.OPTIONAL;
+        return BaseModel.OPTIONAL_INPUT;
     }
 
     @Override

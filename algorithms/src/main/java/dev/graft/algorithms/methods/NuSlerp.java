@@ -34,7 +34,7 @@ public final class NuSlerp implements MergeMethod {
 
     @Override
     public BaseModel baseModel() {
-        return BaseModel.OPTIONAL;
+        return BaseModel.OPTIONAL_INPUT;
     }
 
     @Override
