@@ -41,11 +41,7 @@ public final class KarcherKernel implements TensorKernel {
             scan.writeZeros(out);
             return;
         }
-        float[] f = new float[c.length];
-        for (int k = 0; k < c.length; k++) {
-            f[k] = (float) c[k];
-        }
-        scan.write(f, out);
+        scan.write(c, out);
     }
 
     /**

@@ -51,11 +51,7 @@ public final class MultiSlerpKernel implements TensorKernel {
                     ? "task vectors" : "tensors") + " is zero (antipodal models whose weights balance, such as "
                     + "a and -a at equal weights); change the weights");
         }
-        float[] f = new float[c.length];
-        for (int k = 0; k < c.length; k++) {
-            f[k] = (float) c[k];
-        }
-        scan.write(f, out);
+        scan.write(c, out);
     }
 
     /**

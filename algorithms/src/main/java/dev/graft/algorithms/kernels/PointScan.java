@@ -10,8 +10,8 @@ import dev.graft.core.kernel.TensorOutput;
  *
  * <p>These methods need only the points' norms and dot products before they write: {@link #gram()} takes them in
  * one pass, and {@link #write} writes a linear combination of the points in a second, so memory stays at a chunk
- * per input whatever the tensor's size. Blocks are whole rows of about {@value #BLOCK_TARGET} elements, so that the
- * loops over several points' blocks find them in the L2 cache.
+ * per input whatever the tensor's size. Blocks are {@link RowBlocks}, so that the loops over several points' blocks
+ * find them in the L2 cache.
  */
 public final class PointScan {
     /** Receives one block of the points. */
@@ -29,8 +29,6 @@ public final class PointScan {
         void visit(long first, int length, float[][] points, float[] base, int baseOffset);
     }
 
-    /** Elements per block when rows are short enough: 64 KiB of float32 per point. */
-    static final int BLOCK_TARGET = 1 << 14;
     /** Independent sums per dot product, so that the additions do not wait on each other. */
     private static final int LANES = 4;
 
@@ -48,15 +46,8 @@ public final class PointScan {
     public PointScan(TensorInputs inputs, boolean taskVectors) {
         this.inputs = inputs;
         this.base = taskVectors ? inputs.baseIndex() : -1;
-        this.models = new int[inputs.count() - (base >= 0 ? 1 : 0)];
-        for (int i = 0, k = 0; i < inputs.count(); i++) {
-            if (i != base) {
-                models[k++] = i;
-            }
-        }
-        long row = Math.max(1, inputs.rowLength());
-        long rows = Math.max(1, BLOCK_TARGET / row);
-        this.block = (int) Math.min(inputs.maxChunk(), rows * row);
+        this.models = RowBlocks.allBut(inputs.count(), base);
+        this.block = RowBlocks.length(inputs);
         this.buffers = new float[models.length][block];
     }
 
@@ -144,6 +135,15 @@ public final class PointScan {
             s0 += (double) x[e] * y[e];
         }
         return (s0 + s1) + (s2 + s3);
+    }
+
+    /** {@link #write(float[], TensorOutput)} with the coefficients rounded to float32. */
+    public void write(double[] c, TensorOutput out) {
+        float[] f = new float[c.length];
+        for (int k = 0; k < c.length; k++) {
+            f[k] = (float) c[k];
+        }
+        write(f, out);
     }
 
     /**
