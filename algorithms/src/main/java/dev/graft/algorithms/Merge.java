@@ -93,6 +93,18 @@ public final class Merge {
         return method("slerp");
     }
 
+    public static Merge nuslerp() {
+        return method("nuslerp");
+    }
+
+    public static Merge multislerp() {
+        return method("multislerp");
+    }
+
+    public static Merge karcher() {
+        return method("karcher");
+    }
+
     /** The base model: a {@code .safetensors} file, an index or a folder. */
     public Merge base(Path model) {
         request.base(model.toString(), model);

@@ -83,7 +83,7 @@ public final class ReferenceVectors {
     }
 
     /** Position of a bf16 value on the number line, so that adjacent bf16 values differ by 1. */
-    private static int ulpIndex(float v) {
+    static int ulpIndex(float v) {
         int bits = Bf16.fromFloat(v) & 0xFFFF;
         return (bits & 0x8000) != 0 ? -(bits & 0x7FFF) : bits;
     }

@@ -6,9 +6,8 @@ import dev.graft.core.kernel.TensorInputs;
  * Task vectors block by block: for each model, {@code δ = θ − θ_base} over a block of whole rows, computed into
  * reused buffers. Every pass of a task-vector method reads its inputs through this.
  *
- * <p>The inputs arrive in chunks of about a million elements; the deltas are handed on in blocks of whole rows of
- * about {@value #BLOCK_TARGET} elements, so that a visitor's loops over several models' deltas find them in the
- * L2 cache instead of streaming megabytes per loop.
+ * <p>The inputs arrive in chunks of about a million elements; the deltas are handed on in {@link RowBlocks}, so
+ * that a visitor's loops over several models' deltas find them in the L2 cache.
  */
 public final class DeltaScan {
     /** Receives the deltas of one chunk. */
@@ -39,9 +38,6 @@ public final class DeltaScan {
         void visit(long first, int length, float[][] models, float[] base, int offset);
     }
 
-    /** Elements per block when rows are short enough: 64 KiB of float32 per model. */
-    static final int BLOCK_TARGET = 1 << 14;
-
     private final TensorInputs inputs;
     private final int block;
     private final int[] models;
@@ -50,16 +46,8 @@ public final class DeltaScan {
     /** @param inputs a task's inputs; every input but the base is a model whose delta is taken */
     public DeltaScan(TensorInputs inputs) {
         this.inputs = inputs;
-        int base = inputs.baseIndex();
-        this.models = new int[inputs.count() - 1];
-        for (int i = 0, k = 0; i < inputs.count(); i++) {
-            if (i != base) {
-                models[k++] = i;
-            }
-        }
-        long row = Math.max(1, inputs.rowLength());
-        long rows = Math.max(1, BLOCK_TARGET / row);
-        this.block = (int) Math.min(inputs.maxChunk(), rows * row);
+        this.models = RowBlocks.allBut(inputs.count(), inputs.baseIndex());
+        this.block = RowBlocks.length(inputs);
         this.deltas = new float[models.length][block];
     }
 

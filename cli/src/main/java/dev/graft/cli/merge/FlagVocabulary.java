@@ -16,9 +16,13 @@ final class FlagVocabulary implements Vocabulary {
             Map.entry("weight", "--weight"), Map.entry("density", "--density"), Map.entry("gamma", "--gamma"),
             Map.entry("epsilon", "--epsilon"), Map.entry("lambda", "--lambda"), Map.entry("t", "--t"),
             Map.entry("normalize", "--normalize"), Map.entry("rescale", "--rescale"),
-            Map.entry("filter_wise", "--filter-wise"), Map.entry("sign_election", "--sign-election"));
+            Map.entry("filter_wise", "--filter-wise"), Map.entry("sign_election", "--sign-election"),
+            Map.entry("nuslerp_flatten", "--nuslerp-flatten"), Map.entry("nuslerp_row_wise", "--nuslerp-row-wise"),
+            Map.entry("normalize_weights", "--normalize-weights"), Map.entry("eps", "--eps"),
+            Map.entry("max_iter", "--max-iter"), Map.entry("tol", "--tol"));
     /** Flags picocli also offers as {@code --no-…}. */
-    private static final Set<String> NEGATABLE = Set.of("normalize", "rescale");
+    private static final Set<String> NEGATABLE = Set.of("normalize", "rescale", "nuslerp_flatten",
+            "normalize_weights");
 
     @Override
     public String modelParameter(int model, String label, String name) {

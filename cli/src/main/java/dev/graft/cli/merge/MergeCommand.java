@@ -32,7 +32,8 @@ import java.util.concurrent.Callable;
                 "",
                 // MergeCommandTest checks this list against the registry.
                 "Methods: linear, task_arithmetic, ties, dare_linear, dare_ties, breadcrumbs, breadcrumbs_ties, "
-                        + "della, della_linear, model_stock, slerp, passthrough. Arithmetic runs in float32 and is "
+                        + "della, della_linear, model_stock, slerp, nuslerp, multislerp, karcher, passthrough. "
+                        + "Arithmetic runs in float32 and is "
                         + "rounded once to the output dtype.",
                 "",
                 "OUT ending in .safetensors is written as one file; anything else as a Hugging Face folder "
@@ -85,6 +86,26 @@ public final class MergeCommand implements Callable<Integer> {
     @Option(names = "--filter-wise", description = "model_stock: interpolate per row.")
     Boolean filterWise;
 
+    @Option(names = "--nuslerp-flatten", negatable = true,
+            description = "nuslerp: the whole tensor is one vector (default); --no-nuslerp-flatten: each row.")
+    Boolean nuslerpFlatten;
+
+    @Option(names = "--nuslerp-row-wise", description = "nuslerp with --no-nuslerp-flatten: each column instead.")
+    Boolean nuslerpRowWise;
+
+    @Option(names = "--normalize-weights", negatable = true,
+            description = "multislerp: divide the weights by their sum (default).")
+    Boolean normalizeWeights;
+
+    @Option(names = "--eps", paramLabel = "E", description = "multislerp: added to norms before dividing by them (default 1e-8).")
+    Double eps;
+
+    @Option(names = "--max-iter", paramLabel = "N", description = "karcher: most iterations (default 10).")
+    Integer maxIter;
+
+    @Option(names = "--tol", paramLabel = "T", description = "karcher: convergence tolerance (default 1e-5).")
+    Double tol;
+
     @Option(names = "--sign-election", paramLabel = "RULE",
             description = "ties-family sign election: mergekit (weighted sum, default) or paper (unweighted trimmed deltas).")
     String signElection;
@@ -131,6 +152,12 @@ public final class MergeCommand implements Callable<Integer> {
         putGlobal(b, "rescale", rescale);
         putGlobal(b, "filter_wise", filterWise);
         putGlobal(b, "sign_election", signElection);
+        putGlobal(b, "nuslerp_flatten", nuslerpFlatten);
+        putGlobal(b, "nuslerp_row_wise", nuslerpRowWise);
+        putGlobal(b, "normalize_weights", normalizeWeights);
+        putGlobal(b, "eps", eps);
+        putGlobal(b, "max_iter", maxIter);
+        putGlobal(b, "tol", tol);
         if (dtype != null) {
             b.dtype(dtype("--dtype", dtype));
         }

@@ -41,12 +41,37 @@ public interface MergeMethod {
     }
 
     /**
+     * Exact number of models besides the base, or 0 for any: for a method that merges a fixed number of models
+     * with or without a base ({@code nuslerp}: two), which {@link #exactInputs()} cannot say.
+     */
+    default int exactModels() {
+        return 0;
+    }
+
+    /**
      * Checks one model's resolved per-model values together (constraints between parameters, such as DELLA's
      * {@code 0 < density − epsilon}), before any math.
      *
      * @return a problem description, or null when fine
      */
     default String checkModelParameters(java.util.Map<String, Object> values) {
+        return null;
+    }
+
+    /**
+     * Checks the values resolved for one tensor across its models together (a weight sum the method divides by),
+     * before any math. The planner reports the first problem once for the whole merge.
+     *
+     * @param tensor    the output tensor, for the message
+     * @param perModel  each input's per-model values, in input order
+     * @param global    the global values, defaults filled in
+     * @param baseInput which input is the base model, or -1
+     * @param words     how the user spells parameters, for advice such as "use --no-normalize"
+     * @return a one-line problem naming the tensor, or null when fine
+     */
+    default String checkTensorParameters(String tensor, java.util.List<java.util.Map<String, Object>> perModel,
+                                         java.util.Map<String, Object> global, int baseInput,
+                                         dev.graft.core.plan.Vocabulary words) {
         return null;
     }
 

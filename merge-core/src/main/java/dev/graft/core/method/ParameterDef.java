@@ -32,6 +32,25 @@ public record ParameterDef(String name, Type type, Optional<Object> defaultValue
                 });
     }
 
+    /** A number of at least {@code min}, unbounded above ({@code eps}, {@code tol}, a weight that must not be negative). */
+    public static ParameterDef numberAtLeast(String name, Double defaultValue, double min, String description) {
+        return new ParameterDef(name, Type.NUMBER, Optional.ofNullable(defaultValue), description,
+                v -> {
+                    double d = ((Number) v).doubleValue();
+                    return d >= min ? null : "must be at least " + min + ", got " + d;
+                });
+    }
+
+    /** A whole number of at least 0 ({@code max_iter}); held as a double like every number. */
+    public static ParameterDef count(String name, int defaultValue, String description) {
+        return new ParameterDef(name, Type.NUMBER, Optional.of((double) defaultValue), description,
+                v -> {
+                    double d = ((Number) v).doubleValue();
+                    return d >= 0 && d == Math.rint(d) && d <= Integer.MAX_VALUE ? null
+                            : "must be a whole number of at least 0, got " + d;
+                });
+    }
+
     public static ParameterDef bool(String name, boolean defaultValue, String description) {
         return new ParameterDef(name, Type.BOOLEAN, Optional.of(defaultValue), description, v -> null);
     }

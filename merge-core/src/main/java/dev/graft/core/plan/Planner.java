@@ -152,6 +152,19 @@ public final class Planner {
             problems.addOnce("exact:" + n, method.name() + " merges exactly " + method.exactInputs()
                     + " models including the base, got " + n);
         }
+        int others = n - (request.baseModel() >= 0 ? 1 : 0);
+        if (method.exactModels() > 0 && others != method.exactModels() && request.routing().isEmpty()) {
+            // The same key as planTensor's check, which would otherwise say this again for the first tensor.
+            problems.addOnce("exact-models:" + others, exactModelsProblem(method, others, request.baseModel() >= 0));
+        }
+    }
+
+    /** A method that merges a fixed number of models besides the base was given another number. */
+    private static String exactModelsProblem(MergeMethod method, int others, boolean base) {
+        String got = !base ? "" : others < method.exactModels() ? " besides the base (which is not one of them)"
+                : " besides the base";
+        return method.name() + " merges exactly " + method.exactModels() + " models plus an optional base, got "
+                + others + got;
     }
 
     private Optional<TensorTask> planTensor(MergeMethod method, MergeRequest request, List<ModelSource> sources,
@@ -185,6 +198,12 @@ public final class Planner {
         if (method.exactInputs() > 0 && inputs.size() != method.exactInputs()) {
             problems.addOnce("exact:" + inputs.size(), method.name() + " merges exactly " + method.exactInputs()
                     + " models including the base, got " + inputs.size() + " for " + name);
+            return Optional.empty();
+        }
+        int others = inputs.size() - (route.base() >= 0 ? 1 : 0);
+        if (method.exactModels() > 0 && others != method.exactModels()) {
+            problems.addOnce("exact-models:" + others, exactModelsProblem(method, others, route.base() >= 0)
+                    + " for " + name);
             return Optional.empty();
         }
         Optional<Shape> readShape = readShape(request, name, inputs, problems, warnings);
@@ -226,6 +245,10 @@ public final class Planner {
             perModel.add(values);
         }
         checkWeightSum(method, request, global, perModel, name, problems);
+        String together = method.checkTensorParameters(name, perModel, global, route.base(), words);
+        if (together != null) {
+            problems.addOnce("together", together);
+        }
         // With alpha: auto the scale holds the block term only; the executor adds the measured alpha.
         double linesScale = request.lines().map(l -> l.scale(l.alpha().orElse(0), route.block(), layers)).orElse(1.0);
         TensorSpec out = new TensorSpec(name, outDtype, readShape.get());
