@@ -102,8 +102,18 @@ class SphericalMethodsCommandTest {
         assertThat(fails("merge", "nuslerp", model("base"), model("ft1"), "--base", model("base"), "--weight", "1")
                 .err()).isEqualTo("graft: nuslerp merges exactly 2 models plus an optional base, got 1 besides the "
                 + "base (which is not one of them)\n");
-        assertThat(fails("merge", "nuslerp", model("ft1"), model("ft2")).err())
-                .isEqualTo("graft: missing required parameter --weight (first needed for lm_head.weight)\n");
+        // Without --weight every model weighs 1 on the command line: t = 0.5.
+        Path noWeight = dir.resolve("w.safetensors");
+        Path one = dir.resolve("one.safetensors");
+        assertThat(graft("merge", "nuslerp", model("ft1"), model("ft2"), "-q", "-o", noWeight.toString()).code())
+                .isZero();
+        assertThat(graft("merge", "nuslerp", model("ft1"), model("ft2"), "--weight", "1", "-q", "-o",
+                one.toString()).code()).isZero();
+        try {
+            assertThat(Files.readAllBytes(noWeight)).isEqualTo(Files.readAllBytes(one));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
