@@ -11,7 +11,7 @@ public final class JsonStrings {
 
     /** Which characters outside the mandatory ones are escaped. */
     public enum Style {
-        /** serde_json: nothing more; non-ASCII stays raw UTF-8. */
+        /** serde_json, and Python's {@code json} with {@code ensure_ascii=False}: nothing more; non-ASCII stays raw. */
         SERDE,
         /** Python {@code json.dumps(ensure_ascii=True)}: everything outside space…tilde, DEL included. */
         PYTHON_ASCII

@@ -3,9 +3,6 @@ package dev.graft.formats.json;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Serialises JSON exactly as Python's {@code json.dumps(obj, indent=N, sort_keys=…)} does, so the files we write
@@ -24,81 +21,43 @@ public final class PythonJson {
      * @param sortKeys sort object keys (Python sorts by code point, as Java's String order does for BMP keys)
      */
     public static String dumps(JsonNode node, int indent, boolean sortKeys) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, node, indent, sortKeys, 0);
-        return sb.toString();
+        return dumps(node, indent, sortKeys, true);
     }
 
-    private static void write(StringBuilder sb, JsonNode n, int indent, boolean sort, int level) {
-        if (n == null || n.isNull() || n.isMissingNode()) {
-            sb.append("null");
-        } else if (n.isObject()) {
-            List<Map.Entry<String, JsonNode>> entries = new ArrayList<>(n.properties());
-            if (entries.isEmpty()) {
-                sb.append("{}");
-                return;
+    /**
+     * As {@code json.dumps(obj, indent=N, sort_keys=…, ensure_ascii=…)}: transformers writes
+     * {@code tokenizer_config.json} and {@code special_tokens_map.json} with {@code ensure_ascii=False}, which leaves
+     * non-ASCII characters as they are and escapes only quote, backslash and control characters.
+     */
+    public static String dumps(JsonNode node, int indent, boolean sortKeys, boolean ensureAscii) {
+        JsonStrings.Style strings = ensureAscii ? JsonStrings.Style.PYTHON_ASCII : JsonStrings.Style.SERDE;
+        return new JsonLayout(indent, sortKeys, ", ", ": ", strings, PythonJson::floatRepr).write(node);
+    }
+
+    /**
+     * Whether every object in the tree has its keys in the order {@code sort_keys=True} writes them, i.e. whether
+     * writing it with sorting reproduces its order (a file transformers wrote is sorted throughout).
+     */
+    public static boolean isSorted(JsonNode node) {
+        if (node.isObject()) {
+            String previous = null;
+            for (var e : node.properties()) {
+                if (previous != null && JsonLayout.compareCodePoints(previous, e.getKey()) > 0) {
+                    return false;
+                }
+                previous = e.getKey();
+                if (!isSorted(e.getValue())) {
+                    return false;
+                }
             }
-            if (sort) {
-                entries.sort(Map.Entry.comparingByKey(PythonJson::compareCodePoints));
+        } else if (node.isArray()) {
+            for (JsonNode element : node) {
+                if (!isSorted(element)) {
+                    return false;
+                }
             }
-            sb.append('{');
-            for (int i = 0; i < entries.size(); i++) {
-                sb.append(i == 0 ? "" : ",");
-                newline(sb, indent, level + 1);
-                writeString(sb, entries.get(i).getKey());
-                sb.append(": ");
-                write(sb, entries.get(i).getValue(), indent, sort, level + 1);
-            }
-            newline(sb, indent, level);
-            sb.append('}');
-        } else if (n.isArray()) {
-            if (n.isEmpty()) {
-                sb.append("[]");
-                return;
-            }
-            sb.append('[');
-            for (int i = 0; i < n.size(); i++) {
-                sb.append(i == 0 ? "" : ",");
-                newline(sb, indent, level + 1);
-                write(sb, n.get(i), indent, sort, level + 1);
-            }
-            newline(sb, indent, level);
-            sb.append(']');
-        } else if (n.isTextual()) {
-            writeString(sb, n.textValue());
-        } else if (n.isBoolean()) {
-            sb.append(n.booleanValue() ? "true" : "false");
-        } else if (n.isIntegralNumber()) {
-            sb.append(n.bigIntegerValue());
-        } else if (n.isNumber()) {
-            sb.append(floatRepr(n.doubleValue()));
-        } else {
-            writeString(sb, n.asText());
         }
-    }
-
-    private static void newline(StringBuilder sb, int indent, int level) {
-        sb.append('\n');
-        sb.append(" ".repeat(indent * level));
-    }
-
-    private static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
-    }
-
-    private static void writeString(StringBuilder sb, String s) {
-        JsonStrings.append(sb, s, JsonStrings.Style.PYTHON_ASCII);
+        return true;
     }
 
     /** Python's {@code repr(float)}: shortest round-trip digits, exponent form below 1e-4 and from 1e16. */

@@ -1,0 +1,15 @@
+package dev.graft.formats.tokenizer;
+
+import dev.graft.formats.json.JsonStrings;
+
+/** Tokens as messages show them: JSON string literals, so that spaces, quotes and control characters are visible. */
+final class Quoted {
+    private Quoted() {
+    }
+
+    static String of(String token) {
+        StringBuilder sb = new StringBuilder();
+        JsonStrings.append(sb, token, JsonStrings.Style.SERDE);
+        return sb.toString();
+    }
+}
