@@ -35,7 +35,7 @@ public final class RecipeRequests {
             inputs.remove(base.get());
         }
         List<PlannedModel> models = inputs.stream()
-                .map(m -> new PlannedModel(m.toString(), m.resolve(workingDir))).toList();
+                .map(m -> new PlannedModel(m.toString(), m.resolve(workingDir), m.resolveLora(workingDir))).toList();
         int baseIndex = base.map(inputs::indexOf).orElse(-1);
         // A models: recipe is one slice; a slices: recipe's routes carry each slice's own parameters, and the
         // first slice's stand for the request.
