@@ -46,7 +46,8 @@ import java.util.concurrent.Callable;
                 "  graft merge slerp ./other --base ./base --t 0.3 -o ./slerped",
                 "  graft merge ties ./ft1 ./ft2 ./ft3 --base ./base --weight 1 --density 0.5 \\",
                 "      --lines 0.4,0.6 --dry-run -o x",
-                "  graft merge ties ./ft1+./ft1-lora ./ft2 --base ./base --density 0.5 -o ./with-lora"})
+                "  graft merge ties ./ft1+./ft1-lora ./ft2 --base ./base --density 0.5 \\",
+                "      -o ./with-lora"})
 public final class MergeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "METHOD", description = "The merge method.")
     String method;
