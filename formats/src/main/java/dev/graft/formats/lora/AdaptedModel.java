@@ -199,21 +199,12 @@ public final class AdaptedModel implements ModelSource {
      * Hands the adapted tensor's values over a band of whole rows at a time, as float32 before rounding to the
      * model's dtype; a tensor no adapter changes comes as the model has it.
      *
-     * @throws NonFiniteValuesException as {@link #tensor(String, Arena)}
+     * @throws NonFiniteValuesException as {@link #tensor(String, Arena)}, and for a tensor no adapter changes that
+     *                                  holds NaN or infinities, unless allowed at open
      */
     public void stream(String name, Arena arena, Bands out) {
         Tensor w = model.tensor(name, arena);
-        TensorUpdate u = updates.get(name);
-        if (u != null) {
-            u.compute(w, model.path(), allowNonFinite, out);
-            return;
-        }
-        float[] window = new float[(int) Math.min(w.elementCount(), 1 << 20)];
-        for (long first = 0; first < w.elementCount(); first += window.length) {
-            int n = (int) Math.min(window.length, w.elementCount() - first);
-            w.readFloats(first, window, 0, n);
-            out.accept(window, first, n);
-        }
+        updates.getOrDefault(name, new TensorUpdate(name)).compute(w, model.path(), allowNonFinite, out);
     }
 
     /** Receives a tensor's values in order: {@code values[0, count)} are elements {@code [first, first + count)}. */

@@ -137,6 +137,15 @@ class AdaptedModelTest {
             assertThat(am.path()).isEqualTo(m);
             assertThat(am.inputs()).containsExactly(m, a);
             assertThat(am.tensor(Q + ".weight").toFloatArray()).containsExactly(read(am, Q + ".weight"));
+            List<Float> streamed = new ArrayList<>();
+            try (Arena arena = Arena.ofConfined()) {
+                am.stream("model.norm.weight", arena, (values, first, count) -> {
+                    for (int i = 0; i < count; i++) {
+                        streamed.add(values[i]);
+                    }
+                });
+            }
+            assertThat(streamed).containsExactly(7f, 8f);
         }
     }
 
@@ -209,29 +218,27 @@ class AdaptedModelTest {
         }
     }
 
-    @Test
-    void doraOnAConv1DRescalesStoredColumns() {
-        String attn = "transformer.h.0.attn.c_attn";
-        Path m = model("m", f32(attn + ".weight", Shape.of(2, 3), transpose(DORA_W, 3, 2)));
-        Path a = adapter("a", dora().withFlag("fan_in_fan_out", true), f32(LoraKeys.loraA(attn), Shape.of(1, 2), DORA_A),
-                f32(LoraKeys.loraB(attn), Shape.of(3, 1), DORA_B),
-                f32(LoraKeys.doraMagnitude(attn), Shape.of(3), MAGNITUDE));
+    /** A stored [2, 3] weight, the transpose of its [out 3, in 2] form: the norms run down its columns. */
+    private void assertColumnsRescaled(String module, AdapterConfig config, String keyA, String keyB) {
+        Path m = model("m", f32(module + ".weight", Shape.of(2, 3), transpose(DORA_W, 3, 2)));
+        Path a = adapter("a", config, f32(keyA, Shape.of(1, 2), DORA_A), f32(keyB, Shape.of(3, 1), DORA_B),
+                f32(LoraKeys.doraMagnitude(module), Shape.of(3), MAGNITUDE));
         try (AdaptedModel am = AdaptedModel.open(m, a, false)) {
-            assertThat(read(am, attn + ".weight")).containsExactly(floats(transpose(DORA_EXPECTED, 3, 2)));
+            assertThat(read(am, module + ".weight")).containsExactly(floats(transpose(DORA_EXPECTED, 3, 2)));
         }
     }
 
     @Test
+    void doraOnAConv1DRescalesStoredColumns() {
+        String attn = "transformer.h.0.attn.c_attn";
+        assertColumnsRescaled(attn, dora().withFlag("fan_in_fan_out", true), LoraKeys.loraA(attn), LoraKeys.loraB(attn));
+    }
+
+    @Test
     void doraOnAnEmbeddingRescalesEachEmbeddingDimension() {
-        String emb = "model.embed_tokens";
         // stored [num 2, dim 3]; lora_embedding_A [1, 2], lora_embedding_B [3, 1]; magnitude over the 3 dimensions
-        Path m = model("m", f32(emb + ".weight", Shape.of(2, 3), transpose(DORA_W, 3, 2)));
-        Path a = adapter("a", dora(), f32(LoraKeys.embeddingA(emb), Shape.of(1, 2), DORA_A),
-                f32(LoraKeys.embeddingB(emb), Shape.of(3, 1), DORA_B),
-                f32(LoraKeys.doraMagnitude(emb), Shape.of(3), MAGNITUDE));
-        try (AdaptedModel am = AdaptedModel.open(m, a, false)) {
-            assertThat(read(am, emb + ".weight")).containsExactly(floats(transpose(DORA_EXPECTED, 3, 2)));
-        }
+        String emb = "model.embed_tokens";
+        assertColumnsRescaled(emb, dora(), LoraKeys.embeddingA(emb), LoraKeys.embeddingB(emb));
     }
 
     // ---- biases, modules_to_save, weights, dtypes
