@@ -8,12 +8,14 @@ import dev.graft.core.method.MethodRegistry;
 import dev.graft.core.plan.LinesSetting;
 import dev.graft.core.plan.MergeRequest;
 import dev.graft.core.plan.Plan;
+import dev.graft.core.plan.PlannedModel;
 import dev.graft.core.plan.RequestBuilder;
 import dev.graft.formats.dtype.DType;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -31,6 +33,7 @@ import java.util.OptionalDouble;
  *
  * Merge.slerp().base(a).add(b, Map.of()).t(0.3).write(out);
  * Merge.method("della").base(base).add(ft, Map.of("weight", 1.0, "density", 0.5, "epsilon", 0.1)).write(out);
+ * Merge.ties().base(base).add(ft, Path.of("ft-lora"), Map.of("weight", 1.0, "density", 0.5)).write(out); // ft+ft-lora
  * }</pre>
  *
  * <p>{@link #plan()} checks everything (models, shapes, parameters) without merging and returns the per-tensor
@@ -119,9 +122,30 @@ public final class Merge {
         return this;
     }
 
+    /**
+     * The base model with a PEFT LoRA adapter folder applied as it is read (mergekit's {@code model+lora}; no merged
+     * copy is written), labelled {@code model+adapter}.
+     */
+    public Merge base(Path model, Path adapter) {
+        request.base(adapted(model, adapter));
+        return this;
+    }
+
     /** A model with its per-model parameters ({@code weight}, {@code density}, {@code gamma}, {@code epsilon}). */
     public Merge add(Path model, Map<String, ?> parameters) {
         return add(model.toString(), model, parameters);
+    }
+
+    /**
+     * A model with a PEFT LoRA adapter folder applied as it is read (mergekit's {@code model+lora}: PEFT's scaling,
+     * DoRA magnitudes, {@code modules_to_save}), labelled {@code model+adapter}, with its per-model parameters.
+     */
+    public Merge add(Path model, Path adapter, Map<String, ?> parameters) {
+        return add(adapted(model, adapter), parameters);
+    }
+
+    private static PlannedModel adapted(Path model, Path adapter) {
+        return new PlannedModel(model + "+" + adapter, model, Optional.of(adapter));
     }
 
     /**
@@ -130,9 +154,13 @@ public final class Merge {
      * merge wherever the files lie.
      */
     public Merge add(String name, Path model, Map<String, ?> parameters) {
+        return add(new PlannedModel(name, model), parameters);
+    }
+
+    private Merge add(PlannedModel model, Map<String, ?> parameters) {
         Map<String, Object> p = new LinkedHashMap<>();
         parameters.forEach((k, v) -> p.put(k, v instanceof Number n ? (Object) n.doubleValue() : v));
-        request.model(name, model, p);
+        request.model(model, p);
         return this;
     }
 

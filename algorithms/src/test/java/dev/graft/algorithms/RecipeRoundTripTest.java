@@ -51,7 +51,7 @@ class RecipeRoundTripTest {
                 merge_method: task_arithmetic
                 base_model: base
                 models:
-                  - model: ft1+some/lora
+                  - model: ft1+some/lora@v2
                     parameters: {weight: 1.0}
                   - model: ft2@v1
                     parameters: {weight: 1.0}
@@ -61,7 +61,7 @@ class RecipeRoundTripTest {
         RecipeException e = catchThrowableOfType(RecipeException.class,
                 () -> Recipe.load(r).plan(MergeOptions.defaults(), ReferenceVectors.root().resolve("models")));
         assertThat(e.problems()).containsExactly(
-                r + ": model ft1+some/lora: +lora references are not supported yet; merge the adapter into the model first",
+                r + ": model ft1+some/lora@v2: @revision is not supported (Graft reads local folders only)",
                 r + ": model ft2@v1: @revision is not supported (Graft reads local folders only)",
                 r + ": tokenizer_source: union is not supported yet; remove it (or use base) to copy the base model's tokenizer files",
                 r + ": chat_template is not supported yet; the base model's tokenizer files are copied as they are");

@@ -1,5 +1,6 @@
 package dev.graft.algorithms.lora;
 
+import dev.graft.formats.lora.FactorLayout;
 import dev.graft.linalg.LinearAlgebra;
 import dev.graft.linalg.Matrix;
 import dev.graft.linalg.RandomizedSvdOptions;

@@ -3,20 +3,18 @@ package dev.graft.algorithms.lora;
 import dev.graft.core.exec.DonorFiles;
 import dev.graft.core.exec.MergeOutput;
 import dev.graft.core.exec.Parallel;
+import dev.graft.formats.lora.AdaptedModel;
+import dev.graft.formats.lora.AdapterMismatchException;
 import dev.graft.formats.model.ModelSource;
-import dev.graft.formats.peft.LoraModule;
 import dev.graft.formats.safetensors.SafetensorsWriter;
 import dev.graft.formats.shard.ShardedWriter;
-import dev.graft.formats.tensor.Shape;
 import dev.graft.formats.tensor.FiniteScan;
-import dev.graft.formats.tensor.NonFiniteValuesException;
 import dev.graft.formats.tensor.Tensor;
 import dev.graft.formats.tensor.TensorSpec;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,7 +25,10 @@ import java.util.Objects;
  * scaling {@code sᵢ = lora_alpha/r} ({@code lora_alpha/√r} with rsLoRA, per module through {@code rank_pattern} and
  * {@code alpha_pattern}); {@code lora_B} biases add {@code wᵢ·sᵢ·bᵢ} to the base bias; a {@code modules_to_save}
  * tensor {@code Sᵢ} contributes its difference to the base, {@code W' = (1 − Σwᵢ)·W + Σ wᵢ·Sᵢ} (so a single
- * adapter of weight 1 replaces the tensor, as PEFT does).
+ * adapter of weight 1 replaces the tensor, as PEFT does); a DoRA adapter (alone on its weights, at weight 1)
+ * rescales each adapted weight by its magnitude vector, {@code m ⊙ W'/‖W'‖}. The arithmetic is
+ * {@link AdaptedModel}'s, which merges read {@code MODEL+ADAPTER} inputs through: the bytes written here are the
+ * values such an input has.
  *
  * <p>Arithmetic runs in float32 and each output tensor is rounded once to the base dtype. The output is a model
  * like a merge's: one {@code .safetensors} file, or a Hugging Face folder with the base's config and tokenizer,
@@ -41,8 +42,6 @@ import java.util.Objects;
  * }</pre>
  */
 public final class LoraApplication {
-    private static final int BAND_ELEMENTS = 1 << 20;
-
     private final Path base;
     private final List<Path> adapters = new ArrayList<>();
     private final List<Double> weights = new ArrayList<>();
@@ -115,182 +114,50 @@ public final class LoraApplication {
     public record ApplyReport(Path output, int tensors, int changed, long bytes, double seconds) {
     }
 
-    /** A term added to one base tensor. */
-    private sealed interface Term {
-    }
-
-    private record LowRank(LoraModule module, double scale, FactorLayout layout) implements Term {
-    }
-
-    private record Bias(Tensor bias, double scale) implements Term {
-    }
-
-    private record Saved(Tensor tensor, double weight) implements Term {
-    }
-
     /**
      * Writes {@code base} with the adapters merged into {@code target} ({@code .safetensors} file or folder).
      *
-     * @throws AdapterMismatchException when an adapter names a tensor the base lacks or has another shape
+     * @throws AdapterMismatchException when an adapter names a tensor the base lacks or has another shape, or a DoRA
+     *                                  adapter is not alone at weight 1 on its weights
      */
     public ApplyReport write(Path target) {
         if (adapters.isEmpty()) {
             throw new IllegalStateException("no adapter to apply");
         }
         long start = System.nanoTime();
-        List<AdapterContents> opened = new ArrayList<>();
-        try (ModelSource model = ModelSource.open(base)) {
-            for (Path a : adapters) {
-                opened.add(AdapterContents.open(a));
-            }
-            Map<String, List<Term>> terms = plan(model, opened);
+        // The same arithmetic as a merge's MODEL+ADAPTER input: one implementation, the same bits.
+        try (AdaptedModel model = AdaptedModel.of(ModelSource.open(base), adapters, weights, allowNonFinite)) {
             List<TensorSpec> specs = model.tensors();
             long bytes = specs.stream().mapToLong(TensorSpec::byteSize).sum();
             progress.started(specs.size(), bytes);
             String card = ModelCards.applied(target.getFileName().toString(), base, adapters, weights);
-            List<Path> inputs = new ArrayList<>(adapters);
-            inputs.add(base);
-            try (MergeOutput out = MergeOutput.open(MergeOutput.claim(target, overwrite, inputs, bytes), specs,
+            try (MergeOutput out = MergeOutput.open(MergeOutput.claim(target, overwrite, model.inputs(), bytes), specs,
                     model.config().orElse(null), DonorFiles.folderOf(model.path()), Map.of("README.md", card),
                     maxShardBytes)) {
                 Parallel.run(threads, "graft-lora-apply", specs, spec -> {
-                    writeTensor(model, spec, terms.get(spec.name()), out);
+                    writeTensor(model, spec, out);
                     progress.itemDone(spec.name(), spec.byteSize());
                 });
                 Path published = out.commit();
                 progress.finished();
-                return new ApplyReport(published, specs.size(), terms.size(), bytes, (System.nanoTime() - start) / 1e9);
-            }
-        } finally {
-            opened.forEach(AdapterContents::close);
-        }
-    }
-
-    private Map<String, List<Term>> plan(ModelSource model, List<AdapterContents> opened) {
-        Map<String, List<Term>> terms = new LinkedHashMap<>();
-        for (int i = 0; i < opened.size(); i++) {
-            AdapterContents a = opened.get(i);
-            double w = weights.get(i);
-            for (LoraModule m : a.modules().values()) {
-                String name = m.module() + ".weight";
-                FactorLayout layout = a.layout(m);
-                TensorSpec spec = baseSpec(model, a, name);
-                long out = m.b().shape().dim(0);
-                long in = m.a().shape().dim(1);
-                Shape expected = layout == FactorLayout.LINEAR ? Shape.of(out, in) : Shape.of(in, out);
-                if (!spec.shape().equals(expected)) {
-                    throw new AdapterMismatchException(a.weightsFile(), "LoRA factors of \"" + m.module() + "\" make "
-                            + (layout == FactorLayout.LINEAR ? "" : "the transpose of ") + "a [" + out + ", " + in
-                            + "] delta, but tensor \"" + name + "\" of " + model.path() + " is " + spec.shape());
-                }
-                requireFinite(a, m.a());
-                requireFinite(a, m.b());
-                terms.computeIfAbsent(name, k -> new ArrayList<>()).add(new LowRank(m, w * m.scaling(), layout));
-            }
-            for (Map.Entry<String, Tensor> e : a.biases().entrySet()) {
-                String name = e.getKey() + ".bias";
-                TensorSpec spec = baseSpec(model, a, name);
-                if (!spec.shape().equals(e.getValue().shape())) {
-                    throw new AdapterMismatchException(a.weightsFile(), "tensor \"" + e.getValue().name() + "\" is "
-                            + e.getValue().shape() + " but \"" + name + "\" of " + model.path() + " is " + spec.shape());
-                }
-                requireFinite(a, e.getValue());
-                double scaling = a.modules().get(e.getKey()).scaling();
-                terms.computeIfAbsent(name, k -> new ArrayList<>()).add(new Bias(e.getValue(), w * scaling));
-            }
-            for (Map.Entry<String, Tensor> e : a.saved().entrySet()) {
-                TensorSpec spec = baseSpec(model, a, e.getKey());
-                if (!spec.shape().equals(e.getValue().shape())) {
-                    throw new AdapterMismatchException(a.weightsFile(), "modules_to_save tensor \""
-                            + e.getValue().name() + "\" is " + e.getValue().shape() + " but \"" + e.getKey()
-                            + "\" of " + model.path() + " is " + spec.shape());
-                }
-                requireFinite(a, e.getValue());
-                terms.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(new Saved(e.getValue(), w));
+                return new ApplyReport(published, specs.size(), model.adaptedTensors().size(), bytes,
+                        (System.nanoTime() - start) / 1e9);
             }
         }
-        return terms;
     }
 
-    /** Adapters are small: all their tensors are checked before any work. */
-    private void requireFinite(AdapterContents a, Tensor t) {
-        if (!allowNonFinite) {
-            FiniteScan.requireFinite(a.weightsFile(), t);
-        }
-    }
-
-    private static TensorSpec baseSpec(ModelSource model, AdapterContents a, String name) {
-        return model.spec(name).orElseThrow(() -> new AdapterMismatchException(a.weightsFile(), "adapts \"" + name
-                + "\", which the base model " + model.path() + " does not have"));
-    }
-
-    private void writeTensor(ModelSource model, TensorSpec spec, List<Term> terms, MergeOutput out) {
+    /** An adapted tensor streams to the output a band at a time, rounded once; any other is copied byte for byte. */
+    private void writeTensor(AdaptedModel model, TensorSpec spec, MergeOutput out) {
         try (Arena arena = Arena.ofConfined(); SafetensorsWriter.TensorSink sink = out.sink(spec.name())) {
-            Tensor w = model.tensor(spec.name(), arena);
-            if (terms == null) {
-                if (!allowNonFinite) {
-                    FiniteScan.requireFinite(model.path(), w);
-                }
-                sink.writeFrom(w);
+            if (model.adapts(spec.name())) {
+                model.stream(spec.name(), arena, (values, first, count) -> sink.writeFloats(values, 0, count));
                 return;
             }
-            long count = spec.elementCount();
-            int cols = spec.shape().rank() == 0 ? 1 : (int) spec.shape().dim(spec.shape().rank() - 1);
-            List<LowRankProduct> products = new ArrayList<>();
-            double keepBase = 1;
-            for (Term t : terms) {
-                switch (t) {
-                    case LowRank lr -> products.add(LowRankProduct.of(lr.module().a(), lr.module().b(), lr.scale(),
-                            lr.layout()));
-                    case Saved s -> keepBase -= s.weight();
-                    case Bias ignored -> {
-                    }
-                }
+            Tensor w = model.tensor(spec.name(), arena);
+            if (!allowNonFinite) {
+                FiniteScan.requireFinite(model.path(), w);
             }
-            int bandRows = Math.max(1, BAND_ELEMENTS / Math.max(1, cols));
-            float[] band = new float[(int) Math.min(count, (long) bandRows * cols)];
-            float[] other = new float[band.length];
-            long badBase = 0;
-            long badOut = 0;
-            for (long first = 0; first < count; first += band.length) {
-                int n = (int) Math.min(band.length, count - first);
-                w.readFloats(first, band, 0, n);
-                badBase += FiniteScan.countNonFinite(band, 0, n);
-                if (keepBase != 1) {
-                    float k = (float) keepBase;
-                    for (int i = 0; i < n; i++) {
-                        band[i] *= k;
-                    }
-                }
-                for (Term t : terms) {
-                    if (t instanceof Saved s) {
-                        addScaled(s.tensor(), s.weight(), first, n, band, other);
-                    } else if (t instanceof Bias b) {
-                        addScaled(b.bias(), b.scale(), first, n, band, other);
-                    }
-                }
-                for (LowRankProduct p : products) {
-                    p.addRows((int) (first / cols), n / cols, band);
-                }
-                badOut += FiniteScan.countNonFinite(band, 0, n);
-                sink.writeFloats(band, 0, n);
-            }
-            if (badBase > 0 && !allowNonFinite) {
-                throw NonFiniteValuesException.input(model.path(), spec.name(), badBase);
-            }
-            if (badOut > badBase && !allowNonFinite) {
-                throw new NonFiniteValuesException(model.path(), spec.name(), badOut, "applying the adapters to "
-                        + "tensor \"" + spec.name() + "\" gave " + badOut + " non-finite values from finite inputs "
-                        + "(do the weights overflow float32?); nothing was written");
-            }
-        }
-    }
-
-    private static void addScaled(Tensor t, double scale, long first, int n, float[] dst, float[] scratch) {
-        t.readFloats(first, scratch, 0, n);
-        float s = (float) scale;
-        for (int i = 0; i < n; i++) {
-            dst[i] += s * scratch[i];
+            sink.writeFrom(w);
         }
     }
 }

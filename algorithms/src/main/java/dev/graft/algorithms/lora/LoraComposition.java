@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.graft.core.exec.Parallel;
 import dev.graft.formats.dtype.DType;
+import dev.graft.formats.lora.AdapterContents;
+import dev.graft.formats.lora.AdapterMismatchException;
+import dev.graft.formats.lora.FactorLayout;
 import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.peft.AdapterConfig;
+import dev.graft.formats.peft.AdapterFormatException;
 import dev.graft.formats.peft.LoraKeys;
 import dev.graft.formats.peft.LoraModule;
 import dev.graft.formats.tensor.Shape;
@@ -218,6 +222,12 @@ public final class LoraComposition {
         try {
             for (Path a : adapters) {
                 opened.add(AdapterContents.open(a));
+                if (opened.getLast().adapter().config().useDora()) {
+                    throw new AdapterFormatException(a.resolve(AdapterConfig.FILE_NAME), "use_dora is true; Graft "
+                            + "combines plain LoRA adapters only (DoRA's magnitudes rescale each adapted weight, "
+                            + "which does not combine linearly); apply it with 'graft lora apply' or merge it as "
+                            + "MODEL+ADAPTER");
+                }
             }
             List<Inputs> modules = gather(opened);
             // resolved before any work, so that a missing base fails at once
@@ -408,7 +418,7 @@ public final class LoraComposition {
         Path found = null;
         AdapterContents foundIn = null;
         for (AdapterContents a : holders) {
-            Optional<Path> local = a.localBase();
+            Optional<Path> local = RecordedBase.of(a.adapter());
             if (local.isEmpty() || !Files.exists(local.get())) {
                 String why = local.map(p -> "its base model " + p + " does not exist")
                         .orElseGet(() -> "it names no base model on this machine (base_model_name_or_path "

@@ -1,5 +1,6 @@
 package dev.graft.algorithms.lora;
 
+import dev.graft.formats.lora.FactorLayout;
 import dev.graft.formats.peft.LoraKeys;
 
 /**

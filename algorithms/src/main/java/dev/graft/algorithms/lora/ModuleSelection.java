@@ -1,5 +1,7 @@
 package dev.graft.algorithms.lora;
 
+import dev.graft.formats.lora.AdapterContents;
+import dev.graft.formats.lora.FactorLayout;
 import dev.graft.formats.model.Architecture;
 import dev.graft.formats.model.ModelFormatException;
 import dev.graft.formats.model.ModelSource;
@@ -34,9 +36,6 @@ import java.util.TreeSet;
  * </ul>
  */
 public final class ModuleSelection {
-    /** Module names of output heads: stored like {@code nn.Linear}, unlike the embeddings beside them. */
-    private static final Set<String> HEADS = Set.of("lm_head", "embed_out");
-
     private final List<String> targetModules;
     private final boolean embedLora;
     private final boolean skipUndecomposable;
@@ -257,9 +256,12 @@ public final class ModuleSelection {
                 : new LoraTarget(module, spec.name(), layout, embedding, cols, rows);
     }
 
-    /** Whether a module is an output head ({@code lm_head}, {@code embed_out}), an {@code nn.Linear}. */
+    /**
+     * Whether a module is an output head ({@code lm_head}, {@code embed_out}): stored like {@code nn.Linear}, unlike
+     * the embeddings beside them; the same rule that applying an adapter reads its layout by.
+     */
     static boolean isHead(String module) {
-        return HEADS.contains(lastSegment(module));
+        return AdapterContents.isOutputHead(module);
     }
 
     /** {@code model.layers.0.mlp.up_proj.weight} → {@code model.layers.0.mlp.up_proj}. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.formats.dtype.DType;
+import dev.graft.formats.lora.AdapterMismatchException;
 import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.peft.AdapterConfig;
 import dev.graft.formats.peft.LoraKeys;

@@ -1,5 +1,6 @@
 package dev.graft.algorithms.lora;
 
+import dev.graft.formats.lora.AdapterMismatchException;
 import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.peft.AdapterConfig;
 import dev.graft.formats.peft.LoraModule;

@@ -26,7 +26,9 @@ import java.util.concurrent.Callable;
                 "sᵢ is PEFT's scaling (lora_alpha/r, or lora_alpha/√r with rsLoRA, rank_pattern and alpha_pattern "
                         + "honoured); fan_in_fan_out (GPT-2 Conv1D) and embedding layouts are read as PEFT writes "
                         + "them. lora_B biases add to the base biases; modules_to_save weights replace the base's "
-                        + "(weighted: W + Σ wᵢ·(Sᵢ − W)).",
+                        + "(weighted: W + Σ wᵢ·(Sᵢ − W)); a DoRA adapter (alone, weight 1) rescales each adapted "
+                        + "weight to its magnitude vector. graft merge reads MODEL+ADAPTER with the same arithmetic, "
+                        + "without writing the applied model.",
                 "",
                 "Arithmetic in float32, rounded once to the base dtype. OUT is written as one file if it ends in "
                         + ".safetensors, else as a Hugging Face folder with the base's config and tokenizer. "

@@ -46,18 +46,22 @@ import java.util.concurrent.Callable;
                 "      --lambda 0.8 -o ./math-code",
                 "  graft merge slerp ./other --base ./base --t 0.3 -o ./slerped",
                 "  graft merge ties ./ft1 ./ft2 ./ft3 --base ./base --weight 1 --density 0.5 \\",
-                "      --lines 0.4,0.6 --dry-run -o x"})
+                "      --lines 0.4,0.6 --dry-run -o x",
+                "  graft merge ties ./ft1+./ft1-lora ./ft2 --base ./base --density 0.5 \\",
+                "      -o ./with-lora"})
 public final class MergeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "METHOD", description = "The merge method.")
     String method;
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "MODEL",
             description = "Models to merge: model folders, .safetensors files or index files "
-                    + "(*.safetensors.index.json) of sharded ones.")
-    List<Path> models;
+                    + "(*.safetensors.index.json) of sharded ones; MODEL+ADAPTER reads a model with a PEFT LoRA "
+                    + "adapter folder applied.")
+    List<String> models;
 
-    @Option(names = "--base", paramLabel = "MODEL", description = "The base model (task vectors are taken from it).")
-    Path base;
+    @Option(names = "--base", paramLabel = "MODEL",
+            description = "The base model (task vectors are taken from it); MODEL+ADAPTER as for MODEL.")
+    String base;
 
     @Option(names = "--weight", split = ",", paramLabel = "W", description = "Weight of each model (default: 1 for every model, where the method takes weights).")
     List<Double> weights;
@@ -134,7 +138,7 @@ public final class MergeCommand implements Callable<Integer> {
         // Problems name this command's flags (--weight), not recipe keys.
         RequestBuilder b = new RequestBuilder(method).vocabulary(new FlagVocabulary());
         if (base != null) {
-            b.base(base.toString(), base);
+            b.base(ModelArgument.parse(spec.commandLine(), "--base", base));
         }
         // mergekit's YAML requires every weight; on a command line, "no --weight" means 1 for each model.
         List<Double> w = weights == null && needsWeight() ? List.of(1.0) : weights;
@@ -144,7 +148,7 @@ public final class MergeCommand implements Callable<Integer> {
             put(p, "density", densities, i);
             put(p, "gamma", gammas, i);
             put(p, "epsilon", epsilons, i);
-            b.model(models.get(i).toString(), models.get(i), p);
+            b.model(ModelArgument.parse(spec.commandLine(), "MODEL", models.get(i)), p);
         }
         putGlobal(b, "lambda", lambda);
         putGlobal(b, "t", t);

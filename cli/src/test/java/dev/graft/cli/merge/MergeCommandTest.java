@@ -208,7 +208,7 @@ class MergeCommandTest {
                 }
             }
         }
-        assertThat(examples).hasSize(4);
+        assertThat(examples).hasSize(5);
         for (String example : examples) {
             Path here = Files.createTempDirectory(dir, "example");
             List<String> args = new ArrayList<>(List.of(example.split(" +")));
@@ -217,6 +217,21 @@ class MergeCommandTest {
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
                 if (!a.startsWith("./") && !a.endsWith(".safetensors") && !(i > 0 && args.get(i - 1).equals("-o"))) {
+                    continue;
+                }
+                if (a.contains("+")) {
+                    // MODEL+ADAPTER: a fine-tune, and an adapter of another fine-tune's changes
+                    String[] parts = a.split("\\+");
+                    Path ft = here.resolve(parts[0]).normalize();
+                    Path adapter = here.resolve(parts[1]).normalize();
+                    Path source = model("ft" + ++fineTunes);
+                    Files.createDirectories(ft);
+                    for (String f : new String[] {"model.safetensors", "config.json"}) {
+                        Files.copy(source.resolve(f), ft.resolve(f));
+                    }
+                    assertThat(graft("extract", model("base").toString(), model("ft3").toString(), "--rank", "2",
+                            "-q", "-o", adapter.toString()).code()).isZero();
+                    args.set(i, ft + "+" + adapter);
                     continue;
                 }
                 Path p = here.resolve(a).normalize();

@@ -18,14 +18,21 @@ final class Fp16Codec implements FloatCodec {
     @Override
     public void decode(MemorySegment src, long srcOffset, float[] dst, int dstIndex, int count) {
         CodecBounds.check(src, srcOffset, dst, dstIndex, count, 2);
-        if (Fp16.JDK_DECODE_QUIETS_NANS) {
-            // The intrinsic alone is exactly Fp16.toFloat here, and this loop vectorises.
-            for (int i = 0; i < count; i++) {
-                dst[dstIndex + i] = Float.float16ToFloat(src.get(LittleEndian.SHORT, srcOffset + 2L * i));
-            }
-        } else {
-            for (int i = 0; i < count; i++) {
-                dst[dstIndex + i] = Fp16.toFloat(src.get(LittleEndian.SHORT, srcOffset + 2L * i));
+        // Bits copied out a block at a time, as Bf16Codec does and for the same reason.
+        short[] bits = ShortBlocks.get();
+        for (int done = 0; done < count; done += bits.length) {
+            int n = Math.min(bits.length, count - done);
+            MemorySegment.copy(src, LittleEndian.SHORT, srcOffset + 2L * done, bits, 0, n);
+            int at = dstIndex + done;
+            if (Fp16.JDK_DECODE_QUIETS_NANS) {
+                // The intrinsic alone is exactly Fp16.toFloat here, and this loop vectorises.
+                for (int i = 0; i < n; i++) {
+                    dst[at + i] = Float.float16ToFloat(bits[i]);
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    dst[at + i] = Fp16.toFloat(bits[i]);
+                }
             }
         }
     }

@@ -78,6 +78,14 @@ public interface ModelSource extends AutoCloseable {
     /** The parsed {@code config.json}, when the model comes with one. */
     Optional<ModelConfig> config();
 
+    /**
+     * Every file or folder the model is read from, which an output must stay clear of: the path it was opened from,
+     * and whatever else its tensors come from (an adapter folder).
+     */
+    default List<Path> inputs() {
+        return List.of(path());
+    }
+
     /** The files the tensors come from (one, or the shards). */
     List<Path> files();
 

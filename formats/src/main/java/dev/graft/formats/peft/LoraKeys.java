@@ -34,6 +34,14 @@ public final class LoraKeys {
         return PREFIX + module + ".lora_B.bias";
     }
 
+    /**
+     * DoRA's magnitude vector of a module ({@code [out]}), saved by PEFT without the {@code .weight} its module has
+     * in memory.
+     */
+    public static String doraMagnitude(String module) {
+        return PREFIX + module + ".lora_magnitude_vector";
+    }
+
     /** The key of a tensor of a {@code modules_to_save} module: the model's own name under {@link #PREFIX}. */
     public static String savedModule(String tensorName) {
         return PREFIX + tensorName;

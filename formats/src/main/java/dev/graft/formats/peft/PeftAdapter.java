@@ -55,6 +55,9 @@ public final class PeftAdapter implements AutoCloseable {
      * @throws AdapterFormatException when files are missing or LoRA factors do not pair up
      */
     public static PeftAdapter open(Path dir) {
+        if (!Files.exists(dir)) {
+            throw new AdapterFormatException(dir, "no such folder");
+        }
         Path configFile = dir.resolve(AdapterConfig.FILE_NAME);
         if (!Files.isRegularFile(configFile)) {
             throw new AdapterFormatException(dir, "not a PEFT adapter folder: no " + AdapterConfig.FILE_NAME);

@@ -46,7 +46,7 @@ public final class Executor {
         List<String> warnings = new ArrayList<>(plan.warnings());
         // Before any work: the output is no input, no other process writes it, and it fits.
         OutputClaim claim = MergeOutput.claim(target, options.overwrite(),
-                sources.stream().map(ModelSource::path).toList(), plan.outputBytes());
+                sources.stream().flatMap(s -> s.inputs().stream()).toList(), plan.outputBytes());
         try {
             if (plan.linesAuto()) {
                 double alpha = LinesAlpha.measure(plan, sources);

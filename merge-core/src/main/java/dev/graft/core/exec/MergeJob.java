@@ -5,6 +5,7 @@ import dev.graft.core.plan.Plan;
 import dev.graft.core.plan.PlannedModel;
 import dev.graft.core.plan.Planner;
 import dev.graft.core.plan.MergeRequest;
+import dev.graft.formats.lora.AdaptedModel;
 import dev.graft.formats.model.ModelSource;
 
 import java.nio.file.Path;
@@ -14,7 +15,8 @@ import java.util.function.Function;
 
 /**
  * A merge request from start to finish: opens the models, plans (every problem reported before any math), runs
- * and closes the models. What the CLI, recipes and the Java builder all call.
+ * and closes the models. What the CLI, recipes and the Java builder all call. A model with an adapter
+ * ({@code model+lora}) is opened as an {@link AdaptedModel}: its tensors have the adapter applied as they are read.
  */
 public final class MergeJob {
     private final MethodRegistry methods;
@@ -38,11 +40,17 @@ public final class MergeJob {
         });
     }
 
-    private static <T> T withSources(MergeRequest request, Function<List<ModelSource>, T> work) {
+    /**
+     * Opens every model, a {@code model+lora} one with its adapter checked against it, so that a wrong adapter is
+     * refused before any work.
+     */
+    private <T> T withSources(MergeRequest request, Function<List<ModelSource>, T> work) {
         List<ModelSource> sources = new ArrayList<>();
         try {
             for (PlannedModel m : request.models()) {
-                sources.add(ModelSource.open(m.path()));
+                ModelSource model = ModelSource.open(m.path());
+                sources.add(m.adapter().isEmpty() ? model
+                        : AdaptedModel.of(model, List.of(m.adapter().get()), List.of(1.0), options.allowNonFinite()));
             }
             return work.apply(sources);
         } finally {

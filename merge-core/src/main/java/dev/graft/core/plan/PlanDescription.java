@@ -22,12 +22,14 @@ public final class PlanDescription {
     /**
      * Resident memory the merge should need at most: for the {@code threads} largest tasks running at once, the pages
      * of their mapped inputs plus chunk buffers, and the decoded inputs the pass pool keeps for them (up to
-     * {@code cacheBytes}), on top of the JVM baseline.
+     * {@code cacheBytes}), on top of the JVM baseline. An input read through an adapter counts twice: its pages,
+     * and the adapted copy it is computed into.
      */
     public static long estimatedPeakBytes(Plan plan, int threads, long cacheBytes) {
         List<long[]> perTask = new ArrayList<>();
         for (TensorTask t : plan.tasks()) {
-            long inputs = t.inputs().stream().mapToLong(in -> in.spec().byteSize()).sum();
+            long inputs = t.inputs().stream().mapToLong(in -> in.spec().byteSize()
+                    * (plan.models().get(in.model()).adapter().isPresent() ? 2 : 1)).sum();
             long decoded = t.passthrough() ? 0 : t.readShape().elementCount() * t.inputs().size() * Float.BYTES;
             perTask.add(new long[] {inputs + t.inputs().size() * CHUNK_BYTES, decoded});
         }
@@ -46,7 +48,7 @@ public final class PlanDescription {
         for (int i = 0; i < plan.models().size(); i++) {
             PlannedModel m = plan.models().get(i);
             out.printf("%-11s %s%s%n", i == 0 ? "Models" : "", m.label(),
-                    i == plan.baseModel() ? "  (base)" : m.label().equals(m.path().toString()) ? "" : "  " + m.path());
+                    i == plan.baseModel() ? "  (base)" : m.label().equals(m.source()) ? "" : "  " + m.source());
         }
         out.printf("Tensors     %d (%d merged, %d copied)%n", plan.tasks().size(),
                 plan.tasks().stream().filter(t -> !t.passthrough()).count(),

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -16,10 +17,8 @@ import java.util.OptionalDouble;
  */
 public final class RequestBuilder {
     private final String method;
-    private String baseLabel;
-    private Path basePath;
-    private final List<String> labels = new ArrayList<>();
-    private final List<Path> paths = new ArrayList<>();
+    private PlannedModel base;
+    private final List<PlannedModel> listed = new ArrayList<>();
     private final List<Map<String, Object>> params = new ArrayList<>();
     private final Map<String, Object> global = new LinkedHashMap<>();
     private DType dtype;
@@ -34,15 +33,26 @@ public final class RequestBuilder {
 
     /** The base model; it may also be one of the {@link #model models} (slerp lists it), and is counted once. */
     public RequestBuilder base(String label, Path path) {
-        this.baseLabel = label;
-        this.basePath = path;
+        return base(new PlannedModel(label, path));
+    }
+
+    /**
+     * The base model, possibly read through an adapter ({@code model+lora}); listed also as a model with the same
+     * path and adapter, it is counted once.
+     */
+    public RequestBuilder base(PlannedModel model) {
+        this.base = Objects.requireNonNull(model, "model");
         return this;
     }
 
     /** A model and its per-model parameters ({@code weight}, {@code density} …). */
     public RequestBuilder model(String label, Path path, Map<String, Object> parameters) {
-        labels.add(label);
-        paths.add(path);
+        return model(new PlannedModel(label, path), parameters);
+    }
+
+    /** A model, possibly read through an adapter ({@code model+lora}), and its per-model parameters. */
+    public RequestBuilder model(PlannedModel model, Map<String, Object> parameters) {
+        listed.add(Objects.requireNonNull(model, "model"));
         params.add(new LinkedHashMap<>(parameters));
         return this;
     }
@@ -78,29 +88,27 @@ public final class RequestBuilder {
      * gives its own.
      */
     public RequestBuilder vocabulary(Vocabulary value) {
-        this.vocabulary = java.util.Objects.requireNonNull(value, "vocabulary");
+        this.vocabulary = Objects.requireNonNull(value, "vocabulary");
         return this;
     }
 
     public MergeRequest build() {
         List<PlannedModel> models = new ArrayList<>();
         List<Map<String, Object>> perModel = new ArrayList<>();
-        if (basePath != null && !paths.contains(basePath)) {
-            models.add(new PlannedModel(baseLabel, basePath));
+        if (base != null && listed.stream().noneMatch(base::sameInput)) {
+            models.add(base);
             perModel.add(Map.of());
         }
-        for (int i = 0; i < paths.size(); i++) {
-            models.add(new PlannedModel(labels.get(i), paths.get(i)));
-            perModel.add(params.get(i));
-        }
-        int base = -1;
-        for (int i = 0; basePath != null && i < models.size(); i++) {
-            if (models.get(i).path().equals(basePath)) {
-                base = i;
+        models.addAll(listed);
+        perModel.addAll(params);
+        int baseIndex = -1;
+        for (int i = 0; base != null && i < models.size(); i++) {
+            if (models.get(i).sameInput(base)) {
+                baseIndex = i;
                 break;
             }
         }
-        return new MergeRequest(method, models, base, new FixedParameters(perModel, global),
+        return new MergeRequest(method, models, baseIndex, new FixedParameters(perModel, global),
                 Optional.ofNullable(dtype), Optional.ofNullable(outDtype), Optional.ofNullable(lines), seed, yaml(),
                 Optional.empty(), vocabulary);
     }
@@ -109,12 +117,12 @@ public final class RequestBuilder {
     public String yaml() {
         StringBuilder sb = new StringBuilder();
         sb.append("merge_method: ").append(method).append('\n');
-        if (basePath != null) {
-            sb.append("base_model: ").append(quote(baseLabel)).append('\n');
+        if (base != null) {
+            sb.append("base_model: ").append(quote(base.label())).append('\n');
         }
         sb.append("models:\n");
-        for (int i = 0; i < labels.size(); i++) {
-            sb.append("  - model: ").append(quote(labels.get(i))).append('\n');
+        for (int i = 0; i < listed.size(); i++) {
+            sb.append("  - model: ").append(quote(listed.get(i).label())).append('\n');
             if (!params.get(i).isEmpty()) {
                 sb.append("    parameters:\n");
                 params.get(i).forEach((k, v) -> sb.append("      ").append(k).append(": ").append(value(v)).append('\n'));

@@ -28,11 +28,7 @@ final class RecipeChecks {
                                     OptionalInt padToMultipleOf, Optional<String> chatTemplate) {
         List<String> problems = new ArrayList<>();
         for (ModelRef m : models) {
-            if (m.lora().isPresent()) {
-                problems.add("model " + m + ": +lora references are not supported yet; merge the adapter into the "
-                        + "model first");
-            }
-            if (m.revision().isPresent()) {
+            if (m.revision().isPresent() || m.lora().flatMap(ModelPath::revision).isPresent()) {
                 problems.add("model " + m + ": @revision is not supported (Graft reads local folders only)");
             }
         }

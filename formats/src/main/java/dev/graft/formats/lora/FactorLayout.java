@@ -1,4 +1,4 @@
-package dev.graft.algorithms.lora;
+package dev.graft.formats.lora;
 
 /**
  * How a stored weight relates to its LoRA factors {@code B [out, r]} and {@code A [r, in]}.

@@ -1,4 +1,4 @@
-package dev.graft.algorithms.lora;
+package dev.graft.formats.lora;
 
 import dev.graft.formats.FormatException;
 
