@@ -82,6 +82,7 @@ final class ExampleSandbox {
             entry("lora", adapter("ft1")),
             entry("my-lora-adapter", adapter("ft1")),
             entry("math-lora", adapter("ft1")),
+            entry("ft1-lora", adapter("ft1")),
             entry("code-lora", adapter("ft2")),
             entry("style-lora", adapter("ft3")),
             entry("toxic-lora", adapter("ft3")),

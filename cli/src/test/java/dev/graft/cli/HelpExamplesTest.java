@@ -294,8 +294,24 @@ class HelpExamplesTest {
 
         Map<String, Path> inputs = new LinkedHashMap<>();
         Map<String, Path> outputs = new LinkedHashMap<>();
+        // MODEL arguments are strings, since MODEL+ADAPTER names two paths: each side is an input.
+        Map<String, String> references = new LinkedHashMap<>();
         for (ParseResult p : chain) {
             for (ArgSpec a : p.matchedArgs()) {
+                if (String.class.equals(a.type()) || (Collection.class.isAssignableFrom(a.type())
+                        && a.auxiliaryTypes().length > 0 && String.class.equals(a.auxiliaryTypes()[0]))) {
+                    if ("MODEL".equals(a.paramLabel())) {
+                        for (String v : a.originalStringValues()) {
+                            List<String> sides = new ArrayList<>();
+                            for (String side : v.split("\\+")) {
+                                inputs.put(side, inSandbox(side));
+                                sides.add(inSandbox(side).toString());
+                            }
+                            references.put(v, String.join("+", sides));
+                        }
+                    }
+                    continue;
+                }
                 if (isPath(a)) {
                     for (String v : a.originalStringValues()) {
                         (isOutput(a) ? outputs : inputs).put(v, inSandbox(v));
@@ -304,8 +320,11 @@ class HelpExamplesTest {
             }
         }
         assertThat(words.args()).as("path arguments, each a word of its own: %s", where)
-                .containsAll(inputs.keySet()).containsAll(outputs.keySet());
+                .containsAll(references.keySet()).containsAll(outputs.keySet());
         List<String> args = words.args().stream().map(w -> {
+            if (references.containsKey(w)) {
+                return references.get(w);
+            }
             Path p = inputs.containsKey(w) ? inputs.get(w) : outputs.get(w);
             return p != null ? p.toString() : w;
         }).toList();
