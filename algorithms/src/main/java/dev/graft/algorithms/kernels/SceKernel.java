@@ -1,0 +1,172 @@
+package dev.graft.algorithms.kernels;
+
+import dev.graft.algorithms.select.KeepMask;
+import dev.graft.algorithms.select.MagnitudeTopK;
+import dev.graft.core.kernel.TensorInputs;
+import dev.graft.core.kernel.TensorKernel;
+import dev.graft.core.kernel.TensorOutput;
+import dev.graft.core.kernel.TensorParameters;
+
+import java.util.Arrays;
+
+/**
+ * mergekit's {@code sce} (Select, Calculate, Erase), with {@code δᵢ = θᵢ − θ_b} over the N models:
+ * <ol>
+ *   <li>Select, when {@code select_topk < 1}: {@code v_j = (1/N)·Σᵢ (δᵢⱼ − mean_i δᵢⱼ)²}, rounded to float32;
+ *       keep the {@code k = ⌊select_topk·#{v_j ≠ 0}⌋} positions of largest {@code v_j} (ties: lower index first),
+ *       with {@link MagnitudeTopK} over the variances, and zero every model's delta elsewhere;</li>
+ *   <li>Calculate: {@code wᵢ = (1/n)·Σ_j δᵢⱼ²} of the selected deltas, divided by {@code Σ w}, or {@code 1/N} each
+ *       when {@code |Σ w| < 1e-6};</li>
+ *   <li>Erase: elect {@code +1} where {@code Σᵢ δᵢⱼ ≥ 0}, else {@code −1}; {@code aᵢⱼ = 1} where δᵢⱼ has the
+ *       elected sign (never for 0);</li>
+ *   <li>{@code θ_j = θ_b,j + s·Σᵢ δᵢⱼ·wᵢ·aᵢⱼ / max(Σᵢ wᵢ·aᵢⱼ, 1e-6)}, s the LiNeS scale.</li>
+ * </ol>
+ * Passes: with selection, one counting the nonzero variances, one or two of the selection, then the weights and
+ * the merge; without, the weights and the merge. The deltas are exact differences and the arithmetic runs in double
+ * (sums over elements in index order, over models in model order), rounded once.
+ */
+public final class SceKernel implements TensorKernel {
+    /** mergekit's bound on Σ w below which the models are weighted equally. */
+    static final double UNIFORM_BELOW = 1e-6;
+    /** mergekit's floor on the sum of the agreeing weights. */
+    static final double MIN_DIVISOR = 1e-6;
+
+    @Override
+    public void merge(TensorInputs in, TensorParameters p, TensorOutput out) {
+        DeltaScan scan = new DeltaScan(in);
+        int n = scan.modelCount();
+        int block = scan.blockLength();
+        double topk = p.globalDouble("select_topk");
+        Variances variances = new Variances(n, block);
+        MagnitudeTopK selection = topk >= 1 ? null : select(scan, variances, topk);
+        boolean[] keep = new boolean[block];
+        Arrays.fill(keep, true);
+        double[] w = weights(scan, selection, variances, keep);
+        double lines = p.linesScale();
+        double[] vote = new double[block];
+        double[] mixed = new double[block];
+        double[] divisor = new double[block];
+        float[] r = new float[block];
+        KeepMask mask = selection == null ? null : selection.mask();
+        scan.scanInputs((first, len, x, base, off) -> {
+            if (mask != null) {
+                mask.fill(variances.of(x, base, off, len), 0, len, keep, 0);
+            }
+            Arrays.fill(vote, 0, len, 0);
+            for (float[] xk : x) {
+                for (int e = 0; e < len; e++) {
+                    vote[e] += keep[e] ? (double) xk[off + e] - base[off + e] : 0;
+                }
+            }
+            Arrays.fill(mixed, 0, len, 0);
+            Arrays.fill(divisor, 0, len, 0);
+            for (int k = 0; k < n; k++) {
+                float[] xk = x[k];
+                double wk = w[k];
+                for (int e = 0; e < len; e++) {
+                    double d = keep[e] ? (double) xk[off + e] - base[off + e] : 0;
+                    boolean agree = vote[e] >= 0 ? d > 0 : d < 0;
+                    mixed[e] += agree ? d * wk : 0;
+                    divisor[e] += agree ? wk : 0;
+                }
+            }
+            for (int e = 0; e < len; e++) {
+                r[e] = (float) (base[off + e] + mixed[e] / Math.max(divisor[e], MIN_DIVISOR) * lines);
+            }
+            out.write(r, 0, len);
+        });
+    }
+
+    /** The variance selection: a counting pass for k, then the top-k passes over the variances. */
+    private static MagnitudeTopK select(DeltaScan scan, Variances variances, double topk) {
+        long k = 0;
+        if (topk > 0) {
+            long[] nonzero = {0};
+            scan.scanInputs((first, len, x, base, off) -> {
+                float[] v = variances.of(x, base, off, len);
+                long c = 0;
+                for (int e = 0; e < len; e++) {
+                    c += v[e] != 0 ? 1 : 0;
+                }
+                nonzero[0] += c;
+            });
+            k = (long) (nonzero[0] * topk);
+        }
+        MagnitudeTopK selection = MagnitudeTopK.of(scan.inputs().elements(), k);
+        while (selection.needsPass()) {
+            scan.scanInputs((first, len, x, base, off) -> selection.accept(variances.of(x, base, off, len), 0, len));
+            selection.endPass();
+        }
+        return selection;
+    }
+
+    /** Each model's weight: the mean square of its selected delta, normalised to sum 1 (uniform when tiny). */
+    private static double[] weights(DeltaScan scan, MagnitudeTopK selection, Variances variances, boolean[] keep) {
+        int n = scan.modelCount();
+        double[] energy = new double[n];
+        KeepMask mask = selection == null ? null : selection.mask();
+        scan.scanInputs((first, len, x, base, off) -> {
+            if (mask != null) {
+                mask.fill(variances.of(x, base, off, len), 0, len, keep, 0);
+            }
+            for (int k = 0; k < n; k++) {
+                float[] xk = x[k];
+                double sum = energy[k];
+                for (int e = 0; e < len; e++) {
+                    double d = (double) xk[off + e] - base[off + e];
+                    sum += keep[e] ? d * d : 0;
+                }
+                energy[k] = sum;
+            }
+        });
+        double elements = scan.inputs().elements();
+        double total = 0;
+        for (int k = 0; k < n; k++) {
+            energy[k] /= elements;
+            total += energy[k];
+        }
+        for (int k = 0; k < n; k++) {
+            energy[k] = Math.abs(total) < UNIFORM_BELOW ? 1.0 / n : energy[k] / total;
+        }
+        return energy;
+    }
+
+    /** The per-position variance of the deltas across the models, block by block, into reused buffers. */
+    private static final class Variances {
+        private final int n;
+        private final double[] mean;
+        private final double[] squares;
+        private final float[] variance;
+
+        Variances(int n, int block) {
+            this.n = n;
+            this.mean = new double[block];
+            this.squares = new double[block];
+            this.variance = new float[block];
+        }
+
+        /** {@code v[0, len)} for the block at {@code off}: population variance of the deltas, as float32. */
+        float[] of(float[][] x, float[] base, int off, int len) {
+            Arrays.fill(mean, 0, len, 0);
+            for (float[] xk : x) {
+                for (int e = 0; e < len; e++) {
+                    mean[e] += (double) xk[off + e] - base[off + e];
+                }
+            }
+            for (int e = 0; e < len; e++) {
+                mean[e] /= n;
+            }
+            Arrays.fill(squares, 0, len, 0);
+            for (float[] xk : x) {
+                for (int e = 0; e < len; e++) {
+                    double dev = (double) xk[off + e] - base[off + e] - mean[e];
+                    squares[e] += dev * dev;
+                }
+            }
+            for (int e = 0; e < len; e++) {
+                variance[e] = (float) (squares[e] / n);
+            }
+            return variance;
+        }
+    }
+}
