@@ -37,13 +37,14 @@ public final class SceKernel implements TensorKernel {
         int n = scan.modelCount();
         int block = scan.blockLength();
         double topk = p.globalDouble("select_topk");
+        double[][] d = new double[n][block];
         Variances variances = new Variances(n, block);
-        MagnitudeTopK selection = topk >= 1 ? null : select(scan, variances, topk);
+        MagnitudeTopK selection = topk >= 1 ? null : select(scan, d, variances, topk);
         // 1 where the position is selected, 0 where not: multipliers rather than branches, which mispredict on
         // random data (they took the merge pass to about 25 ns per position with three models).
         double[] selected = new double[block];
         Arrays.fill(selected, 1);
-        double[] w = weights(scan, selection, variances, selected);
+        double[] w = weights(scan, selection, d, variances, selected);
         double lines = p.linesScale();
         double[] elected = new double[block];
         double[] mixed = new double[block];
@@ -51,14 +52,13 @@ public final class SceKernel implements TensorKernel {
         float[] r = new float[block];
         KeepMask mask = selection == null ? null : selection.mask();
         scan.scanInputs((first, len, x, base, off) -> {
+            DeltaScan.exactDeltas(x, base, off, len, d);
             if (mask != null) {
-                select(mask, variances.of(x, base, off, len), len, selected);
+                select(mask, variances.of(d, len), len, selected);
             }
             Arrays.fill(elected, 0, len, 0);
-            for (float[] xk : x) {
-                for (int e = 0; e < len; e++) {
-                    elected[e] += ((double) xk[off + e] - base[off + e]) * selected[e];
-                }
+            for (double[] dk : d) {
+                vote(dk, selected, len, elected);
             }
             // The elected sign, ±1: a zero vote elects +1 (a sum starting at +0 is never −0).
             for (int e = 0; e < len; e++) {
@@ -67,21 +67,31 @@ public final class SceKernel implements TensorKernel {
             Arrays.fill(mixed, 0, len, 0);
             Arrays.fill(divisor, 0, len, 0);
             for (int k = 0; k < n; k++) {
-                float[] xk = x[k];
-                double wk = w[k];
-                for (int e = 0; e < len; e++) {
-                    double d = ((double) xk[off + e] - base[off + e]) * selected[e];
-                    // 1 where d has the elected sign, 0 where it has the other or is 0.
-                    double agree = Math.max(Math.signum(d * elected[e]), 0);
-                    mixed[e] += d * wk * agree;
-                    divisor[e] += wk * agree;
-                }
+                agreeing(d[k], selected, elected, w[k], len, mixed, divisor);
             }
             for (int e = 0; e < len; e++) {
                 r[e] = (float) (base[off + e] + mixed[e] / Math.max(divisor[e], MIN_DIVISOR) * lines);
             }
             out.write(r, 0, len);
         });
+    }
+
+    private static void vote(double[] d, double[] selected, int len, double[] vote) {
+        for (int e = 0; e < len; e++) {
+            vote[e] += d[e] * selected[e];
+        }
+    }
+
+    /** Adds one model's agreeing terms: {@code mixed += δ·w·a}, {@code divisor += w·a}. */
+    private static void agreeing(double[] d, double[] selected, double[] elected, double w, int len, double[] mixed,
+                                 double[] divisor) {
+        for (int e = 0; e < len; e++) {
+            double de = d[e] * selected[e];
+            // 1 where the delta has the elected sign, 0 where it has the other or is 0.
+            double agree = Math.max(Math.signum(de * elected[e]), 0);
+            mixed[e] += de * w * agree;
+            divisor[e] += w * agree;
+        }
     }
 
     /**
@@ -96,32 +106,31 @@ public final class SceKernel implements TensorKernel {
     }
 
     /** The variance selection, k from the count of nonzero variances its first pass makes. */
-    private static MagnitudeTopK select(DeltaScan scan, Variances variances, double topk) {
+    private static MagnitudeTopK select(DeltaScan scan, double[][] d, Variances variances, double topk) {
         MagnitudeTopK selection = MagnitudeTopK.ofNonzeroFraction(scan.inputs().elements(), topk);
         while (selection.needsPass()) {
-            scan.scanInputs((first, len, x, base, off) -> selection.accept(variances.of(x, base, off, len), 0, len));
+            scan.scanInputs((first, len, x, base, off) -> {
+                DeltaScan.exactDeltas(x, base, off, len, d);
+                selection.accept(variances.of(d, len), 0, len);
+            });
             selection.endPass();
         }
         return selection;
     }
 
     /** Each model's weight: the mean square of its selected delta, normalised to sum 1 (uniform when tiny). */
-    private static double[] weights(DeltaScan scan, MagnitudeTopK selection, Variances variances, double[] selected) {
+    private static double[] weights(DeltaScan scan, MagnitudeTopK selection, double[][] d, Variances variances,
+                                    double[] selected) {
         int n = scan.modelCount();
         double[] energy = new double[n];
         KeepMask mask = selection == null ? null : selection.mask();
         scan.scanInputs((first, len, x, base, off) -> {
+            DeltaScan.exactDeltas(x, base, off, len, d);
             if (mask != null) {
-                select(mask, variances.of(x, base, off, len), len, selected);
+                select(mask, variances.of(d, len), len, selected);
             }
             for (int k = 0; k < n; k++) {
-                float[] xk = x[k];
-                double sum = energy[k];
-                for (int e = 0; e < len; e++) {
-                    double d = (double) xk[off + e] - base[off + e];
-                    sum += d * d * selected[e];
-                }
-                energy[k] = sum;
+                energy[k] = squares(d[k], selected, len, energy[k]);
             }
         });
         double elements = scan.inputs().elements();
@@ -134,6 +143,14 @@ public final class SceKernel implements TensorKernel {
             energy[k] = Math.abs(total) < UNIFORM_BELOW ? 1.0 / n : energy[k] / total;
         }
         return energy;
+    }
+
+    /** {@code sum} plus the selected {@code δ²} in index order (one running sum: the order is the result's). */
+    private static double squares(double[] d, double[] selected, int len, double sum) {
+        for (int e = 0; e < len; e++) {
+            sum += d[e] * d[e] * selected[e];
+        }
+        return sum;
     }
 
     /** The per-position variance of the deltas across the models, block by block, into reused buffers. */
@@ -150,28 +167,40 @@ public final class SceKernel implements TensorKernel {
             this.variance = new float[block];
         }
 
-        /** {@code v[0, len)} for the block at {@code off}: population variance of the deltas, as float32. */
-        float[] of(float[][] x, float[] base, int off, int len) {
+        /** {@code v[0, len)} of a block's deltas: their population variance across the models, as float32. */
+        float[] of(double[][] d, int len) {
             Arrays.fill(mean, 0, len, 0);
-            for (float[] xk : x) {
-                for (int e = 0; e < len; e++) {
-                    mean[e] += (double) xk[off + e] - base[off + e];
-                }
+            for (double[] dk : d) {
+                add(dk, len, mean);
             }
-            for (int e = 0; e < len; e++) {
-                mean[e] /= n;
-            }
+            divide(mean, len, n);
             Arrays.fill(squares, 0, len, 0);
-            for (float[] xk : x) {
-                for (int e = 0; e < len; e++) {
-                    double dev = (double) xk[off + e] - base[off + e] - mean[e];
-                    squares[e] += dev * dev;
-                }
+            for (double[] dk : d) {
+                addSquaredDeviations(dk, mean, len, squares);
             }
             for (int e = 0; e < len; e++) {
                 variance[e] = (float) (squares[e] / n);
             }
             return variance;
+        }
+
+        private static void add(double[] d, int len, double[] sum) {
+            for (int e = 0; e < len; e++) {
+                sum[e] += d[e];
+            }
+        }
+
+        private static void divide(double[] v, int len, int by) {
+            for (int e = 0; e < len; e++) {
+                v[e] /= by;
+            }
+        }
+
+        private static void addSquaredDeviations(double[] d, double[] mean, int len, double[] squares) {
+            for (int e = 0; e < len; e++) {
+                double dev = d[e] - mean[e];
+                squares[e] += dev * dev;
+            }
         }
     }
 }
