@@ -2,8 +2,6 @@ package dev.graft.algorithms.methods;
 
 import dev.graft.algorithms.kernels.ArceeFusionKernel;
 import dev.graft.core.kernel.TensorKernel;
-import dev.graft.core.method.BaseModel;
-import dev.graft.core.method.MergeMethod;
 import dev.graft.core.method.ParameterDef;
 
 import java.util.List;
@@ -23,7 +21,11 @@ import java.util.List;
  * Reference: Arcee AI, MergeKit v0.1 release (Arcee Fusion),
  * arcee.ai/blog/meet-mergekit-v0-1-arcee-fusion-expanded-model-support-multi-gpu-acceleration.
  */
-public final class ArceeFusion implements MergeMethod {
+public final class ArceeFusion extends UnweightedMethod {
+    public ArceeFusion() {
+        super(false, 1, 2);
+    }
+
     @Override
     public String name() {
         return "arcee_fusion";
@@ -42,28 +44,8 @@ public final class ArceeFusion implements MergeMethod {
     }
 
     @Override
-    public BaseModel baseModel() {
-        return BaseModel.REQUIRED;
-    }
-
-    @Override
     public List<ParameterDef> globalParameters() {
         return List.of();
-    }
-
-    @Override
-    public List<ParameterDef> modelParameters() {
-        return List.of();
-    }
-
-    @Override
-    public boolean taskVector() {
-        return false;
-    }
-
-    @Override
-    public int exactInputs() {
-        return 2;
     }
 
     @Override

@@ -2,8 +2,6 @@ package dev.graft.algorithms.methods;
 
 import dev.graft.algorithms.kernels.NearSwapKernel;
 import dev.graft.core.kernel.TensorKernel;
-import dev.graft.core.method.BaseModel;
-import dev.graft.core.method.MergeMethod;
 import dev.graft.core.method.ParameterDef;
 
 import java.util.List;
@@ -17,7 +15,11 @@ import java.util.List;
  * Elements closer than {@code t} take the other model's value; farther ones move by t toward it in relative terms.
  * Reference: alchemonaut, QuartetAnemoi-70B-t0.0001 (Hugging Face model card), as cited by mergekit.
  */
-public final class NearSwap implements MergeMethod {
+public final class NearSwap extends UnweightedMethod {
+    public NearSwap() {
+        super(false, 1, 2);
+    }
+
     @Override
     public String name() {
         return "nearswap";
@@ -34,29 +36,9 @@ public final class NearSwap implements MergeMethod {
     }
 
     @Override
-    public BaseModel baseModel() {
-        return BaseModel.REQUIRED;
-    }
-
-    @Override
     public List<ParameterDef> globalParameters() {
         return List.of(ParameterDef.number("t", null,
                 "distance below which the other model's value is taken; farther, the weight is t/|difference|"));
-    }
-
-    @Override
-    public List<ParameterDef> modelParameters() {
-        return List.of();
-    }
-
-    @Override
-    public boolean taskVector() {
-        return false;
-    }
-
-    @Override
-    public int exactInputs() {
-        return 2;
     }
 
     @Override

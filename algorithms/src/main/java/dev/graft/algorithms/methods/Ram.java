@@ -2,8 +2,6 @@ package dev.graft.algorithms.methods;
 
 import dev.graft.algorithms.kernels.RamKernel;
 import dev.graft.core.kernel.TensorKernel;
-import dev.graft.core.method.BaseModel;
-import dev.graft.core.method.MergeMethod;
 import dev.graft.core.method.ParameterDef;
 
 import java.util.List;
@@ -20,11 +18,15 @@ import java.util.Optional;
  * Reference: Yuan et al., Behavior Knowledge Merge in Reinforced Agentic Models, arXiv:2601.13572. The variant
  * that rescales each model's unique changes is {@link RamPlusTl}.
  */
-public final class Ram implements MergeMethod {
+public final class Ram extends UnweightedMethod {
     /** mergekit's {@code epsilon}, shared with {@link RamPlusTl}: the change below which an element is unchanged. */
     static final ParameterDef EPSILON = new ParameterDef("epsilon", ParameterDef.Type.NUMBER, Optional.of(1e-5),
             "an element counts as changed by a model where |delta| > epsilon",
             v -> ((Number) v).doubleValue() >= 0 ? null : "must be >= 0, got " + v);
+
+    public Ram() {
+        super(true, 2, 0);
+    }
 
     @Override
     public String name() {
@@ -42,28 +44,8 @@ public final class Ram implements MergeMethod {
     }
 
     @Override
-    public BaseModel baseModel() {
-        return BaseModel.REQUIRED;
-    }
-
-    @Override
     public List<ParameterDef> globalParameters() {
         return List.of(EPSILON);
-    }
-
-    @Override
-    public List<ParameterDef> modelParameters() {
-        return List.of();
-    }
-
-    @Override
-    public boolean taskVector() {
-        return true;
-    }
-
-    @Override
-    public int minInputs() {
-        return 2;
     }
 
     @Override

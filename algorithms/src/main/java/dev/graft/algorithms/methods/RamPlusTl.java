@@ -2,8 +2,6 @@ package dev.graft.algorithms.methods;
 
 import dev.graft.algorithms.kernels.RamKernel;
 import dev.graft.core.kernel.TensorKernel;
-import dev.graft.core.method.BaseModel;
-import dev.graft.core.method.MergeMethod;
 import dev.graft.core.method.ParameterDef;
 
 import java.util.List;
@@ -20,7 +18,11 @@ import java.util.List;
  * Reference: Yuan et al., Behavior Knowledge Merge in Reinforced Agentic Models, arXiv:2601.13572 (RAM+; the
  * paper's ρ is over the whole model, mergekit's and Graft's per tensor).
  */
-public final class RamPlusTl implements MergeMethod {
+public final class RamPlusTl extends UnweightedMethod {
+    public RamPlusTl() {
+        super(true, 2, 0);
+    }
+
     @Override
     public String name() {
         return "ramplus_tl";
@@ -37,30 +39,10 @@ public final class RamPlusTl implements MergeMethod {
     }
 
     @Override
-    public BaseModel baseModel() {
-        return BaseModel.REQUIRED;
-    }
-
-    @Override
     public List<ParameterDef> globalParameters() {
         return List.of(ParameterDef.number("r", 0.1, "strength of the rescaling of unique changes"),
                 ParameterDef.number("alpha", 0.2, "bound on the shared-to-unique ratio rho"),
                 Ram.EPSILON);
-    }
-
-    @Override
-    public List<ParameterDef> modelParameters() {
-        return List.of();
-    }
-
-    @Override
-    public boolean taskVector() {
-        return true;
-    }
-
-    @Override
-    public int minInputs() {
-        return 2;
     }
 
     @Override

@@ -2,8 +2,6 @@ package dev.graft.algorithms.methods;
 
 import dev.graft.algorithms.kernels.SceKernel;
 import dev.graft.core.kernel.TensorKernel;
-import dev.graft.core.method.BaseModel;
-import dev.graft.core.method.MergeMethod;
 import dev.graft.core.method.ParameterDef;
 
 import java.util.List;
@@ -21,7 +19,11 @@ import java.util.List;
  * </pre>
  * Reference: Wan et al., FuseChat: Knowledge Fusion of Chat Models, arXiv:2408.07990.
  */
-public final class Sce implements MergeMethod {
+public final class Sce extends UnweightedMethod {
+    public Sce() {
+        super(true, 2, 0);
+    }
+
     @Override
     public String name() {
         return "sce";
@@ -39,30 +41,10 @@ public final class Sce implements MergeMethod {
     }
 
     @Override
-    public BaseModel baseModel() {
-        return BaseModel.REQUIRED;
-    }
-
-    @Override
     public List<ParameterDef> globalParameters() {
         return List.of(ParameterDef.bool("int8_mask", false, "accepted for mergekit compatibility; no effect on results"),
                 ParameterDef.number("select_topk", 1.0, 0.0, 1.0,
                         "fraction of the positions with nonzero variance across the deltas that is kept"));
-    }
-
-    @Override
-    public List<ParameterDef> modelParameters() {
-        return List.of();
-    }
-
-    @Override
-    public boolean taskVector() {
-        return true;
-    }
-
-    @Override
-    public int minInputs() {
-        return 2;
     }
 
     @Override
