@@ -35,6 +35,18 @@ class NearSwapKernelTest {
     }
 
     @Test
+    void distancesBelowOneMillionthCountAsOneMillionthForTinyT() {
+        float[] base = {1, 2, 4};
+        float[] other = {Math.nextUp(Math.nextUp(1f)), 2 + 4e-7f, 4};
+        // t = 5e-7 below the 1e-6 floor: the two close pairs get w = 5e-7/1e-6 = 0.5 (their midpoints), not
+        // t/|d| > 1; equal values stay.
+        float[] expected = {(float) (0.5 * other[0] + 0.5 * base[0]), (float) (0.5 * other[1] + 0.5 * base[1]), 4};
+        assertSame(run(new NearSwapKernel(), Shape.of(3), 0, 1, Map.of("t", 5e-7), 1, base, other), expected,
+                "tiny t");
+        assertThat(expected[1]).isNotEqualTo(other[1]).isNotEqualTo(base[1]);
+    }
+
+    @Test
     void randomFloat32TensorsMatchTheReferenceExactlyInAnyChunkingAndInputOrder() {
         SplittableRandom rng = new SplittableRandom(11);
         int rows = 96;
@@ -46,7 +58,7 @@ class NearSwapKernelTest {
             delta[i] = i % 17 == 0 ? 0 : (float) (KernelRun.gaussian(rng) * Math.pow(10, -1 - 7 * rng.nextDouble()));
         }
         float[] other = KernelRun.plus(base, delta);
-        for (double t : new double[] {1e-4, 0.003, 0.5}) {
+        for (double t : new double[] {3e-7, 1e-4, 0.003, 0.5}) {
             float[] expected = SelectiveReference.nearswap(base, other, t);
             for (int rowsPerChunk : new int[] {1, 7, rows}) {
                 assertSame(run(new NearSwapKernel(), Shape.of(rows, cols), 0, rowsPerChunk, Map.of("t", t), 1,
