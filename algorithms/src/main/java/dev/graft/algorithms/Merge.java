@@ -108,6 +108,26 @@ public final class Merge {
         return method("karcher");
     }
 
+    public static Merge sce() {
+        return method("sce");
+    }
+
+    public static Merge ram() {
+        return method("ram");
+    }
+
+    public static Merge ramPlusTl() {
+        return method("ramplus_tl");
+    }
+
+    public static Merge nearswap() {
+        return method("nearswap");
+    }
+
+    public static Merge arceeFusion() {
+        return method("arcee_fusion");
+    }
+
     /** The base model: a {@code .safetensors} file, an index or a folder. */
     public Merge base(Path model) {
         request.base(model.toString(), model);

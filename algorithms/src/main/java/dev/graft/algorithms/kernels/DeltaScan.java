@@ -105,6 +105,24 @@ public final class DeltaScan {
         return deltas;
     }
 
+    /**
+     * The exact deltas of a block an {@link InputVisitor} was given, in double:
+     * {@code d[k][0, length) = models[k][offset, offset + length) − base[offset, offset + length)}. Kernels whose
+     * arithmetic runs in double convert once here and then loop over doubles only: C2 vectorised loops that
+     * converted floats as they went in a small driver, but not inside a merge, where they took most of the time.
+     */
+    public static void exactDeltas(float[][] models, float[] base, int offset, int length, double[][] d) {
+        for (int k = 0; k < models.length; k++) {
+            difference(models[k], base, offset, length, d[k]);
+        }
+    }
+
+    private static void difference(float[] x, float[] b, int from, int len, double[] d) {
+        for (int e = 0; e < len; e++) {
+            d[e] = (double) x[from + e] - b[from + e];
+        }
+    }
+
     /** One pass over the whole tensor. */
     public void scan(Visitor visitor) {
         scanInputs((first, len, x, base, offset) -> visitor.visit(first, len, deltas(x, base, offset, len), base,

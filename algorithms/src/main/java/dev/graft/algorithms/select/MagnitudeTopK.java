@@ -18,7 +18,7 @@ import java.util.Objects;
 public final class MagnitudeTopK implements MagnitudeSelector {
 
     private final long n;
-    private final long k;
+    private long k;
     private final RadixRankSearch search;
 
     private MagnitudeTopK(long n, long k) {
@@ -26,6 +26,15 @@ public final class MagnitudeTopK implements MagnitudeSelector {
         this.k = k;
         // The k-th largest sits at ascending rank n - k.
         this.search = k == 0 || k >= n ? new RadixRankSearch(n) : new RadixRankSearch(n, n - k);
+    }
+
+    /** A selector whose k is set from the count of nonzero magnitudes when its first pass ends. */
+    private MagnitudeTopK(long n, double fraction) {
+        this.n = n;
+        this.search = new RadixRankSearch(n, zeros -> {
+            k = (long) ((n - zeros) * fraction);
+            return k == 0 || k >= n ? new long[0] : new long[] {n - k};
+        });
     }
 
     /**
@@ -39,6 +48,20 @@ public final class MagnitudeTopK implements MagnitudeSelector {
             throw new IllegalArgumentException("k must be >= 0, got " + k);
         }
         return new MagnitudeTopK(n, k);
+    }
+
+    /**
+     * A selector keeping the {@code k = ⌊fraction·m⌋} largest magnitudes of {@code n} elements, where {@code m} is the
+     * number of nonzero ones (SCE's {@code select_topk} over the variances): the count comes from the first
+     * selection pass, so no pass is spent on it. With {@code fraction < 1}, {@code k < m}: zeros are never kept.
+     *
+     * @param fraction in {@code [0, 1]}; 0 keeps nothing without any pass
+     */
+    public static MagnitudeTopK ofNonzeroFraction(long n, double fraction) {
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("fraction must be in [0, 1], got " + fraction);
+        }
+        return fraction == 0 || n == 0 ? new MagnitudeTopK(n, 0) : new MagnitudeTopK(n, fraction);
     }
 
     @Override
@@ -97,7 +120,7 @@ public final class MagnitudeTopK implements MagnitudeSelector {
         return n;
     }
 
-    /** How many elements are kept, {@code min(k, n)}. */
+    /** How many elements are kept, {@code min(k, n)}; for {@link #ofNonzeroFraction}, once its first pass ended. */
     public long kept() {
         return Math.min(k, n);
     }

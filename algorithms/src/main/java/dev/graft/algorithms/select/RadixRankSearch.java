@@ -33,8 +33,9 @@ public final class RadixRankSearch {
     private enum Phase { HIGH, LOW, DONE }
 
     private final long n;
-    private final long[] ranks;
-    private final RankBoundary[] found;
+    private final DeferredRanks deferred;
+    private long[] ranks;
+    private RankBoundary[] found;
     private Phase phase;
     private long seen;
 
@@ -59,6 +60,19 @@ public final class RadixRankSearch {
     private long[] belowBucket;
 
     /**
+     * Ranks chosen once pass 1 has counted the data, from how many elements have magnitude 0 (a share of the
+     * nonzero elements, say, which no one knows before reading them).
+     */
+    @FunctionalInterface
+    public interface DeferredRanks {
+        /**
+         * @param zeros how many of the {@code n} elements are ±0
+         * @return the ascending-order ranks to locate, as for the constructor's {@code ranks}
+         */
+        long[] ranks(long zeros);
+    }
+
+    /**
      * Prepares a search for the given ranks over {@code n} elements.
      *
      * @param n     element count every pass must deliver, {@code 0 <= n <=} {@value #MAX_ELEMENTS}
@@ -66,27 +80,50 @@ public final class RadixRankSearch {
      *              needed
      */
     public RadixRankSearch(long n, long... ranks) {
-        if (n < 0 || n > MAX_ELEMENTS) {
-            throw new IllegalArgumentException("element count " + n + " is outside [0, " + MAX_ELEMENTS + "]");
-        }
-        if (ranks.length > 2) {
-            // Pass 2 is specialised for one or two buckets; no caller needs more.
-            throw new IllegalArgumentException("at most two ranks, got " + ranks.length);
-        }
-        for (long r : ranks) {
-            if (r < 0 || r >= n) {
-                throw new IllegalArgumentException("rank " + r + " is outside [0, " + n + ")");
-            }
-        }
+        checkSize(n);
         this.n = n;
-        this.ranks = ranks.clone();
-        this.found = new RankBoundary[ranks.length];
+        setRanks(ranks);
+        this.deferred = null;
         if (ranks.length == 0) {
             phase = Phase.DONE;
         } else {
             phase = Phase.HIGH;
             counts = new int[2 * MagnitudeKey.HIGH_BUCKETS];
         }
+    }
+
+    /**
+     * Prepares a search whose ranks {@code deferred} names at the end of pass 1 (which always runs, to count the
+     * zeros); the passes are then those of a search made with these ranks. No ranks end the search there.
+     */
+    public RadixRankSearch(long n, DeferredRanks deferred) {
+        checkSize(n);
+        this.n = n;
+        this.deferred = java.util.Objects.requireNonNull(deferred);
+        this.ranks = new long[0];
+        this.found = new RankBoundary[0];
+        phase = Phase.HIGH;
+        counts = new int[2 * MagnitudeKey.HIGH_BUCKETS];
+    }
+
+    private static void checkSize(long n) {
+        if (n < 0 || n > MAX_ELEMENTS) {
+            throw new IllegalArgumentException("element count " + n + " is outside [0, " + MAX_ELEMENTS + "]");
+        }
+    }
+
+    private void setRanks(long[] wanted) {
+        if (wanted.length > 2) {
+            // Pass 2 is specialised for one or two buckets; no caller needs more.
+            throw new IllegalArgumentException("at most two ranks, got " + wanted.length);
+        }
+        for (long r : wanted) {
+            if (r < 0 || r >= n) {
+                throw new IllegalArgumentException("rank " + r + " is outside [0, " + n + ")");
+            }
+        }
+        this.ranks = wanted.clone();
+        this.found = new RankBoundary[wanted.length];
     }
 
     /** Whether another pass over the data is needed before {@link #boundary(int)} can answer. */
@@ -284,6 +321,14 @@ public final class RadixRankSearch {
         counts = null;
         // Infinities and NaNs are the keys of the last bucket, and only they are.
         finite = high[MagnitudeKey.INFINITY >>> 16] == 0;
+        if (deferred != null) {
+            // Key 0 (±0) is bucket 0's key with zero low bits.
+            setRanks(deferred.ranks(Integer.toUnsignedLong(zeroLow[0])));
+            if (ranks.length == 0) {
+                finish();
+                return;
+            }
+        }
         int[] bucketOfRank = new int[ranks.length];
         belowBucket = new long[ranks.length];
         for (int i = 0; i < ranks.length; i++) {

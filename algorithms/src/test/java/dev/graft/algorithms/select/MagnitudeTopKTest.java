@@ -150,6 +150,34 @@ class MagnitudeTopKTest {
     }
 
     @Test
+    void aFractionOfTheNonzeroMagnitudesIsCountedInTheFirstSelectionPass() {
+        for (TestData.Named data : TestData.sets(5_000, 9)) {
+            float[] values = data.values();
+            long nonzero = 0;
+            for (float v : values) {
+                nonzero += v != 0 ? 1 : 0;
+            }
+            for (double fraction : new double[] {0.3, 0.75, 1}) {
+                MagnitudeTopK top = MagnitudeTopK.ofNonzeroFraction(values.length, fraction);
+                int passes = Passes.run(top, values, Passes.uniform(values.length, 999));
+                long k = (long) (nonzero * fraction);
+                assertThat(passes).as("%s %s", data, fraction).isBetween(1, 2);
+                assertThat(top.kept()).as("%s %s", data, fraction).isEqualTo(k);
+                assertThat(Passes.decide(top, values, Passes.uniform(values.length, 4096), false))
+                        .as("%s %s", data, fraction).isEqualTo(SortOracle.topK(values, k));
+            }
+        }
+        MagnitudeTopK none = MagnitudeTopK.ofNonzeroFraction(10, 0);
+        assertThat(none.needsPass()).isFalse();
+        assertThat(none.kept()).isZero();
+        // One nonzero value: ⌊0.5·1⌋ = 0 keeps nothing, and the search ends with its first pass.
+        MagnitudeTopK tiny = MagnitudeTopK.ofNonzeroFraction(4, 0.5);
+        assertThat(Passes.run(tiny, new float[] {0, 0, 7, -0f}, new int[] {4})).isEqualTo(1);
+        assertThat(Passes.decide(tiny, new float[] {0, 0, 7, -0f}, new int[] {4}, true))
+                .containsExactly(false, false, false, false);
+    }
+
+    @Test
     void mixesPerElementAndBulkDecisionsInOneMask() {
         float[] values = TestData.sets(1_000, 5).get(1).values(); // few values: ties everywhere
         MagnitudeTopK top = MagnitudeTopK.of(1_000, 400);

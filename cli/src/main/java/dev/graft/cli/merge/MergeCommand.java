@@ -3,6 +3,7 @@ package dev.graft.cli.merge;
 import dev.graft.cli.FiniteNumbers;
 
 import dev.graft.core.method.MethodRegistry;
+import dev.graft.core.method.ParameterDef;
 import dev.graft.core.plan.LinesSetting;
 import dev.graft.core.plan.RequestBuilder;
 import dev.graft.formats.dtype.DType;
@@ -18,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 
 /** {@code graft merge}: a merge described on the command line. */
@@ -27,14 +30,15 @@ import java.util.concurrent.Callable;
                 "Merge models with one method, parameters given as flags.",
                 "",
                 "Per-model flags (--weight, --density, --gamma, --epsilon) take one value for every MODEL, or one "
-                        + "value per MODEL in order (comma-separated or repeated). The base model is not a MODEL "
-                        + "unless the method interpolates it (slerp: give it as --base and as a MODEL, or only as --base).",
+                        + "value per MODEL in order (comma-separated or repeated); --epsilon of ram and ramplus_tl is "
+                        + "one value for the tensor. The base model is not a MODEL unless the method interpolates it "
+                        + "(slerp: give it as --base and as a MODEL, or only as --base).",
                 "",
                 // MergeCommandTest checks this list against the registry.
                 "Methods: linear, task_arithmetic, ties, dare_linear, dare_ties, breadcrumbs, breadcrumbs_ties, "
-                        + "della, della_linear, model_stock, slerp, nuslerp, multislerp, karcher, passthrough. "
-                        + "Arithmetic runs in float32 and is "
-                        + "rounded once to the output dtype.",
+                        + "della, della_linear, model_stock, slerp, nuslerp, multislerp, karcher, passthrough, "
+                        + "sce, ram, ramplus_tl, nearswap, arcee_fusion. Arithmetic runs in float32 (float64 per "
+                        + "element where a method says so) and is rounded once to the output dtype.",
                 "",
                 "OUT ending in .safetensors is written as one file; anything else as a Hugging Face folder "
                         + "(sharded safetensors, index, config.json, tokenizer files and a model card, README.md). "
@@ -72,14 +76,24 @@ public final class MergeCommand implements Callable<Integer> {
     @Option(names = "--gamma", split = ",", paramLabel = "G", description = "Fraction of largest deltas removed (breadcrumbs).")
     List<Double> gammas;
 
-    @Option(names = "--epsilon", split = ",", paramLabel = "E", description = "Spread of keep probabilities by rank (della).")
+    @Option(names = "--epsilon", split = ",", paramLabel = "E",
+            description = "Spread of keep probabilities by rank (della); change threshold (ram, ramplus_tl: one value).")
     List<Double> epsilons;
 
     @Option(names = "--lambda", paramLabel = "L", description = "Scale of the merged task vector.")
     Double lambda;
 
-    @Option(names = "--t", paramLabel = "T", description = "Interpolation factor (slerp).")
+    @Option(names = "--t", paramLabel = "T", description = "Interpolation factor (slerp); distance scale (nearswap).")
     Double t;
+
+    @Option(names = "--select-topk", paramLabel = "K", description = "sce: fraction of highest-variance positions kept.")
+    Double selectTopk;
+
+    @Option(names = "--r", paramLabel = "R", description = "ramplus_tl: strength of the rescaling of unique changes.")
+    Double r;
+
+    @Option(names = "--alpha", paramLabel = "A", description = "ramplus_tl: bound on the shared-to-unique ratio.")
+    Double alpha;
 
     @Option(names = "--normalize", negatable = true, description = "Divide by the sum of the weights (method default if not given).")
     Boolean normalize;
@@ -142,16 +156,34 @@ public final class MergeCommand implements Callable<Integer> {
         }
         // mergekit's YAML requires every weight; on a command line, "no --weight" means 1 for each model.
         List<Double> w = weights == null && needsWeight() ? List.of(1.0) : weights;
+        Set<String> globals = MethodRegistry.load().find(method)
+                .map(m -> m.globalParameters().stream().map(ParameterDef::name).collect(Collectors.toSet()))
+                .orElse(Set.of());
+        Map<String, List<Double>> perModel = new LinkedHashMap<>();
+        perModel.put("weight", w);
+        perModel.put("density", densities);
+        perModel.put("gamma", gammas);
+        perModel.put("epsilon", epsilons);
         for (int i = 0; i < models.size(); i++) {
             Map<String, Object> p = new LinkedHashMap<>();
-            put(p, "weight", w, i);
-            put(p, "density", densities, i);
-            put(p, "gamma", gammas, i);
-            put(p, "epsilon", epsilons, i);
+            for (Map.Entry<String, List<Double>> flag : perModel.entrySet()) {
+                if (!globals.contains(flag.getKey())) {
+                    put(p, flag.getKey(), flag.getValue(), i);
+                }
+            }
             b.model(ModelArgument.parse(spec.commandLine(), "MODEL", models.get(i)), p);
+        }
+        // A per-model flag whose parameter is global for this method (ram's epsilon) sets it once.
+        for (Map.Entry<String, List<Double>> flag : perModel.entrySet()) {
+            if (globals.contains(flag.getKey())) {
+                putGlobal(b, flag.getKey(), single(flag.getKey(), flag.getValue()));
+            }
         }
         putGlobal(b, "lambda", lambda);
         putGlobal(b, "t", t);
+        putGlobal(b, "select_topk", selectTopk);
+        putGlobal(b, "r", r);
+        putGlobal(b, "alpha", alpha);
         putGlobal(b, "normalize", normalize);
         putGlobal(b, "rescale", rescale);
         putGlobal(b, "filter_wise", filterWise);
@@ -190,6 +222,18 @@ public final class MergeCommand implements Callable<Integer> {
                     + models.size() + "), got " + values.size());
         }
         p.put(name, values.size() == 1 ? values.getFirst() : values.get(i));
+    }
+
+    /** The one value of a per-model flag given for a global parameter; null when the flag is absent. */
+    private Double single(String name, List<Double> values) {
+        if (values == null) {
+            return null;
+        }
+        if (values.size() != 1) {
+            throw new ParameterException(spec.commandLine(), "--" + name + " takes 1 value with " + method
+                    + " (one for the tensor, not per MODEL), got " + values.size());
+        }
+        return values.getFirst();
     }
 
     private static void putGlobal(RequestBuilder b, String name, Object value) {

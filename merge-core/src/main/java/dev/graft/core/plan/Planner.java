@@ -196,8 +196,11 @@ public final class Planner {
             return Optional.empty();
         }
         if (method.exactInputs() > 0 && inputs.size() != method.exactInputs()) {
-            problems.addOnce("exact:" + inputs.size(), method.name() + " merges exactly " + method.exactInputs()
-                    + " models including the base, got " + inputs.size() + " for " + name);
+            // Without slices every tensor has every model, and checkModels has said so once already.
+            if (request.routing().isPresent()) {
+                problems.addOnce("exact:" + inputs.size(), method.name() + " merges exactly " + method.exactInputs()
+                        + " models including the base, got " + inputs.size() + " for " + name);
+            }
             return Optional.empty();
         }
         int others = inputs.size() - (route.base() >= 0 ? 1 : 0);
