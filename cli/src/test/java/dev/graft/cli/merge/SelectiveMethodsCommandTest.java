@@ -42,7 +42,7 @@ class SelectiveMethodsCommandTest {
     void recipeAndFlagsWriteTheSameBytes(String method, String fineTunes, String flags) throws Exception {
         Path recipe = dir.resolve(method + ".yml");
         // Recipe paths resolve against the working directory; the test's is the module's, so make them absolute.
-        Files.writeString(recipe, Files.readString(vectors().resolve("recipes/" + method + ".yml"))
+        Files.writeString(recipe, Files.readString(vectors().resolve("../../recipes/" + method + ".yml").normalize())
                 .replace("base_model: base", "base_model: " + model("base"))
                 .replace("model: base", "model: " + model("base"))
                 .replace("model: ft", "model: " + vectors().resolve("models") + "/ft"));
