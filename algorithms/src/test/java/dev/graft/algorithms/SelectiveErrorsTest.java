@@ -32,12 +32,12 @@ class SelectiveErrorsTest {
     @Test
     void everyOneNeedsTheBase() {
         assertThat(problems(Merge.nearswap().add(FT1, Map.of()).add(FT2, Map.of()).t(0.01)))
-                .containsExactly("nearswap needs a base model (base_model: / --base)");
+                .containsExactly("nearswap needs a base model; give one with base(…)");
         assertThat(problems(Merge.arceeFusion().add(FT1, Map.of()).add(FT2, Map.of())))
-                .containsExactly("arcee_fusion needs a base model (base_model: / --base)");
+                .containsExactly("arcee_fusion needs a base model; give one with base(…)");
         for (String method : new String[] {"sce", "ram", "ramplus_tl"}) {
             assertThat(problems(Merge.method(method).add(FT1, Map.of()).add(FT2, Map.of())))
-                    .containsExactly(method + " needs a base model (base_model: / --base)");
+                    .containsExactly(method + " needs a base model; give one with base(…)");
             assertThat(problems(Merge.method(method).base(BASE)))
                     .containsExactly(method + " needs at least 2 models including the base, got 1");
         }

@@ -81,6 +81,6 @@ class SelectiveMethodsCommandTest {
         Result r = graft("merge", "nearswap", model("ft1"), model("ft2"), "--t", "0.01",
                 "-o", dir.resolve("x.safetensors").toString());
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).isEqualTo("graft: nearswap needs a base model (base_model: / --base)\n");
+        assertThat(r.err()).isEqualTo("graft: nearswap needs a base model; give one with --base\n");
     }
 }
