@@ -5,10 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 /**
  * An output folder that appears under its final name complete or not at all, the folder counterpart of
@@ -151,15 +149,7 @@ public final class AtomicFolder implements AutoCloseable {
 
     private static void deleteTree(Path dir) {
         PendingOutputs.unregister(dir);
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // best effort: the folder is hidden, marked .graft-tmp and removed by a later run
-        }
+        // Best effort: what is left is hidden, marked .graft-tmp and removed by a later run.
+        FileTrees.deleteQuietly(dir);
     }
 }

@@ -1,12 +1,8 @@
 package dev.graft.formats.io;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * Temp files and folders of outputs not yet published. A JVM stopped by Ctrl-C or {@code kill} does not run the
@@ -34,14 +30,7 @@ public final class PendingOutputs {
     }
 
     private static void deleteAll() {
-        for (Path p : PENDING) {
-            try (Stream<Path> walk = Files.walk(p)) {
-                for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(q);
-                }
-            } catch (IOException | RuntimeException ignored) {
-                // the JVM is going down; nothing else to try
-            }
-        }
+        // The JVM is going down: what cannot be deleted stays, named as a temp for a later run to remove.
+        PENDING.forEach(FileTrees::deleteQuietly);
     }
 }

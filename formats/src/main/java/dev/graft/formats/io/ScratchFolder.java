@@ -3,8 +3,6 @@ package dev.graft.formats.io;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A hidden working folder beside an output, for what a command needs on disk only until it finishes (the
@@ -45,12 +43,7 @@ public final class ScratchFolder implements AutoCloseable {
     @Override
     public void close() {
         PendingOutputs.unregister(dir);
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // its temp name gets it removed by the next run that writes beside it
-        }
+        // Whatever is left keeps its temp name, which gets it removed by the next run that writes beside it.
+        FileTrees.deleteQuietly(dir);
     }
 }

@@ -43,7 +43,7 @@ final class StaleTemps {
         stale.sort(Comparator.naturalOrder());
         for (Path p : stale) {
             long bytes = size(p);
-            if (delete(p)) {
+            if (FileTrees.deleteQuietly(p)) {
                 OutputNotices.note("removed " + p + " (" + ByteSize.format(bytes)
                         + "), left by an earlier run that did not finish");
             }
@@ -73,17 +73,6 @@ final class StaleTemps {
             }).sum();
         } catch (IOException | RuntimeException e) {
             return 0;
-        }
-    }
-
-    private static boolean delete(Path p) {
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
         }
     }
 }
