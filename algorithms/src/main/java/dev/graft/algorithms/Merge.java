@@ -128,6 +128,26 @@ public final class Merge {
         return method("arcee_fusion");
     }
 
+    /** TSV-M; set {@code fraction} and {@code lambda} with {@link #set} and {@link #lambda}. */
+    public static Merge tsv() {
+        return method("tsv");
+    }
+
+    /** Iso-C; {@link #lambda} scales it. */
+    public static Merge isoC() {
+        return method("iso_c");
+    }
+
+    /** Iso-CTS; set {@code common_fraction} with {@link #set}, and {@link #lambda}. */
+    public static Merge isoCts() {
+        return method("iso_cts");
+    }
+
+    /** WUDI merging; set {@code steps} and {@code lr} with {@link #set}. */
+    public static Merge wudi() {
+        return method("wudi");
+    }
+
     /** The base model: a {@code .safetensors} file, an index or a folder. */
     public Merge base(Path model) {
         request.base(model.toString(), model);

@@ -47,6 +47,15 @@ public record TensorParameters(String tensor, List<String> inputNames, List<Map<
         return ((Number) require(name)).doubleValue();
     }
 
+    /**
+     * A global number, or empty when the method's default is a {@link dev.graft.core.method.ParameterDef.Rule}
+     * (such as {@code 1/T}) the kernel computes itself.
+     */
+    public java.util.OptionalDouble globalNumber(String name) {
+        Object v = require(name);
+        return v instanceof Number n ? java.util.OptionalDouble.of(n.doubleValue()) : java.util.OptionalDouble.empty();
+    }
+
     public boolean globalBoolean(String name) {
         Object v = require(name);
         return v instanceof Boolean b ? b : Boolean.parseBoolean(v.toString());

@@ -75,5 +75,17 @@ public interface MergeMethod {
         return null;
     }
 
+    /**
+     * Memory the kernel holds for one tensor beyond the engine's chunk buffers, in bytes, for the dry run's peak
+     * estimate: 0 for the streaming methods; the SVD merges hold every model's task vector of a matrix at once,
+     * with their factors, so theirs grows with the matrix times the number of models.
+     *
+     * @param shape  the shape the inputs are read as
+     * @param inputs the number of inputs, base included
+     */
+    default long workingBytes(dev.graft.formats.tensor.Shape shape, int inputs) {
+        return 0;
+    }
+
     TensorKernel kernel();
 }

@@ -19,6 +19,20 @@ public record ParameterDef(String name, Type type, Optional<Object> defaultValue
     /** Value kinds. */
     public enum Type { NUMBER, BOOLEAN, STRING }
 
+    /**
+     * A default that depends on the merge rather than a fixed value ({@code 1/T}: one over the number of models
+     * besides the base). The planner passes it to the kernel as it is; {@link dev.graft.core.kernel.TensorParameters}
+     * reads it as absent, and the kernel computes the value. Help and dry runs print {@link #text()}.
+     *
+     * @param text how the rule reads in help and plans ({@code 1/T})
+     */
+    public record Rule(String text) {
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
     public static ParameterDef number(String name, Double defaultValue, String description) {
         return new ParameterDef(name, Type.NUMBER, Optional.ofNullable(defaultValue), description, v -> null);
     }
@@ -38,6 +52,20 @@ public record ParameterDef(String name, Type type, Optional<Object> defaultValue
                 v -> {
                     double d = ((Number) v).doubleValue();
                     return d >= min ? null : "must be at least " + min + ", got " + d;
+                });
+    }
+
+    /**
+     * A fraction in (0, 1] ({@code fraction}, {@code common_fraction}): 0 itself is refused, as a method that keeps
+     * a fraction of a matrix's directions keeps at least one.
+     *
+     * @param defaultValue a {@link Double} or a {@link Rule}
+     */
+    public static ParameterDef fraction(String name, Object defaultValue, String description) {
+        return new ParameterDef(name, Type.NUMBER, Optional.of(defaultValue), description,
+                v -> {
+                    double d = ((Number) v).doubleValue();
+                    return d > 0 && d <= 1 ? null : "must be in (0, 1], got " + d;
                 });
     }
 

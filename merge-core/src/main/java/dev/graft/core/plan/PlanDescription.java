@@ -22,8 +22,9 @@ public final class PlanDescription {
     /**
      * Resident memory the merge should need at most: for the {@code threads} largest tasks running at once, the pages
      * of their mapped inputs plus chunk buffers, and the decoded inputs the pass pool keeps for them (up to
-     * {@code cacheBytes}), on top of the JVM baseline. An input read through an adapter counts twice: its pages,
-     * and the adapted copy it is computed into.
+     * {@code cacheBytes}), on top of the JVM baseline, plus what the method's kernel holds per tensor
+     * ({@link dev.graft.core.method.MergeMethod#workingBytes}: whole matrices for the SVD merges). An input read
+     * through an adapter counts twice: its pages, and the adapted copy it is computed into.
      */
     public static long estimatedPeakBytes(Plan plan, int threads, long cacheBytes) {
         List<long[]> perTask = new ArrayList<>();
@@ -31,7 +32,7 @@ public final class PlanDescription {
             long inputs = t.inputs().stream().mapToLong(in -> in.spec().byteSize()
                     * (plan.models().get(in.model()).adapter().isPresent() ? 2 : 1)).sum();
             long decoded = t.passthrough() ? 0 : t.readShape().elementCount() * t.inputs().size() * Float.BYTES;
-            perTask.add(new long[] {inputs + t.inputs().size() * CHUNK_BYTES, decoded});
+            perTask.add(new long[] {inputs + t.inputs().size() * CHUNK_BYTES + working(plan, t), decoded});
         }
         perTask.sort(Comparator.comparingLong((long[] a) -> a[0] + a[1]).reversed());
         long sum = BASELINE_BYTES;
@@ -41,6 +42,11 @@ public final class PlanDescription {
             pooled += perTask.get(i)[1];
         }
         return sum + Math.min(pooled, cacheBytes);
+    }
+
+    /** What the method's kernel holds for one task (0 for a copied tensor). */
+    private static long working(Plan plan, TensorTask t) {
+        return t.passthrough() ? 0 : plan.method().workingBytes(t.readShape(), t.inputs().size());
     }
 
     public static void print(Plan plan, int threads, long cacheBytes, PrintWriter out) {
@@ -56,6 +62,11 @@ public final class PlanDescription {
         out.printf("Output      %s of tensor data%n", ByteSize.format(plan.outputBytes()));
         out.printf("Peak memory about %s with %d thread%s%n", ByteSize.format(estimatedPeakBytes(plan, threads, cacheBytes)), threads,
                 threads == 1 ? "" : "s");
+        long held = plan.tasks().stream().mapToLong(t -> working(plan, t)).max().orElse(0);
+        if (held > 0) {
+            out.printf("Working set up to %s per tensor (%s holds each 2-D tensor of every model at once, "
+                    + "with its factors), included above%n", ByteSize.format(held), plan.method().name());
+        }
         for (String w : plan.warnings()) {
             out.println("Warning     " + w);
         }

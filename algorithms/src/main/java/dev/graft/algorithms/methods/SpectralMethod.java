@@ -1,0 +1,79 @@
+package dev.graft.algorithms.methods;
+
+import dev.graft.algorithms.spectral.MatrixMerge;
+import dev.graft.algorithms.spectral.SpectralKernel;
+import dev.graft.core.kernel.TensorKernel;
+import dev.graft.core.method.BaseModel;
+import dev.graft.core.method.MergeMethod;
+import dev.graft.core.method.ParameterDef;
+import dev.graft.formats.tensor.Shape;
+
+import java.util.List;
+
+/**
+ * What the data-free SVD merges share: a base model and at least two fine-tunes, no per-model parameter (each
+ * derives the models' shares from their singular vectors), task-vector methods (LiNeS applies), and a
+ * {@link SpectralKernel} that holds each 2-D tensor whole; their working set, stated in the dry run, is the matrix
+ * times the number of models plus the method's factors.
+ */
+abstract class SpectralMethod implements MergeMethod {
+    /** {@code lambda}, the scale of the merged task vector. */
+    static final ParameterDef LAMBDA = ParameterDef.number("lambda", 1.0, "scale of the merged task vector");
+
+    /** The math for one matrix. */
+    abstract MatrixMerge matrixMerge();
+
+    /** Whether the method has {@code lambda}. */
+    boolean scaled() {
+        return true;
+    }
+
+    /**
+     * Matrices of m × n float32 the method holds beside the task vectors at its peak (its factors, sums and
+     * products), for {@link #workingBytes}.
+     */
+    abstract int scratchMatrices();
+
+    @Override
+    public final BaseModel baseModel() {
+        return BaseModel.REQUIRED;
+    }
+
+    @Override
+    public final List<ParameterDef> modelParameters() {
+        return List.of();
+    }
+
+    @Override
+    public final boolean taskVector() {
+        return true;
+    }
+
+    /** The base and two fine-tunes: with one task vector there is nothing to merge. */
+    @Override
+    public final int minInputs() {
+        return 3;
+    }
+
+    /** For a matrix: (T task vectors + the method's scratch) × m × n float32, plus an n × n Gram for WUDI. */
+    @Override
+    public long workingBytes(Shape shape, int inputs) {
+        if (shape.rank() != 2) {
+            return 0;
+        }
+        long mn = shape.elementCount();
+        long small = Math.min(shape.dim(0), shape.dim(1));
+        long large = Math.max(shape.dim(0), shape.dim(1));
+        return Float.BYTES * ((inputs - 1 + scratchMatrices()) * mn + gramBytes(small, large) / Float.BYTES);
+    }
+
+    /** Bytes of square matrices beyond {@link #scratchMatrices()} (WUDI's n × n Gram matrices). */
+    long gramBytes(long small, long large) {
+        return 0;
+    }
+
+    @Override
+    public final TensorKernel kernel() {
+        return new SpectralKernel(name(), matrixMerge(), scaled());
+    }
+}
