@@ -12,11 +12,11 @@ import java.util.List;
  * the papers' and the authors' code's steps (full SVDs, explicit concatenation, the loss's gradient as written), as
  * the oracle of {@link SpectralParityTest}. Each returns the merged task vector before lambda.
  */
-final class SpectralOracle {
+public final class SpectralOracle {
     private SpectralOracle() {
     }
 
-    static RealMatrix matrix(float[] values, int rows, int cols) {
+    public static RealMatrix matrix(float[] values, int rows, int cols) {
         RealMatrix m = new Array2DRowRealMatrix(rows, cols);
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
@@ -40,7 +40,7 @@ final class SpectralOracle {
     }
 
     /** TSV-M: k = max(1, int(r · fraction)) triplets of each task, concatenated, U and V whitened by polar factors. */
-    static RealMatrix tsv(List<RealMatrix> tasks, double fraction) {
+    public static RealMatrix tsv(List<RealMatrix> tasks, double fraction) {
         int m = tasks.getFirst().getRowDimension();
         int n = tasks.getFirst().getColumnDimension();
         int k = Math.max(1, (int) (Math.min(m, n) * fraction));
@@ -60,14 +60,14 @@ final class SpectralOracle {
     }
 
     /** Iso-C: the sum's singular values all set to their mean. */
-    static RealMatrix isoC(List<RealMatrix> tasks) {
+    public static RealMatrix isoC(List<RealMatrix> tasks) {
         SingularValueDecomposition svd = new SingularValueDecomposition(sum(tasks));
         double mean = java.util.Arrays.stream(svd.getSingularValues()).average().orElseThrow();
         return svd.getU().multiply(svd.getVT()).scalarMultiply(mean);
     }
 
     /** Iso-CTS with the authors' subspace sizes, spelled out as their code computes them. */
-    static RealMatrix isoCts(List<RealMatrix> tasks, double commonFraction) {
+    public static RealMatrix isoCts(List<RealMatrix> tasks, double commonFraction) {
         int m = tasks.getFirst().getRowDimension();
         int n = tasks.getFirst().getColumnDimension();
         int r = Math.min(m, n);
@@ -104,7 +104,7 @@ final class SpectralOracle {
      * WUDI: Adam (PyTorch's update, β 0.9/0.999, ε 1e-8) on Σᵢ ‖(τ − τᵢ)τᵢᵀ‖² / ‖τᵢ‖² from Σᵢ τᵢ, its gradient
      * 2 Σᵢ (τ − τᵢ)·τᵢᵀ·τᵢ / ‖τᵢ‖² taken term by term as the loss is written.
      */
-    static RealMatrix wudi(List<RealMatrix> tasks, int steps, double lr) {
+    public static RealMatrix wudi(List<RealMatrix> tasks, int steps, double lr) {
         RealMatrix tau = sum(tasks);
         int m = tau.getRowDimension();
         int n = tau.getColumnDimension();

@@ -19,7 +19,8 @@ final class FlagVocabulary implements Vocabulary {
             Map.entry("filter_wise", "--filter-wise"), Map.entry("sign_election", "--sign-election"),
             Map.entry("nuslerp_flatten", "--nuslerp-flatten"), Map.entry("nuslerp_row_wise", "--nuslerp-row-wise"),
             Map.entry("normalize_weights", "--normalize-weights"), Map.entry("eps", "--eps"),
-            Map.entry("max_iter", "--max-iter"), Map.entry("tol", "--tol"));
+            Map.entry("max_iter", "--max-iter"), Map.entry("tol", "--tol"), Map.entry("fraction", "--fraction"),
+            Map.entry("common_fraction", "--common-fraction"), Map.entry("steps", "--steps"), Map.entry("lr", "--lr"));
     /** Flags picocli also offers as {@code --no-…}. */
     private static final Set<String> NEGATABLE = Set.of("normalize", "rescale", "nuslerp_flatten",
             "normalize_weights");

@@ -34,11 +34,8 @@ import java.util.concurrent.Callable;
                         + "one value for the tensor. The base model is not a MODEL unless the method interpolates it "
                         + "(slerp: give it as --base and as a MODEL, or only as --base).",
                 "",
-                // MergeCommandTest checks this list against the registry.
-                "Methods: linear, task_arithmetic, ties, dare_linear, dare_ties, breadcrumbs, breadcrumbs_ties, "
-                        + "della, della_linear, model_stock, slerp, nuslerp, multislerp, karcher, passthrough, "
-                        + "sce, ram, ramplus_tl, nearswap, arcee_fusion. Arithmetic runs in float32 (float64 per "
-                        + "element where a method says so) and is rounded once to the output dtype.",
+                // Replaced by the registry's method names when picocli injects the spec (see spec()).
+                MergeCommand.METHODS_LINE,
                 "",
                 "OUT ending in .safetensors is written as one file; anything else as a Hugging Face folder "
                         + "(sharded safetensors, index, config.json, tokenizer files and a model card, README.md). "
@@ -52,8 +49,14 @@ import java.util.concurrent.Callable;
                 "  graft merge ties ./ft1 ./ft2 ./ft3 --base ./base --weight 1 --density 0.5 \\",
                 "      --lines 0.4,0.6 --dry-run -o x",
                 "  graft merge ties ./ft1+./ft1-lora ./ft2 --base ./base --density 0.5 \\",
-                "      -o ./with-lora"})
+                "      -o ./with-lora",
+                "  graft merge tsv ./ft1 ./ft2 ./ft3 --base ./base --lambda 1.0 -o ./tsv",
+                "  graft merge iso_cts ./ft1 ./ft2 --base ./base --common-fraction 0.8 \\",
+                "      --lambda 1.5 -o ./iso-cts"})
 public final class MergeCommand implements Callable<Integer> {
+    /** The description line that lists the methods, filled from {@link MethodRegistry} so a new method needs no edit here. */
+    static final String METHODS_LINE = "Methods: (the registered merge methods).";
+
     @Parameters(index = "0", paramLabel = "METHOD", description = "The merge method.")
     String method;
 
@@ -128,6 +131,20 @@ public final class MergeCommand implements Callable<Integer> {
             description = "ties-family sign election: mergekit (weighted sum, default) or paper (unweighted trimmed deltas).")
     String signElection;
 
+    @Option(names = "--fraction", paramLabel = "F",
+            description = "tsv: share of each task vector's singular directions kept, in (0, 1] (default 1/T).")
+    Double fraction;
+
+    @Option(names = "--common-fraction", paramLabel = "F",
+            description = "iso_cts: share of the directions from the task vectors' sum, in (0, 1] (default 0.8).")
+    Double commonFraction;
+
+    @Option(names = "--steps", paramLabel = "N", description = "wudi: Adam steps per matrix (default 300).")
+    Integer steps;
+
+    @Option(names = "--lr", paramLabel = "LR", description = "wudi: Adam's learning rate (default 1e-5).")
+    Double lr;
+
     @Option(names = "--lines", paramLabel = "ALPHA,BETA",
             description = "LiNeS: scale block i's merged task vector by ALPHA + BETA*i/(L-1); ALPHA may be 'auto'.")
     String lines;
@@ -144,8 +161,25 @@ public final class MergeCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     OutputOptions output;
 
-    @Spec
     CommandSpec spec;
+
+    /**
+     * Picocli injects the spec when it builds the command: the methods line of the description is filled in then,
+     * from the methods registered through ServiceLoader, so help and the registry cannot disagree.
+     */
+    @Spec
+    void spec(CommandSpec value) {
+        this.spec = value;
+        String[] lines = value.usageMessage().description();
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].equals(METHODS_LINE)) {
+                lines[i] = "Methods: " + String.join(", ", MethodRegistry.load().names()) + ". Arithmetic runs in "
+                        + "float32 (float64 per element where a method says so) and is rounded once to the output "
+                        + "dtype; the SVD merges (tsv, iso_c, iso_cts, wudi) hold each matrix of every model at once.";
+            }
+        }
+        value.usageMessage().description(lines);
+    }
 
     @Override
     public Integer call() {
@@ -194,6 +228,10 @@ public final class MergeCommand implements Callable<Integer> {
         putGlobal(b, "eps", eps);
         putGlobal(b, "max_iter", maxIter);
         putGlobal(b, "tol", tol);
+        putGlobal(b, "fraction", fraction);
+        putGlobal(b, "common_fraction", commonFraction);
+        putGlobal(b, "steps", steps);
+        putGlobal(b, "lr", lr);
         if (dtype != null) {
             b.dtype(dtype("--dtype", dtype));
         }

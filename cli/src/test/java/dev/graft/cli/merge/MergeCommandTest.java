@@ -208,7 +208,7 @@ class MergeCommandTest {
                 }
             }
         }
-        assertThat(examples).hasSize(5);
+        assertThat(examples).hasSize(7);
         for (String example : examples) {
             Path here = Files.createTempDirectory(dir, "example");
             List<String> args = new ArrayList<>(List.of(example.split(" +")));
