@@ -28,25 +28,50 @@ class ReadmeTest {
         return Files.readString(Path.of("..", "README.md"));
     }
 
-    /** The count in the introduction is written by hand; the registry is what {@code graft merge} accepts. */
+    /**
+     * The counts in the introduction are written by hand; the registry is what {@code graft merge} accepts, and
+     * each method says whether mergekit has it.
+     */
     @Test
     void methodCountIsTheRegistrys() throws IOException {
-        Matcher m = Pattern.compile("\\((\\w+) mergekit methods").matcher(readme());
-        assertThat(m.find()).as("'(N mergekit methods' in README.md").isTrue();
-        assertThat(NUMBERS.indexOf(m.group(1))).as("README.md's \"%s mergekit methods\"", m.group(1))
-                .isEqualTo(MethodRegistry.load().names().size());
+        Matcher m = Pattern.compile("\\(([\\w-]+) merge methods: mergekit's (\\w+), and (\\w+) ").matcher(readme());
+        assertThat(m.find()).as("'(N merge methods: mergekit's M, and K ' in README.md").isTrue();
+        MethodRegistry registry = MethodRegistry.load();
+        long fromMergekit = registry.names().stream().filter(n -> registry.find(n).orElseThrow().mergekit()).count();
+        assertThat(number(m.group(1))).as("README.md's \"%s merge methods\"", m.group(1))
+                .isEqualTo(registry.names().size());
+        assertThat(number(m.group(2))).as("README.md's \"mergekit's %s\"", m.group(2)).isEqualTo(fromMergekit);
+        assertThat(number(m.group(3))).as("README.md's \"and %s\"", m.group(3))
+                .isEqualTo(registry.names().size() - fromMergekit);
+    }
+
+    /** "twenty-four" → 24. */
+    private static int number(String words) {
+        int sum = 0;
+        for (String w : words.split("-")) {
+            sum += w.equals("thirty") ? 30 : w.equals("forty") ? 40 : NUMBERS.indexOf(w);
+        }
+        return sum;
     }
 
     @Test
     void methodListIsTheRegistrys() throws IOException {
-        Matcher m = Pattern.compile("`merge` and `run` support (.*?) with mergekit's", Pattern.DOTALL).matcher(readme());
-        assertThat(m.find()).isTrue();
+        MethodRegistry registry = MethodRegistry.load();
+        assertThat(listed("`merge` and `run` support (.*?) with mergekit's")).containsExactlyInAnyOrderElementsOf(
+                registry.names().stream().filter(n -> registry.find(n).orElseThrow().mergekit()).toList());
+        assertThat(listed("Beyond mergekit, they also run (.*?), which")).containsExactlyInAnyOrderElementsOf(
+                registry.names().stream().filter(n -> !registry.find(n).orElseThrow().mergekit()).toList());
+    }
+
+    private static List<String> listed(String sentence) throws IOException {
+        Matcher m = Pattern.compile(sentence, Pattern.DOTALL).matcher(readme());
+        assertThat(m.find()).as("'%s' in README.md", sentence).isTrue();
         List<String> listed = new ArrayList<>();
         Matcher name = Pattern.compile("`([a-z_]+)`").matcher(m.group(1));
         while (name.find()) {
             listed.add(name.group(1));
         }
-        assertThat(listed).containsExactlyInAnyOrderElementsOf(MethodRegistry.load().names());
+        return listed;
     }
 
     /**

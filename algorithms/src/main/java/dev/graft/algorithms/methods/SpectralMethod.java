@@ -34,6 +34,12 @@ abstract class SpectralMethod implements MergeMethod {
      */
     abstract int scratchMatrices();
 
+    /** The SVD merges come from papers after mergekit's methods; mergekit has none of them. */
+    @Override
+    public final boolean mergekit() {
+        return false;
+    }
+
     @Override
     public final BaseModel baseModel() {
         return BaseModel.REQUIRED;

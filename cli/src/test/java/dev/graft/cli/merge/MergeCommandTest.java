@@ -88,6 +88,23 @@ class MergeCommandTest {
     }
 
     @Test
+    void theSvdMergesRefuseTooFewModelsAndFractionsOutsideTheRangeNamingTheFlags() {
+        Path x = dir.resolve("x.safetensors");
+        Result r = graft("merge", "tsv", model("ft1").toString(), "--base", model("base").toString(), "--fraction",
+                "0", "-o", x.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("""
+                graft: 2 problems, nothing was merged:
+                  - tsv needs at least 3 models including the base, got 2
+                  - --fraction must be in (0, 1], got 0.0
+                """);
+        r = graft("merge", "iso_cts", model("ft1").toString(), model("ft2").toString(), "--base",
+                model("base").toString(), "--common-fraction", "1.5", "-o", x.toString());
+        assertThat(r.err()).isEqualTo("graft: --common-fraction must be in (0, 1], got 1.5\n");
+        assertThat(Files.exists(x)).isFalse();
+    }
+
+    @Test
     void problemsNameTheFlagsToPass() {
         // The first example of graft merge --help without --weight: every weight is 1, as --weight 1 gives.
         Path x = dir.resolve("x.safetensors");

@@ -27,6 +27,14 @@ public interface MergeMethod {
     /** Parameters each model carries ({@code weight}, {@code density} …); required ones are not required of the base. */
     List<ParameterDef> modelParameters();
 
+    /**
+     * Whether mergekit has this method, under this name with these parameters and semantics (the README and the
+     * docs count mergekit's methods apart from the ones Graft adds).
+     */
+    default boolean mergekit() {
+        return true;
+    }
+
     /** Whether the method is a task-vector method (base + merged deltas), to which LiNeS scaling applies. */
     boolean taskVector();
 
