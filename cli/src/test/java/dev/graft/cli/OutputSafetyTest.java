@@ -190,13 +190,12 @@ class OutputSafetyTest {
         assertThat(dir.resolve("out")).doesNotExist();
     }
 
-    @Test
-    void aNaNInAFineTuneIsReportedAndRefusedUnlessAllowed() throws IOException {
+    /** Writes a NaN and a −Inf into the first and fourth elements of ft1's bf16 {@code name}, in place. */
+    private void poisonFt1(String name) throws IOException {
         Path weights = ft1.resolve("model.safetensors");
         byte[] b = Files.readAllBytes(weights);
         long headerLength = java.nio.ByteBuffer.wrap(b, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
         String header = new String(b, 8, (int) headerLength, java.nio.charset.StandardCharsets.UTF_8);
-        String name = "model.layers.0.mlp.down_proj.weight";
         assertThat(header).contains("\"" + name + "\":{\"dtype\":\"BF16\"");
         int at = header.indexOf("\"" + name + "\"");
         String offsets = header.substring(header.indexOf("data_offsets\":[", at) + 15);
@@ -207,6 +206,32 @@ class OutputSafetyTest {
         b[data + 6] = (byte) 0x80; // bf16 0xff80: -Inf
         b[data + 7] = (byte) 0xff;
         Files.write(weights, b);
+    }
+
+    @Test
+    void anSvdMergeRefusesANonFiniteTaskVectorEvenWhenAllowedAndPublishesNothing() throws IOException {
+        String name = "model.layers.0.mlp.down_proj.weight";
+        poisonFt1(name);
+        Path out = dir.resolve("tsv.safetensors");
+        String refused = "graft: tsv cannot merge tensor " + name + ": the task vector of " + ft1 + " holds 2 "
+                + "non-finite values (NaN or ±Inf, in the model or its difference from the base), and an SVD of it "
+                + "is undefined; nothing was written\n";
+        // --allow-nonfinite does not help: no SVD can factor a matrix holding them.
+        for (List<String> allow : List.of(List.<String>of(), List.of("--allow-nonfinite"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("merge", "tsv", ft1.toString(), ft2.toString(),
+                    "--base", base.toString(), "-q", "-o", out.toString()));
+            args.addAll(allow);
+            Result r = graft(args.toArray(String[]::new));
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).isEqualTo(refused);
+            assertThat(out).doesNotExist();
+        }
+    }
+
+    @Test
+    void aNaNInAFineTuneIsReportedAndRefusedUnlessAllowed() throws IOException {
+        String name = "model.layers.0.mlp.down_proj.weight";
+        poisonFt1(name);
 
         Path out = dir.resolve("m.safetensors");
         Result r = ties("-o", out.toString());
