@@ -173,6 +173,17 @@ class SpectralMergesTest {
         }
     }
 
+    @Test
+    void theSameBytesWithOneThreadOrTwo() throws Exception {
+        for (String method : List.of("tsv", "wudi")) {
+            Path one = dir.resolve(method + "-1.safetensors");
+            Path two = dir.resolve(method + "-2.safetensors");
+            three(Merge.method(method)).set(method.equals("wudi") ? "steps" : "lambda", 5.0).threads(1).write(one);
+            three(Merge.method(method)).set(method.equals("wudi") ? "steps" : "lambda", 5.0).threads(2).write(two);
+            assertThat(Files.readAllBytes(one)).as(method).isEqualTo(Files.readAllBytes(two));
+        }
+    }
+
     private static List<String> problems(Merge merge) {
         return catchThrowableOfType(PlanException.class, merge::plan).problems();
     }
