@@ -1,5 +1,7 @@
 package dev.graft.formats.gguf;
 
+import dev.graft.formats.json.JsonStrings;
+
 import dev.graft.formats.FormatException;
 
 import java.nio.file.Path;
@@ -15,7 +17,7 @@ public final class GgufException extends FormatException {
      * @param detail what exactly is wrong, or null
      */
     public GgufException(Path file, GgufError error, String tensor, String detail) {
-        super(file, error.summary() + (tensor == null ? "" : " (tensor \"" + tensor + "\")")
+        super(file, error.summary() + (tensor == null ? "" : " (tensor " + JsonStrings.quote(tensor) + ")")
                 + (detail == null || detail.isEmpty() ? "" : ": " + detail));
         this.error = error;
         this.tensor = tensor;

@@ -1,5 +1,7 @@
 package dev.graft.formats.gguf;
 
+import dev.graft.formats.json.JsonStrings;
+
 import dev.graft.formats.dtype.DType;
 import dev.graft.formats.io.FileAccessException;
 import dev.graft.formats.io.MappedFile;
@@ -134,7 +136,7 @@ public final class GgufFile implements TensorFile {
             return tensor(name);
         }
         MemorySegment stored = file.map(header.dataStart() + info.offset(), info.byteSize(), arena,
-                "cannot map tensor \"" + name + "\"");
+                "cannot map tensor " + JsonStrings.quote(name));
         return info.type().isQuantized() ? dequantize(info, spec, stored, arena) : new Tensor(spec, stored);
     }
 
@@ -142,7 +144,7 @@ public final class GgufFile implements TensorFile {
         BlockCodec codec = BlockCodec.of(info.type());
         MemorySegment out = arena.allocate(spec.byteSize(), 64);
         long blocks = info.elementCount() / info.type().blockElements();
-        float[] window = new float[CHUNK_BLOCKS * info.type().blockElements()];
+        float[] window = new float[(int) Math.min(CHUNK_BLOCKS, blocks) * info.type().blockElements()];
         for (long b = 0; b < blocks; b += CHUNK_BLOCKS) {
             int n = (int) Math.min(CHUNK_BLOCKS, blocks - b);
             codec.dequantize(stored, b * info.type().blockBytes(), n, window, 0);

@@ -1,5 +1,7 @@
 package dev.graft.formats.gguf;
 
+import dev.graft.formats.json.JsonStrings;
+
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,10 +81,10 @@ public record GgufHeader(int version, Map<String, GgufValue> metadata, List<Gguf
         Map<String, GgufValue> metadata = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
             String key = in.string("metadata key " + i);
-            int typeId = in.u32("the type of \"" + key + "\"");
+            int typeId = in.u32("the type of " + JsonStrings.quote(key));
             GgufValue value = readValue(file, in, key, typeId);
             if (metadata.putIfAbsent(key, value) != null) {
-                throw new GgufException(file, GgufError.DUPLICATE_KEY, "\"" + key + "\" appears twice");
+                throw new GgufException(file, GgufError.DUPLICATE_KEY, JsonStrings.quote(key) + " appears twice");
             }
         }
         in.requireRoomFor(tensorCount, MIN_TENSOR_INFO_BYTES, "tensor infos");
@@ -103,42 +105,43 @@ public record GgufHeader(int version, Map<String, GgufValue> metadata, List<Gguf
 
     private static GgufValue readValue(Path file, HeaderCursor in, String key, int typeId) {
         GgufValueType type = GgufValueType.of(typeId).orElseThrow(() -> new GgufException(file,
-                GgufError.UNKNOWN_VALUE_TYPE, "\"" + key + "\" has type id " + Integer.toUnsignedString(typeId)
+                GgufError.UNKNOWN_VALUE_TYPE, JsonStrings.quote(key) + " has type id " + Integer.toUnsignedString(typeId)
                 + "; GGUF defines 0 to 12"));
         if (type != GgufValueType.ARRAY) {
             return new GgufValue(type, null, readScalar(in, type, key));
         }
-        int elementId = in.u32("the element type of \"" + key + "\"");
+        int elementId = in.u32("the element type of " + JsonStrings.quote(key));
         GgufValueType element = GgufValueType.of(elementId).orElseThrow(() -> new GgufException(file,
-                GgufError.UNKNOWN_VALUE_TYPE, "array \"" + key + "\" has element type id "
+                GgufError.UNKNOWN_VALUE_TYPE, "array " + JsonStrings.quote(key) + " has element type id "
                 + Integer.toUnsignedString(elementId) + "; GGUF defines 0 to 12"));
         if (element == GgufValueType.ARRAY) {
-            throw new GgufException(file, GgufError.UNKNOWN_VALUE_TYPE, "\"" + key
-                    + "\" is an array of arrays, which ggml does not read either");
+            throw new GgufException(file, GgufError.UNKNOWN_VALUE_TYPE, JsonStrings.quote(key)
+                    + " is an array of arrays, which ggml does not read either");
         }
-        long count = in.u64("the length of \"" + key + "\"");
-        in.requireRoomFor(count, element.minBytes(), "elements of \"" + key + "\"");
+        long count = in.u64("the length of " + JsonStrings.quote(key));
+        in.requireRoomFor(count, element.minBytes(), "elements of " + JsonStrings.quote(key));
         if (count > Integer.MAX_VALUE - 8) {
-            throw new GgufException(file, GgufError.INVALID_METADATA, "\"" + key + "\" has " + count
+            throw new GgufException(file, GgufError.INVALID_METADATA, JsonStrings.quote(key) + " has " + count
                     + " elements, more than Graft reads into one array");
         }
         int n = (int) count;
         if (element == GgufValueType.STRING) {
             return new GgufValue(type, element, readStrings(file, in, key, n));
         }
-        byte[] data = in.copy(Math.toIntExact((long) n * element.minBytes()), "\"" + key + "\"");
+        byte[] data = in.copy(Math.toIntExact((long) n * element.minBytes()), JsonStrings.quote(key));
         return new GgufValue(type, element, StoredArray.fixed(element, data, n));
     }
 
     private static StoredArray readStrings(Path file, HeaderCursor in, String key, int n) {
         int[] starts = new int[n];
         java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        String what = "an element of " + JsonStrings.quote(key);
         for (int i = 0; i < n; i++) {
             starts[i] = all.size();
-            byte[] utf8 = in.string("element " + i + " of \"" + key + "\"").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] utf8 = in.string(what).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             if (all.size() > Integer.MAX_VALUE - 8 - utf8.length) {
-                throw new GgufException(file, GgufError.INVALID_METADATA, "the strings of \"" + key
-                        + "\" take more bytes than Graft reads into one array");
+                throw new GgufException(file, GgufError.INVALID_METADATA, "the strings of " + JsonStrings.quote(key)
+                        + " take more bytes than Graft reads into one array");
             }
             all.writeBytes(utf8);
         }
@@ -146,7 +149,7 @@ public record GgufHeader(int version, Map<String, GgufValue> metadata, List<Gguf
     }
 
     private static Object readScalar(HeaderCursor in, GgufValueType type, String key) {
-        String what = "the value of \"" + key + "\"";
+        String what = "the value of " + JsonStrings.quote(key);
         return switch (type) {
             case UINT8 -> (long) in.u8(what);
             case INT8 -> (long) (byte) in.u8(what);
@@ -165,7 +168,7 @@ public record GgufHeader(int version, Map<String, GgufValue> metadata, List<Gguf
 
     private static GgufTensorInfo readTensorInfo(Path file, HeaderCursor in, long index) {
         String name = in.string("the name of tensor " + index);
-        int nDims = in.u32("the dimension count of \"" + name + "\"");
+        int nDims = in.u32("the dimension count of " + JsonStrings.quote(name));
         if (nDims < 1 || nDims > GgufTensorInfo.MAX_DIMS) {
             throw new GgufException(file, GgufError.INVALID_SHAPE, name, Integer.toUnsignedString(nDims)
                     + " dimensions; ggml tensors have 1 to " + GgufTensorInfo.MAX_DIMS);
@@ -173,7 +176,7 @@ public record GgufHeader(int version, Map<String, GgufValue> metadata, List<Gguf
         long[] dims = new long[nDims];
         long elements = 1;
         for (int d = 0; d < nDims; d++) {
-            dims[d] = in.u64("dimension " + d + " of \"" + name + "\"");
+            dims[d] = in.u64("dimension " + d + " of " + JsonStrings.quote(name));
             if (dims[d] < 0) {
                 throw new GgufException(file, GgufError.INVALID_SHAPE, name, "dimension " + d + " is "
                         + Long.toUnsignedString(dims[d]));
@@ -184,7 +187,7 @@ public record GgufHeader(int version, Map<String, GgufValue> metadata, List<Gguf
                 throw new GgufException(file, GgufError.INVALID_SHAPE, name, "the element count overflows 64 bits");
             }
         }
-        int typeId = in.u32("the type of \"" + name + "\"");
+        int typeId = in.u32("the type of " + JsonStrings.quote(name));
         GgufTensorType type = GgufTensorType.of(typeId).orElseThrow(() -> new GgufException(file,
                 GgufError.UNKNOWN_TENSOR_TYPE, name, "type id " + Integer.toUnsignedString(typeId)
                 + " is not a ggml type Graft knows"));
@@ -192,7 +195,7 @@ public record GgufHeader(int version, Map<String, GgufValue> metadata, List<Gguf
             throw new GgufException(file, GgufError.INVALID_SHAPE, name, "rows of " + dims[0] + " elements are not "
                     + "whole " + type + " blocks of " + type.blockElements());
         }
-        long offset = in.u64("the offset of \"" + name + "\"");
+        long offset = in.u64("the offset of " + JsonStrings.quote(name));
         return new GgufTensorInfo(name, type, dims, offset);
     }
 
@@ -237,7 +240,7 @@ public record GgufHeader(int version, Map<String, GgufValue> metadata, List<Gguf
             }
             if (t.offset() < end) {
                 throw new GgufException(file, GgufError.INVALID_OFFSET, t.name(), "its data at offset " + t.offset()
-                        + " overlaps \"" + previous.name() + "\", which runs to " + end);
+                        + " overlaps " + JsonStrings.quote(previous.name()) + ", which runs to " + end);
             }
             if (bytes > dataBytes - t.offset()) {
                 throw new GgufException(file, GgufError.TRUNCATED, t.name(), "its " + bytes + " bytes at offset "

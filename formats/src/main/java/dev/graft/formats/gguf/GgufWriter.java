@@ -1,5 +1,7 @@
 package dev.graft.formats.gguf;
 
+import dev.graft.formats.json.JsonStrings;
+
 import dev.graft.formats.dtype.DType;
 import dev.graft.formats.dtype.FloatCodec;
 import dev.graft.formats.io.AtomicFile;
@@ -99,7 +101,7 @@ public final class GgufWriter implements AutoCloseable {
                     "not among the tensors this file was planned with");
         }
         if (!opened.compareAndSet(i, 0, 1)) {
-            throw new IllegalStateException(file.target() + ": tensor \"" + name + "\" was already written");
+            throw new IllegalStateException(file.target() + ": tensor " + JsonStrings.quote(name) + " was already written");
         }
         return new TensorSink(this, i, layout.tensors().get(i));
     }
@@ -127,7 +129,7 @@ public final class GgufWriter implements AutoCloseable {
         List<GgufTensorInfo> ts = layout.tensors();
         for (int i = 0; i < ts.size(); i++) {
             if (written.get(i) != ts.get(i).elementCount()) {
-                throw new IllegalStateException(file.target() + ": tensor \"" + ts.get(i).name() + "\" has "
+                throw new IllegalStateException(file.target() + ": tensor " + JsonStrings.quote(ts.get(i).name()) + " has "
                         + written.get(i) + " of its " + ts.get(i).elementCount() + " elements written");
             }
         }
