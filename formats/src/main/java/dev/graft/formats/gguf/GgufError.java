@@ -31,6 +31,10 @@ public enum GgufError {
     TENSOR_NOT_FOUND("tensor not found"),
     /** A tensor type Graft knows but cannot convert to float32 (the K-quants, the i-quants). */
     UNSUPPORTED_TENSOR_TYPE("unsupported tensor type"),
+    /** A model whose architecture has no GGUF mapping in Graft. */
+    UNSUPPORTED_ARCHITECTURE("unsupported architecture"),
+    /** A model tensor the architecture's GGUF mapping does not name, or a config field the export needs. */
+    UNMAPPED("cannot map to GGUF"),
     /** A value a writer must refuse (NaN or infinity in a quantized block, a scale beyond float16). */
     UNREPRESENTABLE("value cannot be stored");
 

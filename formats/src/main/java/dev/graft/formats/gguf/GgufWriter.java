@@ -273,19 +273,41 @@ public final class GgufWriter implements AutoCloseable {
             return scratch;
         }
 
-        /** Appends a whole tensor of the same shape: raw bytes when its dtype is the planned type, else floats. */
-        public void writeFrom(Tensor t) {
-            if (t.elementCount() != info.elementCount()) {
-                throw new IllegalArgumentException(info.name() + ": shape " + t.shape() + " given for "
-                        + info.shape());
+        /** Whether {@link #writeBytes} takes bytes of this dtype: the planned type is F32, F16 or BF16 and the same. */
+        public boolean acceptsRaw(DType dtype) {
+            return floats != null && floats.dtype() == dtype;
+        }
+
+        /**
+         * Appends raw little-endian elements of the planned type (F32, F16 or BF16 only), copied bit for bit.
+         *
+         * @throws IllegalStateException for a quantized type, or while values of an incomplete block are pending
+         */
+        public void writeBytes(MemorySegment bytes) {
+            if (floats == null) {
+                throw new IllegalStateException(info.name() + ": raw bytes cannot be written to a " + info.type()
+                        + " tensor; give float values");
             }
-            if (elements == 0 && !info.type().isQuantized() && t.dtype() == dtypeOf(info.type())) {
-                MemorySegment bytes = t.data();
-                for (long off = 0; off < bytes.byteSize(); off += MAX_COPY_BYTES) {
-                    append(bytes.asSlice(off, Math.min(MAX_COPY_BYTES, bytes.byteSize() - off)).asByteBuffer());
-                }
-                elements = t.elementCount();
-                writer.written.addAndGet(slot, elements);
+            long count = bytes.byteSize() / elementBytes;
+            if (bytes.byteSize() % elementBytes != 0 || count > remainingElements()) {
+                throw new IllegalArgumentException(info.name() + ": " + bytes.byteSize() + " bytes at element "
+                        + elements + " are not whole elements within its " + info.elementCount());
+            }
+            for (long off = 0; off < bytes.byteSize(); off += MAX_COPY_BYTES) {
+                append(bytes.asSlice(off, Math.min(MAX_COPY_BYTES, bytes.byteSize() - off)).asByteBuffer());
+            }
+            elements += count;
+            writer.written.addAndGet(slot, count);
+        }
+
+        /** Appends a whole tensor: raw bytes when its dtype is the planned type, else through float32. */
+        public void writeFrom(Tensor t) {
+            if (t.elementCount() != remainingElements()) {
+                throw new IllegalArgumentException(info.name() + ": " + t.elementCount() + " elements given for "
+                        + remainingElements() + " remaining of shape " + info.shape());
+            }
+            if (acceptsRaw(t.dtype())) {
+                writeBytes(t.data());
                 return;
             }
             float[] window = new float[(int) Math.min(CHUNK_ELEMENTS, Math.max(1, t.elementCount()))];
