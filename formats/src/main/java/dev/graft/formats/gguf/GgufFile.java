@@ -105,9 +105,10 @@ public final class GgufFile implements TensorFile {
         return header.tensor(name).map(t -> t.spec(path));
     }
 
-    /** The GGUF tensor infos that are quantized, for callers that warn about merging quantization error. */
-    public List<GgufTensorInfo> quantizedTensors() {
-        return header.tensors().stream().filter(t -> t.type().isQuantized()).toList();
+    /** The quantized tensors (Q8_0, Q4_0 …), which read dequantized. */
+    @Override
+    public List<String> dequantized() {
+        return header.tensors().stream().filter(t -> t.type().isQuantized()).map(GgufTensorInfo::name).toList();
     }
 
     /**
