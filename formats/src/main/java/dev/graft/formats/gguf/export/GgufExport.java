@@ -226,7 +226,8 @@ public final class GgufExport {
         List<Planned> plan = plan();
         List<GgufLayout.Entry> entries = plan.stream().map(p -> new GgufLayout.Entry(p.name(), p.type(), p.shape()))
                 .toList();
-        GgufLayout layout = GgufLayout.plan(output, metadata(), entries);
+        Map<String, GgufValue> meta = metadata();
+        GgufLayout layout = GgufLayout.plan(output, meta, entries);
         OutputClaim claim = OutputClaim.file(output, overwrite, model.inputs(), layout.fileSize());
         AtomicLong read = new AtomicLong();
         try (GgufWriter writer = GgufWriter.create(claim, layout)) {
@@ -251,7 +252,11 @@ public final class GgufExport {
                 pool.shutdownNow();
             }
             Path done = writer.commit();
-            List<String> notes = plan.stream().flatMap(p -> p.note().stream()).toList();
+            List<String> notes = new ArrayList<>(plan.stream().flatMap(p -> p.note().stream()).toList());
+            if (!layout.tensors().isEmpty() && !meta.containsKey("tokenizer.ggml.model")) {
+                notes.add("no tokenizer.json or vocab.json beside the model: the file has no vocabulary, which "
+                        + "llama.cpp needs to run it");
+            }
             return new Report(done, plan.size(), read.get(), layout.fileSize(), (System.nanoTime() - start) / 1e9,
                     notes);
         }

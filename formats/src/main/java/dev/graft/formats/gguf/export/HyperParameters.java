@@ -13,9 +13,10 @@ import java.util.Map;
 /**
  * The architecture keys llama.cpp reads, from {@code config.json} as {@code convert_hf_to_gguf.py} fills them
  * ({@code TextModel.set_gguf_parameters} and the Llama, Qwen2 and Gemma subclasses), all prefixed with the GGUF
- * architecture name: {@code context_length} ← {@code max_position_embeddings}, {@code embedding_length} ←
+ * architecture name: {@code context_length} ← {@code max_position_embeddings} (or the converter's other
+ * spellings; left out when the config has none), {@code embedding_length} ←
  * {@code hidden_size}, {@code block_count} ← {@code num_hidden_layers}, {@code feed_forward_length} ←
- * {@code intermediate_size}, {@code attention.head_count} ← {@code num_attention_heads},
+ * {@code intermediate_size} (likewise), {@code attention.head_count} ← {@code num_attention_heads},
  * {@code attention.head_count_kv} ← {@code num_key_value_heads} (else the head count),
  * {@code rope.freq_base} ← {@code rope_theta}, {@code attention.layer_norm_rms_epsilon} ← {@code rms_norm_eps},
  * {@code vocab_size}, {@code rope.dimension_count} and, where {@code head_dim} is given,
@@ -42,10 +43,12 @@ public record HyperParameters(int heads, int kvHeads, Map<String, GgufValue> met
         int hidden = required(config, "hidden_size", configFile);
         int heads = required(config, "num_attention_heads", configFile);
         int kvHeads = config.path("num_key_value_heads").isInt() ? config.get("num_key_value_heads").asInt() : heads;
-        m.put(a + "context_length", GgufValue.u32(required(config, "max_position_embeddings", configFile)));
+        firstInt(config, "max_position_embeddings", "n_ctx", "n_positions", "max_length", "max_sequence_length",
+                "model_max_length").ifPresent(n -> m.put(a + "context_length", GgufValue.u32(n)));
         m.put(a + "embedding_length", GgufValue.u32(hidden));
         m.put(a + "block_count", GgufValue.u32(layers));
-        m.put(a + "feed_forward_length", GgufValue.u32(required(config, "intermediate_size", configFile)));
+        firstInt(config, "intermediate_size", "n_inner", "hidden_dim")
+                .ifPresent(n -> m.put(a + "feed_forward_length", GgufValue.u32(n)));
         m.put(a + "attention.head_count", GgufValue.u32(heads));
         m.put(a + "attention.head_count_kv", GgufValue.u32(kvHeads));
         if (config.path("rope_theta").isNumber()) {
@@ -85,6 +88,16 @@ public record HyperParameters(int heads, int kvHeads, Map<String, GgufValue> met
         }
         throw new GgufException(configFile, GgufError.UNMAPPED, "rope_scaling of type \"" + type + "\" is not "
                 + "exported yet (llama.cpp needs a rope_freqs tensor or YaRN keys for it); only linear scaling is");
+    }
+
+    /** The first of the fields the converter's {@code find_hparam} tries that the config has, if any. */
+    private static java.util.OptionalInt firstInt(ObjectNode config, String... fields) {
+        for (String f : fields) {
+            if (config.path(f).isIntegralNumber()) {
+                return java.util.OptionalInt.of(config.get(f).asInt());
+            }
+        }
+        return java.util.OptionalInt.empty();
     }
 
     private static int required(ObjectNode config, String field, Path configFile) {
