@@ -33,10 +33,13 @@ final class BlockQ8_0 implements BlockCodec {
             int base = from + b * ELEMENTS;
             int out = dstOffset + b * BYTES;
             float amax = 0f;
+            float probe = 0f;
             for (int j = 0; j < ELEMENTS; j++) {
-                amax = Math.max(amax, Math.abs(src[base + j]));
+                float a = Math.abs(src[base + j]);
+                amax = amax > a ? amax : a; // C's MAX(amax, fabsf(v))
+                probe += a * 0f; // stays 0 unless an element is NaN or infinite
             }
-            if (!Float.isFinite(amax)) {
+            if (probe != 0f) {
                 throw RoundingRules.nonFinite(src, base, ELEMENTS);
             }
             float d = amax / 127f;

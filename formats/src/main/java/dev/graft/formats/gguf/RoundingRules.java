@@ -6,16 +6,19 @@ final class RoundingRules {
     }
 
     /**
-     * C's {@code roundf}: to the nearest integer, halves away from zero ({@code roundf(-2.5f) == -3}), where
-     * {@link Math#round(float)} would round them up. Exact: {@code a - floor(a)} loses nothing in float32.
+     * C's {@code roundf} for the quantizers' range (|x| well below 2^23): to the nearest integer, halves away from
+     * zero ({@code roundf(-2.5f) == -3}), where {@link Math#round(float)} would round them up. {@code |x| + 0.5}
+     * rounds up to the next integer when {@code |x|} is just below a half ({@code 0.49999997f + 0.5f == 1f}), so
+     * the sum is truncated and then corrected when it overshot: {@code q − 0.5} is exact, and {@code |x|} below it
+     * only then.
      */
-    static float roundf(float x) {
+    static int roundf(float x) {
         float a = Math.abs(x);
-        float f = (float) Math.floor(a);
-        if (a - f >= 0.5f) {
-            f += 1f;
+        int q = (int) (a + 0.5f);
+        if (a < q - 0.5f) {
+            q--;
         }
-        return Math.copySign(f, x);
+        return x < 0 ? -q : q;
     }
 
     /** The refusal of a block holding NaN or an infinity: ggml would compute undefined quants from it. */

@@ -152,10 +152,20 @@ class GgufQuantizationTest {
 
     @Test
     void roundfMatchesC() {
-        assertThat(RoundingRules.roundf(2.5f)).isEqualTo(3f);
-        assertThat(RoundingRules.roundf(-2.5f)).isEqualTo(-3f);
-        assertThat(RoundingRules.roundf(0.49999997f)).isEqualTo(0f);
-        assertThat(RoundingRules.roundf(-0.49999997f)).isEqualTo(-0f);
-        assertThat(RoundingRules.roundf(126.50001f)).isEqualTo(127f);
+        assertThat(RoundingRules.roundf(2.5f)).isEqualTo(3);
+        assertThat(RoundingRules.roundf(-2.5f)).isEqualTo(-3);
+        assertThat(RoundingRules.roundf(0.49999997f)).isZero();
+        assertThat(RoundingRules.roundf(-0.49999997f)).isZero();
+        assertThat(RoundingRules.roundf(1.4999999f)).isEqualTo(1);
+        assertThat(RoundingRules.roundf(126.50001f)).isEqualTo(127);
+        assertThat(RoundingRules.roundf(-127f)).isEqualTo(-127);
+        // every float in [-128, 128] against an independent definition: floor(|x| + 1/2) in exact arithmetic
+        for (int bits = 0; bits <= Float.floatToIntBits(128f); bits += 997) {
+            float x = Float.intBitsToFloat(bits);
+            int expected = new java.math.BigDecimal(x).abs().add(new java.math.BigDecimal("0.5"))
+                    .setScale(0, java.math.RoundingMode.FLOOR).intValueExact();
+            assertThat(RoundingRules.roundf(x)).as("%s", x).isEqualTo(expected);
+            assertThat(RoundingRules.roundf(-x)).as("%s", -x).isEqualTo(-expected);
+        }
     }
 }
