@@ -3,8 +3,6 @@ package dev.graft.cli;
 import dev.graft.core.inspect.Inspection;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -14,7 +12,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /** {@code graft inspect}: what a checkpoint holds, from its headers and config alone. */
 @Command(name = "inspect",
@@ -27,7 +24,8 @@ import java.util.regex.PatternSyntaxException;
                         + "detected from config.json and the tensor names.",
                 "",
                 "PATH is a .safetensors file (a compressed delta from 'graft compress' is shown as one: method, "
-                        + "ratios, per-tensor errors), a Hugging Face model folder, a sharded model's index file "
+                        + "ratios, per-tensor errors), a GGUF file (.gguf: its metadata, types and offsets), "
+                        + "a Hugging Face model folder, a sharded model's index file "
                         + "(*.safetensors.index.json), or a PEFT adapter folder (adapter_config.json + "
                         + "adapter_model.safetensors). "
                         + "Only headers are read, so this is instant even for large models."},
@@ -36,6 +34,7 @@ import java.util.regex.PatternSyntaxException;
                 "  graft inspect model.safetensors --no-tensors",
                 "  graft inspect ./my-model --filter 'layers\\.0\\.'",
                 "  graft inspect ./my-lora-adapter",
+                "  graft inspect model.gguf --no-tensors",
                 "  graft inspect ./my-model --json | jq .parameters"})
 final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", description = "Model file, index file, model folder or PEFT adapter folder.")
@@ -60,6 +59,17 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() throws java.io.IOException {
         if (isDelta(path)) {
             printDelta();
+            return 0;
+        }
+        if (java.nio.file.Files.isRegularFile(path) && dev.graft.formats.gguf.GgufFile.isGgufName(path)) {
+            try (var f = dev.graft.formats.gguf.GgufFile.open(path)) {
+                PrintWriter out = spec.commandLine().getOut();
+                if (json) {
+                    JsonOutput.print(GgufReport.json(path, f.header(), tensors, filter), out);
+                } else {
+                    GgufReport.printText(path, f.header(), tensors, filter, out);
+                }
+            }
             return 0;
         }
         print(Inspection.of(path), json, tensors, filter, spec.commandLine().getOut());
@@ -91,19 +101,6 @@ final class InspectCommand implements Callable<Integer> {
             if (tensors) {
                 out.println();
                 dev.graft.cli.compress.DeltaReport.printTensors(shown, out);
-            }
-        }
-    }
-
-    /** Parses {@code --filter}, with a one-line message for a malformed expression. */
-    static final class RegexConverter implements ITypeConverter<Pattern> {
-        @Override
-        public Pattern convert(String value) {
-            try {
-                return Pattern.compile(value);
-            } catch (PatternSyntaxException e) {
-                throw new TypeConversionException("'" + value + "' is not a regular expression: "
-                        + e.getDescription() + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
             }
         }
     }

@@ -102,6 +102,12 @@ final class ExampleSandbox {
             entry("big-model", torch("base", 4)),
             entry("pytorch_model.bin", (s, target) -> Files.copy(s.once("torch-base-1", out -> writeTorch("base",
                     out, 1)).resolve("pytorch_model.bin"), target)),
+            // testdata's base exported by graft export gguf, for graft inspect's GGUF example.
+            entry("model.gguf", (s, target) -> {
+                try (var m = dev.graft.formats.model.ModelSource.open(testModel("base"))) {
+                    dev.graft.formats.gguf.export.GgufExport.of(m).write(target);
+                }
+            }),
             entry("ties.yml", helpRecipe("ties.yml")),
             entry("multi.yml", recipe(MULTI_RECIPE)));
 

@@ -71,7 +71,7 @@ class MainTest {
     @Test
     void missingCommandOrArgumentIsAUsageError() {
         assertThat(Cli.graft()).isEqualTo(new Cli.Result(2, "", """
-                graft: missing command (merge, run, inspect, diff, convert, extract, lora, compress, decompress, demo, eval, bench)
+                graft: missing command (merge, run, inspect, diff, convert, export, extract, lora, compress, decompress, demo, eval, bench)
                 Try 'graft --help' for more information.
                 """));
         assertThat(Cli.graft("diff", "a")).isEqualTo(new Cli.Result(2, "", """
@@ -114,6 +114,7 @@ class MainTest {
                   diff        Compare two checkpoints tensor by tensor: how much each one
                                 changed.
                   convert     Write a model as safetensors.
+                  export      Write a model as GGUF for llama.cpp, Ollama and LM Studio.
                   demo        Try Graft on generated models: inspect, diff and merge, step by
                                 step.
                   extract     Extract a PEFT LoRA adapter from a full fine-tune (PHLoRA).

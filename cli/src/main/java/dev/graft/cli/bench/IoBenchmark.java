@@ -9,9 +9,6 @@ import dev.graft.formats.tensor.TensorSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,11 +86,11 @@ public final class IoBenchmark {
             log.printf("generating %s: %d bf16 tensors of %dx%d, %s%n", input, specs.size(), SyntheticCheckpoint.SIDE,
                     SyntheticCheckpoint.SIDE, ByteSize.format(bytes));
             log.flush();
-            resetHeapPeaks();
+            HeapPeak.reset();
             long t0 = System.nanoTime();
             SyntheticCheckpoint.write(input, specs, 0);
             double generate = seconds(t0);
-            long heapPeak = heapPeakBytes();
+            long heapPeak = HeapPeak.bytes();
             log.printf("  written in %.2f s, peak heap %s%n", generate, ByteSize.format(heapPeak));
 
             cat(input); // warm the page cache
@@ -184,26 +181,6 @@ public final class IoBenchmark {
         if (p.waitFor() != 0) {
             throw new IOException("cat " + file + " failed");
         }
-    }
-
-    private static void resetHeapPeaks() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    /** Sum of the heap pools' peak usage since the last reset (an upper bound on the live heap at any moment). */
-    private static long heapPeakBytes() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 
     private static double seconds(long since) {

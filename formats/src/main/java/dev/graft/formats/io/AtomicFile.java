@@ -93,6 +93,22 @@ public final class AtomicFile implements AutoCloseable {
         return channel;
     }
 
+    /**
+     * Writes all of {@code buf} at byte {@code position} (positional writes from several threads are fine).
+     *
+     * @throws FileAccessException when the write fails (a full disk)
+     */
+    public void writeAt(java.nio.ByteBuffer buf, long position) {
+        try {
+            long pos = position;
+            while (buf.hasRemaining()) {
+                pos += channel.write(buf, pos);
+            }
+        } catch (IOException e) {
+            throw new FileAccessException(target, "cannot write", e);
+        }
+    }
+
     /** The file being published. */
     public Path target() {
         return target;

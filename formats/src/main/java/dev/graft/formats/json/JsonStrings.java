@@ -18,6 +18,16 @@ public final class JsonStrings {
     }
 
     /** Appends {@code s} as a quoted JSON string. */
+    /**
+     * {@code s} as a serde_json string literal, quotes included: how messages show names read from a file, so that
+     * spaces, quotes and control characters stay visible and a message stays on one line.
+     */
+    public static String quote(String s) {
+        StringBuilder sb = new StringBuilder();
+        append(sb, s, Style.SERDE);
+        return sb.toString();
+    }
+
     public static void append(StringBuilder sb, String s, Style style) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {

@@ -35,11 +35,11 @@ public record Architecture(String family, Optional<String> className, Source sou
      * The block containers of the common families, as a dotted segment sequence followed by the block index:
      * {@code layers} (Llama/Mistral/Qwen {@code model.layers}, {@code decoder.layers}, {@code gpt_neox.layers}),
      * {@code h} (GPT-2, Falcon, Bloom {@code transformer.h}), {@code encoder.layer} (BERT) and {@code blocks}
-     * (MPT {@code transformer.blocks}). Matched at any segment boundary so that prefixed names (PEFT's
+     * (MPT {@code transformer.blocks}) and {@code blk} (GGUF's {@code blk.N.}). Matched at any segment boundary so that prefixed names (PEFT's
      * {@code base_model.model.model.layers.3.}) work; the first match wins, so a MoE expert index
      * ({@code mlp.experts.7.}) is never taken for the layer.
      */
-    private static final Pattern BLOCK = Pattern.compile("(?:^|\\.)(?:layers|h|blocks|encoder\\.layer)\\.(\\d+)\\.");
+    private static final Pattern BLOCK = Pattern.compile("(?:^|\\.)(?:layers|h|blocks|blk|encoder\\.layer)\\.(\\d+)\\.");
 
     /** Where {@link #family()} was read from. */
     public enum Source {

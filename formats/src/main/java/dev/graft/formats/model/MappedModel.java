@@ -106,6 +106,11 @@ final class MappedModel implements ModelSource {
     }
 
     @Override
+    public List<String> dequantized() {
+        return files.stream().flatMap(f -> f.dequantized().stream()).filter(byName::containsKey).sorted().toList();
+    }
+
+    @Override
     public List<Path> files() {
         return files.stream().map(TensorFile::path).toList();
     }

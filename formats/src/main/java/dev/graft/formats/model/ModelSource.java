@@ -1,6 +1,7 @@
 package dev.graft.formats.model;
 
 import dev.graft.formats.tensor.Tensor;
+import dev.graft.formats.tensor.TensorFile;
 import dev.graft.formats.tensor.TensorSpec;
 
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ public interface ModelSource extends AutoCloseable {
      * Opens a model.
      *
      * @param path a {@code .safetensors} file, a {@code .bin}/{@code .pt}/{@code .pth} PyTorch checkpoint, a
+     *             {@code .gguf} file (tensors under their GGUF names, quantized ones dequantized), a
      *             {@code *.index.json} shard index, or a folder containing {@code model.safetensors},
      *             {@code model.safetensors.index.json}, {@code pytorch_model.bin} or
      *             {@code pytorch_model.bin.index.json}, looked for in that order (and usually {@code config.json})
@@ -84,6 +86,14 @@ public interface ModelSource extends AutoCloseable {
      */
     default List<Path> inputs() {
         return List.of(path());
+    }
+
+    /**
+     * The tensors read dequantized from a block-quantized type (see {@link TensorFile#dequantized()}), sorted by
+     * name; empty for float checkpoints.
+     */
+    default List<String> dequantized() {
+        return List.of();
     }
 
     /** The files the tensors come from (one, or the shards). */

@@ -1,5 +1,6 @@
 package dev.graft.formats.model;
 
+import dev.graft.formats.gguf.GgufFile;
 import dev.graft.formats.pytorch.TorchCheckpoint;
 import dev.graft.formats.safetensors.SafetensorsFile;
 import dev.graft.formats.shard.ShardIndex;
@@ -37,11 +38,14 @@ final class ModelSources {
         if (name.endsWith(".index.json")) {
             return openIndex(path, path, configBeside(path));
         }
+        if (GgufFile.isGgufName(path)) {
+            return MappedModel.ofFile(path, GgufFile.open(path), configBeside(path));
+        }
         if (name.endsWith(".safetensors") || TorchCheckpoint.isCheckpointName(path)) {
             return MappedModel.ofFile(path, openWeights(path), configBeside(path));
         }
         throw new ModelFormatException(path, "not a model: expected a .safetensors file, a PyTorch checkpoint "
-                + "(.bin, .pt, .pth), a shard index (.index.json) or a model folder");
+                + "(.bin, .pt, .pth), a GGUF file (.gguf), a shard index (.index.json) or a model folder");
     }
 
     /** One weights file: a PyTorch checkpoint by its extension, otherwise safetensors. */

@@ -153,7 +153,7 @@ public final class SafetensorsFile implements TensorFile {
             return "it is a Python pickle (a PyTorch checkpoint? Graft reads safetensors only; convert it first)";
         }
         if (start[0] == 'G' && start[1] == 'G' && start[2] == 'U' && start[3] == 'F') {
-            return "it is a GGUF file; Graft reads safetensors only";
+            return "it is a GGUF file (give it a .gguf name to read it as one)";
         }
         return null;
     }

@@ -89,7 +89,7 @@ public final class SafetensorsWriter implements AutoCloseable {
 
     private static SafetensorsWriter start(AtomicFile file, SafetensorsLayout layout) {
         try {
-            writeFully(file, ByteBuffer.wrap(layout.prefixAndHeader()), 0);
+            file.writeAt(ByteBuffer.wrap(layout.prefixAndHeader()), 0);
             return new SafetensorsWriter(file, layout);
         } catch (RuntimeException e) {
             file.close();
@@ -165,18 +165,7 @@ public final class SafetensorsWriter implements AutoCloseable {
     }
 
     void writeAt(ByteBuffer buf, long dataOffset) {
-        writeFully(file, buf, layout.dataStart() + dataOffset);
-    }
-
-    private static void writeFully(AtomicFile file, ByteBuffer buf, long position) {
-        try {
-            long pos = position;
-            while (buf.hasRemaining()) {
-                pos += file.channel().write(buf, pos);
-            }
-        } catch (IOException e) {
-            throw new FileAccessException(file.target(), "cannot write", e);
-        }
+        file.writeAt(buf, layout.dataStart() + dataOffset);
     }
 
     /**

@@ -40,6 +40,14 @@ public interface TensorFile extends AutoCloseable {
      */
     Tensor tensor(String name, Arena arena);
 
+    /**
+     * The tensors read dequantized from a block-quantized type (a GGUF file's Q8_0 and Q4_0 tensors): their values
+     * carry the quantization's error, which a merge of them merges too. Empty for the float formats.
+     */
+    default List<String> dequantized() {
+        return List.of();
+    }
+
     /** String metadata the format stores beside the tensors (safetensors' {@code __metadata__}); may be empty. */
     Map<String, String> metadata();
 

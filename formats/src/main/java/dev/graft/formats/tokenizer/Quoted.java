@@ -8,8 +8,6 @@ final class Quoted {
     }
 
     static String of(String token) {
-        StringBuilder sb = new StringBuilder();
-        JsonStrings.append(sb, token, JsonStrings.Style.SERDE);
-        return sb.toString();
+        return JsonStrings.quote(token);
     }
 }

@@ -70,8 +70,8 @@ class ModelSourceTest {
                 "(this is a PEFT adapter folder; open it as an adapter)");
         Path txt = Files.writeString(dir.resolve("notes.txt"), "x");
         assertThatThrownBy(() -> ModelSource.open(txt)).hasMessage(txt
-                + ": not a model: expected a .safetensors file, a PyTorch checkpoint (.bin, .pt, .pth), a shard index "
-                + "(.index.json) or a model folder");
+                + ": not a model: expected a .safetensors file, a PyTorch checkpoint (.bin, .pt, .pth), a GGUF file "
+                + "(.gguf), a shard index (.index.json) or a model folder");
         Path badConfig = Files.createDirectories(dir.resolve("m"));
         Files.writeString(badConfig.resolve("config.json"), "{\"a\": ");
         assertThatThrownBy(() -> ModelSource.open(badConfig)).isInstanceOf(ModelFormatException.class)

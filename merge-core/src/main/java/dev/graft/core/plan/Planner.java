@@ -105,6 +105,7 @@ public final class Planner {
         if (request.routing().isEmpty()) {
             noteIgnored(request, sources, reference, warnings);
         }
+        noteDequantized(request, sources, warnings);
         if (problems.anyTensorProblems()) {
             architectureSummary(request, sources, reference).ifPresent(problems::architectures);
         }
@@ -363,6 +364,18 @@ public final class Planner {
             if (extra > 0) {
                 warnings.add(label(request, m) + " has " + extra + " tensor(s) that " + label(request, reference)
                         + " lacks; they are not in the output");
+            }
+        }
+    }
+
+    /** Quantized GGUF inputs are merged as ggml dequantizes them: their rounding error is merged with them. */
+    private static void noteDequantized(MergeRequest request, List<ModelSource> sources, List<String> warnings) {
+        for (int m = 0; m < sources.size(); m++) {
+            List<String> q = sources.get(m).dequantized();
+            if (!q.isEmpty()) {
+                warnings.add(label(request, m) + " has " + q.size() + " quantized tensor(s) (" + q.getFirst()
+                        + (q.size() > 1 ? " …" : "") + "), read dequantized: merging them merges their quantization "
+                        + "error; merge the float checkpoints where you have them");
             }
         }
     }
