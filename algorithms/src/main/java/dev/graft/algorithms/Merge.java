@@ -243,6 +243,28 @@ public final class Merge {
         return this;
     }
 
+    /**
+     * The output vocabulary (mergekit's {@code tokenizer_source}): {@code "base"}, {@code "union"} or a model's name
+     * (its path as given to {@link #add}, or the name given with it); the embeddings are rebuilt for it and the
+     * merged tokenizer files written.
+     */
+    public Merge tokenizerSource(String value) {
+        request.tokenizerSource(value);
+        return this;
+    }
+
+    /** Round the embedding rows up to a multiple of this (mergekit's {@code tokenizer.pad_to_multiple_of}). */
+    public Merge padToMultipleOf(int value) {
+        request.padToMultipleOf(value);
+        return this;
+    }
+
+    /** The chat template written: {@code auto}, {@code alpaca}, {@code chatml}, {@code llama3}, {@code mistral} or Jinja. */
+    public Merge chatTemplate(String value) {
+        request.chatTemplate(value);
+        return this;
+    }
+
     public Merge threads(int value) {
         options = options.withThreads(value);
         return this;

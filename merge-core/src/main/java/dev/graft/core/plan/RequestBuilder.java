@@ -1,5 +1,7 @@
 package dev.graft.core.plan;
 
+import dev.graft.core.vocab.TokenizerRequest;
+import dev.graft.core.vocab.TokenizerSource;
 import dev.graft.formats.dtype.DType;
 
 import java.nio.file.Path;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalDouble;
 
 /**
@@ -26,6 +29,9 @@ public final class RequestBuilder {
     private LinesSetting lines;
     private long seed;
     private Vocabulary vocabulary = Vocabulary.NAMES;
+    private String tokenizerSource;
+    private OptionalInt padToMultipleOf = OptionalInt.empty();
+    private String chatTemplate;
 
     public RequestBuilder(String method) {
         this.method = method;
@@ -92,6 +98,34 @@ public final class RequestBuilder {
         return this;
     }
 
+    /**
+     * The output vocabulary: {@code "base"}, {@code "union"}, or the label of one of the models (as given to
+     * {@link #model} or {@link #base}); its embeddings are rebuilt for it (see {@link TokenizerRequest}).
+     */
+    public RequestBuilder tokenizerSource(String value) {
+        this.tokenizerSource = Objects.requireNonNull(value, "tokenizerSource");
+        return this;
+    }
+
+    /** Rounds the output's embedding rows up to a multiple of this (needs a {@link #tokenizerSource}). */
+    public RequestBuilder padToMultipleOf(int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("pad_to_multiple_of must be positive, got " + value);
+        }
+        this.padToMultipleOf = OptionalInt.of(value);
+        return this;
+    }
+
+    /** The chat template written: {@code auto}, {@code alpaca}, {@code chatml}, {@code llama3}, {@code mistral} or Jinja. */
+    public RequestBuilder chatTemplate(String value) {
+        this.chatTemplate = Objects.requireNonNull(value, "chatTemplate");
+        return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException when the tokenizer source names no model of the request, or padding is set
+     *                                  without a tokenizer source
+     */
     public MergeRequest build() {
         List<PlannedModel> models = new ArrayList<>();
         List<Map<String, Object>> perModel = new ArrayList<>();
@@ -110,7 +144,27 @@ public final class RequestBuilder {
         }
         return new MergeRequest(method, models, baseIndex, new FixedParameters(perModel, global),
                 Optional.ofNullable(dtype), Optional.ofNullable(outDtype), Optional.ofNullable(lines), seed, yaml(),
-                Optional.empty(), vocabulary);
+                Optional.empty(), vocabulary, tokenizer(models));
+    }
+
+    private TokenizerRequest tokenizer(List<PlannedModel> models) {
+        Optional<TokenizerSource> source = Optional.ofNullable(tokenizerSource).map(s -> switch (s) {
+            case "base" -> TokenizerSource.BASE;
+            case "union" -> TokenizerSource.UNION;
+            default -> {
+                for (int i = 0; i < models.size(); i++) {
+                    if (models.get(i).label().equals(s)) {
+                        yield TokenizerSource.model(i);
+                    }
+                }
+                throw new IllegalArgumentException("tokenizer source " + s + " is none of base, union and the models ("
+                        + String.join(", ", models.stream().map(PlannedModel::label).toList()) + ")");
+            }
+        });
+        if (source.isEmpty() && padToMultipleOf.isPresent()) {
+            throw new IllegalArgumentException("pad_to_multiple_of needs a tokenizer source");
+        }
+        return new TokenizerRequest(source, Map.of(), padToMultipleOf, Optional.ofNullable(chatTemplate));
     }
 
     /** The request as a recipe {@code graft run} (and mergekit, without Graft's extensions) reads. */
@@ -145,6 +199,15 @@ public final class RequestBuilder {
         }
         if (seed != 0) {
             sb.append("seed: ").append(seed).append('\n');
+        }
+        if (tokenizerSource != null && padToMultipleOf.isPresent()) {
+            sb.append("tokenizer:\n  source: ").append(quote(tokenizerSource)).append("\n  pad_to_multiple_of: ")
+                    .append(padToMultipleOf.getAsInt()).append('\n');
+        } else if (tokenizerSource != null) {
+            sb.append("tokenizer_source: ").append(quote(tokenizerSource)).append('\n');
+        }
+        if (chatTemplate != null) {
+            sb.append("chat_template: ").append(quote(chatTemplate)).append('\n');
         }
         return sb.toString();
     }

@@ -32,16 +32,20 @@ public final class EmbeddingRows {
     /** own[j][id]: input j's row of output token id, or -1. */
     private final int[][] own;
     private final BitSet forced;
+    /** Output ids with a {@code tokenizer.tokens} setting. */
+    private final BitSet configured;
     /** Per output id: the input whose row is the default, or {@link #ZERO} / {@link #MEAN}. */
     private final int[] defaultInput;
     /** Per output id with {@code defaultInput >= 0}: the row of that input. */
     private final int[] defaultRow;
 
-    EmbeddingRows(int realRows, int rows, int[][] own, BitSet forced, int[] defaultInput, int[] defaultRow) {
+    private EmbeddingRows(int realRows, int rows, int[][] own, BitSet forced, BitSet configured, int[] defaultInput,
+                          int[] defaultRow) {
         this.realRows = realRows;
         this.rows = rows;
         this.own = own;
         this.forced = forced;
+        this.configured = configured;
         this.defaultInput = defaultInput;
         this.defaultRow = defaultRow;
     }
@@ -59,11 +63,13 @@ public final class EmbeddingRows {
         int real = permutations.getFirst().length;
         int[][] own = permutations.toArray(new int[0][]);
         BitSet forced = new BitSet(real);
+        BitSet configured = new BitSet(real);
         int[] defInput = new int[real];
         int[] defRow = new int[real];
         for (int id = 0; id < real; id++) {
             RowSetting s = settings[id];
             if (s != null) {
+                configured.set(id);
                 defInput[id] = s.input();
                 defRow[id] = s.row();
                 if (s.force()) {
@@ -91,7 +97,7 @@ public final class EmbeddingRows {
                 defInput[id] = MEAN;
             }
         }
-        return new EmbeddingRows(real, rows, own, forced, defInput, defRow);
+        return new EmbeddingRows(real, rows, own, forced, configured, defInput, defRow);
     }
 
     /**
@@ -135,7 +141,7 @@ public final class EmbeddingRows {
     /** Output ids that no input has and no setting covers: they are rebuilt as zeros. */
     public int[] zeroRows() {
         return java.util.stream.IntStream.range(0, realRows)
-                .filter(id -> defaultInput[id] == ZERO && !anyHas(id)).toArray();
+                .filter(id -> !configured.get(id) && !anyHas(id)).toArray();
     }
 
     /** How many ids of input {@code j} take a row other than its own. */
