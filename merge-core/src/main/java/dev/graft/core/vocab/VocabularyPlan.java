@@ -190,6 +190,9 @@ public final class VocabularyPlan {
      */
     public Map<String, String> files(Path donorFolder) {
         Map<String, String> out = new LinkedHashMap<>();
+        if (!changesVocabulary() && chatTemplate.isEmpty()) {
+            return out;
+        }
         Optional<TokenizerConfig> config = output.isPresent() ? output.get().config() : donorConfig;
         if (output.isPresent()) {
             out.put(TokenizerJsonDocument.FILE_NAME, output.get().json().toJson());

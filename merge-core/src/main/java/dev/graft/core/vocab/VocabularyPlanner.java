@@ -91,6 +91,9 @@ public final class VocabularyPlanner {
                         + ", whose tokens Graft cannot read; use the base's tokenizer (tokenizer_source: base)");
             }
         }
+        if (problems.size() > before) {
+            return Optional.empty();
+        }
         if (inputs.get(outModel).folder().kind() != TokenizerKind.TOKENIZER_JSON) {
             if (source.kind() == TokenizerSource.Kind.UNION) {
                 if (inputs.get(outModel).tokenizer().isPresent()) {
