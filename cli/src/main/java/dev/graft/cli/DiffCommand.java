@@ -1,6 +1,7 @@
 package dev.graft.cli;
 
 import dev.graft.core.inspect.ModelDiff;
+import dev.graft.core.inspect.TokenizerDiff;
 
 import dev.graft.formats.model.ModelSource;
 import picocli.CommandLine.Command;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code graft diff}: how much each tensor changed between two checkpoints. */
@@ -28,10 +30,15 @@ import java.util.concurrent.Callable;
                 "",
                 "A and B are each a .safetensors file, a *.safetensors.index.json, or a model folder. Typical use: "
                         + "see what a fine-tune changed relative to its base model, or check that two files "
-                        + "hold the same weights."},
+                        + "hold the same weights.",
+                "",
+                "When A and B are folders with tokenizers, their tokens are compared too: tokens only in A, only "
+                        + "in B, and tokens both have under different ids (rows a merge without --tokenizer would "
+                        + "mix up)."},
         footer = {"", "Examples:",
                 "  graft diff ./base ./finetuned",
                 "  graft diff ./base ./finetuned --top 10",
+                "  graft diff ./chat-base ./chat-ft --top 3",
                 "  graft diff a.safetensors b.safetensors --json | jq .relative_delta"})
 final class DiffCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "A", description = "The reference checkpoint.")
@@ -64,10 +71,11 @@ final class DiffCommand implements Callable<Integer> {
         try (ModelSource ma = ModelSource.open(a); ModelSource mb = ModelSource.open(b)) {
             d = ModelDiff.of(a.toString(), ma, b.toString(), mb);
         }
+        Optional<TokenizerDiff> tokens = TokenizerDiff.of(a, b);
         if (json) {
-            JsonOutput.print(DiffJson.of(d, top), out);
+            JsonOutput.print(DiffJson.of(d, tokens, top), out);
         } else {
-            DiffText.print(d, top, out);
+            DiffText.print(d, tokens, top, out);
         }
     }
 }

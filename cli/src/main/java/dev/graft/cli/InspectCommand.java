@@ -24,7 +24,8 @@ import java.util.regex.PatternSyntaxException;
                 "",
                 "Lists the files, every tensor (name, dtype, shape, size), the parameter count, how much is "
                         + "stored in each dtype, the safetensors metadata, and the architecture and layer count "
-                        + "detected from config.json and the tensor names.",
+                        + "detected from config.json and the tensor names; for a folder with tokenizer files, the "
+                        + "vocabulary size, the added tokens and whether it has a chat template.",
                 "",
                 "PATH is a .safetensors file (a compressed delta from 'graft compress' is shown as one: method, "
                         + "ratios, per-tensor errors), a Hugging Face model folder, a sharded model's index file "
@@ -36,6 +37,7 @@ import java.util.regex.PatternSyntaxException;
                 "  graft inspect model.safetensors --no-tensors",
                 "  graft inspect ./my-model --filter 'layers\\.0\\.'",
                 "  graft inspect ./my-lora-adapter",
+                "  graft inspect ./chat-ft --no-tensors",
                 "  graft inspect ./my-model --json | jq .parameters"})
 final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", description = "Model file, index file, model folder or PEFT adapter folder.")
