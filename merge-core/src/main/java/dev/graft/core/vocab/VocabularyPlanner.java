@@ -314,7 +314,7 @@ public final class VocabularyPlanner {
         try {
             Optional<String> t = ChatTemplateChoice.resolve(request.chatTemplate().get(), defaults);
             if (t.isEmpty()) {
-                warnings.add("chat_template auto: no input has a chat template; the output keeps none");
+                warnings.add("chat_template auto: no input has a chat template; none is written");
             }
             return t;
         } catch (IllegalArgumentException e) {
