@@ -204,7 +204,12 @@ final class ExampleSandbox {
      * {@code <|im_end|>} added as the last two ids in place of the vocabulary's last two, with a chat template.
      */
     private static Fixture tokenized(String name, boolean chat) {
-        return (s, target) -> {
+        return (s, target) -> writeTokenized(name, chat, target);
+    }
+
+    /** Writes {@link #tokenized}'s model at {@code target}; other tests use the same folders. */
+    static void writeTokenized(String name, boolean chat, Path target) throws IOException {
+        {
             copyTree(testModel(name), target);
             com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
             int rows = json.readTree(target.resolve("config.json").toFile()).get("vocab_size").intValue();
@@ -234,7 +239,7 @@ final class ExampleSandbox {
                 config.put("chat_template", "{% for m in messages %}{{ '<|im_start|>' + m['content'] }}{% endfor %}");
             }
             Files.writeString(target.resolve("tokenizer_config.json"), json.writeValueAsString(config));
-        };
+        }
     }
 
     private static Fixture model(String name) {

@@ -43,8 +43,8 @@ final class VocabBenchmark {
         this.log = log;
     }
 
-    /** One pass's wall times, in seconds. */
-    record Pass(double copy, double union, double moved) {
+    /** One pass's costs: wall and process CPU time of each write. */
+    record Pass(PhaseClock.Cost copy, PhaseClock.Cost union, PhaseClock.Cost moved) {
     }
 
     List<Pass> run() throws IOException {
@@ -73,15 +73,18 @@ final class VocabBenchmark {
             try (SafetensorsFile m = SafetensorsFile.open(model); SafetensorsFile o = SafetensorsFile.open(other)) {
                 Tensor[] inputs = {m.view(m.tensors().getFirst()), o.view(o.tensors().getFirst())};
                 for (int p = 1; p <= passes; p++) {
-                    double copy = write(out, rows, (first, dst, n) -> inputs[0].readFloats(first, dst, 0, n));
+                    PhaseClock.Cost copy = write(out, rows, (first, dst, n) -> inputs[0].readFloats(first, dst, 0, n));
                     EmbeddingRows.Reader u = union.reader(inputs);
-                    double un = write(out, rows + added, (first, dst, n) -> u.read(0, first, dst, 0, n));
+                    PhaseClock.Cost un = write(out, rows + added, (first, dst, n) -> u.read(0, first, dst, 0, n));
                     EmbeddingRows.Reader r = moved.reader(inputs);
-                    double mv = write(out, rows + added, (first, dst, n) -> r.read(0, first, dst, 0, n));
+                    PhaseClock.Cost mv = write(out, rows + added, (first, dst, n) -> r.read(0, first, dst, 0, n));
                     Pass pass = new Pass(copy, un, mv);
                     done.add(pass);
-                    log.printf("pass %d: copy %.2f s; union rebuild %.2f s (%.2fx the copy); every row moved "
-                            + "%.2f s (%.2fx)%n", p, copy, un, un / copy, mv, mv / copy);
+                    log.printf("pass %d: copy %.2f s (cpu %.2f s); union rebuild %.2f s (cpu %.2f s, %.2fx the "
+                                    + "copy's wall time, %.2fx its cpu); every row moved %.2f s (cpu %.2f s, %.2fx, "
+                                    + "%.2fx)%n", p, copy.seconds(), copy.cpuSeconds(), un.seconds(), un.cpuSeconds(),
+                            un.seconds() / copy.seconds(), un.cpuSeconds() / copy.cpuSeconds(), mv.seconds(),
+                            mv.cpuSeconds(), mv.seconds() / copy.seconds(), mv.cpuSeconds() / copy.cpuSeconds());
                     log.flush();
                 }
             }
@@ -98,12 +101,12 @@ final class VocabBenchmark {
         void read(long first, float[] dst, int n);
     }
 
-    /** Streams {@code outRows} rows from {@code source} into a new bf16 file (fsync included); returns the seconds. */
-    private double write(Path out, int outRows, Rows source) throws IOException {
+    /** Streams {@code outRows} rows from {@code source} into a new bf16 file (fsync included); returns its cost. */
+    private PhaseClock.Cost write(Path out, int outRows, Rows source) throws IOException {
         Files.deleteIfExists(out);
         TensorSpec spec = new TensorSpec(NAME, DType.BF16, Shape.of(outRows, width));
         float[] window = new float[Math.max(1, WINDOW_ROWS_TARGET / width) * width];
-        long t = System.nanoTime();
+        PhaseClock clock = PhaseClock.start();
         try (SafetensorsWriter w = SafetensorsWriter.create(out, List.of(spec), SafetensorsWriter.PT_METADATA, false)) {
             try (SafetensorsWriter.TensorSink sink = w.sink(NAME)) {
                 long total = spec.elementCount();
@@ -115,6 +118,6 @@ final class VocabBenchmark {
             }
             w.commit();
         }
-        return (System.nanoTime() - t) / 1e9;
+        return clock.stop();
     }
 }

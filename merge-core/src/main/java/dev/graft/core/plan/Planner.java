@@ -110,12 +110,13 @@ public final class Planner {
             throw problems.exception();
         }
         Optional<VocabularyPlan> rebuild = vocabulary.filter(VocabularyPlan::changesVocabulary);
+        // Without the vocabulary plan it asked for, an embedding would only add a shape problem that repeats these.
+        boolean skipEmbeddings = request.tokenizer().source().isPresent() && !vocabularyProblems.isEmpty();
         for (TensorRoute route : routes) {
+            if (skipEmbeddings && EmbeddingTensors.isEmbedding(route.output())) {
+                continue;
+            }
             planTensor(method, request, sources, route, layers, rebuild, problems, warnings).ifPresent(tasks::add);
-        }
-        if (request.tokenizer().source().isPresent() && !vocabularyProblems.isEmpty()) {
-            // Without a vocabulary plan every embedding would add a shape problem that only repeats these.
-            problems.dropTensorProblems();
         }
         if (request.routing().isEmpty()) {
             noteIgnored(request, sources, reference, warnings);
@@ -502,11 +503,6 @@ public final class Planner {
 
         boolean anyTensorProblems() {
             return !tensors.isEmpty();
-        }
-
-        /** Forgets the tensor problems, which a problem already listed explains. */
-        void dropTensorProblems() {
-            tensors.clear();
         }
 
         boolean any() {
