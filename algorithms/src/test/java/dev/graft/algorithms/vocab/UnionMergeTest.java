@@ -139,6 +139,7 @@ class UnionMergeTest {
                   pad_to_multiple_of: 8
                   tokens:
                     <tool>: {source: {kind: model_token, model: ft1, token: "<|im_start|>"}, force: true}
+                    <new>: {source: {kind: model_token, model: ft2, token_id: 3}}
                 chat_template: auto
                 """);
         Path out = dir.resolve("merged");
@@ -147,6 +148,8 @@ class UnionMergeTest {
         try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(out.resolve("tokenizer.json"))) {
             assertThat(hf.encode("<|im_start|>ab c<|im_end|> <tool>", false, false).getIds())
                     .containsExactly(9, 6, 5, 10, 11);
+            // a tokenizer.tokens key new to every model is added, as mergekit's add_tokens adds it
+            assertThat(hf.encode("a <new>", false, false).getIds()).containsExactly(3, 12);
             assertThat(hf.encode("abc bc", false, false).getIds()).containsExactly(8, 7);
         }
         JsonNode config = TinyVocabularies.JSON.readTree(out.resolve("config.json").toFile());
@@ -172,6 +175,8 @@ class UnionMergeTest {
             // <|im_start|>: only ft1 has it, so the base and ft2 take ft1's row too: no delta
             assertThat(m[9][k]).isEqualTo(f1[9][k]);
             assertThat(m[3][k]).isEqualTo(b[3][k] + ((f1[3][k] - b[3][k]) + (f2[3][k] - b[3][k])));
+            // <new> (id 12): no model has it; every model takes ft2's row 3
+            assertThat(m[12][k]).isEqualTo(f2[3][k]);
         }
     }
 }

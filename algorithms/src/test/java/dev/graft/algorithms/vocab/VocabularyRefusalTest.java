@@ -74,7 +74,7 @@ class VocabularyRefusalTest {
     }
 
     @Test
-    void aPerTokenSourceNamingAnUnknownTokenIsRefused() {
+    void aPerTokenSourceNamingATokenItsModelLacksIsRefused() {
         base();
         chat("ft", new Added("<|im_end|>", true));
         dev.graft.core.recipe.Recipe recipe = dev.graft.core.recipe.Recipe.parse("""
@@ -94,7 +94,7 @@ class VocabularyRefusalTest {
         PlanException p = catchThrowableOfType(PlanException.class,
                 () -> recipe.plan(dev.graft.core.exec.MergeOptions.defaults(), dir));
         assertThat(p.problems()).containsExactly(
-                "tokenizer.tokens[\"<nope>\"]: the output vocabulary has no token \"<nope>\"",
+                "tokenizer.tokens[\"<nope>\"]: ft has no row for \"<nope>\"",
                 "tokenizer.tokens[\"<|im_end|>\"]: base has no token \"<eot>\"",
                 "tokenizer.tokens[\"<s>\"]: token_id 12 is out of range for ft (ids 0..9)");
     }

@@ -31,6 +31,8 @@ import java.util.Set;
  *       where longer; {@code union}: that, with each other model's tokens that it lacks appended in model order
  *       (vocabulary tokens as plain added tokens, then the added tokens with the flags of the first model that has
  *       them); {@code MODEL}: that model's tokenizer as it is.</li>
+ *   <li>Every {@code tokenizer.tokens} key the output lacks is appended as a plain added token, as mergekit's
+ *       {@code add_tokens} does; its row is what its setting says.</li>
  *   <li>Each model's permutation maps an output id to the model's id of the same token, when that id is below its
  *       {@code vocab_size}.</li>
  * </ul>
@@ -115,7 +117,15 @@ public final class VocabularyPlanner {
         if (built.isEmpty() || problems.size() > before) {
             return Optional.empty();
         }
-        OutputTokenizer out = built.get();
+        // mergekit adds every tokenizer.tokens key to the output (build_tokenizer's add_tokens): a new one becomes a
+        // plain added token, whose row its setting gives.
+        List<AddedToken> fresh = new ArrayList<>();
+        for (String token : request.tokens().keySet()) {
+            if (built.get().tokenizer().id(token).isEmpty()) {
+                fresh.add(new AddedToken(token, false, false, false, true, false));
+            }
+        }
+        OutputTokenizer out = built.get().withAdded(fresh);
         Tokenizer tokens = out.tokenizer();
         int real = tokens.size();
         List<int[]> permutations = new ArrayList<>();
@@ -247,12 +257,7 @@ public final class VocabularyPlanner {
                                        List<int[]> permutations, List<String> labels,
                                        EmbeddingRows.RowSetting[] settings, int[] settingModel, List<String> problems) {
         String where = "tokenizer.tokens[\"" + token + "\"]";
-        OptionalInt id = tokens.id(token);
-        if (id.isEmpty()) {
-            problems.add(where + ": the output vocabulary has no token \"" + token + "\"");
-            return;
-        }
-        int out = id.getAsInt();
+        int out = tokens.id(token).orElseThrow();
         switch (setting.source()) {
             case TokenSource.Zero z -> settings[out] = EmbeddingRows.RowSetting.zero(setting.force());
             case TokenSource.OwnRow own -> {
