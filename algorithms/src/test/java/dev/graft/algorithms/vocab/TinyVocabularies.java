@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.formats.dtype.DType;
 import dev.graft.formats.json.SerdeJson;
+import dev.graft.formats.testing.TokenizerTrees;
 import dev.graft.testmodels.TinyLlama;
 
 import java.io.IOException;
@@ -61,47 +62,17 @@ final class TinyVocabularies {
 
     /** The tokenizer.json of the shared BPE with these added tokens from id 9 on. */
     static ObjectNode tokenizer(Added... more) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("version", "1.0");
-        root.putNull("truncation");
-        root.putNull("padding");
+        ObjectNode root = TokenizerTrees.header();
         ArrayNode list = root.putArray("added_tokens");
         for (int i = 0; i < 3; i++) {
-            entry(list, i, VOCAB[i], true);
+            list.add(TokenizerTrees.added(i, VOCAB[i], false, true));
         }
         for (int i = 0; i < more.length; i++) {
-            entry(list, VOCAB.length + i, more[i].content(), more[i].special());
+            list.add(TokenizerTrees.added(VOCAB.length + i, more[i].content(), false, more[i].special()));
         }
-        root.putNull("normalizer");
-        root.putObject("pre_tokenizer").put("type", "Whitespace");
-        root.putNull("post_processor");
-        root.putNull("decoder");
-        ObjectNode model = root.putObject("model");
-        model.put("type", "BPE");
-        model.putNull("dropout");
-        model.put("unk_token", "<unk>");
-        model.putNull("continuing_subword_prefix");
-        model.putNull("end_of_word_suffix");
-        model.put("fuse_unk", false);
-        model.put("byte_fallback", false);
-        model.put("ignore_merges", false);
-        ObjectNode vocab = model.putObject("vocab");
-        for (int i = 0; i < VOCAB.length; i++) {
-            vocab.put(VOCAB[i], i);
-        }
-        model.putArray("merges").add("a b").add("ab c").add("b c");
+        TokenizerTrees.pipeline(root);
+        TokenizerTrees.bpeModel(root, "<unk>", VOCAB).add("a b").add("ab c").add("b c");
         return root;
-    }
-
-    private static void entry(ArrayNode list, int id, String content, boolean special) {
-        ObjectNode t = list.addObject();
-        t.put("id", id);
-        t.put("content", content);
-        t.put("single_word", false);
-        t.put("lstrip", false);
-        t.put("rstrip", false);
-        t.put("normalized", !special);
-        t.put("special", special);
     }
 
     /** A tensor's rows as float32, row by row. */

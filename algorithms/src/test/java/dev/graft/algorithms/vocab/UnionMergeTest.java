@@ -9,6 +9,7 @@ import dev.graft.core.plan.Plan;
 import dev.graft.core.recipe.Recipe;
 import dev.graft.core.vocab.VocabularyPlan;
 import dev.graft.formats.io.OutputManifest;
+import dev.graft.formats.testing.DjlOffline;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,10 +41,7 @@ class UnionMergeTest {
 
     @BeforeAll
     static void keepDjlOfflineAndInTarget() {
-        String cache = Path.of("target", "djl-cache").toAbsolutePath().toString();
-        System.setProperty("DJL_CACHE_DIR", cache);
-        System.setProperty("ENGINE_CACHE_DIR", cache);
-        System.setProperty("ai.djl.offline", "true");
+        DjlOffline.configure();
     }
 
     @BeforeEach
