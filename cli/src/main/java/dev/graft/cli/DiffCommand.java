@@ -2,6 +2,7 @@ package dev.graft.cli;
 
 import dev.graft.core.inspect.ModelDiff;
 import dev.graft.core.inspect.TokenizerDiff;
+import dev.graft.formats.tokenizer.TokenizerFormatException;
 
 import dev.graft.formats.model.ModelSource;
 import picocli.CommandLine.Command;
@@ -61,17 +62,25 @@ final class DiffCommand implements Callable<Integer> {
         if (top != null && top < 1) {
             throw new ParameterException(spec.commandLine(), "--top must be at least 1, not " + top);
         }
-        print(a, b, json, top, spec.commandLine().getOut());
+        print(a, b, json, top, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }
 
     /** Compares and prints as the command does; the demo reuses it. */
-    static void print(Path a, Path b, boolean json, Integer top, PrintWriter out) {
+    static void print(Path a, Path b, boolean json, Integer top, PrintWriter out, PrintWriter warnings) {
         ModelDiff d;
         try (ModelSource ma = ModelSource.open(a); ModelSource mb = ModelSource.open(b)) {
             d = ModelDiff.of(a.toString(), ma, b.toString(), mb);
         }
-        Optional<TokenizerDiff> tokens = TokenizerDiff.of(a, b);
+        Optional<TokenizerDiff> tokens;
+        try {
+            tokens = TokenizerDiff.of(a, b);
+        } catch (TokenizerFormatException e) {
+            // The weights are what diff is for: a tokenizer it cannot read is noted, not fatal.
+            tokens = Optional.empty();
+            warnings.println("graft: warning: tokenizers not compared: " + e.getMessage());
+            warnings.flush();
+        }
         if (json) {
             JsonOutput.print(DiffJson.of(d, tokens, top), out);
         } else {

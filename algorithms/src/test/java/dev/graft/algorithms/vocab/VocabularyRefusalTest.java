@@ -71,6 +71,10 @@ class VocabularyRefusalTest {
                 + "without tokenizer.json, which Graft copies but cannot rebuild; the embeddings are merged without a "
                 + "vocabulary change");
         assertThat(Files.readAllBytes(dir.resolve("out/tokenizer.model"))).containsExactly(10, 3, 'a', 'b', 'c');
+        // as one model's tokenizer, it would have to be written out: refused
+        assertThat(refused(Merge.taskArithmetic().base(ft).add(base, 1.0).tokenizerSource(base.toString()))
+                .problems()).containsExactly("tokenizer source " + base + " has a SentencePiece tokenizer.model "
+                + "without tokenizer.json, which Graft cannot write out; use tokenizer_source: base");
     }
 
     @Test

@@ -93,6 +93,11 @@ public final class VocabularyPlanner {
                         + ", whose tokens Graft cannot read; use the base's tokenizer (tokenizer_source: base)");
             }
         }
+        if (source.kind() == TokenizerSource.Kind.MODEL
+                && inputs.get(outModel).folder().kind() != TokenizerKind.TOKENIZER_JSON) {
+            problems.add("tokenizer source " + sourceName + " has " + unreadable(inputs.get(outModel).folder())
+                    + ", which Graft cannot write out; use tokenizer_source: base");
+        }
         if (problems.size() > before) {
             return Optional.empty();
         }
@@ -104,7 +109,7 @@ public final class VocabularyPlanner {
                 }
                 return Optional.empty();
             }
-            // base / MODEL still work: the files are copied as they are and the embeddings merged unchanged.
+            // base still works: its files are copied as they are and the embeddings merged unchanged.
             warnings.add("tokenizer source " + sourceName + ": " + labels.get(outModel) + " has "
                     + unreadable(inputs.get(outModel).folder()) + ", which Graft copies but cannot rebuild; the "
                     + "embeddings are merged without a vocabulary change");
