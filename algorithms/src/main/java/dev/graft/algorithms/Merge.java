@@ -259,6 +259,34 @@ public final class Merge {
         return this;
     }
 
+    /**
+     * The default row of {@code token} is its own row in {@code model} (named as given to {@link #add} or
+     * {@link #base}; mergekit's {@code tokenizer.tokens[token].source: model}); with {@code force}, every model takes
+     * it. A token the output lacks is added.
+     */
+    public Merge tokenRow(String token, String model, boolean force) {
+        request.tokenRow(token, model, force);
+        return this;
+    }
+
+    /** The default row of {@code token} is {@code sourceToken}'s row in {@code model} ({@code kind: model_token}). */
+    public Merge tokenRow(String token, String model, String sourceToken, boolean force) {
+        request.tokenRow(token, model, sourceToken, force);
+        return this;
+    }
+
+    /** The default row of {@code token} is row {@code sourceId} of {@code model} ({@code kind: model_token}). */
+    public Merge tokenRow(String token, String model, int sourceId, boolean force) {
+        request.tokenRow(token, model, sourceId, force);
+        return this;
+    }
+
+    /** The default row of {@code token} is zeros ({@code kind: zero}). */
+    public Merge tokenZero(String token, boolean force) {
+        request.tokenZero(token, force);
+        return this;
+    }
+
     /** The chat template written: {@code auto}, {@code alpaca}, {@code chatml}, {@code llama3}, {@code mistral} or Jinja. */
     public Merge chatTemplate(String value) {
         request.chatTemplate(value);

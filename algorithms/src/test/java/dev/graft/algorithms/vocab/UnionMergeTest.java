@@ -177,4 +177,27 @@ class UnionMergeTest {
             assertThat(m[12][k]).isEqualTo(f2[3][k]);
         }
     }
+
+    @Test
+    void theBuilderSetsPerTokenRowsAndWritesThemIntoItsRecipe() {
+        Merge merge = onlyOne(0).padToMultipleOf(4).tokenZero("<tool>", true)
+                .tokenRow("<|im_start|>", ft2.toString(), "<|im_end|>", false)
+                .tokenRow("<new>", ft1.toString(), 3, false);
+        Path out = dir.resolve("builder.safetensors");
+        merge.write(out);
+        float[][] m = rows(out, EMBED);
+        float[][] f2 = rows(ft2, EMBED);
+        float[][] f1 = rows(ft1, EMBED);
+        assertThat(m).hasNumberOfRows(16);
+        assertThat(m[11]).containsOnly(0f);      // <tool>, forced to zeros
+        assertThat(m[9]).isEqualTo(f2[9]);       // the base lacks <|im_start|>: ft2's <|im_end|> row
+        assertThat(m[12]).isEqualTo(f1[3]);      // <new>, added: ft1's row 3
+        assertThat(merge.recipe()).endsWith("tokenizer:\n  source: union\n  pad_to_multiple_of: 4\n  tokens:\n"
+                + "    \"<tool>\": {source: {kind: zero}, force: true}\n"
+                + "    \"<|im_start|>\": {source: {kind: model_token, model: " + ft2 + ", token: \"<|im_end|>\"}}\n"
+                + "    \"<new>\": {source: {kind: model_token, model: " + ft1 + ", token_id: 3}}\n");
+        Recipe parsed = Recipe.parse(merge.recipe(), dir.resolve("r.yml"));
+        assertThat(parsed.tokenizerTokens()).containsOnlyKeys("<tool>", "<|im_start|>", "<new>");
+        assertThat(parsed.padToMultipleOf()).hasValue(4);
+    }
 }
