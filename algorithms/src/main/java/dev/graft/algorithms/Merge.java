@@ -263,6 +263,56 @@ public final class Merge {
         return this;
     }
 
+    /**
+     * The output vocabulary (mergekit's {@code tokenizer_source}): {@code "base"}, {@code "union"} or a model's name
+     * (its path as given to {@link #add}, or the name given with it); the embeddings are rebuilt for it and the
+     * merged tokenizer files written.
+     */
+    public Merge tokenizerSource(String value) {
+        request.tokenizerSource(value);
+        return this;
+    }
+
+    /** Round the embedding rows up to a multiple of this (mergekit's {@code tokenizer.pad_to_multiple_of}). */
+    public Merge padToMultipleOf(int value) {
+        request.padToMultipleOf(value);
+        return this;
+    }
+
+    /**
+     * The default row of {@code token} is its own row in {@code model} (named as given to {@link #add} or
+     * {@link #base}; mergekit's {@code tokenizer.tokens[token].source: model}); with {@code force}, every model takes
+     * it. A token the output lacks is added.
+     */
+    public Merge tokenRow(String token, String model, boolean force) {
+        request.tokenRow(token, model, force);
+        return this;
+    }
+
+    /** The default row of {@code token} is {@code sourceToken}'s row in {@code model} ({@code kind: model_token}). */
+    public Merge tokenRow(String token, String model, String sourceToken, boolean force) {
+        request.tokenRow(token, model, sourceToken, force);
+        return this;
+    }
+
+    /** The default row of {@code token} is row {@code sourceId} of {@code model} ({@code kind: model_token}). */
+    public Merge tokenRow(String token, String model, int sourceId, boolean force) {
+        request.tokenRow(token, model, sourceId, force);
+        return this;
+    }
+
+    /** The default row of {@code token} is zeros ({@code kind: zero}). */
+    public Merge tokenZero(String token, boolean force) {
+        request.tokenZero(token, force);
+        return this;
+    }
+
+    /** The chat template written: {@code auto}, {@code alpaca}, {@code chatml}, {@code llama3}, {@code mistral} or Jinja. */
+    public Merge chatTemplate(String value) {
+        request.chatTemplate(value);
+        return this;
+    }
+
     public Merge threads(int value) {
         options = options.withThreads(value);
         return this;

@@ -62,8 +62,6 @@ class RecipeRoundTripTest {
                 () -> Recipe.load(r).plan(MergeOptions.defaults(), ReferenceVectors.root().resolve("models")));
         assertThat(e.problems()).containsExactly(
                 r + ": model ft1+some/lora@v2: @revision is not supported (Graft reads local folders only)",
-                r + ": model ft2@v1: @revision is not supported (Graft reads local folders only)",
-                r + ": tokenizer_source: union is not supported yet; remove it (or use base) to copy the base model's tokenizer files",
-                r + ": chat_template is not supported yet; the base model's tokenizer files are copied as they are");
+                r + ": model ft2@v1: @revision is not supported (Graft reads local folders only)");
     }
 }

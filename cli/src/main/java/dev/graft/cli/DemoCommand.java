@@ -112,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  ||B-A||/||A|| is how far a tensor moved relative to its size; MAX |B-A| shows the outliers.");
         out.println("  $ graft diff " + f.base() + " " + f.fineTunes().get(0) + " --top " + DIFF_ROWS);
         out.println();
-        DiffCommand.print(f.base(), f.fineTunes().get(0), false, DIFF_ROWS, out);
+        DiffCommand.print(f.base(), f.fineTunes().get(0), false, DIFF_ROWS, out, spec.commandLine().getErr());
         out.println();
 
         Path merged = root.resolve("merged");
@@ -132,7 +132,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  largest, sign-agreeing entries), so it moves further than either one alone did in step 3.");
         out.println("  $ graft diff " + f.base() + " " + merged + " --top " + DIFF_ROWS);
         out.println();
-        DiffCommand.print(f.base(), merged, false, DIFF_ROWS, out);
+        DiffCommand.print(f.base(), merged, false, DIFF_ROWS, out, spec.commandLine().getErr());
     }
 
     private static Path createTempDir() {

@@ -1,6 +1,8 @@
 package dev.graft.cli;
 
 import dev.graft.core.inspect.ModelDiff;
+import dev.graft.core.inspect.TokenizerDiff;
+import dev.graft.formats.tokenizer.TokenizerFormatException;
 
 import dev.graft.formats.model.ModelSource;
 import picocli.CommandLine.Command;
@@ -12,6 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code graft diff}: how much each tensor changed between two checkpoints. */
@@ -28,10 +31,15 @@ import java.util.concurrent.Callable;
                 "",
                 "A and B are each a .safetensors file, a *.safetensors.index.json, or a model folder. Typical use: "
                         + "see what a fine-tune changed relative to its base model, or check that two files "
-                        + "hold the same weights."},
+                        + "hold the same weights.",
+                "",
+                "When A and B are folders with tokenizers, their tokens are compared too: tokens only in A, only "
+                        + "in B, and tokens both have under different ids (rows a merge without --tokenizer would "
+                        + "mix up)."},
         footer = {"", "Examples:",
                 "  graft diff ./base ./finetuned",
                 "  graft diff ./base ./finetuned --top 10",
+                "  graft diff ./chat-base ./chat-ft --top 3",
                 "  graft diff a.safetensors b.safetensors --json | jq .relative_delta"})
 final class DiffCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "A", description = "The reference checkpoint.")
@@ -54,20 +62,29 @@ final class DiffCommand implements Callable<Integer> {
         if (top != null && top < 1) {
             throw new ParameterException(spec.commandLine(), "--top must be at least 1, not " + top);
         }
-        print(a, b, json, top, spec.commandLine().getOut());
+        print(a, b, json, top, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }
 
     /** Compares and prints as the command does; the demo reuses it. */
-    static void print(Path a, Path b, boolean json, Integer top, PrintWriter out) {
+    static void print(Path a, Path b, boolean json, Integer top, PrintWriter out, PrintWriter warnings) {
         ModelDiff d;
         try (ModelSource ma = ModelSource.open(a); ModelSource mb = ModelSource.open(b)) {
             d = ModelDiff.of(a.toString(), ma, b.toString(), mb);
         }
+        Optional<TokenizerDiff> tokens;
+        try {
+            tokens = TokenizerDiff.of(a, b);
+        } catch (TokenizerFormatException e) {
+            // The weights are what diff is for: a tokenizer it cannot read is noted, not fatal.
+            tokens = Optional.empty();
+            warnings.println("graft: warning: tokenizers not compared: " + e.getMessage());
+            warnings.flush();
+        }
         if (json) {
-            JsonOutput.print(DiffJson.of(d, top), out);
+            JsonOutput.print(DiffJson.of(d, tokens, top), out);
         } else {
-            DiffText.print(d, top, out);
+            DiffText.print(d, tokens, top, out);
         }
     }
 }

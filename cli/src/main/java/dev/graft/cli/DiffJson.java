@@ -1,6 +1,7 @@
 package dev.graft.cli;
 
 import dev.graft.core.inspect.ModelDiff;
+import dev.graft.core.inspect.TokenizerDiff;
 import dev.graft.core.inspect.TensorDelta;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,7 +20,7 @@ final class DiffJson {
     }
 
     /** @param top entries of the {@code tensors} array (null: all) */
-    static ObjectNode of(ModelDiff d, Integer top) {
+    static ObjectNode of(ModelDiff d, java.util.Optional<TokenizerDiff> tokens, Integer top) {
         ObjectNode root = F.objectNode();
         root.put("a", d.a());
         root.put("b", d.b());
@@ -36,6 +37,15 @@ final class DiffJson {
             o.set("b", spec(m.inB()));
             o.put("compared", m.compared());
         }
+        tokens.ifPresent(t -> {
+            ObjectNode tok = root.putObject("tokenizer");
+            tok.put("size_a", t.sizeA());
+            tok.put("size_b", t.sizeB());
+            t.onlyInA().forEach(tok.putArray("only_in_a")::add);
+            t.onlyInB().forEach(tok.putArray("only_in_b")::add);
+            ArrayNode moved = tok.putArray("different_ids");
+            t.differentIds().forEach(m -> moved.addObject().put("token", m.token()).put("a", m.idA()).put("b", m.idB()));
+        });
         ArrayNode tensors = root.putArray("tensors");
         int rows = top == null ? d.compared().size() : Math.min(top, d.compared().size());
         for (TensorDelta t : d.compared().subList(0, rows)) {

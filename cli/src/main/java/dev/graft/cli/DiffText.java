@@ -1,10 +1,12 @@
 package dev.graft.cli;
 
 import dev.graft.core.inspect.ModelDiff;
+import dev.graft.core.inspect.TokenizerDiff;
 import dev.graft.core.inspect.TensorDelta;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 
 /** Renders a {@link ModelDiff} as aligned text for a terminal. */
 final class DiffText {
@@ -15,7 +17,7 @@ final class DiffText {
     }
 
     /** @param top rows of the tensor table (null: all) */
-    static void print(ModelDiff d, Integer top, PrintWriter out) {
+    static void print(ModelDiff d, Optional<TokenizerDiff> tokens, Integer top, PrintWriter out) {
         Table head = new Table("", Table.Align.LEFT, Table.Align.LEFT);
         head.row("A", d.a());
         head.row("B", d.b());
@@ -34,6 +36,7 @@ final class DiffText {
                     + ", B " + m.inB().dtype() + " " + m.inB().shape() + (m.compared() ? " (compared as float32)" : ""));
             first = false;
         }
+        tokens.ifPresent(t -> tokenizer(head, t));
         head.print(out);
         if (d.compared().isEmpty()) {
             return;
@@ -53,6 +56,19 @@ final class DiffText {
             t.row(x.name(), dtype, x.shape().toString(), rel, max);
         }
         t.print(out);
+    }
+
+    private static void tokenizer(Table head, TokenizerDiff t) {
+        if (t.same()) {
+            head.row("Tokenizer", "the same " + t.sizeA() + " tokens at the same ids");
+            return;
+        }
+        head.row("Tokenizer", "A " + t.sizeA() + " tokens, B " + t.sizeB() + ": " + t.onlyInA().size() + " only in A, "
+                + t.onlyInB().size() + " only in B, " + t.differentIds().size() + " at different ids");
+        names(head, "Tokens only in A", t.onlyInA());
+        names(head, "Tokens only in B", t.onlyInB());
+        names(head, "Different ids", t.differentIds().stream()
+                .map(m -> m.token() + ": A " + m.idA() + ", B " + m.idB()).toList());
     }
 
     private static void names(Table head, String label, List<String> names) {

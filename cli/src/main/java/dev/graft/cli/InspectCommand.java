@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
                 "",
                 "Lists the files, every tensor (name, dtype, shape, size), the parameter count, how much is "
                         + "stored in each dtype, the safetensors metadata, and the architecture and layer count "
-                        + "detected from config.json and the tensor names.",
+                        + "detected from config.json and the tensor names; for a folder with tokenizer files, the "
+                        + "vocabulary size, the added tokens and whether it has a chat template.",
                 "",
                 "PATH is a .safetensors file (a compressed delta from 'graft compress' is shown as one: method, "
                         + "ratios, per-tensor errors), a GGUF file (.gguf: its metadata, types and offsets), "
@@ -35,6 +36,7 @@ import java.util.regex.Pattern;
                 "  graft inspect ./my-model --filter 'layers\\.0\\.'",
                 "  graft inspect ./my-lora-adapter",
                 "  graft inspect model.gguf --no-tensors",
+                "  graft inspect ./chat-ft --no-tensors",
                 "  graft inspect ./my-model --json | jq .parameters"})
 final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", description = "Model file, index file, model folder or PEFT adapter folder.")

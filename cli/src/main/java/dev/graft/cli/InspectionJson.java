@@ -40,6 +40,23 @@ final class InspectionJson {
             ObjectNode adapter = root.putObject("adapter");
             in.adapter().forEach(adapter::set);
         }
+        in.tokenizer().ifPresent(t -> {
+            ObjectNode tok = root.putObject("tokenizer");
+            tok.put("files", t.kind().name().toLowerCase(java.util.Locale.ROOT));
+            tok.put("size", t.size());
+            tok.put("model_vocab_size", t.modelVocabSize());
+            if (t.configVocabSize().isPresent()) {
+                tok.put("config_vocab_size", t.configVocabSize().getAsInt());
+            } else {
+                tok.putNull("config_vocab_size");
+            }
+            ArrayNode added = tok.putArray("added_tokens");
+            t.added().forEach((id, a) -> added.addObject().put("id", id).put("content", a.content())
+                    .put("special", a.special()));
+            ArrayNode templates = tok.putArray("chat_templates");
+            t.chatTemplates().forEach(templates::add);
+            tok.put("problem", t.problem().orElse(null));
+        });
         root.put("tensor_count", in.tensors().size());
         root.put("parameters", in.parameters());
         root.put("tensor_bytes", in.tensorBytes());

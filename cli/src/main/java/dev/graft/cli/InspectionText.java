@@ -1,6 +1,7 @@
 package dev.graft.cli;
 
 import dev.graft.core.inspect.Inspection;
+import dev.graft.core.inspect.TokenizerSummary;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.formats.model.Architecture;
@@ -49,6 +50,7 @@ final class InspectionText {
             head.row(first ? "Metadata" : "", e.getKey() + "=" + shorten(e.getValue()));
             first = false;
         }
+        in.tokenizer().ifPresent(t -> tokenizer(head, t));
         in.architecture().ifPresent(a -> a.warnings().forEach(w -> head.row("Warning", w)));
         head.print(out);
 
@@ -65,6 +67,31 @@ final class InspectionText {
                     ByteSize.format(d.bytes()));
         }
         dtypes.print(out);
+    }
+
+    /** Added tokens listed before the rest are only counted. */
+    private static final int MAX_ADDED = 12;
+
+    private static void tokenizer(Table head, TokenizerSummary t) {
+        if (t.problem().isPresent()) {
+            head.row("Tokenizer", "unreadable: " + t.problem().get());
+        } else {
+            head.row("Tokenizer", t.size() + " tokens (" + t.modelVocabSize() + " in the vocabulary, "
+                    + t.added().size() + " added)" + t.configVocabSize().stream()
+                    .mapToObj(v -> "; config vocab_size " + v + (v < t.size() ? ", fewer than the tokens" : ""))
+                    .findFirst().orElse(""));
+        }
+        int shown = 0;
+        for (var e : t.added().entrySet()) {
+            if (shown++ == MAX_ADDED) {
+                head.row("", "... and " + (t.added().size() - MAX_ADDED) + " more (--json lists all)");
+                break;
+            }
+            head.row(shown == 1 ? "Added tokens" : "", e.getKey() + " " + e.getValue().content()
+                    + (e.getValue().special() ? " (special)" : ""));
+        }
+        head.row("Chat template", t.chatTemplates().isEmpty() ? "none" : "yes (" + String.join(", ", t.chatTemplates())
+                + ")");
     }
 
     private static void printTensors(List<TensorSpec> all, Pattern filter, PrintWriter out) {

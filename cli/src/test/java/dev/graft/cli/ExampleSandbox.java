@@ -108,6 +108,9 @@ final class ExampleSandbox {
                     dev.graft.formats.gguf.export.GgufExport.of(m).write(target);
                 }
             }),
+            // testdata's base and ft1 with tokenizers of their 96 rows; the fine-tune's last two are chat tokens.
+            entry("chat-base", tokenized("base", false)),
+            entry("chat-ft", tokenized("ft1", true)),
             entry("ties.yml", helpRecipe("ties.yml")),
             entry("multi.yml", recipe(MULTI_RECIPE)));
 
@@ -201,6 +204,50 @@ final class ExampleSandbox {
     }
 
     /** A copy of testdata's model folder {@code name}: a copy, not a link, so that no example writes into testdata. */
+    /**
+     * testdata's model {@code name} with a tokenizer of one token per embedding row: a BPE vocabulary
+     * {@code <unk> <s> </s> w3 w4 …} without merges, and for a chat model {@code <|im_start|>} and
+     * {@code <|im_end|>} added as the last two ids in place of the vocabulary's last two, with a chat template.
+     */
+    private static Fixture tokenized(String name, boolean chat) {
+        return (s, target) -> writeTokenized(name, chat, target);
+    }
+
+    /** Writes {@link #tokenized}'s model at {@code target}; other tests use the same folders. */
+    static void writeTokenized(String name, boolean chat, Path target) throws IOException {
+        {
+            copyTree(testModel(name), target);
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            int rows = json.readTree(target.resolve("config.json").toFile()).get("vocab_size").intValue();
+            String[] added = chat ? new String[]{"<|im_start|>", "<|im_end|>"} : new String[0];
+            var root = json.createObjectNode();
+            var list = root.putArray("added_tokens");
+            String[] specials = {"<unk>", "<s>", "</s>"};
+            for (int i = 0; i < specials.length + added.length; i++) {
+                int id = i < specials.length ? i : rows - added.length + i - specials.length;
+                list.addObject().put("id", id).put("content", i < specials.length ? specials[i]
+                                : added[i - specials.length]).put("single_word", false).put("lstrip", false)
+                        .put("rstrip", false).put("normalized", false).put("special", true);
+            }
+            root.putObject("pre_tokenizer").put("type", "Whitespace");
+            var model = root.putObject("model");
+            model.put("type", "BPE");
+            model.put("unk_token", "<unk>");
+            var vocab = model.putObject("vocab");
+            for (int id = 0; id < rows - added.length; id++) {
+                vocab.put(id < specials.length ? specials[id] : "w" + id, id);
+            }
+            model.putArray("merges");
+            Files.writeString(target.resolve("tokenizer.json"), json.writeValueAsString(root));
+            var config = json.createObjectNode().put("bos_token", "<s>").put("eos_token", "</s>")
+                    .put("unk_token", "<unk>");
+            if (chat) {
+                config.put("chat_template", "{% for m in messages %}{{ '<|im_start|>' + m['content'] }}{% endfor %}");
+            }
+            Files.writeString(target.resolve("tokenizer_config.json"), json.writeValueAsString(config));
+        }
+    }
+
     private static Fixture model(String name) {
         return (s, target) -> copyTree(testModel(name), target);
     }

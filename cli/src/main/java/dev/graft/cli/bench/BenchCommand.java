@@ -8,8 +8,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code graft bench}: the performance figures Graft promises, measured on this machine. */
 @Command(name = "bench",
-        subcommands = {IoBenchCommand.class, MergeBenchCommand.class, ExtractBenchCommand.class, CompressBenchCommand.class, GgufBenchCommand.class,
-                HelpCommand.class},
+        subcommands = {IoBenchCommand.class, MergeBenchCommand.class, ExtractBenchCommand.class, CompressBenchCommand.class,
+                GgufBenchCommand.class,
+                VocabBenchCommand.class, HelpCommand.class},
         description = "Measure Graft's throughput and memory on generated checkpoints.",
         commandListHeading = "%nBenchmarks:%n",
         footer = {"", "Examples:", "  graft bench io", "  graft bench io --size 4GB --dir /data/scratch",
@@ -20,6 +21,6 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing benchmark (io, merge, extract, compress, gguf)");
+        throw new ParameterException(spec.commandLine(), "missing benchmark (io, merge, extract, compress, gguf, vocab)");
     }
 }

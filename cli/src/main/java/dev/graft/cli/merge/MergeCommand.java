@@ -52,7 +52,9 @@ import java.util.concurrent.Callable;
                 "      -o ./with-lora",
                 "  graft merge tsv ./ft1 ./ft2 ./ft3 --base ./base --lambda 1.0 -o ./tsv",
                 "  graft merge iso_cts ./ft1 ./ft2 --base ./base --common-fraction 0.8 \\",
-                "      --lambda 1.5 -o ./iso-cts"})
+                "      --lambda 1.5 -o ./iso-cts",
+                "  graft merge task_arithmetic ./chat-ft --base ./chat-base --tokenizer union \\",
+                "      --chat-template chatml -o ./chat-merged"})
 public final class MergeCommand implements Callable<Integer> {
     /** The description line that lists the methods, filled from {@link MethodRegistry} so a new method needs no edit here. */
     static final String METHODS_LINE = "Methods: (the registered merge methods).";
@@ -158,6 +160,18 @@ public final class MergeCommand implements Callable<Integer> {
     @Option(names = "--out-dtype", paramLabel = "DTYPE", description = "Dtype written (default: --dtype, else the base model's).")
     String outDtype;
 
+    @Option(names = "--tokenizer", paramLabel = "SOURCE",
+            description = "Output vocabulary: base (the base's tokenizer, trimmed to its vocab_size), union (the "
+                    + "base's with every model's new tokens appended) or one MODEL's; embeddings are rebuilt for it "
+                    + "and the merged tokenizer files written (mergekit's tokenizer_source). Default: the base's "
+                    + "files copied, embeddings merged as they are.")
+    String tokenizer;
+
+    @Option(names = "--chat-template", paramLabel = "T",
+            description = "Chat template written into tokenizer_config.json: auto (the most common among the "
+                    + "models), alpaca, chatml, llama3, mistral, or a Jinja template.")
+    String chatTemplate;
+
     @picocli.CommandLine.Mixin
     OutputOptions output;
 
@@ -242,7 +256,23 @@ public final class MergeCommand implements Callable<Integer> {
             b.lines(lines());
         }
         b.seed(seed);
+        if (tokenizer != null) {
+            b.tokenizerSource(tokenizerSource());
+        }
+        if (chatTemplate != null) {
+            b.chatTemplate(chatTemplate);
+        }
         return output.execute(spec.commandLine(), b.build());
+    }
+
+    /** {@code --tokenizer}'s value: base, union, or one of the models exactly as typed. */
+    private String tokenizerSource() {
+        if (tokenizer.equals("base") || tokenizer.equals("union") || models.contains(tokenizer)
+                || tokenizer.equals(base)) {
+            return tokenizer;
+        }
+        throw new ParameterException(spec.commandLine(), "--tokenizer " + tokenizer + ": expected base, union or "
+                + "one of the models as given (" + String.join(", ", models) + ")");
     }
 
     /** Whether the method has a per-model weight without a default (an unknown method is reported by the plan). */

@@ -62,6 +62,17 @@ public final class TokenizerConfig {
         return new TokenizerConfig(file, o, PythonJson.isSorted(o), bytes[bytes.length - 1] == '\n');
     }
 
+    /**
+     * A config with no fields, to be filled with the {@code with…} methods, for a folder that has none; written as
+     * transformers writes one (sorted keys, a final newline).
+     *
+     * @param file where it will be written, for messages
+     */
+    public static TokenizerConfig empty(Path file) {
+        return new TokenizerConfig(file, new ObjectNode(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance),
+                true, true);
+    }
+
     private static SortedMap<Integer, AddedToken> decoder(JsonNode value, Path file) {
         if (value == null || value.isNull()) {
             return null;

@@ -3,6 +3,7 @@ package dev.graft.formats.tokenizer;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.graft.formats.testing.DjlOffline;
 import dev.graft.formats.testing.TestData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,11 +29,7 @@ class DjlOracleTest {
 
     @BeforeAll
     static void keepDjlOfflineAndInTarget() {
-        // DJL unpacks its native library into a cache folder (~/.djl.ai by default) and may otherwise go online.
-        String cache = Path.of("target", "djl-cache").toAbsolutePath().toString();
-        System.setProperty("DJL_CACHE_DIR", cache);
-        System.setProperty("ENGINE_CACHE_DIR", cache);
-        System.setProperty("ai.djl.offline", "true");
+        DjlOffline.configure();
     }
 
     private static long[] ids(Tokenizer t, String... tokens) {

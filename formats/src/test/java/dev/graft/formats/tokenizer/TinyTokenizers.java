@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.formats.json.SerdeJson;
+import dev.graft.formats.testing.TokenizerTrees;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,21 +29,7 @@ final class TinyTokenizers {
         added.add(added(7, "<|im_start|>", false, true));
         added.add(added(8, "<|im_end|>", true, true));
         pipeline(root);
-        ObjectNode model = root.putObject("model");
-        model.put("type", "BPE");
-        model.putNull("dropout");
-        model.put("unk_token", "<unk>");
-        model.putNull("continuing_subword_prefix");
-        model.putNull("end_of_word_suffix");
-        model.put("fuse_unk", false);
-        model.put("byte_fallback", false);
-        model.put("ignore_merges", false);
-        ObjectNode vocab = model.putObject("vocab");
-        String[] tokens = {"<unk>", "a", "b", "c", "ab", "bc", "abc"};
-        for (int i = 0; i < tokens.length; i++) {
-            vocab.put(tokens[i], i);
-        }
-        ArrayNode merges = model.putArray("merges");
+        ArrayNode merges = TokenizerTrees.bpeModel(root, "<unk>", "<unk>", "a", "b", "c", "ab", "bc", "abc");
         String[][] pairs = {{"a", "b"}, {"ab", "c"}, {"b", "c"}};
         for (String[] p : pairs) {
             if (pairMerges) {
@@ -99,15 +86,7 @@ final class TinyTokenizers {
     }
 
     static ObjectNode added(int id, String content, boolean rstrip, boolean special) {
-        ObjectNode t = JSON.createObjectNode();
-        t.put("id", id);
-        t.put("content", content);
-        t.put("single_word", false);
-        t.put("lstrip", false);
-        t.put("rstrip", rstrip);
-        t.put("normalized", !special);
-        t.put("special", special);
-        return t;
+        return TokenizerTrees.added(id, content, rstrip, special);
     }
 
     static Path write(Path dir, ObjectNode root) throws IOException {
@@ -118,17 +97,10 @@ final class TinyTokenizers {
     }
 
     private static ObjectNode header() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("version", "1.0");
-        root.putNull("truncation");
-        root.putNull("padding");
-        return root;
+        return TokenizerTrees.header();
     }
 
     private static void pipeline(ObjectNode root) {
-        root.putNull("normalizer");
-        root.putObject("pre_tokenizer").put("type", "Whitespace");
-        root.putNull("post_processor");
-        root.putNull("decoder");
+        TokenizerTrees.pipeline(root);
     }
 }

@@ -26,9 +26,18 @@ public final class DonorFiles {
      * @throws FileAccessException when a copy fails
      */
     public static void copy(Path donorFolder, Path into) {
+        copy(donorFolder, into, java.util.Set.of());
+    }
+
+    /**
+     * Copies those of {@link #NAMES} that {@code donorFolder} has into {@code into}, except {@code except}.
+     *
+     * @throws FileAccessException when a copy fails
+     */
+    public static void copy(Path donorFolder, Path into, java.util.Set<String> except) {
         for (String f : NAMES) {
             Path src = donorFolder.resolve(f);
-            if (Files.isRegularFile(src)) {
+            if (!except.contains(f) && Files.isRegularFile(src)) {
                 try {
                     Files.copy(src, into.resolve(f));
                 } catch (IOException e) {

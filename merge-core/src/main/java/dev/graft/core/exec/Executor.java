@@ -14,6 +14,8 @@ import dev.graft.formats.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -73,19 +75,27 @@ public final class Executor {
         List<TensorTask> tasks = new ArrayList<>();
         for (TensorTask t : plan.tasks()) {
             tasks.add(t.passthrough() ? t : new TensorTask(t.output(), t.inputs(), t.baseInput(), t.readShape(),
-                    t.parameters().withLinesScale(alpha + t.parameters().linesScale()), t.computeDtype(), false));
+                    t.parameters().withLinesScale(alpha + t.parameters().linesScale()), t.computeDtype(), false,
+                    t.rows()));
         }
         return new Plan(plan.method(), plan.models(), plan.baseModel(), tasks, plan.config(), plan.donor(),
-                plan.recipeText(), plan.warnings(), false);
+                plan.recipeText(), plan.warnings(), false, plan.vocabulary());
     }
 
     private MergeOutput open(Plan plan, List<ModelSource> sources, OutputClaim claim, Path target) {
         try {
             Path donor = plan.donor() < 0 ? null : DonorFiles.folderOf(sources.get(plan.donor()).path());
-            Map<String, String> extras = Map.of("README.md", ModelCard.render(target.getFileName().toString(), plan),
-                    MergeOutput.RECIPE_FILE, plan.recipeText());
+            Map<String, String> extras = new LinkedHashMap<>();
+            extras.put("README.md", ModelCard.render(target.getFileName().toString(), plan));
+            extras.put(MergeOutput.RECIPE_FILE, plan.recipeText());
+            Set<String> replaced = Set.of();
+            if (plan.vocabulary().isPresent() && donor != null) {
+                // The merged tokenizer files, in place of the donor's.
+                extras.putAll(plan.vocabulary().get().files(donor));
+                replaced = plan.vocabulary().get().replacedFiles();
+            }
             return MergeOutput.open(claim, plan.tasks().stream().map(TensorTask::output).toList(),
-                    plan.config().orElse(null), donor, extras, options.maxShardBytes());
+                    plan.config().orElse(null), donor, replaced, extras, options.maxShardBytes());
         } catch (RuntimeException e) {
             claim.close();
             throw e;

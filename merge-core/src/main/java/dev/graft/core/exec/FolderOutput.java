@@ -25,6 +25,7 @@ final class FolderOutput implements MergeOutput {
     private final Path target;
     private final ModelConfig config;
     private final Path donorFolder;
+    private final java.util.Set<String> notCopied;
     private final Map<String, String> extraFiles;
     private final AtomicFolder folder;
     private final ShardedWriter shards;
@@ -32,13 +33,15 @@ final class FolderOutput implements MergeOutput {
 
     /**
      * @param config     the {@code config.json} to write, or null
-     * @param extraFiles further text files by name (model card, recipe)
+     * @param notCopied  the donor's files left out (merged versions of them are among the extra files)
+     * @param extraFiles further text files by name (model card, recipe, merged tokenizer files)
      */
     FolderOutput(OutputClaim claim, List<TensorSpec> specs, ModelConfig config, Path donorFolder,
-                 Map<String, String> extraFiles, long maxShardBytes) {
+                 java.util.Set<String> notCopied, Map<String, String> extraFiles, long maxShardBytes) {
         this.target = claim.target();
         this.config = config;
         this.donorFolder = donorFolder;
+        this.notCopied = java.util.Set.copyOf(notCopied);
         this.extraFiles = Map.copyOf(extraFiles);
         this.folder = AtomicFolder.create(claim);
         try {
@@ -76,7 +79,7 @@ final class FolderOutput implements MergeOutput {
                     false);
         }
         if (donorFolder != null) {
-            DonorFiles.copy(donorFolder, temp);
+            DonorFiles.copy(donorFolder, temp, notCopied);
         }
         extraFiles.forEach((name, text) -> AtomicFile.writeString(temp.resolve(name), text, false));
     }

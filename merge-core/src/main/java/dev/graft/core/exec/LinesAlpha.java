@@ -4,7 +4,6 @@ import dev.graft.core.kernel.TensorKernel;
 import dev.graft.core.plan.Plan;
 import dev.graft.core.plan.TensorTask;
 import dev.graft.formats.model.ModelSource;
-import dev.graft.formats.tensor.Tensor;
 
 import java.lang.foreign.Arena;
 import java.util.List;
@@ -40,12 +39,10 @@ final class LinesAlpha {
                     }
                     summed.add(s);
                 });
-                Tensor baseTensor = sources.get(task.inputs().get(base).model())
-                        .tensor(task.inputs().get(base).spec().name(), arena);
                 float[] window = new float[in.maxChunk()];
                 long[] position = {0};
                 kernel.merge(in, task.parameters().withLinesScale(1), (values, from, count) -> {
-                    MappedTensorInputs.readRows(baseTensor, in.rowLength(), position[0], window, 0, count);
+                    in.readInput(base, position[0], window, 0, count);
                     double s = 0;
                     for (int e = 0; e < count; e++) {
                         s += Math.abs(values[from + e] - window[e]);

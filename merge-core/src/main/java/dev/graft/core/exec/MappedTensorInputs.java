@@ -4,6 +4,7 @@ import dev.graft.core.kernel.ChunkVisitor;
 import dev.graft.core.kernel.TensorInputs;
 import dev.graft.core.plan.TaskInput;
 import dev.graft.core.plan.TensorTask;
+import dev.graft.core.vocab.EmbeddingRows;
 import dev.graft.formats.dtype.DType;
 import dev.graft.formats.dtype.FloatCodec;
 import dev.graft.formats.model.ModelSource;
@@ -21,7 +22,8 @@ import java.util.List;
  * leave resident memory when the task ends) and read in row-aligned float32 chunks.
  *
  * <p>An input stored wider than the read shape (an embedding with more vocabulary rows or columns) is read as its
- * top-left submatrix, row by row. With a compute dtype, every value is rounded to it as it is read, as mergekit
+ * top-left submatrix, row by row; under a new vocabulary an embedding-like input is read through its
+ * {@link EmbeddingRows} instead, each row its own or its fallback. With a compute dtype, every value is rounded to it as it is read, as mergekit
  * casts inputs to its {@code dtype} at load.
  */
 final class MappedTensorInputs implements TensorInputs, AutoCloseable {
@@ -39,6 +41,8 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
     private final InputCache pool;
     private final List<ModelSource> sources;
     private final long[] nonFinite;
+    /** For an embedding under a new vocabulary: the rebuilt rows; null when inputs are read as stored. */
+    private final EmbeddingRows.Reader rebuilt;
     private float[][] cache;
     private boolean cached;
     private boolean scanned;
@@ -57,6 +61,7 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
             TaskInput in = task.inputs().get(i);
             tensors[i] = sources.get(in.model()).tensor(in.spec().name(), arena);
         }
+        this.rebuilt = task.rows().map(r -> r.reader(tensors)).orElse(null);
         this.rowLength = shape.rank() == 0 ? 1 : shape.dim(shape.rank() - 1);
         if (rowLength > MAX_ROW) {
             throw new IllegalStateException(task.name() + ": rows of " + rowLength + " elements exceed the "
@@ -119,7 +124,7 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
             int n = (int) Math.min(capacity, total - first);
             int at = keep ? (int) first : 0; // decode straight into the cache when keeping
             for (int i = 0; i < tensors.length; i++) {
-                read(tensors[i], first, buffers[i], at, n);
+                readInput(i, first, buffers[i], at, n);
                 if (!scanned) {
                     nonFinite[i] += FiniteScan.countNonFinite(buffers[i], at, n);
                 }
@@ -172,8 +177,16 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
         cached = false;
     }
 
-    private void read(Tensor t, long first, float[] dst, int at, int n) {
-        readRows(t, rowLength, first, dst, at, n);
+    /**
+     * Elements [first, first+n) of input {@code i} as the task reads it (rebuilt for a new vocabulary, else its
+     * stored values), whole rows, not rounded to the compute dtype.
+     */
+    void readInput(int i, long first, float[] dst, int at, int n) {
+        if (rebuilt != null) {
+            rebuilt.read(i, first, dst, at, n);
+        } else {
+            readRows(tensors[i], rowLength, first, dst, at, n);
+        }
     }
 
     /**

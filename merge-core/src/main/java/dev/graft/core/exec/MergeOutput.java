@@ -38,15 +38,22 @@ public interface MergeOutput extends AutoCloseable {
      * @param specs         every tensor that will be written
      * @param config        the {@code config.json} of a folder, or null
      * @param donorFolder   the folder whose tokenizer and generation files are copied, or null
-     * @param extraFiles    text files by name (model card, recipe)
+     * @param notCopied     the donor's files not copied (the extra files write merged versions of them)
+     * @param extraFiles    text files by name (model card, recipe, merged tokenizer files)
      * @param maxShardBytes shard size limit of a folder
      */
     static MergeOutput open(OutputClaim claim, List<TensorSpec> specs, ModelConfig config, Path donorFolder,
-                            Map<String, String> extraFiles, long maxShardBytes) {
+                            java.util.Set<String> notCopied, Map<String, String> extraFiles, long maxShardBytes) {
         if (isFile(claim.target())) {
             return new FileOutput(claim, specs);
         }
-        return new FolderOutput(claim, specs, config, donorFolder, extraFiles, maxShardBytes);
+        return new FolderOutput(claim, specs, config, donorFolder, notCopied, extraFiles, maxShardBytes);
+    }
+
+    /** {@link #open(OutputClaim, List, ModelConfig, Path, java.util.Set, Map, long)} copying all the donor's files. */
+    static MergeOutput open(OutputClaim claim, List<TensorSpec> specs, ModelConfig config, Path donorFolder,
+                            Map<String, String> extraFiles, long maxShardBytes) {
+        return open(claim, specs, config, donorFolder, java.util.Set.of(), extraFiles, maxShardBytes);
     }
 
     private static boolean isFile(Path target) {

@@ -36,9 +36,11 @@ import java.util.TreeMap;
  * @param architecture detected family and layer count (models only)
  * @param configDtype  the dtype {@code config.json} declares
  * @param adapter      the headline {@code adapter_config.json} fields (adapters only)
+ * @param tokenizer    a model folder's tokenizer, when it has tokenizer files
  */
 public record Inspection(String path, Kind kind, List<FileEntry> files, List<TensorSpec> tensors, Map<String, String> metadata,
-                  Optional<Architecture> architecture, Optional<DType> configDtype, Map<String, JsonNode> adapter) {
+                  Optional<Architecture> architecture, Optional<DType> configDtype, Map<String, JsonNode> adapter,
+                  Optional<TokenizerSummary> tokenizer) {
 
     private static final List<String> ADAPTER_HEADLINE_FIELDS = List.of("r", "lora_alpha", "target_modules");
 
@@ -95,7 +97,9 @@ public record Inspection(String path, Kind kind, List<FileEntry> files, List<Ten
                     new TreeMap<>(m.metadata()),
                     isAdapter ? Optional.empty() : Optional.of(Architecture.of(m)),
                     m.config().flatMap(ModelConfig::dtype),
-                    adapter.orElse(Map.of()));
+                    adapter.orElse(Map.of()),
+                    isAdapter ? Optional.empty() : TokenizerSummary.of(path,
+                            m.config().map(ModelConfig::vocabSize).orElse(java.util.OptionalInt.empty())));
         }
     }
 

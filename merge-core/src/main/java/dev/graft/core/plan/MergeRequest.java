@@ -1,5 +1,6 @@
 package dev.graft.core.plan;
 
+import dev.graft.core.vocab.TokenizerRequest;
 import dev.graft.formats.dtype.DType;
 
 import java.util.List;
@@ -20,13 +21,24 @@ import java.util.Optional;
  * @param recipeText the recipe to record in the output (YAML)
  * @param routing    how output tensors come from input tensors; empty for the usual one-to-one by name
  * @param vocabulary how the request was written, so that problems name the flags or recipe keys the user typed
+ * @param tokenizer  the output vocabulary and chat template; {@link TokenizerRequest#NONE} copies the donor's
  */
 public record MergeRequest(String method, List<PlannedModel> models, int baseModel, ParameterSource parameters,
                            Optional<DType> dtype, Optional<DType> outDtype, Optional<LinesSetting> lines, long seed,
-                           String recipeText, Optional<Routing> routing, Vocabulary vocabulary) {
+                           String recipeText, Optional<Routing> routing, Vocabulary vocabulary,
+                           TokenizerRequest tokenizer) {
     public MergeRequest {
         models = List.copyOf(models);
         Objects.requireNonNull(vocabulary, "vocabulary");
+        Objects.requireNonNull(tokenizer, "tokenizer");
+    }
+
+    /** A request that copies the donor's tokenizer files. */
+    public MergeRequest(String method, List<PlannedModel> models, int baseModel, ParameterSource parameters,
+                        Optional<DType> dtype, Optional<DType> outDtype, Optional<LinesSetting> lines, long seed,
+                        String recipeText, Optional<Routing> routing, Vocabulary vocabulary) {
+        this(method, models, baseModel, parameters, dtype, outDtype, lines, seed, recipeText, routing, vocabulary,
+                TokenizerRequest.NONE);
     }
 
     /** A request in the builder's {@link Vocabulary#NAMES vocabulary}. */
@@ -47,6 +59,12 @@ public record MergeRequest(String method, List<PlannedModel> models, int baseMod
     /** This request, its problems spelled in {@code value}. */
     public MergeRequest withVocabulary(Vocabulary value) {
         return new MergeRequest(method, models, baseModel, parameters, dtype, outDtype, lines, seed, recipeText,
-                routing, value);
+                routing, value, tokenizer);
+    }
+
+    /** This request with its output vocabulary and chat template set. */
+    public MergeRequest withTokenizer(TokenizerRequest value) {
+        return new MergeRequest(method, models, baseModel, parameters, dtype, outDtype, lines, seed, recipeText,
+                routing, vocabulary, value);
     }
 }

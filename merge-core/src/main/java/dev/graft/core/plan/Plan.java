@@ -1,6 +1,7 @@
 package dev.graft.core.plan;
 
 import dev.graft.core.method.MergeMethod;
+import dev.graft.core.vocab.VocabularyPlan;
 import dev.graft.formats.model.ModelConfig;
 
 import java.util.List;
@@ -21,14 +22,23 @@ import java.util.Optional;
  * @param warnings   things the user should know (vocabulary cut to common rows, tied embeddings used …)
  * @param linesAuto  LiNeS with {@code alpha: auto}: each task's {@code linesScale} holds only its block term
  *                   {@code beta·i/(L−1)}, and the executor adds the alpha it measures in a first pass
+ * @param vocabulary the output vocabulary and tokenizer files, when the request sets a tokenizer source or a chat
+ *                   template
  */
 public record Plan(MergeMethod method, List<PlannedModel> models, int baseModel, List<TensorTask> tasks,
                    Optional<ModelConfig> config, int donor, String recipeText, List<String> warnings,
-                   boolean linesAuto) {
+                   boolean linesAuto, Optional<VocabularyPlan> vocabulary) {
     public Plan {
         models = List.copyOf(models);
         tasks = List.copyOf(tasks);
         warnings = List.copyOf(warnings);
+        java.util.Objects.requireNonNull(vocabulary, "vocabulary");
+    }
+
+    /** A plan that copies the donor's tokenizer files. */
+    public Plan(MergeMethod method, List<PlannedModel> models, int baseModel, List<TensorTask> tasks,
+                Optional<ModelConfig> config, int donor, String recipeText, List<String> warnings, boolean linesAuto) {
+        this(method, models, baseModel, tasks, config, donor, recipeText, warnings, linesAuto, Optional.empty());
     }
 
     /** Bytes of tensor data the output will hold. */

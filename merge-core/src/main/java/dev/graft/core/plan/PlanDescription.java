@@ -70,6 +70,12 @@ public final class PlanDescription {
         for (String w : plan.warnings()) {
             out.println("Warning     " + w);
         }
+        plan.vocabulary().ifPresent(v -> {
+            // The vocabulary plan: its size, how each model's rows are found, the chat template.
+            for (int i = 0; i < v.description().size(); i++) {
+                out.printf("%-11s %s%n", i == 0 ? "Tokenizer" : "", v.description().get(i));
+            }
+        });
         out.println();
         out.println("Plan (tensor, dtype, shape, parameters):");
         List<TensorTask> tasks = new ArrayList<>(plan.tasks());

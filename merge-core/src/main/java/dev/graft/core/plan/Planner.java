@@ -6,7 +6,11 @@ import dev.graft.core.method.MergeMethod;
 import dev.graft.core.method.MethodRegistry;
 import dev.graft.core.method.ParameterDef;
 import dev.graft.formats.dtype.DType;
+import dev.graft.core.vocab.EmbeddingRows;
+import dev.graft.core.vocab.VocabularyPlan;
+import dev.graft.core.vocab.VocabularyPlanner;
 import dev.graft.formats.model.Architecture;
+import dev.graft.formats.model.EmbeddingTensors;
 import dev.graft.formats.model.ModelConfig;
 import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.tensor.NaturalOrder;
@@ -91,6 +95,12 @@ public final class Planner {
         int layers = request.routing().map(Routing::outputLayers)
                 .orElseGet(() -> Math.max(1, Architecture.of(ref).layers()));
         List<String> warnings = new ArrayList<>();
+        // The vocabulary first: its problems come from tokenizer files alone, before any tensor is read.
+        List<String> vocabularyProblems = new ArrayList<>();
+        Optional<VocabularyPlan> vocabulary = VocabularyPlanner.plan(request.tokenizer(),
+                request.models().stream().map(PlannedModel::label).toList(), sources, base, vocabularyProblems,
+                warnings);
+        vocabularyProblems.forEach(problems::add);
         List<TensorTask> tasks = new ArrayList<>();
         List<TensorRoute> routes;
         try {
@@ -99,8 +109,14 @@ public final class Planner {
             e.problems().forEach(problems::add);
             throw problems.exception();
         }
+        Optional<VocabularyPlan> rebuild = vocabulary.filter(VocabularyPlan::changesVocabulary);
+        // Without the vocabulary plan it asked for, an embedding would only add a shape problem that repeats these.
+        boolean skipEmbeddings = request.tokenizer().source().isPresent() && !vocabularyProblems.isEmpty();
         for (TensorRoute route : routes) {
-            planTensor(method, request, sources, route, layers, problems, warnings).ifPresent(tasks::add);
+            if (skipEmbeddings && EmbeddingTensors.isEmbedding(route.output())) {
+                continue;
+            }
+            planTensor(method, request, sources, route, layers, rebuild, problems, warnings).ifPresent(tasks::add);
         }
         if (request.routing().isEmpty()) {
             noteIgnored(request, sources, reference, warnings);
@@ -112,14 +128,16 @@ public final class Planner {
         if (problems.any()) {
             throw problems.exception();
         }
-        Optional<ModelConfig> config = ref.config().map(c -> withVocabulary(c.withDtype(
-                request.outDtype().or(request::dtype).or(c::dtype).orElse(DType.F32)), tasks));
+        Optional<ModelConfig> config = ref.config().map(c -> c.withDtype(
+                request.outDtype().or(request::dtype).or(c::dtype).orElse(DType.F32)));
+        config = rebuild.isPresent() ? config.map(c -> rebuild.get().remap(c))
+                : config.map(c -> withVocabulary(c, tasks));
         if (request.routing().isPresent()) {
             config = config.map(c -> c.withLayerCount(layers));
         }
         boolean linesAuto = request.lines().map(l -> l.alpha().isEmpty()).orElse(false);
         return new Plan(method, request.models(), base, tasks, config, reference, request.recipeText(), warnings,
-                linesAuto);
+                linesAuto, vocabulary);
     }
 
     /** The usual routing: every tensor of the reference model, merged from the tensor of that name in every model. */
@@ -169,7 +187,8 @@ public final class Planner {
     }
 
     private Optional<TensorTask> planTensor(MergeMethod method, MergeRequest request, List<ModelSource> sources,
-                                            TensorRoute route, int layers, Problems problems, List<String> warnings) {
+                                            TensorRoute route, int layers, Optional<VocabularyPlan> vocabulary,
+                                            Problems problems, List<String> warnings) {
         String name = route.output();
         List<TaskInput> inputs = new ArrayList<>();
         // input tensor name -> the models lacking it: one line per tensor, not one per model
@@ -210,7 +229,18 @@ public final class Planner {
                     + " for " + name);
             return Optional.empty();
         }
-        Optional<Shape> readShape = readShape(request, name, inputs, problems, warnings);
+        Optional<EmbeddingRows> rows = Optional.empty();
+        Optional<Shape> readShape;
+        if (vocabulary.isPresent() && EmbeddingTensors.isEmbedding(name)
+                && inputs.stream().allMatch(in -> in.spec().shape().rank() == 2)) {
+            rows = embeddingRows(request, name, inputs, route.base(), vocabulary.get(), problems);
+            if (rows.isEmpty()) {
+                return Optional.empty();
+            }
+            readShape = Optional.of(Shape.of(rows.get().rows(), inputs.getFirst().spec().shape().dim(1)));
+        } else {
+            readShape = readShape(request, name, inputs, problems, warnings);
+        }
         if (readShape.isEmpty()) {
             return Optional.empty();
         }
@@ -258,7 +288,41 @@ public final class Planner {
         TensorSpec out = new TensorSpec(name, outDtype, readShape.get());
         return Optional.of(new TensorTask(out, inputs, route.base(), readShape.get(),
                 new TensorParameters(name, inputs.stream().map(in -> label(request, in.model())).toList(), perModel,
-                        global, request.seed(), linesScale), request.dtype(), false));
+                        global, request.seed(), linesScale), request.dtype(), false, rows));
+    }
+
+    /**
+     * How an embedding-like tensor's inputs are rebuilt for the new vocabulary: their widths must agree, and each
+     * must have a row for every id its tokenizer maps (config.json's vocab_size larger than the matrix is refused).
+     */
+    private static Optional<EmbeddingRows> embeddingRows(MergeRequest request, String name, List<TaskInput> inputs,
+                                                         int baseInput, VocabularyPlan vocabulary, Problems problems) {
+        long width = inputs.getFirst().spec().shape().dim(1);
+        if (inputs.stream().anyMatch(in -> in.spec().shape().dim(1) != width)) {
+            StringBuilder sb = new StringBuilder("tensor " + name + " has different embedding widths:");
+            inputs.forEach(in -> sb.append(' ').append(label(request, in.model())).append(' ').append(in.spec().shape()));
+            problems.tensor(sb.toString());
+            return Optional.empty();
+        }
+        List<String> found = new ArrayList<>();
+        Optional<EmbeddingRows> rows = vocabulary.rowsFor(inputs.stream().map(TaskInput::model).toList(), baseInput,
+                found);
+        found.forEach(p -> problems.addOnce(p, p));
+        if (rows.isEmpty()) {
+            return rows;
+        }
+        boolean ok = true;
+        for (int j = 0; j < inputs.size(); j++) {
+            long stored = inputs.get(j).spec().shape().dim(0);
+            int needed = rows.get().maxRowRead(j) + 1;
+            if (needed > stored) {
+                problems.tensor("tensor " + inputs.get(j).spec().name() + " of " + label(request, inputs.get(j).model())
+                        + " has " + stored + " rows, but its tokenizer (ids below config.json's vocab_size) needs "
+                        + needed);
+                ok = false;
+            }
+        }
+        return ok ? rows : Optional.empty();
     }
 
     /** The config with {@code vocab_size} lowered to the rows an embedding was cut to, if it was. */

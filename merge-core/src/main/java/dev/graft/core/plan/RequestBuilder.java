@@ -1,5 +1,9 @@
 package dev.graft.core.plan;
 
+import dev.graft.core.vocab.TokenSetting;
+import dev.graft.core.vocab.TokenSource;
+import dev.graft.core.vocab.TokenizerRequest;
+import dev.graft.core.vocab.TokenizerSource;
 import dev.graft.formats.dtype.DType;
 
 import java.nio.file.Path;
@@ -9,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalDouble;
 
 /**
@@ -26,6 +31,14 @@ public final class RequestBuilder {
     private LinesSetting lines;
     private long seed;
     private Vocabulary vocabulary = Vocabulary.NAMES;
+    private String tokenizerSource;
+    private OptionalInt padToMultipleOf = OptionalInt.empty();
+    private String chatTemplate;
+    private final Map<String, TokenRow> tokenRows = new LinkedHashMap<>();
+
+    /** A per-token row as the builder was given it, its model by label (resolved in {@link #build()}). */
+    private record TokenRow(String model, OptionalInt tokenId, Optional<String> token, boolean force) {
+    }
 
     public RequestBuilder(String method) {
         this.method = method;
@@ -92,6 +105,67 @@ public final class RequestBuilder {
         return this;
     }
 
+    /**
+     * The output vocabulary: {@code "base"}, {@code "union"}, or the label of one of the models (as given to
+     * {@link #model} or {@link #base}); its embeddings are rebuilt for it (see {@link TokenizerRequest}).
+     */
+    public RequestBuilder tokenizerSource(String value) {
+        this.tokenizerSource = Objects.requireNonNull(value, "tokenizerSource");
+        return this;
+    }
+
+    /** Rounds the output's embedding rows up to a multiple of this (needs a {@link #tokenizerSource}). */
+    public RequestBuilder padToMultipleOf(int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("pad_to_multiple_of must be positive, got " + value);
+        }
+        this.padToMultipleOf = OptionalInt.of(value);
+        return this;
+    }
+
+    /** The chat template written: {@code auto}, {@code alpaca}, {@code chatml}, {@code llama3}, {@code mistral} or Jinja. */
+    public RequestBuilder chatTemplate(String value) {
+        this.chatTemplate = Objects.requireNonNull(value, "chatTemplate");
+        return this;
+    }
+
+    /**
+     * {@code tokenizer.tokens[token].source: model}: the default row of {@code token} is its own row in that model
+     * (by label); with {@code force}, every model takes it. A token the output lacks is added.
+     */
+    public RequestBuilder tokenRow(String token, String model, boolean force) {
+        tokenRows.put(token, new TokenRow(Objects.requireNonNull(model, "model"), OptionalInt.empty(),
+                Optional.empty(), force));
+        return this;
+    }
+
+    /** {@code kind: model_token, token: sourceToken}: the row of {@code sourceToken} in that model. */
+    public RequestBuilder tokenRow(String token, String model, String sourceToken, boolean force) {
+        tokenRows.put(token, new TokenRow(Objects.requireNonNull(model, "model"), OptionalInt.empty(),
+                Optional.of(sourceToken), force));
+        return this;
+    }
+
+    /** {@code kind: model_token, token_id: sourceId}: row {@code sourceId} of that model. */
+    public RequestBuilder tokenRow(String token, String model, int sourceId, boolean force) {
+        if (sourceId < 0) {
+            throw new IllegalArgumentException("a token id is 0 or more, got " + sourceId);
+        }
+        tokenRows.put(token, new TokenRow(Objects.requireNonNull(model, "model"), OptionalInt.of(sourceId),
+                Optional.empty(), force));
+        return this;
+    }
+
+    /** {@code kind: zero}: a row of zeros for {@code token}. */
+    public RequestBuilder tokenZero(String token, boolean force) {
+        tokenRows.put(token, new TokenRow(null, OptionalInt.empty(), Optional.empty(), force));
+        return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException when the tokenizer source or a per-token row names no model of the request,
+     *                                  or padding or per-token rows are set without a tokenizer source
+     */
     public MergeRequest build() {
         List<PlannedModel> models = new ArrayList<>();
         List<Map<String, Object>> perModel = new ArrayList<>();
@@ -110,7 +184,43 @@ public final class RequestBuilder {
         }
         return new MergeRequest(method, models, baseIndex, new FixedParameters(perModel, global),
                 Optional.ofNullable(dtype), Optional.ofNullable(outDtype), Optional.ofNullable(lines), seed, yaml(),
-                Optional.empty(), vocabulary);
+                Optional.empty(), vocabulary, tokenizer(models));
+    }
+
+    private TokenizerRequest tokenizer(List<PlannedModel> models) {
+        Optional<TokenizerSource> source = Optional.ofNullable(tokenizerSource).map(s -> switch (s) {
+            case "base" -> TokenizerSource.BASE;
+            case "union" -> TokenizerSource.UNION;
+            default -> TokenizerSource.model(index(models, s, "tokenizer source " + s + " is none of base, union and "
+                    + "the models"));
+        });
+        if (source.isEmpty() && (padToMultipleOf.isPresent() || !tokenRows.isEmpty())) {
+            throw new IllegalArgumentException("pad_to_multiple_of and per-token rows need a tokenizer source");
+        }
+        Map<String, TokenSetting> tokens = new LinkedHashMap<>();
+        tokenRows.forEach((token, r) -> {
+            TokenSource from;
+            if (r.model() == null) {
+                from = new TokenSource.Zero();
+            } else {
+                int m = index(models, r.model(), "the row of token " + token + " names " + r.model() + ", none of the "
+                        + "models");
+                from = r.tokenId().isEmpty() && r.token().isEmpty() ? new TokenSource.OwnRow(m)
+                        : new TokenSource.ModelToken(m, r.tokenId(), r.token());
+            }
+            tokens.put(token, new TokenSetting(from, r.force()));
+        });
+        return new TokenizerRequest(source, tokens, padToMultipleOf, Optional.ofNullable(chatTemplate));
+    }
+
+    private static int index(List<PlannedModel> models, String label, String problem) {
+        for (int i = 0; i < models.size(); i++) {
+            if (models.get(i).label().equals(label)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(problem + " (" + String.join(", ", models.stream()
+                .map(PlannedModel::label).toList()) + ")");
     }
 
     /** The request as a recipe {@code graft run} (and mergekit, without Graft's extensions) reads. */
@@ -145,6 +255,25 @@ public final class RequestBuilder {
         }
         if (seed != 0) {
             sb.append("seed: ").append(seed).append('\n');
+        }
+        if (tokenizerSource != null && (padToMultipleOf.isPresent() || !tokenRows.isEmpty())) {
+            sb.append("tokenizer:\n  source: ").append(quote(tokenizerSource)).append('\n');
+            padToMultipleOf.ifPresent(p -> sb.append("  pad_to_multiple_of: ").append(p).append('\n'));
+            if (!tokenRows.isEmpty()) {
+                sb.append("  tokens:\n");
+                tokenRows.forEach((token, r) -> sb.append("    ").append(quote(token)).append(": {source: ")
+                        .append(r.model() == null ? "{kind: zero}" : r.tokenId().isPresent()
+                                ? "{kind: model_token, model: " + quote(r.model()) + ", token_id: "
+                                + r.tokenId().getAsInt() + "}"
+                                : r.token().isPresent() ? "{kind: model_token, model: " + quote(r.model()) + ", token: "
+                                + quote(r.token().get()) + "}" : quote(r.model()))
+                        .append(r.force() ? ", force: true}" : "}").append('\n'));
+            }
+        } else if (tokenizerSource != null) {
+            sb.append("tokenizer_source: ").append(quote(tokenizerSource)).append('\n');
+        }
+        if (chatTemplate != null) {
+            sb.append("chat_template: ").append(quote(chatTemplate)).append('\n');
         }
         return sb.toString();
     }

@@ -1,6 +1,7 @@
 package dev.graft.core.plan;
 
 import dev.graft.core.kernel.TensorParameters;
+import dev.graft.core.vocab.EmbeddingRows;
 import dev.graft.formats.dtype.DType;
 import dev.graft.formats.tensor.Shape;
 import dev.graft.formats.tensor.TensorSpec;
@@ -20,11 +21,21 @@ import java.util.Optional;
  * @param computeDtype  when set, inputs are rounded to it as they are read (mergekit's {@code dtype}); arithmetic
  *                      itself is float32
  * @param passthrough   copy input 0's bytes unchanged (same dtype, no math), e.g. a tensor only one model has
+ * @param rows          for an embedding-like tensor under a new vocabulary: how each input's rows are rebuilt as
+ *                      {@code readShape}'s rows before the method runs
  */
 public record TensorTask(TensorSpec output, List<TaskInput> inputs, int baseInput, Shape readShape,
-                         TensorParameters parameters, Optional<DType> computeDtype, boolean passthrough) {
+                         TensorParameters parameters, Optional<DType> computeDtype, boolean passthrough,
+                         Optional<EmbeddingRows> rows) {
     public TensorTask {
         inputs = List.copyOf(inputs);
+        java.util.Objects.requireNonNull(rows, "rows");
+    }
+
+    /** A task whose inputs are read as they are stored. */
+    public TensorTask(TensorSpec output, List<TaskInput> inputs, int baseInput, Shape readShape,
+                      TensorParameters parameters, Optional<DType> computeDtype, boolean passthrough) {
+        this(output, inputs, baseInput, readShape, parameters, computeDtype, passthrough, Optional.empty());
     }
 
     public String name() {

@@ -52,6 +52,7 @@ public final class Recipe {
     private final Optional<DType> dtype;
     private final Optional<DType> outDtype;
     private final Optional<String> tokenizerSource;
+    private final java.util.Map<String, TokenEmbedding> tokenizerTokens;
     private final OptionalInt padToMultipleOf;
     private final Optional<LinesConfig> lines;
     private final java.util.OptionalLong outShardSize;
@@ -63,7 +64,7 @@ public final class Recipe {
     Recipe(Path source, String sourceText, String mergeMethod, Optional<ModelRef> baseModel,
            Optional<List<InputModel>> models, Optional<List<OutputSlice>> slices, Parameters parameters,
            Optional<DType> dtype, Optional<DType> outDtype, Optional<String> tokenizerSource,
-           OptionalInt padToMultipleOf, Optional<LinesConfig> lines, Optional<Long> seed,
+           java.util.Map<String, TokenEmbedding> tokenizerTokens, OptionalInt padToMultipleOf, Optional<LinesConfig> lines, Optional<Long> seed,
            Optional<String> chatTemplate, java.util.OptionalLong outShardSize, Optional<String> name) {
         if (models.isPresent() == slices.isPresent()) {
             throw new IllegalArgumentException("a recipe has either models or slices");
@@ -78,6 +79,7 @@ public final class Recipe {
         this.dtype = dtype;
         this.outDtype = outDtype;
         this.tokenizerSource = tokenizerSource;
+        this.tokenizerTokens = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tokenizerTokens));
         this.padToMultipleOf = padToMultipleOf;
         this.lines = lines;
         this.seed = seed;
@@ -205,6 +207,11 @@ public final class Recipe {
         return tokenizerSource;
     }
 
+    /** {@code tokenizer.tokens}: per-token embedding sources by token, in recipe order; empty when absent. */
+    public java.util.Map<String, TokenEmbedding> tokenizerTokens() {
+        return tokenizerTokens;
+    }
+
     /** {@code tokenizer.pad_to_multiple_of}: round the merged vocabulary up to a multiple of this. */
     public OptionalInt padToMultipleOf() {
         return padToMultipleOf;
@@ -236,7 +243,10 @@ public final class Recipe {
         return seed;
     }
 
-    /** {@code chat_template}, kept as written; Graft does not act on it yet. */
+    /**
+     * {@code chat_template}, as written: {@code auto}, a bundled template's name or Jinja source (see
+     * {@link dev.graft.core.vocab.ChatTemplateChoice}); written into the output's {@code tokenizer_config.json}.
+     */
     public Optional<String> chatTemplate() {
         return chatTemplate;
     }

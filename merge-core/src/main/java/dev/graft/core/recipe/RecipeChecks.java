@@ -2,17 +2,18 @@ package dev.graft.core.recipe;
 
 import dev.graft.core.method.MergeMethod;
 import dev.graft.core.method.ParameterDef;
+import dev.graft.core.vocab.ChatTemplateChoice;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What a well-formed recipe may still ask that cannot run: features Graft does not implement yet, and parameter
- * names its method does not declare. Run by {@link RecipeRequests} on a parsed recipe, and by {@link RecipeReader}
+ * What a well-formed recipe may still ask that cannot run: features Graft does not implement, tokenizer settings
+ * that name models the recipe does not merge, and parameter names its method does not declare. Run by {@link RecipeRequests} on a parsed recipe, and by {@link RecipeReader}
  * on what it could read when it knows the methods, so that these problems are reported together with the
  * recipe's format problems instead of one run later.
  */
@@ -22,25 +23,30 @@ final class RecipeChecks {
 
     /**
      * @param models every model the recipe names, the base included
-     * @return one line per feature used that Graft cannot run yet
+     * @return one line per feature used that Graft cannot run, and per tokenizer setting that names a model the
+     *         recipe does not merge or a chat template that is neither a name nor a template
      */
     static List<String> unsupported(List<ModelRef> models, Optional<String> tokenizerSource,
-                                    OptionalInt padToMultipleOf, Optional<String> chatTemplate) {
+                                    Map<String, TokenEmbedding> tokens, Optional<String> chatTemplate) {
         List<String> problems = new ArrayList<>();
         for (ModelRef m : models) {
             if (m.revision().isPresent() || m.lora().flatMap(ModelPath::revision).isPresent()) {
                 problems.add("model " + m + ": @revision is not supported (Graft reads local folders only)");
             }
         }
-        tokenizerSource.filter(t -> !Recipe.TOKENIZER_BASE.equals(t)).ifPresent(t -> problems.add(
-                "tokenizer_source: " + t + " is not supported yet; remove it (or use base) to copy the base model's "
-                        + "tokenizer files"));
-        if (padToMultipleOf.isPresent()) {
-            problems.add("tokenizer.pad_to_multiple_of is not supported yet");
-        }
-        if (chatTemplate.isPresent()) {
-            problems.add("chat_template is not supported yet; the base model's tokenizer files are copied as they are");
-        }
+        tokenizerSource.filter(t -> !t.equals(Recipe.TOKENIZER_BASE) && !t.equals(Recipe.TOKENIZER_UNION))
+                .filter(t -> models.stream().noneMatch(m -> m.toString().equals(t)))
+                .ifPresent(t -> problems.add("tokenizer source " + t + " is not one of the recipe's models ("
+                        + String.join(", ", models.stream().map(ModelRef::toString).distinct().toList()) + ")"));
+        tokens.forEach((token, e) -> e.model().filter(m -> !models.contains(m)).ifPresent(m -> problems.add(
+                "tokenizer.tokens[\"" + token + "\"]: model " + m + " is not one of the recipe's models")));
+        chatTemplate.filter(t -> !t.equals(ChatTemplateChoice.AUTO)).ifPresent(t -> {
+            try {
+                ChatTemplateChoice.resolve(t, List.of());
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        });
         return problems;
     }
 

@@ -108,7 +108,7 @@ final class RecipeReader {
 
         problems.throwIfAny();
         return new Recipe(file, yaml, method.orElseThrow(), base, models, slices, parameters, dtype, outDtype,
-                tokenizer.source(), tokenizer.padToMultipleOf(), lines,
+                tokenizer.source(), tokenizer.tokens(), tokenizer.padToMultipleOf(), lines,
                 seed.isPresent() ? Optional.of(seed.getAsLong()) : Optional.empty(), chatTemplate, shardSize, name);
     }
 
@@ -132,8 +132,8 @@ final class RecipeReader {
             });
         }));
         base.ifPresent(refs::add);
-        List<String> found = new ArrayList<>(RecipeChecks.unsupported(refs, tokenizer.source(),
-                tokenizer.padToMultipleOf(), chatTemplate));
+        List<String> found = new ArrayList<>(RecipeChecks.unsupported(refs, tokenizer.source(), tokenizer.tokens(),
+                chatTemplate));
         method.flatMap(registry::find).ifPresent(m -> found.addAll(RecipeChecks.unknownParameters(m, blocks)));
         found.forEach(p -> problems.add("", p));
     }
@@ -362,17 +362,14 @@ final class RecipeReader {
             return Tokenizer.NONE;
         }
         if (!FieldReader.absent(legacy)) {
-            return new Tokenizer(tokenizerSource(legacy, "tokenizer_source"), OptionalInt.empty());
+            return new Tokenizer(tokenizerSource(legacy, "tokenizer_source"), Map.of(), OptionalInt.empty());
         }
         if (FieldReader.absent(block) || !fields.expectMap(block, "tokenizer",
-                "a map with 'source' and optional 'pad_to_multiple_of'")) {
+                "a map with 'source', 'tokens' and 'pad_to_multiple_of'")) {
             return Tokenizer.NONE;
         }
         fields.checkKeys(block, "tokenizer", TOKENIZER_KEYS);
-        if (!FieldReader.absent(block.get("tokens"))) {
-            problems.add("tokenizer.tokens", "per-token embedding sources are not supported yet; remove "
-                    + "tokens: (tokenizer.source and pad_to_multiple_of are)");
-        }
+        Map<String, TokenEmbedding> tokens = tokens(block.get("tokens"));
         Optional<String> source = FieldReader.absent(block.get("source")) ? Optional.of(Recipe.TOKENIZER_UNION)
                 : tokenizerSource(block.get("source"), "tokenizer.source");
         OptionalLong pad = fields.integer(block.get("pad_to_multiple_of"), "tokenizer.pad_to_multiple_of");
@@ -385,7 +382,79 @@ final class RecipeReader {
                 padInt = OptionalInt.of((int) pad.getAsLong());
             }
         }
-        return new Tokenizer(source, padInt);
+        return new Tokenizer(source, tokens, padInt);
+    }
+
+    /** {@code tokenizer.tokens}: token → {@code {source, force}}, in recipe order. */
+    private Map<String, TokenEmbedding> tokens(JsonNode node) {
+        Map<String, TokenEmbedding> out = new java.util.LinkedHashMap<>();
+        if (FieldReader.absent(node) || !fields.expectMap(node, "tokenizer.tokens", "a map of token to {source, force}")) {
+            return out;
+        }
+        for (var e : node.properties()) {
+            String where = "tokenizer.tokens[\"" + e.getKey() + "\"]";
+            JsonNode entry = e.getValue();
+            if (!fields.expectMap(entry, where, "a map with 'source' and optional 'force'")) {
+                continue;
+            }
+            fields.checkKeys(entry, where, List.of("source", "force"));
+            boolean force = false;
+            JsonNode f = entry.get("force");
+            if (!FieldReader.absent(f)) {
+                if (f.isBoolean()) {
+                    force = f.booleanValue();
+                } else {
+                    problems.add(where + ".force", "expected true or false, got " + YamlText.of(f));
+                }
+            }
+            JsonNode src = entry.get("source");
+            if (FieldReader.absent(src)) {
+                problems.add(where, "missing 'source': a model, {kind: model_token, …} or {kind: zero}");
+                continue;
+            }
+            tokenSource(src, where + ".source", force).ifPresent(t -> out.put(e.getKey(), t));
+        }
+        return out;
+    }
+
+    private Optional<TokenEmbedding> tokenSource(JsonNode src, String where, boolean force) {
+        JsonNode kind = src.isObject() ? src.get("kind") : null;
+        if (FieldReader.absent(kind)) {
+            return fields.modelRef(src, where).map(m -> new TokenEmbedding(TokenEmbedding.Kind.MODEL, Optional.of(m),
+                    OptionalInt.empty(), Optional.empty(), force));
+        }
+        if ("zero".equals(kind.asText())) {
+            fields.checkKeys(src, where, List.of("kind"));
+            return Optional.of(new TokenEmbedding(TokenEmbedding.Kind.ZERO, Optional.empty(), OptionalInt.empty(),
+                    Optional.empty(), force));
+        }
+        if (!"model_token".equals(kind.asText())) {
+            problems.add(where + ".kind", "expected model_token or zero, got " + YamlText.of(kind));
+            return Optional.empty();
+        }
+        fields.checkKeys(src, where, List.of("kind", "model", "token_id", "token"));
+        Optional<ModelRef> model = fields.modelRef(src.get("model"), where + ".model");
+        if (FieldReader.absent(src.get("model"))) {
+            problems.add(where, "missing 'model'");
+        }
+        OptionalLong id = fields.integer(src.get("token_id"), where + ".token_id");
+        Optional<String> token = fields.string(src.get("token"), where + ".token");
+        boolean hasId = !FieldReader.absent(src.get("token_id"));
+        boolean hasToken = !FieldReader.absent(src.get("token"));
+        if (hasId == hasToken) {
+            problems.add(where, hasId ? "only one of token_id or token may be specified"
+                    : "token_id or token must be specified");
+            return Optional.empty();
+        }
+        if (model.isEmpty() || (hasId && id.isEmpty()) || (hasToken && token.isEmpty())) {
+            return Optional.empty();
+        }
+        if (hasId && (id.getAsLong() < 0 || id.getAsLong() > Integer.MAX_VALUE)) {
+            problems.add(where + ".token_id", "expected a token id (0 or more), got " + id.getAsLong());
+            return Optional.empty();
+        }
+        return Optional.of(new TokenEmbedding(TokenEmbedding.Kind.MODEL_TOKEN, model,
+                hasId ? OptionalInt.of((int) id.getAsLong()) : OptionalInt.empty(), token, force));
     }
 
     /** {@code union}, {@code base}, or a model reference (validated, kept as written). */
@@ -401,8 +470,8 @@ final class RecipeReader {
         return fields.modelRef(node, where).map(ModelRef::toString);
     }
 
-    private record Tokenizer(Optional<String> source, OptionalInt padToMultipleOf) {
-        static final Tokenizer NONE = new Tokenizer(Optional.empty(), OptionalInt.empty());
+    private record Tokenizer(Optional<String> source, Map<String, TokenEmbedding> tokens, OptionalInt padToMultipleOf) {
+        static final Tokenizer NONE = new Tokenizer(Optional.empty(), Map.of(), OptionalInt.empty());
     }
 
     private Optional<LinesConfig> lines(JsonNode node) {

@@ -9,8 +9,15 @@ import dev.graft.core.plan.ParameterSource;
 import dev.graft.core.plan.PlannedModel;
 import dev.graft.core.plan.Routing;
 
+import dev.graft.core.vocab.TokenSetting;
+import dev.graft.core.vocab.TokenSource;
+import dev.graft.core.vocab.TokenizerRequest;
+import dev.graft.core.vocab.TokenizerSource;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 
@@ -56,7 +63,54 @@ public final class RecipeRequests {
         Optional<Routing> routing = recipe.isSliced() ? Optional.of(new SliceRouting(recipe, inputs)) : Optional.empty();
         Optional<LinesSetting> lines = recipe.lines().map(l -> new LinesSetting(l.alpha(), l.beta()));
         return new MergeRequest(recipe.mergeMethod(), models, baseIndex, parameters, recipe.dtype(), recipe.outDtype(),
-                lines, recipe.seed().orElse(0L), recipe.sourceText(), routing, new RecipeVocabulary(recipe, inputs));
+                lines, recipe.seed().orElse(0L), recipe.sourceText(), routing, new RecipeVocabulary(recipe, inputs),
+                tokenizer(recipe, inputs));
+    }
+
+    /** The recipe's tokenizer settings with models as indices of the request's inputs. */
+    static TokenizerRequest tokenizer(Recipe recipe, List<ModelRef> inputs) {
+        List<String> problems = new ArrayList<>();
+        Optional<TokenizerSource> source = recipe.tokenizerSource().map(s -> switch (s) {
+            case Recipe.TOKENIZER_BASE -> TokenizerSource.BASE;
+            case Recipe.TOKENIZER_UNION -> TokenizerSource.UNION;
+            default -> {
+                int m = indexOf(inputs, s);
+                if (m < 0) {
+                    problems.add("tokenizer source " + s + " is not an input of this merge");
+                    yield TokenizerSource.BASE;
+                }
+                yield TokenizerSource.model(m);
+            }
+        });
+        Map<String, TokenSetting> tokens = new LinkedHashMap<>();
+        recipe.tokenizerTokens().forEach((token, e) -> {
+            int m = e.model().map(inputs::indexOf).orElse(-1);
+            if (e.kind() != TokenEmbedding.Kind.ZERO && m < 0) {
+                problems.add("tokenizer.tokens[\"" + token + "\"]: model " + e.model().orElseThrow()
+                        + " is not an input of this merge");
+                return;
+            }
+            TokenSource src = switch (e.kind()) {
+                case MODEL -> new TokenSource.OwnRow(m);
+                case MODEL_TOKEN -> new TokenSource.ModelToken(m, e.tokenId(), e.token());
+                case ZERO -> new TokenSource.Zero();
+            };
+            tokens.put(token, new TokenSetting(src, e.force()));
+        });
+        if (!problems.isEmpty()) {
+            throw new RecipeException(recipe.source(), problems);
+        }
+        TokenizerRequest out = new TokenizerRequest(source, tokens, recipe.padToMultipleOf(), Optional.empty());
+        return recipe.chatTemplate().map(out::withChatTemplate).orElse(out);
+    }
+
+    private static int indexOf(List<ModelRef> inputs, String model) {
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i).toString().equals(model)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -67,7 +121,7 @@ public final class RecipeRequests {
         List<ModelRef> refs = new ArrayList<>(recipe.listedModels());
         recipe.baseModel().ifPresent(refs::add);
         List<String> problems = new ArrayList<>(RecipeChecks.unsupported(refs, recipe.tokenizerSource(),
-                recipe.padToMultipleOf(), recipe.chatTemplate()));
+                recipe.tokenizerTokens(), recipe.chatTemplate()));
         method.ifPresent(m -> problems.addAll(RecipeChecks.unknownParameters(m, recipe.parameterBlocks())));
         if (!problems.isEmpty()) {
             throw new RecipeException(recipe.source(), problems);

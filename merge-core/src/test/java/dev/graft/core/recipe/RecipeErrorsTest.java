@@ -251,8 +251,7 @@ class RecipeErrorsTest {
     }
 
     @Test
-    void unsupportedFeaturesAndUnknownParametersAreReportedTogether() {
-        // Before, the features not supported yet hid the unknown parameter.
+    void tokenizerProblemsAndUnknownParametersAreReportedTogether() {
         MethodRegistry methods = MethodRegistry.of(TestMethods.of("sum", BaseModel.REQUIRED));
         Recipe recipe = parse("""
                 merge_method: sum
@@ -261,12 +260,19 @@ class RecipeErrorsTest {
                   - model: ft1
                     parameters: {weight: 1}
                 parameters: {lamda: 1}
-                chat_template: chatml
+                chat_template: chatlm
+                tokenizer:
+                  source: ft2
+                  tokens:
+                    <x>: {source: ft3}
                 """);
         RecipeException e = catchThrowableOfType(RecipeException.class,
                 () -> RecipeRequests.toRequest(recipe, methods, Path.of("/")));
         assertThat(e.problems()).containsExactly(
-                "test.yml: chat_template is not supported yet; the base model's tokenizer files are copied as they are",
+                "test.yml: tokenizer source ft2 is not one of the recipe's models (ft1, base)",
+                "test.yml: tokenizer.tokens[\"<x>\"]: model ft3 is not one of the recipe's models",
+                "test.yml: chat_template \"chatlm\" is neither auto, a template name (alpaca, chatml, llama3, "
+                        + "mistral) nor a Jinja template",
                 "test.yml: parameters.lamda: sum has no parameter \"lamda\" (its parameters: density, normalize, "
                         + "weight)");
         RecipeException atParse = catchThrowableOfType(RecipeException.class, () -> Recipe.parse(
@@ -306,5 +312,37 @@ class RecipeErrorsTest {
         Files.write(latin1, new byte[]{'a', ':', ' ', (byte) 0xE9, '\n'});
         assertThatThrownBy(() -> Recipe.load(latin1)).isInstanceOf(RecipeException.class)
                 .hasMessage(latin1 + ": not UTF-8 text; save the recipe as UTF-8");
+    }
+
+    @Test
+    void perTokenSourcesAreCheckedAsMergekitsPydanticModelsAre() {
+        assertThat(only("""
+                merge_method: ties
+                tokenizer:
+                  tokens:
+                    <a>: {source: {kind: model_token, model: ft1, token_id: 3, token: "<b>"}}
+                """ + MODELS)).isEqualTo("test.yml: tokenizer.tokens[\"<a>\"].source: only one of token_id or "
+                + "token may be specified");
+        assertThat(only("""
+                merge_method: ties
+                tokenizer:
+                  tokens:
+                    <a>: {source: {kind: model_token, model: ft1}}
+                """ + MODELS)).isEqualTo("test.yml: tokenizer.tokens[\"<a>\"].source: token_id or token must be "
+                + "specified");
+        assertThat(only("""
+                merge_method: ties
+                tokenizer:
+                  tokens:
+                    <a>: {source: {kind: average}}
+                """ + MODELS)).isEqualTo("test.yml: tokenizer.tokens[\"<a>\"].source.kind: expected model_token or "
+                + "zero, got average");
+        assertThat(only("""
+                merge_method: ties
+                tokenizer:
+                  tokens:
+                    <a>: {force: true}
+                """ + MODELS)).isEqualTo("test.yml: tokenizer.tokens[\"<a>\"]: missing 'source': a model, "
+                + "{kind: model_token, …} or {kind: zero}");
     }
 }

@@ -9,6 +9,7 @@ import dev.graft.formats.dtype.DType;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -51,6 +52,39 @@ class RecipeParseTest {
         assertThat(r.lines().orElseThrow().isAutoAlpha()).isTrue();
         // YAML integers stay integers; a float parameter reads them as numbers
         assertThat(r.models().orElseThrow().getFirst().parameters().get("weight")).contains(new Scalar(1L));
+    }
+
+    @Test
+    void perTokenSourcesInEachOfMergekitsForms() {
+        Recipe r = parse("""
+                merge_method: linear
+                models:
+                  - model: a
+                  - model: b
+                tokenizer:
+                  source: union
+                  pad_to_multiple_of: 8
+                  tokens:
+                    <|im_start|>: {source: b}
+                    <|im_end|>: {source: b, force: true}
+                    <|eot|>: {source: {kind: model_token, model: a, token: "</s>"}}
+                    <|x|>: {source: {kind: model_token, model: b, token_id: 7}}
+                    <pad>: {source: {kind: zero}}
+                """);
+        ModelRef a = ModelRef.parse("a");
+        ModelRef b = ModelRef.parse("b");
+        assertThat(r.tokenizerTokens()).containsExactly(
+                Map.entry("<|im_start|>", new TokenEmbedding(TokenEmbedding.Kind.MODEL, Optional.of(b),
+                        OptionalInt.empty(), Optional.empty(), false)),
+                Map.entry("<|im_end|>", new TokenEmbedding(TokenEmbedding.Kind.MODEL, Optional.of(b),
+                        OptionalInt.empty(), Optional.empty(), true)),
+                Map.entry("<|eot|>", new TokenEmbedding(TokenEmbedding.Kind.MODEL_TOKEN, Optional.of(a),
+                        OptionalInt.empty(), Optional.of("</s>"), false)),
+                Map.entry("<|x|>", new TokenEmbedding(TokenEmbedding.Kind.MODEL_TOKEN, Optional.of(b),
+                        OptionalInt.of(7), Optional.empty(), false)),
+                Map.entry("<pad>", new TokenEmbedding(TokenEmbedding.Kind.ZERO, Optional.empty(),
+                        OptionalInt.empty(), Optional.empty(), false)));
+        assertThat(r.padToMultipleOf()).hasValue(8);
     }
 
     @Test
