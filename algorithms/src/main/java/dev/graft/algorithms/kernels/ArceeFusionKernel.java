@@ -1,6 +1,8 @@
 package dev.graft.algorithms.kernels;
 
 import dev.graft.algorithms.select.OrderStatistics;
+import dev.graft.algorithms.simd.ImportanceLanes;
+import dev.graft.algorithms.simd.Simd;
 import dev.graft.core.kernel.TensorInputs;
 import dev.graft.core.kernel.TensorKernel;
 import dev.graft.core.kernel.TensorOutput;
@@ -107,11 +109,20 @@ public final class ArceeFusionKernel implements TensorKernel {
                         kept[r] = kl;
                     }
                 }
-                for (int j = start; j < start + row; j++) {
-                    values[j] = (float) (Math.abs((double) x[off + j] - b[off + j]) * kl);
+                if (Simd.ENABLED) {
+                    ImportanceLanes.importances(x, b, off + start, row, kl, values, start);
+                } else {
+                    importancesScalar(x, b, off + start, row, kl, values, start);
                 }
             }
             return values;
+        }
+    }
+
+    /** The scalar form of {@link ImportanceLanes#importances}: same operations, same bits. */
+    static void importancesScalar(float[] x, float[] b, int from, int count, double kl, float[] out, int at) {
+        for (int j = 0; j < count; j++) {
+            out[at + j] = (float) (Math.abs((double) x[from + j] - b[from + j]) * kl);
         }
     }
 }
