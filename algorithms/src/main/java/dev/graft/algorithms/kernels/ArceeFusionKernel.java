@@ -1,6 +1,8 @@
 package dev.graft.algorithms.kernels;
 
 import dev.graft.algorithms.select.OrderStatistics;
+import dev.graft.algorithms.simd.ImportanceLanes;
+import dev.graft.algorithms.simd.Simd;
 import dev.graft.core.kernel.TensorInputs;
 import dev.graft.core.kernel.TensorKernel;
 import dev.graft.core.kernel.TensorOutput;
@@ -10,7 +12,8 @@ import dev.graft.core.kernel.TensorParameters;
  * mergekit's {@code arcee_fusion} between the base {@code θ_b} and the other model {@code θ₁}. Per row (the last
  * dimension; chunks hold whole rows, so a row's softmax is computed within its chunk):
  * {@code KL = Σ p·log(p/q)} with {@code p = softmax(θ₁) + 1e-8}, {@code q = softmax(θ_b) + 1e-8}, in double and
- * clamped at 0 (it is never negative exactly; a negative value is rounding). Per element, the importance
+ * clamped at 0 (it is never negative exactly; a negative value is rounding), by {@link RowDivergence} in a fixed
+ * order of operations, in vectors where the Vector API is there. Per element, the importance
  * {@code I = |θ₁ − θ_b|·KL}, rounded to float32. The threshold {@code τ = Q₂ + 1.5·(Q₃ − Q₁)}, in float32 as
  * mergekit computes it, from the exact quartiles {@code Qₘ} (rank {@code ⌊m·(n − 1)/4⌋} of the sorted importances,
  * found by {@link OrderStatistics} in one or two passes). Output: {@code θ_b + Δ} where {@code I ≥ τ}, else
@@ -77,16 +80,14 @@ public final class ArceeFusionKernel implements TensorKernel {
     private static final class Importance {
         private final int row;
         private final double[] kept;
-        private final double[] expOther;
-        private final double[] expBase;
+        private final RowDivergence divergence;
         private final float[] values;
         private boolean known;
 
         Importance(int row, int maxChunk, double[] kept) {
             this.row = row;
             this.kept = kept;
-            this.expOther = new double[row];
-            this.expBase = new double[row];
+            this.divergence = new RowDivergence(row, SMOOTHING);
             this.values = new float[maxChunk];
         }
 
@@ -103,43 +104,25 @@ public final class ArceeFusionKernel implements TensorKernel {
                 if (known) {
                     kl = kept[r];
                 } else {
-                    kl = divergence(x, b, off + start);
+                    kl = divergence.of(x, b, off + start);
                     if (kept != null) {
                         kept[r] = kl;
                     }
                 }
-                for (int j = start; j < start + row; j++) {
-                    values[j] = (float) (Math.abs((double) x[off + j] - b[off + j]) * kl);
+                if (Simd.ENABLED) {
+                    ImportanceLanes.importances(x, b, off + start, row, kl, values, start);
+                } else {
+                    importancesScalar(x, b, off + start, row, kl, values, start);
                 }
             }
             return values;
         }
+    }
 
-        /** KL(softmax(x) + ε ‖ softmax(b) + ε) of the row at {@code from}, clamped at 0. */
-        private double divergence(float[] x, float[] b, int from) {
-            double zx = exponentials(x, from, expOther);
-            double zb = exponentials(b, from, expBase);
-            double kl = 0;
-            for (int j = 0; j < row; j++) {
-                double pj = expOther[j] / zx + SMOOTHING;
-                double qj = expBase[j] / zb + SMOOTHING;
-                kl += pj * Math.log(pj / qj);
-            }
-            return Math.max(kl, 0);
-        }
-
-        /** {@code e[j] = exp(v[from + j] − max)}; returns their sum (the softmax's denominator). */
-        private double exponentials(float[] v, int from, double[] e) {
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < row; j++) {
-                max = Math.max(max, v[from + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < row; j++) {
-                e[j] = Math.exp((double) v[from + j] - max);
-                sum += e[j];
-            }
-            return sum;
+    /** The scalar form of {@link ImportanceLanes#importances}: same operations, same bits. */
+    static void importancesScalar(float[] x, float[] b, int from, int count, double kl, float[] out, int at) {
+        for (int j = 0; j < count; j++) {
+            out[at + j] = (float) (Math.abs((double) x[from + j] - b[from + j]) * kl);
         }
     }
 }

@@ -99,20 +99,30 @@ public final class PointScan {
         }
     }
 
-    /** One pass: the points' Gram matrix {@code G[i][j] = pᵢ·pⱼ}, summed in double. */
+    /**
+     * One pass: the points' Gram matrix {@code G[i][j] = pᵢ·pⱼ}, each summed in double by a {@link TensorDot}, so
+     * that it does not depend on the chunking.
+     */
     public Gram gram() {
         int n = models.length;
-        double[][] g = new double[n][n];
+        TensorDot[][] sums = new TensorDot[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = i; j < n; j++) {
+                sums[i][j] = new TensorDot();
+            }
+        }
         scan((first, len, p, b, bo) -> {
             for (int i = 0; i < n; i++) {
                 for (int j = i; j < n; j++) {
-                    g[i][j] += dot(p[i], p[j], 0, len);
+                    sums[i][j].add(first, p[i], 0, p[j], 0, len);
                 }
             }
         });
+        double[][] g = new double[n][n];
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < i; j++) {
-                g[i][j] = g[j][i];
+            for (int j = i; j < n; j++) {
+                g[i][j] = sums[i][j].value();
+                g[j][i] = g[i][j];
             }
         }
         return new Gram(g);

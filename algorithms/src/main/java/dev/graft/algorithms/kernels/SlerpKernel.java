@@ -13,7 +13,8 @@ import dev.graft.core.kernel.TensorParameters;
  *   |d| &gt; 0.9995:  (1−t)·v0 + t·v1      (nearly parallel: plain lerp)
  *   else:          θ = acos d,  s0 = sin((1−t)θ)/sin θ,  s1 = sin(tθ)/sin θ,  s0·v0 + s1·v1
  * </pre>
- * Two passes: norms and dot product, then the combination. Sums run in double.
+ * Two passes ({@link PointScan}): norms and dot product (in double, the same bits in any chunking), then the
+ * combination {@code s0·v0 + s1·v1} in float32.
  */
 public final class SlerpKernel implements TensorKernel {
     /** mergekit's threshold above which the vectors count as parallel. */
@@ -26,25 +27,12 @@ public final class SlerpKernel implements TensorKernel {
         int i0 = in.baseIndex();
         int i1 = 1 - i0;
         double t = p.globalDouble("t");
-        double[] acc = new double[3]; // ‖v0‖², ‖v1‖², v0·v1
-        in.scan((first, len, v, off) -> {
-            float[] a = v[i0];
-            float[] b = v[i1];
-            double aa = 0;
-            double bb = 0;
-            double ab = 0;
-            for (int e = off; e < off + len; e++) {
-                aa += (double) a[e] * a[e];
-                bb += (double) b[e] * b[e];
-                ab += (double) a[e] * b[e];
-            }
-            acc[0] += aa;
-            acc[1] += bb;
-            acc[2] += ab;
-        });
-        double n0 = Math.sqrt(acc[0]);
-        double n1 = Math.sqrt(acc[1]);
-        double dot = acc[2] / (n0 > EPS ? n0 : 1) / (n1 > EPS ? n1 : 1);
+        // Both inputs as points: ‖v0‖², ‖v1‖² and v0·v1 from their Gram matrix, the same bits in any chunking.
+        PointScan scan = new PointScan(in, false);
+        Gram g = scan.gram();
+        double n0 = g.norm(i0);
+        double n1 = g.norm(i1);
+        double dot = g.get(i0, i1) / (n0 > EPS ? n0 : 1) / (n1 > EPS ? n1 : 1);
         float s0;
         float s1;
         if (Math.abs(dot) > DOT_THRESHOLD) {
@@ -56,14 +44,9 @@ public final class SlerpKernel implements TensorKernel {
             s0 = (float) (Math.sin(theta - t * theta) / sin);
             s1 = (float) (Math.sin(t * theta) / sin);
         }
-        float[] r = new float[in.maxChunk()];
-        in.scan((first, len, v, off) -> {
-            float[] a = v[i0];
-            float[] b = v[i1];
-            for (int e = 0; e < len; e++) {
-                r[e] = s0 * a[off + e] + s1 * b[off + e];
-            }
-            out.write(r, 0, len);
-        });
+        float[] c = new float[2];
+        c[i0] = s0;
+        c[i1] = s1;
+        scan.write(c, out);
     }
 }

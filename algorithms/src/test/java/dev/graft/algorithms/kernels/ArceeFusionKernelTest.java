@@ -1,6 +1,8 @@
 package dev.graft.algorithms.kernels;
 
 import dev.graft.algorithms.SelectiveReference;
+import dev.graft.algorithms.simd.ImportanceLanes;
+import dev.graft.algorithms.simd.Simd;
 import dev.graft.formats.tensor.Shape;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +12,7 @@ import java.util.SplittableRandom;
 import static dev.graft.algorithms.kernels.KernelRun.assertSame;
 import static dev.graft.algorithms.kernels.KernelRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ArceeFusionKernelTest {
     /** A base and a fine-tune whose changes are small everywhere and large in a few rows and elements. */
@@ -70,6 +73,33 @@ class ArceeFusionKernelTest {
         float[] base = {1, 2, 3, 4};
         float[] ft = {1.5f, 2, 2, 4.25f};
         assertSame(run(new ArceeFusionKernel(), Shape.of(4, 1), 0, 1, Map.of(), 1, base, ft), ft, "rows of 1");
+    }
+
+    @Test
+    void importancesInVectorsAreTheScalarLoopsBits() {
+        assumeTrue(Simd.ENABLED);
+        float[][] p = pair(5, 3, 103);
+        p[1][7] = Float.NaN;
+        p[1][9] = Float.POSITIVE_INFINITY;
+        p[0][11] = -0f;
+        p[1][11] = 0f;
+        p[1][13] = Float.MAX_VALUE;
+        p[0][13] = -Float.MAX_VALUE;
+        for (double kl : new double[] {0, 1e-7, 0.37, 1e30, Double.NaN}) {
+            for (int[] range : new int[][] {{0, 309}, {3, 103}, {5, 3}, {300, 9}}) {
+                float[] scalar = new float[320];
+                float[] lanes = new float[320];
+                ArceeFusionKernel.importancesScalar(p[1], p[0], range[0], range[1], kl, scalar, 2);
+                ImportanceLanes.importances(p[1], p[0], range[0], range[1], kl, lanes, 2);
+                int[] a = new int[lanes.length];
+                int[] e = new int[scalar.length];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = Float.floatToIntBits(lanes[i]);
+                    e[i] = Float.floatToIntBits(scalar[i]);
+                }
+                assertThat(a).as("kl %s, range %d+%d", kl, range[0], range[1]).isEqualTo(e);
+            }
+        }
     }
 
     /** Above 10⁶ elements mergekit sorts a random sample; Graft's quartiles are the exact ones of all elements. */

@@ -1,7 +1,7 @@
 package dev.graft.formats.lora;
 
 import dev.graft.formats.dtype.FloatCodec;
-import dev.graft.formats.model.ModelConfig;
+import dev.graft.formats.model.ForwardingModelSource;
 import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.peft.LoraModule;
 import dev.graft.formats.tensor.FiniteScan;
@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -45,15 +44,14 @@ import java.util.TreeMap;
  *
  * <p>Thread-safe: tensors may be read from several threads at once, each into its own arena.
  */
-public final class AdaptedModel implements ModelSource {
-    private final ModelSource model;
+public final class AdaptedModel extends ForwardingModelSource {
     private final List<AdapterContents> adapters;
     private final Map<String, TensorUpdate> updates;
     private final boolean allowNonFinite;
 
     private AdaptedModel(ModelSource model, List<AdapterContents> adapters, Map<String, TensorUpdate> updates,
                          boolean allowNonFinite) {
-        this.model = model;
+        super(model);
         this.adapters = List.copyOf(adapters);
         this.updates = Collections.unmodifiableMap(updates);
         this.allowNonFinite = allowNonFinite;
@@ -213,27 +211,12 @@ public final class AdaptedModel implements ModelSource {
         void accept(float[] values, long first, int count);
     }
 
-    @Override
-    public Path path() {
-        return model.path();
-    }
-
     /** The model's inputs and the adapter folders: an output may go inside none of them. */
     @Override
     public List<Path> inputs() {
         List<Path> all = new ArrayList<>(model.inputs());
         all.addAll(adapters());
         return all;
-    }
-
-    @Override
-    public List<TensorSpec> tensors() {
-        return model.tensors();
-    }
-
-    @Override
-    public Optional<TensorSpec> spec(String name) {
-        return model.spec(name);
     }
 
     /** The tensor, adapted into memory that the garbage collector frees (prefer {@link #tensor(String, Arena)}). */
@@ -262,21 +245,6 @@ public final class AdaptedModel implements ModelSource {
         u.compute(w, model.path(), allowNonFinite, (values, first, count) ->
                 codec.encode(values, 0, count, data, first * width));
         return new Tensor(w.spec(), data);
-    }
-
-    @Override
-    public Map<String, String> metadata() {
-        return model.metadata();
-    }
-
-    @Override
-    public Optional<ModelConfig> config() {
-        return model.config();
-    }
-
-    @Override
-    public List<Path> files() {
-        return model.files();
     }
 
     @Override

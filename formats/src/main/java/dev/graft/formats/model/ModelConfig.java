@@ -134,6 +134,13 @@ public final class ModelConfig {
         return new ModelConfig(copy);
     }
 
+    /** A copy whose {@code architectures} is {@code [className]}, as mergekit's {@code override_architecture} sets it. */
+    public ModelConfig withArchitecture(String className) {
+        ObjectNode copy = root.deepCopy();
+        copy.putArray("architectures").add(className);
+        return new ModelConfig(copy);
+    }
+
     /**
      * A copy with the block count set, under whichever of {@code num_hidden_layers}, {@code n_layer} and
      * {@code num_layers} the config uses ({@code num_hidden_layers} when none).

@@ -24,12 +24,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <pre>
  * ./mvnw -o -pl formats test -Dtest=TorchReadBenchmark -Dgraft.bench.torch=/dev/shm/bench.bin
+ * ./mvnw -o -pl formats test -Dtest=TorchReadBenchmark -Dgraft.bench.torch=/dev/shm/bench.bin -Dgraft.bench.torch.tensors=32
  * </pre>
  */
 @EnabledIfSystemProperty(named = "graft.bench.torch", matches = ".+")
 class TorchReadBenchmark {
     private static final int SIDE = 4096;
-    private static final int TENSORS = 21;
+    /** 21 tensors (704 MB) unless {@code graft.bench.torch.tensors} says otherwise (32: 1.07 GB). */
+    private static final int TENSORS = Integer.getInteger("graft.bench.torch.tensors", 21);
     private static final int PASSES = 5;
 
     @Test

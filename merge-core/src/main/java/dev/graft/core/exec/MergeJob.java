@@ -7,6 +7,7 @@ import dev.graft.core.plan.Planner;
 import dev.graft.core.plan.MergeRequest;
 import dev.graft.formats.lora.AdaptedModel;
 import dev.graft.formats.model.ModelSource;
+import dev.graft.formats.model.OverriddenArchitecture;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ import java.util.function.Function;
 /**
  * A merge request from start to finish: opens the models, plans (every problem reported before any math), runs
  * and closes the models. What the CLI, recipes and the Java builder all call. A model with an adapter
- * ({@code model+lora}) is opened as an {@link AdaptedModel}: its tensors have the adapter applied as they are read.
+ * ({@code model+lora}) is opened as an {@link AdaptedModel}: its tensors have the adapter applied as they are read;
+ * one with an architecture override ({@code override_architecture}) as an {@link OverriddenArchitecture}.
  */
 public final class MergeJob {
     private final MethodRegistry methods;
@@ -49,6 +51,9 @@ public final class MergeJob {
         try {
             for (PlannedModel m : request.models()) {
                 ModelSource model = ModelSource.open(m.path());
+                if (m.architecture().isPresent()) {
+                    model = OverriddenArchitecture.of(model, m.architecture().get());
+                }
                 sources.add(m.adapter().isEmpty() ? model
                         : AdaptedModel.of(model, List.of(m.adapter().get()), List.of(1.0), options.allowNonFinite()));
             }

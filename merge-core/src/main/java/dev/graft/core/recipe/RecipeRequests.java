@@ -54,7 +54,8 @@ public final class RecipeRequests {
         }
         List<PlannedModel> models = inputs.stream()
                 .map(m -> new PlannedModel(m.toString(), merged.containsKey(m.path()) && m.revision().isEmpty()
-                        ? merged.get(m.path()) : m.resolve(workingDir), m.resolveLora(workingDir))).toList();
+                        ? merged.get(m.path()) : m.resolve(workingDir), m.resolveLora(workingDir), m.overrideArchitecture()))
+                .toList();
         int baseIndex = base.map(inputs::indexOf).orElse(-1);
         // A models: recipe is one slice; a slices: recipe's routes carry each slice's own parameters, and the
         // first slice's stand for the request.
