@@ -1,0 +1,53 @@
+package dev.graft.evaluation.llama;
+
+/**
+ * {@code nn.Linear} without bias on one position, {@code y = W·x} with {@code W} row-major {@code [out, in]}, and
+ * its backward pass. Plain loops: at the evaluation's sizes (rows of 64 to 256) they beat handing the products to
+ * the linalg backend (see docs/benchmarks.md).
+ */
+final class Linear {
+    private Linear() {
+    }
+
+    /** {@code y[yOff + o] = Σ_i w[o·in + i] · x[xOff + i]} for {@code o < out}. */
+    static void apply(double[] w, int out, int in, double[] x, int xOff, double[] y, int yOff) {
+        for (int o = 0; o < out; o++) {
+            int row = o * in;
+            double s0 = 0;
+            double s1 = 0;
+            int i = 0;
+            // two accumulators: the JIT does not reorder a floating-point sum, so this halves the dependency chain
+            for (; i + 1 < in; i += 2) {
+                s0 += w[row + i] * x[xOff + i];
+                s1 += w[row + i + 1] * x[xOff + i + 1];
+            }
+            for (; i < in; i++) {
+                s0 += w[row + i] * x[xOff + i];
+            }
+            y[yOff + o] = s0 + s1;
+        }
+    }
+
+    /**
+     * Backward of {@link #apply}: {@code dw += dy ⊗ x} and {@code dx += Wᵀ·dy} ({@code dx} may be null when the
+     * input needs no gradient).
+     */
+    static void backward(double[] w, int out, int in, double[] x, int xOff, double[] dy, int dyOff, double[] dw,
+                         double[] dx, int dxOff) {
+        for (int o = 0; o < out; o++) {
+            double g = dy[dyOff + o];
+            if (g == 0) {
+                continue;
+            }
+            int row = o * in;
+            for (int i = 0; i < in; i++) {
+                dw[row + i] += g * x[xOff + i];
+            }
+            if (dx != null) {
+                for (int i = 0; i < in; i++) {
+                    dx[dxOff + i] += g * w[row + i];
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,363 @@
+package dev.graft.evaluation.llama;
+
+import java.util.Arrays;
+
+/**
+ * The forward and backward pass of a Llama decoder on one sequence, in float64 so that finite differences check
+ * its gradients to many digits; the weights are float32 on disk and widened once per step
+ * ({@link LlamaWeights#widened()}). What it computes is {@code LlamaForCausalLM}'s forward:
+ * <pre>
+ * x₀ = E[tokens]
+ * per layer:  a = RMSNorm(x)·w_in;   q, k, v = RoPE(a·Wqᵀ), RoPE(a·Wkᵀ), a·Wvᵀ
+ *             o = softmax(q·kᵀ/√d_head + causal mask)·v   (query head h reads key/value head h / (heads/kvHeads))
+ *             x ← x + o·Woᵀ
+ *             b = RMSNorm(x)·w_post;   x ← x + (silu(b·Wgateᵀ) ⊙ b·Wupᵀ)·Wdownᵀ
+ * logits = RMSNorm(x)·w_norm·lm_headᵀ
+ * </pre>
+ * Positions are computed incrementally: {@link #run} on {@code [from, to)} reuses the keys and values it stored for
+ * earlier positions, which is the key/value cache greedy decoding needs. Not thread-safe: one pass per thread, the
+ * widened weights shared.
+ */
+public final class LlamaPass {
+    private final LlamaShape s;
+    private final RotaryTable rope;
+    private final int capacity;
+    private final int d;
+    private final int qd;
+    private final int kvd;
+    private final int inner;
+    private final int hd;
+    private final int group;
+    private final double attnScale;
+
+    private final int[] tokens;
+    private final double[][] xIn;
+    private final double[][] a;
+    private final double[][] q;
+    private final double[][] k;
+    private final double[][] v;
+    private final double[][] o;
+    private final double[][] xMid;
+    private final double[][] b;
+    private final double[][] gate;
+    private final double[][] up;
+    private final double[][] m;
+    private final double[][] r1;
+    private final double[][] r2;
+    private final double[][] probs;
+    private final double[] xOut;
+    private final double[] f;
+    private final double[] rf;
+    private final double[] tmp;
+    private final double[] logits;
+
+    // backward workspace
+    private final double[] dx;
+    private final double[] dBuf;
+    private final double[] dO;
+    private final double[] dQ;
+    private final double[] dK;
+    private final double[] dV;
+    private final double[] dG;
+    private final double[] dU;
+    private final double[] dp;
+
+    /**
+     * @param capacity the longest sequence this pass will see, at most {@code shape.maxPositions()}
+     */
+    public LlamaPass(LlamaShape shape, int capacity) {
+        if (capacity <= 0 || capacity > shape.maxPositions()) {
+            throw new IllegalArgumentException("capacity " + capacity + " outside 1 to the model's "
+                    + shape.maxPositions() + " positions");
+        }
+        this.s = shape;
+        this.capacity = capacity;
+        this.d = shape.hidden();
+        this.hd = shape.headDim();
+        this.qd = shape.heads() * hd;
+        this.kvd = shape.kvDim();
+        this.inner = shape.intermediate();
+        this.group = shape.heads() / shape.kvHeads();
+        this.attnScale = 1 / Math.sqrt(hd);
+        this.rope = new RotaryTable(hd, capacity, shape.ropeTheta());
+        int layers = shape.layers();
+        tokens = new int[capacity];
+        xIn = new double[layers][capacity * d];
+        a = new double[layers][capacity * d];
+        q = new double[layers][capacity * qd];
+        k = new double[layers][capacity * kvd];
+        v = new double[layers][capacity * kvd];
+        o = new double[layers][capacity * qd];
+        xMid = new double[layers][capacity * d];
+        b = new double[layers][capacity * d];
+        gate = new double[layers][capacity * inner];
+        up = new double[layers][capacity * inner];
+        m = new double[layers][capacity * inner];
+        r1 = new double[layers][capacity];
+        r2 = new double[layers][capacity];
+        probs = new double[layers][shape.heads() * capacity * capacity];
+        xOut = new double[capacity * d];
+        f = new double[capacity * d];
+        rf = new double[capacity];
+        tmp = new double[Math.max(d, inner)];
+        logits = new double[shape.vocab()];
+        dx = new double[capacity * d];
+        dBuf = new double[capacity * d];
+        dO = new double[capacity * qd];
+        dQ = new double[capacity * qd];
+        dK = new double[capacity * kvd];
+        dV = new double[capacity * kvd];
+        dG = new double[inner];
+        dU = new double[inner];
+        dp = new double[capacity];
+    }
+
+    /** The longest sequence this pass holds. */
+    public int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Runs positions {@code [from, to)} of {@code seq} up to the final norm, reusing what an earlier call stored for
+     * positions before {@code from} (which must have been the same tokens).
+     */
+    public void run(double[][] w, int[] seq, int from, int to) {
+        if (from < 0 || to > capacity || from >= to) {
+            throw new IllegalArgumentException("positions " + from + " to " + to + " outside 0 to " + capacity);
+        }
+        double[] emb = w[0];
+        for (int p = from; p < to; p++) {
+            int t = seq[p];
+            if (t < 0 || t >= s.vocab()) {
+                throw new IllegalArgumentException("token " + t + " outside the vocabulary of " + s.vocab());
+            }
+            tokens[p] = t;
+            System.arraycopy(emb, t * d, xIn[0], p * d, d);
+        }
+        for (int l = 0; l < s.layers(); l++) {
+            int base = s.layerBase(l);
+            double[] next = l + 1 < s.layers() ? xIn[l + 1] : xOut;
+            for (int p = from; p < to; p++) {
+                r1[l][p] = RmsNorm.apply(xIn[l], p * d, w[base + LlamaShape.INPUT_NORM], d, s.rmsEps(), a[l], p * d);
+                Linear.apply(w[base + LlamaShape.Q], qd, d, a[l], p * d, q[l], p * qd);
+                Linear.apply(w[base + LlamaShape.K], kvd, d, a[l], p * d, k[l], p * kvd);
+                Linear.apply(w[base + LlamaShape.V], kvd, d, a[l], p * d, v[l], p * kvd);
+                for (int h = 0; h < s.heads(); h++) {
+                    rope.rotate(q[l], p * qd + h * hd, p);
+                }
+                for (int h = 0; h < s.kvHeads(); h++) {
+                    rope.rotate(k[l], p * kvd + h * hd, p);
+                }
+                attend(l, p);
+                Linear.apply(w[base + LlamaShape.O], d, qd, o[l], p * qd, tmp, 0);
+                for (int i = 0; i < d; i++) {
+                    xMid[l][p * d + i] = xIn[l][p * d + i] + tmp[i];
+                }
+                r2[l][p] = RmsNorm.apply(xMid[l], p * d, w[base + LlamaShape.POST_NORM], d, s.rmsEps(), b[l], p * d);
+                Linear.apply(w[base + LlamaShape.GATE], inner, d, b[l], p * d, gate[l], p * inner);
+                Linear.apply(w[base + LlamaShape.UP], inner, d, b[l], p * d, up[l], p * inner);
+                for (int j = p * inner; j < (p + 1) * inner; j++) {
+                    double g = gate[l][j];
+                    m[l][j] = g / (1 + Math.exp(-g)) * up[l][j];
+                }
+                Linear.apply(w[base + LlamaShape.DOWN], d, inner, m[l], p * inner, tmp, 0);
+                for (int i = 0; i < d; i++) {
+                    next[p * d + i] = xMid[l][p * d + i] + tmp[i];
+                }
+            }
+        }
+        for (int p = from; p < to; p++) {
+            rf[p] = RmsNorm.apply(xOut, p * d, w[s.finalNorm()], d, s.rmsEps(), f, p * d);
+        }
+    }
+
+    /** Causal attention of position {@code p} over positions {@code 0..p} of layer {@code l}. */
+    private void attend(int l, int p) {
+        double[] ql = q[l];
+        double[] kl = k[l];
+        double[] vl = v[l];
+        for (int h = 0; h < s.heads(); h++) {
+            int qOff = p * qd + h * hd;
+            int kvOff = (h / group) * hd;
+            int row = (h * capacity + p) * capacity;
+            double[] pr = probs[l];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int u = 0; u <= p; u++) {
+                double sc = 0;
+                int kOff = u * kvd + kvOff;
+                for (int j = 0; j < hd; j++) {
+                    sc += ql[qOff + j] * kl[kOff + j];
+                }
+                sc *= attnScale;
+                pr[row + u] = sc;
+                max = Math.max(max, sc);
+            }
+            double sum = 0;
+            for (int u = 0; u <= p; u++) {
+                double e = Math.exp(pr[row + u] - max);
+                pr[row + u] = e;
+                sum += e;
+            }
+            int out = p * qd + h * hd;
+            Arrays.fill(o[l], out, out + hd, 0);
+            for (int u = 0; u <= p; u++) {
+                double pu = pr[row + u] / sum;
+                pr[row + u] = pu;
+                int vOff = u * kvd + kvOff;
+                for (int j = 0; j < hd; j++) {
+                    o[l][out + j] += pu * vl[vOff + j];
+                }
+            }
+        }
+    }
+
+    /**
+     * The logits at position {@code p} (after {@link #run} covered it), in a buffer the next call overwrites.
+     */
+    public double[] logits(double[][] w, int p) {
+        Linear.apply(w[s.lmHead()], s.vocab(), d, f, p * d, logits, 0);
+        return logits;
+    }
+
+    /**
+     * The summed cross-entropy {@code Σ_{t : predicted[t]} −log P(seq[t] | seq[<t])} over the first {@code length}
+     * tokens; with {@code grad} not null, adds {@code scale ·} its gradient to {@code grad} (same layout as the
+     * widened weights).
+     */
+    public double loss(double[][] w, int[] seq, int length, boolean[] predicted, double scale, double[][] grad) {
+        run(w, seq, 0, length);
+        if (grad != null) {
+            Arrays.fill(dBuf, 0, length * d, 0);
+        }
+        double total = 0;
+        int vocab = s.vocab();
+        for (int t = 1; t < length; t++) {
+            if (!predicted[t]) {
+                continue;
+            }
+            int p = t - 1;
+            double[] z = logits(w, p);
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < vocab; j++) {
+                max = Math.max(max, z[j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < vocab; j++) {
+                sum += Math.exp(z[j] - max);
+            }
+            double lse = max + Math.log(sum);
+            total += lse - z[seq[t]];
+            if (grad != null) {
+                for (int j = 0; j < vocab; j++) {
+                    z[j] = scale * Math.exp(z[j] - lse);
+                }
+                z[seq[t]] -= scale;
+                Linear.backward(w[s.lmHead()], vocab, d, f, p * d, z, 0, grad[s.lmHead()], dBuf, p * d);
+            }
+        }
+        if (grad != null) {
+            backward(w, length, grad);
+        }
+        return total;
+    }
+
+    /** Carries {@code dBuf} (the gradient at the final norm's output) back to every weight. */
+    private void backward(double[][] w, int length, double[][] grad) {
+        Arrays.fill(dx, 0, length * d, 0);
+        int fn = s.finalNorm();
+        for (int p = 0; p < length; p++) {
+            RmsNorm.backward(xOut, p * d, w[fn], d, rf[p], dBuf, p * d, grad[fn], dx, p * d);
+        }
+        for (int l = s.layers() - 1; l >= 0; l--) {
+            int base = s.layerBase(l);
+            mlpBackward(w, grad, l, base, length);
+            attentionBackward(w, grad, l, base, length);
+        }
+        double[] gE = grad[0];
+        for (int p = 0; p < length; p++) {
+            int row = tokens[p] * d;
+            for (int i = 0; i < d; i++) {
+                gE[row + i] += dx[p * d + i];
+            }
+        }
+    }
+
+    /** {@code dx} from the gradient at a layer's output to that at its attention's output ({@code xMid}). */
+    private void mlpBackward(double[][] w, double[][] grad, int l, int base, int length) {
+        Arrays.fill(dBuf, 0, length * d, 0);
+        for (int p = 0; p < length; p++) {
+            Arrays.fill(tmp, 0, inner, 0);
+            Linear.backward(w[base + LlamaShape.DOWN], d, inner, m[l], p * inner, dx, p * d,
+                    grad[base + LlamaShape.DOWN], tmp, 0);
+            for (int j = 0; j < inner; j++) {
+                double g = gate[l][p * inner + j];
+                double sg = 1 / (1 + Math.exp(-g));
+                dU[j] = tmp[j] * g * sg;
+                dG[j] = tmp[j] * up[l][p * inner + j] * sg * (1 + g * (1 - sg));
+            }
+            Linear.backward(w[base + LlamaShape.GATE], inner, d, b[l], p * d, dG, 0, grad[base + LlamaShape.GATE],
+                    dBuf, p * d);
+            Linear.backward(w[base + LlamaShape.UP], inner, d, b[l], p * d, dU, 0, grad[base + LlamaShape.UP],
+                    dBuf, p * d);
+            RmsNorm.backward(xMid[l], p * d, w[base + LlamaShape.POST_NORM], d, r2[l][p], dBuf, p * d,
+                    grad[base + LlamaShape.POST_NORM], dx, p * d);
+        }
+    }
+
+    /** {@code dx} from the gradient at a layer's attention output ({@code xMid}) to that at the layer's input. */
+    private void attentionBackward(double[][] w, double[][] grad, int l, int base, int length) {
+        Arrays.fill(dO, 0, length * qd, 0);
+        Arrays.fill(dQ, 0, length * qd, 0);
+        Arrays.fill(dK, 0, length * kvd, 0);
+        Arrays.fill(dV, 0, length * kvd, 0);
+        for (int p = 0; p < length; p++) {
+            Linear.backward(w[base + LlamaShape.O], d, qd, o[l], p * qd, dx, p * d, grad[base + LlamaShape.O], dO,
+                    p * qd);
+        }
+        double[] pr = probs[l];
+        for (int h = 0; h < s.heads(); h++) {
+            int kvOff = (h / group) * hd;
+            for (int t = 0; t < length; t++) {
+                int row = (h * capacity + t) * capacity;
+                int qOff = t * qd + h * hd;
+                double dot = 0;
+                for (int u = 0; u <= t; u++) {
+                    double g = 0;
+                    int vOff = u * kvd + kvOff;
+                    for (int j = 0; j < hd; j++) {
+                        g += dO[qOff + j] * v[l][vOff + j];
+                    }
+                    dp[u] = g;
+                    dot += pr[row + u] * g;
+                }
+                for (int u = 0; u <= t; u++) {
+                    double pu = pr[row + u];
+                    double ds = pu * (dp[u] - dot) * attnScale;
+                    int kOff = u * kvd + kvOff;
+                    for (int j = 0; j < hd; j++) {
+                        dQ[qOff + j] += ds * k[l][kOff + j];
+                        dK[kOff + j] += ds * q[l][qOff + j];
+                        dV[kOff + j] += pu * dO[qOff + j];
+                    }
+                }
+            }
+        }
+        Arrays.fill(dBuf, 0, length * d, 0);
+        for (int p = 0; p < length; p++) {
+            for (int h = 0; h < s.heads(); h++) {
+                rope.unrotate(dQ, p * qd + h * hd, p);
+            }
+            for (int h = 0; h < s.kvHeads(); h++) {
+                rope.unrotate(dK, p * kvd + h * hd, p);
+            }
+            Linear.backward(w[base + LlamaShape.Q], qd, d, a[l], p * d, dQ, p * qd, grad[base + LlamaShape.Q], dBuf,
+                    p * d);
+            Linear.backward(w[base + LlamaShape.K], kvd, d, a[l], p * d, dK, p * kvd, grad[base + LlamaShape.K], dBuf,
+                    p * d);
+            Linear.backward(w[base + LlamaShape.V], kvd, d, a[l], p * d, dV, p * kvd, grad[base + LlamaShape.V], dBuf,
+                    p * d);
+            RmsNorm.backward(xIn[l], p * d, w[base + LlamaShape.INPUT_NORM], d, r1[l][p], dBuf, p * d,
+                    grad[base + LlamaShape.INPUT_NORM], dx, p * d);
+        }
+    }
+}
