@@ -121,11 +121,11 @@ public final class LlamaPass {
      * Runs positions {@code [from, to)} of {@code seq} up to the final norm, reusing what an earlier call stored for
      * positions before {@code from} (which must have been the same tokens).
      */
-    public void run(double[][] w, int[] seq, int from, int to) {
+    public void run(WideWeights w, int[] seq, int from, int to) {
         if (from < 0 || to > capacity || from >= to) {
             throw new IllegalArgumentException("positions " + from + " to " + to + " outside 0 to " + capacity);
         }
-        double[] emb = w[0];
+        double[] emb = w.rows(0);
         for (int p = from; p < to; p++) {
             int t = seq[p];
             if (t < 0 || t >= s.vocab()) {
@@ -138,10 +138,11 @@ public final class LlamaPass {
             int base = s.layerBase(l);
             double[] next = l + 1 < s.layers() ? xIn[l + 1] : xOut;
             for (int p = from; p < to; p++) {
-                r1[l][p] = RmsNorm.apply(xIn[l], p * d, w[base + LlamaShape.INPUT_NORM], d, s.rmsEps(), a[l], p * d);
-                Linear.apply(w[base + LlamaShape.Q], qd, d, a[l], p * d, q[l], p * qd);
-                Linear.apply(w[base + LlamaShape.K], kvd, d, a[l], p * d, k[l], p * kvd);
-                Linear.apply(w[base + LlamaShape.V], kvd, d, a[l], p * d, v[l], p * kvd);
+                double[] inNorm = w.rows(base + LlamaShape.INPUT_NORM);
+                r1[l][p] = RmsNorm.apply(xIn[l], p * d, inNorm, d, s.rmsEps(), a[l], p * d);
+                Linear.apply(w.columns(base + LlamaShape.Q), qd, d, a[l], p * d, q[l], p * qd);
+                Linear.apply(w.columns(base + LlamaShape.K), kvd, d, a[l], p * d, k[l], p * kvd);
+                Linear.apply(w.columns(base + LlamaShape.V), kvd, d, a[l], p * d, v[l], p * kvd);
                 for (int h = 0; h < s.heads(); h++) {
                     rope.rotate(q[l], p * qd + h * hd, p);
                 }
@@ -149,25 +150,26 @@ public final class LlamaPass {
                     rope.rotate(k[l], p * kvd + h * hd, p);
                 }
                 attend(l, p);
-                Linear.apply(w[base + LlamaShape.O], d, qd, o[l], p * qd, tmp, 0);
+                Linear.apply(w.columns(base + LlamaShape.O), d, qd, o[l], p * qd, tmp, 0);
                 for (int i = 0; i < d; i++) {
                     xMid[l][p * d + i] = xIn[l][p * d + i] + tmp[i];
                 }
-                r2[l][p] = RmsNorm.apply(xMid[l], p * d, w[base + LlamaShape.POST_NORM], d, s.rmsEps(), b[l], p * d);
-                Linear.apply(w[base + LlamaShape.GATE], inner, d, b[l], p * d, gate[l], p * inner);
-                Linear.apply(w[base + LlamaShape.UP], inner, d, b[l], p * d, up[l], p * inner);
+                double[] postNorm = w.rows(base + LlamaShape.POST_NORM);
+                r2[l][p] = RmsNorm.apply(xMid[l], p * d, postNorm, d, s.rmsEps(), b[l], p * d);
+                Linear.apply(w.columns(base + LlamaShape.GATE), inner, d, b[l], p * d, gate[l], p * inner);
+                Linear.apply(w.columns(base + LlamaShape.UP), inner, d, b[l], p * d, up[l], p * inner);
                 for (int j = p * inner; j < (p + 1) * inner; j++) {
                     double g = gate[l][j];
                     m[l][j] = g / (1 + Math.exp(-g)) * up[l][j];
                 }
-                Linear.apply(w[base + LlamaShape.DOWN], d, inner, m[l], p * inner, tmp, 0);
+                Linear.apply(w.columns(base + LlamaShape.DOWN), d, inner, m[l], p * inner, tmp, 0);
                 for (int i = 0; i < d; i++) {
                     next[p * d + i] = xMid[l][p * d + i] + tmp[i];
                 }
             }
         }
         for (int p = from; p < to; p++) {
-            rf[p] = RmsNorm.apply(xOut, p * d, w[s.finalNorm()], d, s.rmsEps(), f, p * d);
+            rf[p] = RmsNorm.apply(xOut, p * d, w.rows(s.finalNorm()), d, s.rmsEps(), f, p * d);
         }
     }
 
@@ -214,17 +216,17 @@ public final class LlamaPass {
     /**
      * The logits at position {@code p} (after {@link #run} covered it), in a buffer the next call overwrites.
      */
-    public double[] logits(double[][] w, int p) {
-        Linear.apply(w[s.lmHead()], s.vocab(), d, f, p * d, logits, 0);
+    public double[] logits(WideWeights w, int p) {
+        Linear.apply(w.columns(s.lmHead()), s.vocab(), d, f, p * d, logits, 0);
         return logits;
     }
 
     /**
      * The summed cross-entropy {@code Σ_{t : predicted[t]} −log P(seq[t] | seq[<t])} over the first {@code length}
      * tokens; with {@code grad} not null, adds {@code scale ·} its gradient to {@code grad} (same layout as the
-     * widened weights).
+     * widened weights' stored layout, {@link WideWeights#zerosLike()}).
      */
-    public double loss(double[][] w, int[] seq, int length, boolean[] predicted, double scale, double[][] grad) {
+    public double loss(WideWeights w, int[] seq, int length, boolean[] predicted, double scale, double[][] grad) {
         run(w, seq, 0, length);
         if (grad != null) {
             Arrays.fill(dBuf, 0, length * d, 0);
@@ -252,7 +254,7 @@ public final class LlamaPass {
                     z[j] = scale * Math.exp(z[j] - lse);
                 }
                 z[seq[t]] -= scale;
-                Linear.backward(w[s.lmHead()], vocab, d, f, p * d, z, 0, grad[s.lmHead()], dBuf, p * d);
+                Linear.backward(w.rows(s.lmHead()), vocab, d, f, p * d, z, 0, grad[s.lmHead()], dBuf, p * d);
             }
         }
         if (grad != null) {
@@ -262,11 +264,11 @@ public final class LlamaPass {
     }
 
     /** Carries {@code dBuf} (the gradient at the final norm's output) back to every weight. */
-    private void backward(double[][] w, int length, double[][] grad) {
+    private void backward(WideWeights w, int length, double[][] grad) {
         Arrays.fill(dx, 0, length * d, 0);
         int fn = s.finalNorm();
         for (int p = 0; p < length; p++) {
-            RmsNorm.backward(xOut, p * d, w[fn], d, rf[p], dBuf, p * d, grad[fn], dx, p * d);
+            RmsNorm.backward(xOut, p * d, w.rows(fn), d, rf[p], dBuf, p * d, grad[fn], dx, p * d);
         }
         for (int l = s.layers() - 1; l >= 0; l--) {
             int base = s.layerBase(l);
@@ -283,11 +285,11 @@ public final class LlamaPass {
     }
 
     /** {@code dx} from the gradient at a layer's output to that at its attention's output ({@code xMid}). */
-    private void mlpBackward(double[][] w, double[][] grad, int l, int base, int length) {
+    private void mlpBackward(WideWeights w, double[][] grad, int l, int base, int length) {
         Arrays.fill(dBuf, 0, length * d, 0);
         for (int p = 0; p < length; p++) {
             Arrays.fill(tmp, 0, inner, 0);
-            Linear.backward(w[base + LlamaShape.DOWN], d, inner, m[l], p * inner, dx, p * d,
+            Linear.backward(w.rows(base + LlamaShape.DOWN), d, inner, m[l], p * inner, dx, p * d,
                     grad[base + LlamaShape.DOWN], tmp, 0);
             for (int j = 0; j < inner; j++) {
                 double g = gate[l][p * inner + j];
@@ -295,23 +297,23 @@ public final class LlamaPass {
                 dU[j] = tmp[j] * g * sg;
                 dG[j] = tmp[j] * up[l][p * inner + j] * sg * (1 + g * (1 - sg));
             }
-            Linear.backward(w[base + LlamaShape.GATE], inner, d, b[l], p * d, dG, 0, grad[base + LlamaShape.GATE],
+            Linear.backward(w.rows(base + LlamaShape.GATE), inner, d, b[l], p * d, dG, 0, grad[base + LlamaShape.GATE],
                     dBuf, p * d);
-            Linear.backward(w[base + LlamaShape.UP], inner, d, b[l], p * d, dU, 0, grad[base + LlamaShape.UP],
+            Linear.backward(w.rows(base + LlamaShape.UP), inner, d, b[l], p * d, dU, 0, grad[base + LlamaShape.UP],
                     dBuf, p * d);
-            RmsNorm.backward(xMid[l], p * d, w[base + LlamaShape.POST_NORM], d, r2[l][p], dBuf, p * d,
+            RmsNorm.backward(xMid[l], p * d, w.rows(base + LlamaShape.POST_NORM), d, r2[l][p], dBuf, p * d,
                     grad[base + LlamaShape.POST_NORM], dx, p * d);
         }
     }
 
     /** {@code dx} from the gradient at a layer's attention output ({@code xMid}) to that at the layer's input. */
-    private void attentionBackward(double[][] w, double[][] grad, int l, int base, int length) {
+    private void attentionBackward(WideWeights w, double[][] grad, int l, int base, int length) {
         Arrays.fill(dO, 0, length * qd, 0);
         Arrays.fill(dQ, 0, length * qd, 0);
         Arrays.fill(dK, 0, length * kvd, 0);
         Arrays.fill(dV, 0, length * kvd, 0);
         for (int p = 0; p < length; p++) {
-            Linear.backward(w[base + LlamaShape.O], d, qd, o[l], p * qd, dx, p * d, grad[base + LlamaShape.O], dO,
+            Linear.backward(w.rows(base + LlamaShape.O), d, qd, o[l], p * qd, dx, p * d, grad[base + LlamaShape.O], dO,
                     p * qd);
         }
         double[] pr = probs[l];
@@ -350,13 +352,13 @@ public final class LlamaPass {
             for (int h = 0; h < s.kvHeads(); h++) {
                 rope.unrotate(dK, p * kvd + h * hd, p);
             }
-            Linear.backward(w[base + LlamaShape.Q], qd, d, a[l], p * d, dQ, p * qd, grad[base + LlamaShape.Q], dBuf,
+            Linear.backward(w.rows(base + LlamaShape.Q), qd, d, a[l], p * d, dQ, p * qd, grad[base + LlamaShape.Q], dBuf,
                     p * d);
-            Linear.backward(w[base + LlamaShape.K], kvd, d, a[l], p * d, dK, p * kvd, grad[base + LlamaShape.K], dBuf,
+            Linear.backward(w.rows(base + LlamaShape.K), kvd, d, a[l], p * d, dK, p * kvd, grad[base + LlamaShape.K], dBuf,
                     p * d);
-            Linear.backward(w[base + LlamaShape.V], kvd, d, a[l], p * d, dV, p * kvd, grad[base + LlamaShape.V], dBuf,
+            Linear.backward(w.rows(base + LlamaShape.V), kvd, d, a[l], p * d, dV, p * kvd, grad[base + LlamaShape.V], dBuf,
                     p * d);
-            RmsNorm.backward(xIn[l], p * d, w[base + LlamaShape.INPUT_NORM], d, r1[l][p], dBuf, p * d,
+            RmsNorm.backward(xIn[l], p * d, w.rows(base + LlamaShape.INPUT_NORM), d, r1[l][p], dBuf, p * d,
                     grad[base + LlamaShape.INPUT_NORM], dx, p * d);
         }
     }

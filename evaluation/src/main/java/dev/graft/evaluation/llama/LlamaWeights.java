@@ -60,7 +60,7 @@ public record LlamaWeights(LlamaShape shape, Params params) {
     }
 
     /** The tensors widened to float64, the precision {@link LlamaPass} computes in. */
-    public double[][] widened() {
+    public WideWeights widened() {
         double[][] w = new double[params.count()][];
         for (int i = 0; i < w.length; i++) {
             float[] t = params.tensor(i);
@@ -69,7 +69,7 @@ public record LlamaWeights(LlamaShape shape, Params params) {
                 w[i][j] = t[j];
             }
         }
-        return w;
+        return new WideWeights(shape, w);
     }
 
     /** A deep copy. */

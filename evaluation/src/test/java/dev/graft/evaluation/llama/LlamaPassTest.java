@@ -13,13 +13,13 @@ class LlamaPassTest {
     private static final boolean[] PREDICTED = {false, true, false, true, true, false, true};
 
     /** Initial weights with every RMSNorm scale moved off 1, so that their gradients are not a special case. */
-    private static double[][] weights() {
-        double[][] w = LlamaWeights.initial(SHAPE, 5).widened();
+    private static WideWeights weights() {
+        WideWeights w = LlamaWeights.initial(SHAPE, 5).widened();
         SplittableRandom rng = new SplittableRandom(9);
-        for (double[] t : w) {
-            if (t.length == SHAPE.hidden()) {
-                for (int i = 0; i < t.length; i++) {
-                    t[i] = 0.5 + rng.nextDouble();
+        for (int t = 0; t < w.count(); t++) {
+            if (w.size(t) == SHAPE.hidden()) {
+                for (int i = 0; i < w.size(t); i++) {
+                    w.set(t, i, 0.5 + rng.nextDouble());
                 }
             }
         }
@@ -28,27 +28,22 @@ class LlamaPassTest {
 
     @Test
     void everyGradientMatchesCentralFiniteDifferences() {
-        double[][] w = weights();
+        WideWeights w = weights();
         LlamaPass pass = new LlamaPass(SHAPE, 8);
-        double[][] grad = new double[w.length][];
-        for (int i = 0; i < w.length; i++) {
-            grad[i] = new double[w[i].length];
-        }
+        double[][] grad = w.zerosLike();
         pass.loss(w, SEQ, SEQ.length, PREDICTED, 1, grad);
         double h = 1e-5;
         int checked = 0;
-        double worst = 0;
-        for (int t = 0; t < w.length; t++) {
-            for (int j = 0; j < w[t].length; j++) {
-                double keep = w[t][j];
-                w[t][j] = keep + h;
+                for (int t = 0; t < w.count(); t++) {
+            for (int j = 0; j < w.size(t); j++) {
+                double keep = w.get(t, j);
+                w.set(t, j, keep + h);
                 double plus = pass.loss(w, SEQ, SEQ.length, PREDICTED, 1, null);
-                w[t][j] = keep - h;
+                w.set(t, j, keep - h);
                 double minus = pass.loss(w, SEQ, SEQ.length, PREDICTED, 1, null);
-                w[t][j] = keep;
+                w.set(t, j, keep);
                 double numeric = (plus - minus) / (2 * h);
                 double error = Math.abs(numeric - grad[t][j]) / Math.max(1e-3, Math.abs(numeric));
-                worst = Math.max(worst, error);
                 assertThat(error).as("%s[%d]: analytic %s, numeric %s", SHAPE.names().get(t), j, grad[t][j], numeric)
                         .isLessThan(1e-5);
                 checked++;
@@ -56,7 +51,7 @@ class LlamaPassTest {
         }
         assertThat(checked).isEqualTo(3120).isEqualTo((int) SHAPE.parameterCount());
         // the tokens not in the sequence get no gradient in the embedding, and every other tensor some
-        for (int t = 0; t < w.length; t++) {
+        for (int t = 0; t < w.count(); t++) {
             double norm = 0;
             for (double g : grad[t]) {
                 norm += g * g;
@@ -68,7 +63,7 @@ class LlamaPassTest {
 
     @Test
     void incrementalPositionsGiveTheLogitsOfTheWholeSequence() {
-        double[][] w = weights();
+        WideWeights w = weights();
         LlamaPass whole = new LlamaPass(SHAPE, 8);
         whole.run(w, SEQ, 0, SEQ.length);
         double[] expected = whole.logits(w, SEQ.length - 1).clone();
@@ -83,7 +78,7 @@ class LlamaPassTest {
     @Test
     void theFirstPositionAttendsOnlyToItself() {
         // at position 0 attention returns v₀ whatever the queries: changing a later token cannot change it
-        double[][] w = weights();
+        WideWeights w = weights();
         LlamaPass pass = new LlamaPass(SHAPE, 8);
         pass.run(w, SEQ, 0, SEQ.length);
         double[] first = pass.logits(w, 0).clone();
