@@ -12,7 +12,7 @@ import java.util.List;
  * The mean cross-entropy of a batch of sequences (per predicted token) and its gradient, computed in
  * {@link Lanes} and summed over the lanes in a fixed order: the same bits at any thread count.
  */
-final class BatchGradient implements AutoCloseable {
+final class BatchGradient {
     private final Lanes lanes;
     private final double[][][] laneGrads;
     private final double[] laneLoss = new double[Lanes.COUNT];
@@ -67,10 +67,5 @@ final class BatchGradient implements AutoCloseable {
             }
         }
         return loss * scale;
-    }
-
-    @Override
-    public void close() {
-        lanes.close();
     }
 }

@@ -55,20 +55,19 @@ public final class LlamaTrainer {
         Adam adam = new Adam(w.params(), schedule.rate());
         double recent = 0;
         int every = Math.max(1, schedule.steps() / 10);
-        try (BatchGradient gradient = new BatchGradient(shape, POSITIONS, threads)) {
-            for (int step = 0; step < schedule.steps(); step++) {
-                List<TokenSequence> batch = new ArrayList<>(schedule.batch());
-                for (int i = 0; i < schedule.batch(); i++) {
-                    batch.add(stream.get());
-                }
-                recent += gradient.compute(w.widened(), batch, grad);
-                clip(grad, 1.0);
-                adam.step(w.params(), grad, schedule.rateAt(step));
-                if ((step + 1) % every == 0) {
-                    log.accept(String.format("%s: step %d of %d, loss %.3f", what, step + 1, schedule.steps(),
-                            recent / every));
-                    recent = 0;
-                }
+        BatchGradient gradient = new BatchGradient(shape, POSITIONS, threads);
+        for (int step = 0; step < schedule.steps(); step++) {
+            List<TokenSequence> batch = new ArrayList<>(schedule.batch());
+            for (int i = 0; i < schedule.batch(); i++) {
+                batch.add(stream.get());
+            }
+            recent += gradient.compute(w.widened(), batch, grad);
+            clip(grad, 1.0);
+            adam.step(w.params(), grad, schedule.rateAt(step));
+            if ((step + 1) % every == 0) {
+                log.accept(String.format("%s: step %d of %d, loss %.3f", what, step + 1, schedule.steps(),
+                        recent / every));
+                recent = 0;
             }
         }
         return w;

@@ -17,7 +17,7 @@ import java.util.List;
  * answer and then {@code EOS}; the loss is the teacher-forced cross-entropy of the answer and its {@code EOS}.
  * Examples run in parallel, each on its own, so scores do not depend on the thread count.
  */
-public final class TaskScorer implements AutoCloseable {
+public final class TaskScorer {
     /** Positions a task example needs: {@code BOS}, prompt, answer and one token past it to see {@code EOS}. */
     public static final int POSITIONS = 1 + TextTask.MAX_PROMPT + TextTask.MAX_ANSWER + 2;
 
@@ -63,10 +63,5 @@ public final class TaskScorer implements AutoCloseable {
             count += tokens[i];
         }
         return new TaskScore(task.id(), examples.size(), correct, count == 0 ? 0 : total / count);
-    }
-
-    @Override
-    public void close() {
-        lanes.close();
     }
 }
