@@ -102,6 +102,11 @@ final class ExampleSandbox {
             entry("big-model", torch("base", 4)),
             entry("pytorch_model.bin", (s, target) -> Files.copy(s.once("torch-base-1", out -> writeTorch("base",
                     out, 1)).resolve("pytorch_model.bin"), target)),
+            // An untrained byte-level Llama for graft score and generate: they run, whatever it answers.
+            entry("byte-llama", (s, target) -> dev.graft.evaluation.llama.LlamaFolder.write(
+                    dev.graft.evaluation.llama.LlamaWeights.initial(new dev.graft.evaluation.llama.LlamaShape(
+                            dev.graft.evaluation.llama.ByteVocabulary.SIZE, 16, 32, 1, 2, 1, 64, 10000, 1e-5), 1),
+                    target, false)),
             entry("ties.yml", helpRecipe("ties.yml")),
             entry("multi.yml", recipe(MULTI_RECIPE)));
 

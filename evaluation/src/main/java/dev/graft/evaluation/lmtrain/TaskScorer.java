@@ -45,6 +45,7 @@ public final class TaskScorer {
         boolean[] right = new boolean[examples.size()];
         double[] loss = new double[examples.size()];
         int[] tokens = new int[examples.size()];
+        String[] outputs = new String[examples.size()];
         lanes.forEach(examples.size(), (lane, pass, i) -> {
             TextExample e = examples.get(i);
             TokenSequence s = TokenSequence.answer(e);
@@ -53,6 +54,7 @@ public final class TaskScorer {
             int[] got = new GreedyDecoder(pass, w).continuation(ByteVocabulary.encodeWithBos(e.prompt()),
                     TextTask.MAX_ANSWER + 1, ByteVocabulary.EOS);
             right[i] = Arrays.equals(got, ByteVocabulary.encode(e.answer()));
+            outputs[i] = ByteVocabulary.decode(got, 0, got.length);
         });
         int correct = 0;
         double total = 0;
@@ -62,6 +64,7 @@ public final class TaskScorer {
             total += loss[i];
             count += tokens[i];
         }
-        return new TaskScore(task.id(), examples.size(), correct, count == 0 ? 0 : total / count);
+        return new TaskScore(task.id(), examples.size(), correct, count == 0 ? 0 : total / count,
+                Arrays.asList(outputs));
     }
 }
