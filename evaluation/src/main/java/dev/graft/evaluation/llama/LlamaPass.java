@@ -48,7 +48,8 @@ public final class LlamaPass {
     private final double[] xOut;
     private final double[] f;
     private final double[] rf;
-    private final double[] tmp;
+    /** A projection's output before it joins the residual stream; not needed afterwards. */
+    private final double[] scratch;
     private final double[] logits;
 
     // backward workspace
@@ -58,6 +59,7 @@ public final class LlamaPass {
     private final double[] dQ;
     private final double[] dK;
     private final double[] dV;
+    private final double[] dM;
     private final double[] dG;
     private final double[] dU;
     private final double[] dp;
@@ -99,7 +101,7 @@ public final class LlamaPass {
         xOut = new double[capacity * d];
         f = new double[capacity * d];
         rf = new double[capacity];
-        tmp = new double[Math.max(d, inner)];
+        scratch = new double[capacity * d];
         logits = new double[shape.vocab()];
         dx = new double[capacity * d];
         dBuf = new double[capacity * d];
@@ -107,8 +109,9 @@ public final class LlamaPass {
         dQ = new double[capacity * qd];
         dK = new double[capacity * kvd];
         dV = new double[capacity * kvd];
-        dG = new double[inner];
-        dU = new double[inner];
+        dM = new double[capacity * inner];
+        dG = new double[capacity * inner];
+        dU = new double[capacity * inner];
         dp = new double[capacity];
     }
 
@@ -134,38 +137,46 @@ public final class LlamaPass {
             tokens[p] = t;
             System.arraycopy(emb, t * d, xIn[0], p * d, d);
         }
+        int n = to - from;
         for (int l = 0; l < s.layers(); l++) {
             int base = s.layerBase(l);
             double[] next = l + 1 < s.layers() ? xIn[l + 1] : xOut;
+            double[] inNorm = w.rows(base + LlamaShape.INPUT_NORM);
             for (int p = from; p < to; p++) {
-                double[] inNorm = w.rows(base + LlamaShape.INPUT_NORM);
                 r1[l][p] = RmsNorm.apply(xIn[l], p * d, inNorm, d, s.rmsEps(), a[l], p * d);
-                Linear.apply(w.columns(base + LlamaShape.Q), qd, d, a[l], p * d, q[l], p * qd);
-                Linear.apply(w.columns(base + LlamaShape.K), kvd, d, a[l], p * d, k[l], p * kvd);
-                Linear.apply(w.columns(base + LlamaShape.V), kvd, d, a[l], p * d, v[l], p * kvd);
+            }
+            Linear.apply(w.columns(base + LlamaShape.Q), qd, d, a[l], from * d, q[l], from * qd, n);
+            Linear.apply(w.columns(base + LlamaShape.K), kvd, d, a[l], from * d, k[l], from * kvd, n);
+            Linear.apply(w.columns(base + LlamaShape.V), kvd, d, a[l], from * d, v[l], from * kvd, n);
+            for (int p = from; p < to; p++) {
                 for (int h = 0; h < s.heads(); h++) {
                     rope.rotate(q[l], p * qd + h * hd, p);
                 }
                 for (int h = 0; h < s.kvHeads(); h++) {
                     rope.rotate(k[l], p * kvd + h * hd, p);
                 }
+            }
+            // position p reads the keys and values of positions up to p only, all computed above
+            for (int p = from; p < to; p++) {
                 attend(l, p);
-                Linear.apply(w.columns(base + LlamaShape.O), d, qd, o[l], p * qd, tmp, 0);
-                for (int i = 0; i < d; i++) {
-                    xMid[l][p * d + i] = xIn[l][p * d + i] + tmp[i];
+            }
+            Linear.apply(w.columns(base + LlamaShape.O), d, qd, o[l], from * qd, scratch, from * d, n);
+            double[] postNorm = w.rows(base + LlamaShape.POST_NORM);
+            for (int p = from; p < to; p++) {
+                for (int i = p * d; i < (p + 1) * d; i++) {
+                    xMid[l][i] = xIn[l][i] + scratch[i];
                 }
-                double[] postNorm = w.rows(base + LlamaShape.POST_NORM);
                 r2[l][p] = RmsNorm.apply(xMid[l], p * d, postNorm, d, s.rmsEps(), b[l], p * d);
-                Linear.apply(w.columns(base + LlamaShape.GATE), inner, d, b[l], p * d, gate[l], p * inner);
-                Linear.apply(w.columns(base + LlamaShape.UP), inner, d, b[l], p * d, up[l], p * inner);
-                for (int j = p * inner; j < (p + 1) * inner; j++) {
-                    double g = gate[l][j];
-                    m[l][j] = g / (1 + Math.exp(-g)) * up[l][j];
-                }
-                Linear.apply(w.columns(base + LlamaShape.DOWN), d, inner, m[l], p * inner, tmp, 0);
-                for (int i = 0; i < d; i++) {
-                    next[p * d + i] = xMid[l][p * d + i] + tmp[i];
-                }
+            }
+            Linear.apply(w.columns(base + LlamaShape.GATE), inner, d, b[l], from * d, gate[l], from * inner, n);
+            Linear.apply(w.columns(base + LlamaShape.UP), inner, d, b[l], from * d, up[l], from * inner, n);
+            for (int j = from * inner; j < to * inner; j++) {
+                double g = gate[l][j];
+                m[l][j] = g / (1 + Math.exp(-g)) * up[l][j];
+            }
+            Linear.apply(w.columns(base + LlamaShape.DOWN), d, inner, m[l], from * inner, scratch, from * d, n);
+            for (int i = from * d; i < to * d; i++) {
+                next[i] = xMid[l][i] + scratch[i];
             }
         }
         for (int p = from; p < to; p++) {
@@ -217,7 +228,7 @@ public final class LlamaPass {
      * The logits at position {@code p} (after {@link #run} covered it), in a buffer the next call overwrites.
      */
     public double[] logits(WideWeights w, int p) {
-        Linear.apply(w.columns(s.lmHead()), s.vocab(), d, f, p * d, logits, 0);
+        Linear.apply(w.columns(s.lmHead()), s.vocab(), d, f, p * d, logits, 0, 1);
         return logits;
     }
 
@@ -254,7 +265,7 @@ public final class LlamaPass {
                     z[j] = scale * Math.exp(z[j] - lse);
                 }
                 z[seq[t]] -= scale;
-                Linear.backward(w.rows(s.lmHead()), vocab, d, f, p * d, z, 0, grad[s.lmHead()], dBuf, p * d);
+                Linear.backward(w.rows(s.lmHead()), vocab, d, f, p * d, z, 0, grad[s.lmHead()], dBuf, p * d, 1);
             }
         }
         if (grad != null) {
@@ -287,22 +298,23 @@ public final class LlamaPass {
     /** {@code dx} from the gradient at a layer's output to that at its attention's output ({@code xMid}). */
     private void mlpBackward(WideWeights w, double[][] grad, int l, int base, int length) {
         Arrays.fill(dBuf, 0, length * d, 0);
+        Arrays.fill(dM, 0, length * inner, 0);
+        Linear.backward(w.rows(base + LlamaShape.DOWN), d, inner, m[l], 0, dx, 0, grad[base + LlamaShape.DOWN], dM,
+                0, length);
+        for (int j = 0; j < length * inner; j++) {
+            double g = gate[l][j];
+            double sg = 1 / (1 + Math.exp(-g));
+            dU[j] = dM[j] * g * sg;
+            dG[j] = dM[j] * up[l][j] * sg * (1 + g * (1 - sg));
+        }
+        Linear.backward(w.rows(base + LlamaShape.GATE), inner, d, b[l], 0, dG, 0, grad[base + LlamaShape.GATE], dBuf,
+                0, length);
+        Linear.backward(w.rows(base + LlamaShape.UP), inner, d, b[l], 0, dU, 0, grad[base + LlamaShape.UP], dBuf, 0,
+                length);
+        double[] postNorm = w.rows(base + LlamaShape.POST_NORM);
         for (int p = 0; p < length; p++) {
-            Arrays.fill(tmp, 0, inner, 0);
-            Linear.backward(w.rows(base + LlamaShape.DOWN), d, inner, m[l], p * inner, dx, p * d,
-                    grad[base + LlamaShape.DOWN], tmp, 0);
-            for (int j = 0; j < inner; j++) {
-                double g = gate[l][p * inner + j];
-                double sg = 1 / (1 + Math.exp(-g));
-                dU[j] = tmp[j] * g * sg;
-                dG[j] = tmp[j] * up[l][p * inner + j] * sg * (1 + g * (1 - sg));
-            }
-            Linear.backward(w.rows(base + LlamaShape.GATE), inner, d, b[l], p * d, dG, 0, grad[base + LlamaShape.GATE],
-                    dBuf, p * d);
-            Linear.backward(w.rows(base + LlamaShape.UP), inner, d, b[l], p * d, dU, 0, grad[base + LlamaShape.UP],
-                    dBuf, p * d);
-            RmsNorm.backward(xMid[l], p * d, w.rows(base + LlamaShape.POST_NORM), d, r2[l][p], dBuf, p * d,
-                    grad[base + LlamaShape.POST_NORM], dx, p * d);
+            RmsNorm.backward(xMid[l], p * d, postNorm, d, r2[l][p], dBuf, p * d, grad[base + LlamaShape.POST_NORM],
+                    dx, p * d);
         }
     }
 
@@ -312,10 +324,8 @@ public final class LlamaPass {
         Arrays.fill(dQ, 0, length * qd, 0);
         Arrays.fill(dK, 0, length * kvd, 0);
         Arrays.fill(dV, 0, length * kvd, 0);
-        for (int p = 0; p < length; p++) {
-            Linear.backward(w.rows(base + LlamaShape.O), d, qd, o[l], p * qd, dx, p * d, grad[base + LlamaShape.O], dO,
-                    p * qd);
-        }
+        Linear.backward(w.rows(base + LlamaShape.O), d, qd, o[l], 0, dx, 0, grad[base + LlamaShape.O], dO, 0,
+                length);
         double[] pr = probs[l];
         for (int h = 0; h < s.heads(); h++) {
             int kvOff = (h / group) * hd;
@@ -352,14 +362,17 @@ public final class LlamaPass {
             for (int h = 0; h < s.kvHeads(); h++) {
                 rope.unrotate(dK, p * kvd + h * hd, p);
             }
-            Linear.backward(w.rows(base + LlamaShape.Q), qd, d, a[l], p * d, dQ, p * qd, grad[base + LlamaShape.Q], dBuf,
+        }
+        Linear.backward(w.rows(base + LlamaShape.Q), qd, d, a[l], 0, dQ, 0, grad[base + LlamaShape.Q], dBuf, 0,
+                length);
+        Linear.backward(w.rows(base + LlamaShape.K), kvd, d, a[l], 0, dK, 0, grad[base + LlamaShape.K], dBuf, 0,
+                length);
+        Linear.backward(w.rows(base + LlamaShape.V), kvd, d, a[l], 0, dV, 0, grad[base + LlamaShape.V], dBuf, 0,
+                length);
+        double[] inNorm = w.rows(base + LlamaShape.INPUT_NORM);
+        for (int p = 0; p < length; p++) {
+            RmsNorm.backward(xIn[l], p * d, inNorm, d, r1[l][p], dBuf, p * d, grad[base + LlamaShape.INPUT_NORM], dx,
                     p * d);
-            Linear.backward(w.rows(base + LlamaShape.K), kvd, d, a[l], p * d, dK, p * kvd, grad[base + LlamaShape.K], dBuf,
-                    p * d);
-            Linear.backward(w.rows(base + LlamaShape.V), kvd, d, a[l], p * d, dV, p * kvd, grad[base + LlamaShape.V], dBuf,
-                    p * d);
-            RmsNorm.backward(xIn[l], p * d, w.rows(base + LlamaShape.INPUT_NORM), d, r1[l][p], dBuf, p * d,
-                    grad[base + LlamaShape.INPUT_NORM], dx, p * d);
         }
     }
 }
