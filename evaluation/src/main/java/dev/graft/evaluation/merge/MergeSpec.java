@@ -1,5 +1,7 @@
 package dev.graft.evaluation.merge;
 
+import dev.graft.algorithms.Merge;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -35,6 +37,24 @@ public record MergeSpec(String family, String method, Map<String, Object> perMod
      */
     public MergeSpec withLines(OptionalDouble alpha, double beta) {
         return new MergeSpec(family + "+lines", method, perModel, global, OptionalDouble.of(beta), alpha);
+    }
+
+    /**
+     * A {@link Merge} builder for this spec: the method, the global parameters and LiNeS, base and models still to
+     * add ({@link #perModel()} is what each one gets).
+     */
+    public Merge builder() {
+        Merge m = Merge.method(method);
+        global.forEach(m::set);
+        if (linesBeta.isPresent()) {
+            double beta = linesBeta.getAsDouble();
+            if (linesAlpha.isPresent()) {
+                m.lines(linesAlpha.getAsDouble(), beta);
+            } else {
+                m.linesAutoAlpha(beta);
+            }
+        }
+        return m;
     }
 
     /** The hyper-parameters as one short line, for the report ({@code "density=0.2 lambda=1.0"}). */

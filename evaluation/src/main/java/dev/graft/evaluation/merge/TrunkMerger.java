@@ -56,18 +56,9 @@ public final class TrunkMerger {
 
     /** Models are named, not identified by path, so that DARE's and DELLA's draws do not depend on the folder. */
     private Trunk merge(MergeSpec spec, List<Integer> models) {
-        Merge m = Merge.method(spec.method()).base("base", base).seed(seed).threads(1).overwrite(true);
+        Merge m = spec.builder().base("base", base).seed(seed).threads(1).overwrite(true);
         for (int k : models) {
             m.add(names.get(k), fineTunes.get(k), spec.perModel());
-        }
-        spec.global().forEach(m::set);
-        if (spec.linesBeta().isPresent()) {
-            double beta = spec.linesBeta().getAsDouble();
-            if (spec.linesAlpha().isPresent()) {
-                m.lines(spec.linesAlpha().getAsDouble(), beta);
-            } else {
-                m.linesAutoAlpha(beta);
-            }
         }
         Path out = dir.resolve("merged.safetensors");
         m.write(out);
