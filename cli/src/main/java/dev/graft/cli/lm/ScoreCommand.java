@@ -1,6 +1,7 @@
 package dev.graft.cli.lm;
 
 import dev.graft.evaluation.llama.LlamaFolder;
+import dev.graft.evaluation.llama.LlamaFolderException;
 import dev.graft.evaluation.llama.LlamaWeights;
 import dev.graft.evaluation.lmtrain.TaskScore;
 import dev.graft.evaluation.lmtrain.TaskScorer;
@@ -90,7 +91,7 @@ public final class ScoreCommand implements Callable<Integer> {
         }
         LlamaWeights weights = LlamaFolder.readByteLevel(model);
         if (weights.shape().maxPositions() < TaskScorer.POSITIONS) {
-            throw new dev.graft.evaluation.llama.LlamaFolderException(model, "max_position_embeddings "
+            throw new LlamaFolderException(model, "max_position_embeddings "
                     + weights.shape().maxPositions() + " is shorter than the " + TaskScorer.POSITIONS
                     + " positions the tasks need");
         }
