@@ -1,6 +1,5 @@
 package dev.graft.evaluation.merge;
 
-import dev.graft.algorithms.Merge;
 import dev.graft.evaluation.llama.LlamaFolder;
 import dev.graft.evaluation.llama.LlamaWeights;
 
@@ -11,7 +10,7 @@ import java.util.List;
 /**
  * Merges Llama decoders as a user merges real checkpoints: the base and the fine-tunes are written once as Hugging
  * Face {@code LlamaForCausalLM} folders ({@link LlamaFolder}), each {@link MergeSpec} runs through the
- * {@link Merge} builder into a folder, and that folder is read back with the same reader {@code graft score} uses.
+ * {@link dev.graft.algorithms.Merge} builder into a folder, and that folder is read back with the same reader {@code graft score} uses.
  */
 public final class LlamaMerger {
     private final Path dir;
@@ -44,17 +43,8 @@ public final class LlamaMerger {
         return base;
     }
 
-    /**
-     * Merges the fine-tunes with indices {@code models} with {@code spec}. Models are named, not identified by path,
-     * so that DARE's and DELLA's draws do not depend on the folder.
-     */
+    /** Merges the fine-tunes with indices {@code models} with {@code spec} ({@link MergeSpec#run}). */
     public LlamaWeights merge(MergeSpec spec, List<Integer> models) {
-        Merge m = spec.builder().base("base", base).seed(seed).threads(1).overwrite(true);
-        for (int k : models) {
-            m.add(names.get(k), fineTunes.get(k), spec.perModel());
-        }
-        Path out = dir.resolve("merged");
-        m.write(out);
-        return LlamaFolder.read(out);
+        return LlamaFolder.read(spec.run(base, names, fineTunes, models, seed, dir.resolve("merged")));
     }
 }

@@ -2,7 +2,9 @@ package dev.graft.evaluation.merge;
 
 import dev.graft.algorithms.Merge;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 
@@ -55,6 +57,22 @@ public record MergeSpec(String family, String method, Map<String, Object> perMod
             }
         }
         return m;
+    }
+
+    /**
+     * Runs this merge of {@code models} (by index into {@code names} and {@code paths}) onto {@code base} into
+     * {@code out}, replacing it. Models are named, not identified by path, so that DARE's and DELLA's draws under
+     * {@code seed} do not depend on the folder.
+     *
+     * @return {@code out}
+     */
+    public Path run(Path base, List<String> names, List<Path> paths, List<Integer> models, long seed, Path out) {
+        Merge m = builder().base("base", base).seed(seed).threads(1).overwrite(true);
+        for (int k : models) {
+            m.add(names.get(k), paths.get(k), perModel);
+        }
+        m.write(out);
+        return out;
     }
 
     /** The hyper-parameters as one short line, for the report ({@code "density=0.2 lambda=1.0"}). */
