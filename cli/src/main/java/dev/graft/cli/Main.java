@@ -26,6 +26,7 @@ import java.util.Map;
         subcommands = {dev.graft.cli.merge.MergeCommand.class, dev.graft.cli.merge.RunCommand.class, InspectCommand.class, DiffCommand.class, ConvertCommand.class, dev.graft.cli.export.ExportCommand.class, DemoCommand.class,
                 dev.graft.cli.lora.ExtractCommand.class, dev.graft.cli.lora.LoraCommand.class,
                 dev.graft.cli.compress.CompressCommand.class, dev.graft.cli.compress.DecompressCommand.class, EvalCommand.class,
+                dev.graft.cli.lm.ScoreCommand.class, dev.graft.cli.lm.GenerateCommand.class,
                 dev.graft.cli.bench.BenchCommand.class,
                 HelpCommand.class},
         description = "Merge, inspect and compare fine-tuned models (safetensors files, Hugging Face folders, PyTorch checkpoints, GGUF files), convert them to safetensors or GGUF, extract, apply and combine LoRA adapters, and compress fine-tuning deltas, on the JVM.",
@@ -53,7 +54,7 @@ public final class Main implements Runnable {
     /** Without a command there is nothing to do: say so and show the choices. */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command (merge, run, inspect, diff, convert, export, extract, lora, compress, decompress, demo, eval, bench)");
+        throw new ParameterException(spec.commandLine(), "missing command (merge, run, inspect, diff, convert, export, extract, lora, compress, decompress, demo, eval, score, generate, bench)");
     }
 
     /** Runs a command line and exits the JVM with its exit code. */

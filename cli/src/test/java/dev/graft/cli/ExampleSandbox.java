@@ -111,6 +111,11 @@ final class ExampleSandbox {
             // testdata's base and ft1 with tokenizers of their 96 rows; the fine-tune's last two are chat tokens.
             entry("chat-base", tokenized("base", false)),
             entry("chat-ft", tokenized("ft1", true)),
+            // An untrained byte-level Llama for graft score and generate: they run, whatever it answers.
+            entry("byte-llama", (s, target) -> dev.graft.evaluation.llama.LlamaFolder.write(
+                    dev.graft.evaluation.llama.LlamaWeights.initial(new dev.graft.evaluation.llama.LlamaShape(
+                            dev.graft.evaluation.llama.ByteVocabulary.SIZE, 16, 32, 1, 2, 1, 64, 10000, 1e-5), 1),
+                    target, false)),
             entry("ties.yml", helpRecipe("ties.yml")),
             entry("multi.yml", recipe(MULTI_RECIPE)));
 

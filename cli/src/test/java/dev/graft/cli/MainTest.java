@@ -71,7 +71,7 @@ class MainTest {
     @Test
     void missingCommandOrArgumentIsAUsageError() {
         assertThat(Cli.graft()).isEqualTo(new Cli.Result(2, "", """
-                graft: missing command (merge, run, inspect, diff, convert, export, extract, lora, compress, decompress, demo, eval, bench)
+                graft: missing command (merge, run, inspect, diff, convert, export, extract, lora, compress, decompress, demo, eval, score, generate, bench)
                 Try 'graft --help' for more information.
                 """));
         assertThat(Cli.graft("diff", "a")).isEqualTo(new Cli.Result(2, "", """
@@ -88,7 +88,7 @@ class MainTest {
     void everySubcommandHasHelp() {
         for (String[] cmd : new String[][] {{"merge"}, {"run"}, {"inspect"}, {"diff"}, {"convert"}, {"demo"}, {"bench"}, {"bench", "io"},
                 {"extract"}, {"lora"}, {"lora", "apply"}, {"lora", "combine"}, {"lora", "extract-from-merge"},
-                {"compress"}, {"decompress"}, {"eval"}, {"bench", "merge"}, {"bench", "extract"}, {"bench", "compress"},
+                {"compress"}, {"decompress"}, {"eval"}, {"score"}, {"generate"}, {"bench", "merge"}, {"bench", "extract"}, {"bench", "compress"},
                 {"help"}}) {
             String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";
@@ -123,6 +123,8 @@ class MainTest {
                   compress    Compress a fine-tune's delta against its base into one file.
                   decompress  Apply a compressed delta to its base model.
                   eval        Measure what merges do to accuracy on a network trained in Java.
+                  score       Score a byte-level Llama model on the evaluation's text tasks.
+                  generate    Continue a prompt with a byte-level Llama model, greedily.
                   bench       Measure Graft's throughput and memory on generated checkpoints.
                 """);
         for (String cmd : new String[] {"merge", "run", "inspect", "diff", "convert", "demo", "extract", "lora", "compress", "decompress"}) {

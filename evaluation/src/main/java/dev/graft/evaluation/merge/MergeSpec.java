@@ -1,6 +1,10 @@
 package dev.graft.evaluation.merge;
 
+import dev.graft.algorithms.Merge;
+
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 
@@ -35,6 +39,40 @@ public record MergeSpec(String family, String method, Map<String, Object> perMod
      */
     public MergeSpec withLines(OptionalDouble alpha, double beta) {
         return new MergeSpec(family + "+lines", method, perModel, global, OptionalDouble.of(beta), alpha);
+    }
+
+    /**
+     * A {@link Merge} builder for this spec: the method, the global parameters and LiNeS, base and models still to
+     * add ({@link #perModel()} is what each one gets).
+     */
+    public Merge builder() {
+        Merge m = Merge.method(method);
+        global.forEach(m::set);
+        if (linesBeta.isPresent()) {
+            double beta = linesBeta.getAsDouble();
+            if (linesAlpha.isPresent()) {
+                m.lines(linesAlpha.getAsDouble(), beta);
+            } else {
+                m.linesAutoAlpha(beta);
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Runs this merge of {@code models} (by index into {@code names} and {@code paths}) onto {@code base} into
+     * {@code out}, replacing it. Models are named, not identified by path, so that DARE's and DELLA's draws under
+     * {@code seed} do not depend on the folder.
+     *
+     * @return {@code out}
+     */
+    public Path run(Path base, List<String> names, List<Path> paths, List<Integer> models, long seed, Path out) {
+        Merge m = builder().base("base", base).seed(seed).threads(1).overwrite(true);
+        for (int k : models) {
+            m.add(names.get(k), paths.get(k), perModel);
+        }
+        m.write(out);
+        return out;
     }
 
     /** The hyper-parameters as one short line, for the report ({@code "density=0.2 lambda=1.0"}). */

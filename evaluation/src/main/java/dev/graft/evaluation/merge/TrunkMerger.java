@@ -1,6 +1,5 @@
 package dev.graft.evaluation.merge;
 
-import dev.graft.algorithms.Merge;
 import dev.graft.evaluation.net.Trunk;
 import dev.graft.evaluation.net.TrunkShape;
 
@@ -10,7 +9,7 @@ import java.util.List;
 
 /**
  * Merges trunks with Graft's own merge code: the base and the fine-tunes are written once as safetensors files in a
- * work folder, each {@link MergeSpec} runs through the {@link Merge} builder (the API behind {@code graft merge})
+ * work folder, each {@link MergeSpec} runs through the {@link dev.graft.algorithms.Merge} builder (the API behind {@code graft merge})
  * and the merged file is read back.
  */
 public final class TrunkMerger {
@@ -54,23 +53,8 @@ public final class TrunkMerger {
         return merges;
     }
 
-    /** Models are named, not identified by path, so that DARE's and DELLA's draws do not depend on the folder. */
     private Trunk merge(MergeSpec spec, List<Integer> models) {
-        Merge m = Merge.method(spec.method()).base("base", base).seed(seed).threads(1).overwrite(true);
-        for (int k : models) {
-            m.add(names.get(k), fineTunes.get(k), spec.perModel());
-        }
-        spec.global().forEach(m::set);
-        if (spec.linesBeta().isPresent()) {
-            double beta = spec.linesBeta().getAsDouble();
-            if (spec.linesAlpha().isPresent()) {
-                m.lines(spec.linesAlpha().getAsDouble(), beta);
-            } else {
-                m.linesAutoAlpha(beta);
-            }
-        }
-        Path out = dir.resolve("merged.safetensors");
-        m.write(out);
+        Path out = spec.run(base, names, fineTunes, models, seed, dir.resolve("merged.safetensors"));
         merges++;
         return TrunkCheckpoint.read(shape, out);
     }

@@ -19,6 +19,11 @@ public final class Adam {
 
     /** One step: {@code params −= rate · m̂ / (√v̂ + ε)}. */
     public void step(Params params, Params grad) {
+        step(params, grad, rate);
+    }
+
+    /** One step at a scheduled rate (warm-up, decay) instead of the constructor's. */
+    public void step(Params params, Params grad, double rate) {
         step++;
         double c1 = 1 - Math.pow(BETA1, step);
         double c2 = 1 - Math.pow(BETA2, step);

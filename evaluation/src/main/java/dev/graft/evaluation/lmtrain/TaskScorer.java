@@ -1,0 +1,70 @@
+package dev.graft.evaluation.lmtrain;
+
+import dev.graft.evaluation.llama.ByteVocabulary;
+import dev.graft.evaluation.llama.GreedyDecoder;
+import dev.graft.evaluation.llama.LlamaShape;
+import dev.graft.evaluation.llama.LlamaWeights;
+import dev.graft.evaluation.llama.WideWeights;
+import dev.graft.evaluation.text.TextExample;
+import dev.graft.evaluation.text.TextTask;
+import dev.graft.evaluation.text.TokenSequence;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Scores a byte-level Llama on a task's examples: greedy decoding from {@code BOS prompt} must give exactly the
+ * answer and then {@code EOS}; the loss is the teacher-forced cross-entropy of the answer and its {@code EOS}.
+ * Examples run in parallel, each on its own, so scores do not depend on the thread count.
+ */
+public final class TaskScorer {
+    /** Positions a task example needs: {@code BOS}, prompt, answer and one token past it to see {@code EOS}. */
+    public static final int POSITIONS = 1 + TextTask.MAX_PROMPT + TextTask.MAX_ANSWER + 2;
+
+    private final LlamaShape shape;
+    private final Lanes lanes;
+
+    /**
+     * @throws IllegalArgumentException when the model has fewer than {@link #POSITIONS} positions
+     */
+    public TaskScorer(LlamaShape shape, int threads) {
+        if (shape.maxPositions() < POSITIONS) {
+            throw new IllegalArgumentException("the tasks need " + POSITIONS + " positions; the model has "
+                    + shape.maxPositions());
+        }
+        this.shape = shape;
+        this.lanes = new Lanes(shape, POSITIONS, threads);
+    }
+
+    /** The score of {@code weights} on {@code examples} of {@code task}. */
+    public TaskScore score(LlamaWeights weights, TextTask task, List<TextExample> examples) {
+        if (!weights.shape().equals(shape)) {
+            throw new IllegalArgumentException("weights of shape " + weights.shape() + " for a scorer of " + shape);
+        }
+        WideWeights w = weights.widened();
+        boolean[] right = new boolean[examples.size()];
+        double[] loss = new double[examples.size()];
+        int[] tokens = new int[examples.size()];
+        String[] outputs = new String[examples.size()];
+        lanes.forEach(examples.size(), (lane, pass, i) -> {
+            TextExample e = examples.get(i);
+            TokenSequence s = TokenSequence.answer(e);
+            loss[i] = pass.loss(w, s.tokens(), s.length(), s.predicted(), 1, null);
+            tokens[i] = s.predictedCount();
+            int[] got = new GreedyDecoder(pass, w).continuation(ByteVocabulary.encodeWithBos(e.prompt()),
+                    TextTask.MAX_ANSWER + 1, ByteVocabulary.EOS);
+            right[i] = Arrays.equals(got, ByteVocabulary.encode(e.answer()));
+            outputs[i] = ByteVocabulary.decode(got, 0, got.length);
+        });
+        int correct = 0;
+        double total = 0;
+        int count = 0;
+        for (int i = 0; i < right.length; i++) {
+            correct += right[i] ? 1 : 0;
+            total += loss[i];
+            count += tokens[i];
+        }
+        return new TaskScore(task.id(), examples.size(), correct, count == 0 ? 0 : total / count,
+                Arrays.asList(outputs));
+    }
+}

@@ -1,0 +1,66 @@
+package dev.graft.evaluation.text;
+
+import dev.graft.evaluation.data.Seeds;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The pre-training mixture: sentences from a small grammar (words, numbers, letters in varied orders) and the
+ * eight tasks' prompts without their answers. The model learns the bytes, the formats and where prompts end, but
+ * never sees an answer, so its accuracy on the tasks starts near zero and every point a fine-tune or a merge gains
+ * is the tasks' own skill.
+ */
+public final class PretrainingText {
+    private static final List<String> ARTICLES = List.of("the", "a", "one", "every", "some");
+    private static final List<String> ADJECTIVES = List.of("red", "small", "quiet", "old", "quick", "green", "odd");
+    private static final List<String> NOUNS = List.of("fox", "cat", "tree", "box", "bird", "key", "river", "stone");
+    private static final List<String> VERBS = List.of("sees", "finds", "holds", "moves", "counts", "keeps", "opens");
+
+    private final SplittableRandom rng;
+    private final TaskExamples[] prompts;
+    private final double promptShare;
+
+    /**
+     * @param promptShare fraction of sequences that are task prompts (the rest are grammar sentences)
+     */
+    public PretrainingText(long seed, double promptShare) {
+        if (!(promptShare >= 0 && promptShare <= 1)) {
+            throw new IllegalArgumentException("prompt share " + promptShare + " outside 0 to 1");
+        }
+        this.rng = Seeds.stream(seed, "text:pretraining", 0);
+        this.promptShare = promptShare;
+        TextTask[] tasks = TextTask.values();
+        this.prompts = new TaskExamples[tasks.length];
+        for (int i = 0; i < tasks.length; i++) {
+            prompts[i] = new TaskExamples(tasks[i], Split.TRAIN, seed);
+        }
+    }
+
+    /** The next sequence of the mixture. */
+    public TokenSequence next() {
+        if (rng.nextDouble() < promptShare) {
+            return TokenSequence.text(prompts[rng.nextInt(prompts.length)].next().prompt(), false);
+        }
+        return TokenSequence.text(sentence(), true);
+    }
+
+    /** A grammar sentence of at most 40 bytes, e.g. {@code the odd fox counts 3 keys.}. */
+    String sentence() {
+        StringBuilder s = new StringBuilder(pick(ARTICLES)).append(' ');
+        if (rng.nextBoolean()) {
+            s.append(pick(ADJECTIVES)).append(' ');
+        }
+        s.append(pick(NOUNS)).append(' ').append(pick(VERBS)).append(' ');
+        int n = rng.nextInt(20);
+        s.append(n).append(' ').append(pick(NOUNS)).append(n == 1 ? "" : "s");
+        if (rng.nextInt(3) == 0) {
+            s.append(" near ").append((char) ('a' + rng.nextInt(26)));
+        }
+        return s.append('.').toString();
+    }
+
+    private String pick(List<String> words) {
+        return words.get(rng.nextInt(words.size()));
+    }
+}
