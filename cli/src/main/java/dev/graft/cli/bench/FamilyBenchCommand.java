@@ -27,9 +27,9 @@ import java.util.concurrent.Callable;
                 "Needs (fine-tunes + 1) x 2 bytes per parameter in DIR: 1.1 GB for the small preset with three "
                         + "fine-tunes, 6 GB for the large one."},
         footer = {"", "Examples:",
-                "  graft bench family --dir family --layers 2",
-                "  graft merge ties family/ft1 family/ft2 family/ft3 --base family/base --weight 1 --density 0.2 "
-                        + "-o family-ties",
+                "  graft bench family --dir family --hidden 64 --layers 2 --vocab 1000",
+                "  graft merge ties family/ft1 family/ft2 family/ft3 --base family/base \\",
+                "      --weight 1 --density 0.2 -o family-ties",
                 "  graft bench family --dir /data/family --preset large --changed 0.1"})
 final class FamilyBenchCommand implements Callable<Integer> {
     @Mixin
