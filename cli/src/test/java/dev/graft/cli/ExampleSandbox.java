@@ -97,6 +97,14 @@ final class ExampleSandbox {
             // What 'graft demo --dir ./demo-models' writes, for the diff that follows it in the demo's help.
             entry("demo-models", (s, target) -> FineTuneFamily.of(DemoCommand.baseModel()).fineTunes(2).seed(2)
                     .writeTo(target)),
+            // What the first example of 'graft bench family --help' writes, for the merge that follows it there.
+            entry("family", (s, target) -> {
+                Cli.Result r = Cli.graft("bench", "family", "--dir", target.toString(), "--hidden", "64", "--layers",
+                        "2", "--vocab", "1000");
+                if (r.code() != 0) {
+                    throw new IOException("graft bench family failed: " + r.err());
+                }
+            }),
             // PyTorch checkpoints of testdata's base, for graft convert: a folder, a sharded one, a bare file.
             entry("old-model", torch("base", 1)),
             entry("big-model", torch("base", 4)),

@@ -86,7 +86,7 @@ class UsageHelpTest {
         assertThat(everyCommand().keySet()).containsExactly("graft", "graft merge", "graft run", "graft inspect",
                 "graft diff", "graft convert", "graft export", "graft export gguf", "graft export help", "graft demo", "graft extract", "graft lora", "graft lora apply", "graft lora combine",
                 "graft lora extract-from-merge", "graft lora help", "graft compress", "graft decompress",
-                "graft eval", "graft score", "graft generate", "graft bench", "graft bench io", "graft bench merge", "graft bench extract",
+                "graft eval", "graft score", "graft generate", "graft bench", "graft bench io", "graft bench merge", "graft bench family", "graft bench extract",
                 "graft bench compress", "graft bench gguf", "graft bench vocab", "graft bench help", "graft help");
     }
 

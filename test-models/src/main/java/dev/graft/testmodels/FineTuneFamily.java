@@ -1,9 +1,9 @@
 package dev.graft.testmodels;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * A base model and fine-tunes of it, for merge tests and benchmarks: {@code ft_k = base + Δ_k}, each
@@ -28,6 +28,7 @@ public final class FineTuneFamily {
     private int outliers = DeltaProfile.DEFAULT.outliers();
     private double outlierScale = DeltaProfile.DEFAULT.outlierScale();
     private double shared = DeltaProfile.DEFAULT.shared();
+    private double changed = DeltaProfile.DEFAULT.changed();
     private long seed;
     private boolean overwrite;
 
@@ -98,6 +99,15 @@ public final class FineTuneFamily {
         return this;
     }
 
+    /**
+     * Fraction in (0, 1] of each tensor's elements that a fine-tune changes (default 1: all); the rest keep the
+     * base value exactly. See {@link DeltaProfile#changed()}.
+     */
+    public FineTuneFamily changed(double fraction) {
+        this.changed = fraction;
+        return this;
+    }
+
     /** Seed of the deltas (default 0), independent of the base model's seed. */
     public FineTuneFamily seed(long seed) {
         this.seed = seed;
@@ -112,17 +122,18 @@ public final class FineTuneFamily {
 
     /** The delta parameters as set. */
     public DeltaProfile profile() {
-        return new DeltaProfile(rank, lowRankScale, noise, outliers, outlierScale, shared);
+        return new DeltaProfile(rank, lowRankScale, noise, outliers, outlierScale, shared, changed);
     }
 
     /** Writes {@code dir/base} and {@code dir/ft1} … {@code dir/ftN}. */
     public Folders writeTo(Path dir) {
-        Path b = base.writeTo(dir.resolve("base"), overwrite);
-        List<Path> fts = new ArrayList<>();
-        for (int k = 1; k <= fineTunes; k++) {
-            fts.add(writeFineTune(k, dir.resolve("ft" + k)));
-        }
-        return new Folders(b, fts);
+        // Each model is its own pure function of the seeds, so they are written in parallel: the same bytes, and
+        // a 750 M-parameter family in a fraction of the time on several cores.
+        List<Path> written = IntStream.rangeClosed(0, fineTunes).parallel()
+                .mapToObj(k -> k == 0 ? base.writeTo(dir.resolve("base"), overwrite)
+                        : writeFineTune(k, dir.resolve("ft" + k)))
+                .toList();
+        return new Folders(written.getFirst(), written.subList(1, written.size()));
     }
 
     /** Writes fine-tune {@code k} (1-based) alone into {@code dir}. */

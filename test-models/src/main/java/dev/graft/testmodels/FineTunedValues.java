@@ -16,7 +16,9 @@ import java.util.SplittableRandom;
  * {@code ±outlierScale · unit}. The {@code 1/√r} keeps the low-rank part's element spread at
  * {@code lowRankScale · unit} whatever the rank. With {@link DeltaProfile#shared()} ρ ≠ 0, {@code U·V} and
  * {@code G} are each {@code √ρ·(family's) + √(1−ρ)·(own)}, the family's drawn from a stream no fine-tune index
- * enters, so that two fine-tunes' deltas correlate with coefficient ρ and keep their spread. Only the factors are held in memory, so tensors of any
+ * enters, so that two fine-tunes' deltas correlate with coefficient ρ and keep their spread. With
+ * {@link DeltaProfile#changed()} p &lt; 1, each element is changed with probability p (its own uniform stream) and
+ * otherwise keeps the base value exactly; outliers are added regardless. Only the factors are held in memory, so tensors of any
  * size stream through.
  */
 final class FineTunedValues implements TensorValues {
@@ -36,6 +38,9 @@ final class FineTunedValues implements TensorValues {
     private final GaussianStream noise;
     private final long[] outlierAt;
     private final float[] outlierValue;
+    /** Draws which elements change, or null when all do. */
+    private final SplittableRandom changes;
+    private final double changed;
     private long position;
 
     /**
@@ -75,6 +80,9 @@ final class FineTunedValues implements TensorValues {
         this.noiseStd = profile.noise() * tensor.deltaUnit();
         this.noise = GaussianStream.of(seed, tensor.name(), tag + "noise");
 
+        this.changed = profile.changed();
+        this.changes = changed < 1 ? GaussianStream.randomFor(seed, tensor.name(), tag + "changed") : null;
+
         int outliers = tensor.isMatrix() ? (int) Math.min(profile.outliers(), elements) : 0;
         SplittableRandom random = GaussianStream.randomFor(seed, tensor.name(), tag + "outliers");
         this.outlierAt = distinctPositions(random, outliers, elements);
@@ -107,6 +115,9 @@ final class FineTunedValues implements TensorValues {
     public void next(float[] dst, int count) {
         base.next(dst, count);
         for (int i = 0; i < count; i++) {
+            if (changes != null && changes.nextDouble() >= changed) {
+                continue; // this element keeps its base value; no noise is drawn for it
+            }
             long idx = position + i;
             int row = (int) (idx / cols);
             int col = (int) (idx % cols);

@@ -52,6 +52,30 @@ class FineTuneFamilyTest {
     }
 
     @Test
+    void changedFractionLeavesTheOtherElementsExactlyAtTheBase() {
+        FineTuneFamily.of(BASE).outliers(0).changed(0.1).fineTunes(1).seed(7).writeTo(dir);
+        try (ModelSource base = ModelSource.open(dir.resolve("base"));
+             ModelSource ft = ModelSource.open(dir.resolve("ft1"))) {
+            float[] d = delta(base, ft, "model.layers.0.mlp.up_proj.weight"); // [96, 64]: 6144 elements
+            int changed = 0;
+            for (float x : d) {
+                changed += x != 0 ? 1 : 0;
+            }
+            // Bernoulli(0.1) over 6144 elements: 614 expected, sd 23.5; f32 keeps every nonzero delta
+            assertThat(changed).isBetween(520, 710);
+        }
+    }
+
+    @Test
+    void changedOneIsTheDenseFamily() throws Exception {
+        FineTuneFamily.of(BASE).seed(7).writeFineTune(1, dir.resolve("a"));
+        FineTuneFamily.of(BASE).seed(7).changed(1).writeFineTune(1, dir.resolve("b"));
+        assertThat(Files.mismatch(dir.resolve("a/model.safetensors"), dir.resolve("b/model.safetensors"))).isEqualTo(-1);
+        assertThatThrownBy(() -> FineTuneFamily.of(BASE).changed(0).profile())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("changed must lie in (0, 1], not 0.0");
+    }
+
+    @Test
     void outliersAreExactlyTheRequestedCountPerMatrix() {
         FineTuneFamily.of(BASE).rank(0).noise(0).outliers(3).outlierScale(2).fineTunes(1).writeTo(dir);
         try (ModelSource base = ModelSource.open(dir.resolve("base"));

@@ -8,8 +8,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code graft bench}: the performance figures Graft promises, measured on this machine. */
 @Command(name = "bench",
-        subcommands = {IoBenchCommand.class, MergeBenchCommand.class, ExtractBenchCommand.class, CompressBenchCommand.class,
-                GgufBenchCommand.class,
+        subcommands = {IoBenchCommand.class, MergeBenchCommand.class, FamilyBenchCommand.class, ExtractBenchCommand.class,
+                CompressBenchCommand.class, GgufBenchCommand.class,
                 VocabBenchCommand.class, HelpCommand.class},
         description = "Measure Graft's throughput and memory on generated checkpoints.",
         commandListHeading = "%nBenchmarks:%n",
@@ -21,6 +21,6 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing benchmark (io, merge, extract, compress, gguf, vocab)");
+        throw new ParameterException(spec.commandLine(), "missing benchmark (io, merge, family, extract, compress, gguf, vocab)");
     }
 }

@@ -158,18 +158,8 @@ public final class IoBenchmark {
 
     /** Writes {@code bytes} bytes to a new file from one reused buffer, fsync included; returns the seconds taken. */
     private static double warmUpWrite(Path file, long bytes) throws IOException {
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(1 << 20);
         long t = System.nanoTime();
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
-                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
-            for (long pos = 0; pos < bytes; ) {
-                buf.clear().limit((int) Math.min(buf.capacity(), bytes - pos));
-                while (buf.hasRemaining()) {
-                    pos += ch.write(buf, pos);
-                }
-            }
-            ch.force(true);
-        }
+        RawFloor.writeAndSync(file, bytes);
         return seconds(t);
     }
 

@@ -3,27 +3,31 @@ package dev.graft.cli.bench;
 import dev.graft.algorithms.simd.Simd;
 import dev.graft.core.exec.MergeJob;
 import dev.graft.core.exec.MergeOptions;
+import dev.graft.core.method.MergeMethod;
 import dev.graft.core.method.MethodRegistry;
+import dev.graft.core.method.ParameterDef;
 import dev.graft.core.plan.RequestBuilder;
-import dev.graft.formats.safetensors.SafetensorsWriter;
-import dev.graft.formats.shard.ByteSize;
-import dev.graft.formats.tensor.TensorSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * TIES on generated bf16 checkpoints against the I/O floor of the same merge (every input read, the output written,
- * no math), through the same executor, with the peak resident memory of each phase.
+ * A merge method on generated bf16 checkpoints against two floors measured in the same run, each phase twice,
+ * alternating: the raw floor ({@link RawFloor}: every input file read into nothing, one file of the output's size
+ * written and fsynced) and the executor floor ({@link ReadFloor}: every input decoded to float32 and the base
+ * encoded back, through the same executor, no math). Each phase reports wall time, process CPU time and peak
+ * resident memory. This is the warm, in-process measurement; the cold one (a fresh {@code graft} process per run)
+ * is {@code scripts/bench-cold.sh}.
  */
 public final class MergeBenchmark {
     /**
-     * One timed merge.
+     * One timed phase.
      *
      * @param seconds    wall time
      * @param cpuSeconds CPU time of the whole process over the phase (all threads), or -1 where the JVM cannot tell;
@@ -32,77 +36,103 @@ public final class MergeBenchmark {
     public record Phase(String name, double seconds, double cpuSeconds, long peakRssBytes) {
     }
 
+    /** Writes the inputs of a benchmark into a folder and says what they are. */
+    public interface Inputs {
+        /** Writes the base and the fine-tunes into {@code dir}; returns their paths, base first. */
+        List<Path> write(Path dir) throws IOException;
+
+        /** One line on what was written, for the log. */
+        String describe();
+    }
+
+    /** The phases of one round, in the order they run (and in {@link #run()}'s result, round after round). */
+    public static final List<String> PHASES = List.of("raw floor", "executor floor", "method");
+
     private final Path dir;
-    private final long bytesPerModel;
-    private final int fineTunes;
+    private final Inputs inputs;
+    private final String method;
     private final double density;
     private final int threads;
     private final long cacheBytes;
     private final PrintWriter log;
 
     /**
+     * @param method     the merge method timed; every model gets weight 1, and density {@code density} where the
+     *                   method takes one
      * @param cacheBytes the pass cache of the merges ({@link MergeOptions#cacheBytes()}); 0 re-reads the files on
      *                   every pass
      */
-    public MergeBenchmark(Path dir, long bytesPerModel, int fineTunes, double density, int threads, long cacheBytes,
+    public MergeBenchmark(Path dir, Inputs inputs, String method, double density, int threads, long cacheBytes,
                           PrintWriter log) {
         this.dir = dir;
+        this.inputs = inputs;
+        this.method = method;
         this.cacheBytes = cacheBytes;
-        this.bytesPerModel = bytesPerModel;
-        this.fineTunes = fineTunes;
         this.density = density;
         this.threads = threads;
         this.log = log;
     }
 
+    /**
+     * Generates the inputs, runs two rounds of {@link #PHASES} and deletes every file it wrote.
+     *
+     * @throws IllegalArgumentException when no method has the name given
+     */
     public List<Phase> run() throws IOException {
-        List<TensorSpec> specs = SyntheticCheckpoint.squareLayers(bytesPerModel);
-        List<Path> files = new ArrayList<>();
-        Path out = dir.resolve("bench-merged.safetensors");
-        try {
+        MethodRegistry methods = MethodRegistry.load();
+        MergeMethod m = methods.find(method).orElseThrow(() -> new IllegalArgumentException(
+                "unknown merge method '" + method + "' (see graft methods)"));
+        Map<String, Object> params = new HashMap<>();
+        params.put("weight", 1.0);
+        if (m.modelParameters().stream().map(ParameterDef::name).anyMatch("density"::equals)) {
+            params.put("density", density);
+        }
+        // formats.io's scratch folder: deleted when closed, at exit, or by a later run if this one is killed
+        try (dev.graft.formats.io.ScratchFolder scratch =
+                     dev.graft.formats.io.ScratchFolder.beside(dir.resolve("graft-bench-merge"))) {
+            Path work = scratch.path();
+            Path out = work.resolve("merged.safetensors");
             long t0 = System.nanoTime();
-            for (int m = 0; m <= fineTunes; m++) {
-                Path f = dir.resolve(m == 0 ? "bench-base.safetensors" : "bench-ft" + m + ".safetensors");
-                Files.deleteIfExists(f);
-                SyntheticCheckpoint.write(f, specs, m);
-                files.add(f);
-            }
-            log.printf("generated base + %d fine-tunes: %d bf16 tensors of %dx%d, %s each, in %.1f s; Vector API "
-                            + "loops %s%n", fineTunes, specs.size(), SyntheticCheckpoint.SIDE, SyntheticCheckpoint.SIDE,
-                    ByteSize.format(specs.stream().mapToLong(TensorSpec::byteSize).sum()), (System.nanoTime() - t0) / 1e9,
-                    Simd.ENABLED ? "on" : "off");
-            log.flush();
+            List<Path> models = inputs.write(work.resolve("inputs"));
+            log.printf("generated %s in %.1f s; Vector API loops %s%n", inputs.describe(),
+                    (System.nanoTime() - t0) / 1e9, Simd.ENABLED ? "on" : "off");
+            long outputBytes = RawFloor.bytes(List.of(models.getFirst()));
             List<Phase> phases = new ArrayList<>();
-            phases.add(time("I/O floor", "io_floor", files, out, Map.of(), MethodRegistry.of(new ReadFloor())));
-            phases.add(time("ties density " + density, "ties", files, out, Map.of("weight", 1.0, "density", density),
-                    MethodRegistry.load()));
-            phases.add(time("I/O floor again", "io_floor", files, out, Map.of(), MethodRegistry.of(new ReadFloor())));
-            phases.add(time("ties again", "ties", files, out, Map.of("weight", 1.0, "density", density),
-                    MethodRegistry.load()));
-            return phases;
-        } finally {
-            for (Path f : files) {
-                Files.deleteIfExists(f);
+            for (int round = 0; round < 2; round++) {
+                String again = round == 0 ? "" : " again";
+                phases.add(rawFloor("raw floor" + again, models, outputBytes, work.resolve("raw-floor.out")));
+                phases.add(merge("executor floor" + again, "io_floor", models, out, Map.of(),
+                        MethodRegistry.of(new ReadFloor())));
+                phases.add(merge(method + (params.containsKey("density") ? " density " + density : "") + again,
+                        method, models, out, params, methods));
             }
-            Files.deleteIfExists(out);
+            return phases;
         }
     }
 
-    private Phase time(String label, String method, List<Path> files, Path out, Map<String, Object> params,
-                       MethodRegistry methods) throws IOException {
+    private Phase rawFloor(String label, List<Path> models, long outputBytes, Path scratch) throws IOException {
+        PhaseClock clock = PhaseClock.start();
+        RawFloor.run(models, outputBytes, scratch);
+        return report(label, clock.stop());
+    }
+
+    private Phase merge(String label, String name, List<Path> models, Path out, Map<String, Object> params,
+                        MethodRegistry methods) throws IOException {
         Files.deleteIfExists(out);
-        RequestBuilder b = new RequestBuilder(method).base("base", files.getFirst());
-        for (int m = 1; m < files.size(); m++) {
-            b.model("ft" + m, files.get(m), params);
+        RequestBuilder b = new RequestBuilder(name).base("base", models.getFirst());
+        for (int k = 1; k < models.size(); k++) {
+            b.model("ft" + k, models.get(k), params);
         }
         PhaseClock clock = PhaseClock.start();
         new MergeJob(methods, MergeOptions.defaults().withThreads(threads).withCacheBytes(cacheBytes))
                 .run(b.build(), out);
-        PhaseClock.Cost cost = clock.stop();
-        log.printf("%-22s %6.2f s  cpu %s  peak RSS %s%n", label, cost.seconds(),
+        return report(label, clock.stop());
+    }
+
+    private Phase report(String label, PhaseClock.Cost cost) {
+        log.printf("%-28s %6.2f s  cpu %s  peak RSS %s%n", label, cost.seconds(),
                 cost.cpuSeconds() < 0 ? "n/a" : String.format("%6.2f s", cost.cpuSeconds()), cost.peakRssText());
         log.flush();
         return new Phase(label, cost.seconds(), cost.cpuSeconds(), cost.peakRssBytes());
     }
-
 }
