@@ -3,6 +3,7 @@ package dev.graft.testmodels;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -129,11 +130,32 @@ public final class FineTuneFamily {
     public Folders writeTo(Path dir) {
         // Each model is its own pure function of the seeds, so they are written in parallel: the same bytes, and
         // a 750 M-parameter family in a fraction of the time on several cores.
-        List<Path> written = IntStream.rangeClosed(0, fineTunes).parallel()
-                .mapToObj(k -> k == 0 ? base.writeTo(dir.resolve("base"), overwrite)
-                        : writeFineTune(k, dir.resolve("ft" + k)))
+        // Failures are kept per model and the first in folder order is thrown, so which error a user sees does not
+        // depend on which thread lost the race (base before ft1 before ft2).
+        List<Written> outcomes = IntStream.rangeClosed(0, fineTunes).parallel()
+                .mapToObj(k -> Written.of(() -> k == 0 ? base.writeTo(dir.resolve("base"), overwrite)
+                        : writeFineTune(k, dir.resolve("ft" + k))))
                 .toList();
+        List<Path> written = outcomes.stream().map(Written::path).toList();
         return new Folders(written.getFirst(), written.subList(1, written.size()));
+    }
+
+    /** One model's write: its folder, or the exception that stopped it, rethrown when the folder is asked for. */
+    private record Written(Path folder, RuntimeException failure) {
+        static Written of(Supplier<Path> write) {
+            try {
+                return new Written(write.get(), null);
+            } catch (RuntimeException e) {
+                return new Written(null, e);
+            }
+        }
+
+        Path path() {
+            if (failure != null) {
+                throw failure;
+            }
+            return folder;
+        }
     }
 
     /** Writes fine-tune {@code k} (1-based) alone into {@code dir}. */

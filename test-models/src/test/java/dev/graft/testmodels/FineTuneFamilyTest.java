@@ -35,6 +35,16 @@ class FineTuneFamilyTest {
     }
 
     @Test
+    void anExistingFamilyIsReportedByItsFirstFolderWhicheverThreadFails() {
+        FineTuneFamily.of(BASE).fineTunes(3).writeTo(dir);
+        for (int run = 0; run < 20; run++) {
+            assertThatThrownBy(() -> FineTuneFamily.of(BASE).fineTunes(3).writeTo(dir))
+                    .isInstanceOf(dev.graft.formats.io.OutputExistsException.class)
+                    .hasMessageContaining(dir.resolve("base").resolve("model.safetensors").toString());
+        }
+    }
+
+    @Test
     void sameSeedSameBytes() throws Exception {
         FineTuneFamily.of(BASE).seed(7).writeFineTune(1, dir.resolve("a"));
         FineTuneFamily.of(BASE).seed(7).writeFineTune(1, dir.resolve("b"));
