@@ -44,8 +44,7 @@ final class GgufOutput implements MergeOutput {
         try {
             FolderOutput.writeSideFiles(side, config, donorFolder, notCopied, extraFiles);
             String file = claim.target().getFileName().toString();
-            String name = file.endsWith(MergeOutput.GGUF_SUFFIX)
-                    ? file.substring(0, file.length() - MergeOutput.GGUF_SUFFIX.length()) : file;
+            String name = file.substring(0, file.length() - MergeOutput.GGUF_SUFFIX.length());
             this.stream = GgufStream.open(GgufExport.planned(side, specs, claim.target()).name(name), claim);
         } catch (RuntimeException e) {
             claim.close();

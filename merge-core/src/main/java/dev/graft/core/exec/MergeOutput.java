@@ -18,7 +18,7 @@ public interface MergeOutput extends AutoCloseable {
     /** Recipe file name in a merged folder. */
     String RECIPE_FILE = "graft_recipe.yml";
 
-    /** The name ending of a GGUF output. */
+    /** The name ending of a GGUF output (any case). */
     String GGUF_SUFFIX = ".gguf";
 
     /**
@@ -74,7 +74,7 @@ public interface MergeOutput extends AutoCloseable {
 
     /** Whether {@code target} names a GGUF file. */
     static boolean isGguf(Path target) {
-        return target.getFileName() != null && target.getFileName().toString().endsWith(GGUF_SUFFIX);
+        return dev.graft.formats.gguf.GgufFile.isGgufName(target);
     }
 
     /** A sink for one output tensor; tensors may be written from several threads, one sink each. */
