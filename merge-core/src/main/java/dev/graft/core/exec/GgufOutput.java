@@ -53,11 +53,6 @@ final class GgufOutput implements MergeOutput {
         }
     }
 
-    /** Notes of the GGUF file: tensors stored otherwise than asked, or no vocabulary. */
-    List<String> notes() {
-        return stream.notes();
-    }
-
     @Override
     public TensorDataSink sink(String name) {
         return stream.sink(name);
