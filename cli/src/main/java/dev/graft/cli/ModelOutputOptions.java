@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * spell and check them alike.
  */
 public final class ModelOutputOptions {
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output .safetensors file or folder.")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output .safetensors file, .gguf file (llama.cpp) or folder.")
     Path out;
 
     @Option(names = "--force", description = "Replace OUT if it exists: a file, or a folder holding only an earlier Graft output (never an input).")

@@ -116,6 +116,12 @@ final class ExampleSandbox {
                     dev.graft.formats.gguf.export.GgufExport.of(m).write(target);
                 }
             }),
+            // testdata's ft1 exported the same way, merged with Hugging Face folders in graft merge's help.
+            entry("tuned.gguf", (s, target) -> {
+                try (var m = dev.graft.formats.model.ModelSource.open(testModel("ft1"))) {
+                    dev.graft.formats.gguf.export.GgufExport.of(m).write(target);
+                }
+            }),
             // testdata's base and ft1 with tokenizers of their 96 rows; the fine-tune's last two are chat tokens.
             entry("chat-base", tokenized("base", false)),
             entry("chat-ft", tokenized("ft1", true)),

@@ -8,7 +8,7 @@ import dev.graft.formats.delta.DeltaFormatException;
 import dev.graft.formats.delta.DeltaManifest;
 import dev.graft.formats.delta.TensorChecksum;
 import dev.graft.formats.model.ModelSource;
-import dev.graft.formats.safetensors.SafetensorsWriter;
+import dev.graft.formats.tensor.TensorDataSink;
 import dev.graft.formats.shard.ShardedWriter;
 import dev.graft.formats.tensor.Tensor;
 import dev.graft.formats.tensor.TensorSpec;
@@ -162,7 +162,7 @@ public final class Decompression {
 
     private static void apply(DeltaEntry e, DeltaCodec codec, DeltaArtifact artifact, ModelSource base,
                               MergeOutput output) {
-        try (Arena arena = Arena.ofConfined(); SafetensorsWriter.TensorSink sink = output.sink(e.name())) {
+        try (Arena arena = Arena.ofConfined(); TensorDataSink sink = output.sink(e.name())) {
             if (e.isCopy()) {
                 Tensor value = artifact.part(e, DeltaEntry.COPY_PART);
                 if (!value.shape().equals(e.spec().shape()) || value.dtype() != e.spec().dtype()) {

@@ -6,7 +6,7 @@ import dev.graft.core.exec.Parallel;
 import dev.graft.formats.lora.AdaptedModel;
 import dev.graft.formats.lora.AdapterMismatchException;
 import dev.graft.formats.model.ModelSource;
-import dev.graft.formats.safetensors.SafetensorsWriter;
+import dev.graft.formats.tensor.TensorDataSink;
 import dev.graft.formats.shard.ShardedWriter;
 import dev.graft.formats.tensor.FiniteScan;
 import dev.graft.formats.tensor.Tensor;
@@ -148,7 +148,7 @@ public final class LoraApplication {
 
     /** An adapted tensor streams to the output a band at a time, rounded once; any other is copied byte for byte. */
     private void writeTensor(AdaptedModel model, TensorSpec spec, MergeOutput out) {
-        try (Arena arena = Arena.ofConfined(); SafetensorsWriter.TensorSink sink = out.sink(spec.name())) {
+        try (Arena arena = Arena.ofConfined(); TensorDataSink sink = out.sink(spec.name())) {
             if (model.adapts(spec.name())) {
                 model.stream(spec.name(), arena, (values, first, count) -> sink.writeFloats(values, 0, count));
                 return;

@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
                         + "with the tensor named, and nothing is written."},
         footer = {"", "Examples:",
                 "  graft decompress ./base instruct.delta.safetensors -o ./instruct-restored",
-                "  graft decompress base.safetensors d.safetensors -o out.safetensors --force"})
+                "  graft decompress base.safetensors d.safetensors -o out.safetensors --force",
+                "  graft decompress ./base instruct.delta.safetensors -o instruct.gguf"})
 public final class DecompressCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "BASE", description = "The base model the delta was made from.")
     Path base;

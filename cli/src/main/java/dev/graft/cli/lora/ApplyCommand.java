@@ -35,7 +35,8 @@ import java.util.concurrent.Callable;
                         + "Nothing appears under OUT until complete."},
         footer = {"", "Examples:",
                 "  graft lora apply ./Llama-3-8B ./math-lora -o ./Llama-3-8B-math",
-                "  graft lora apply ./base ./a-lora ./b-lora --weight 1,-0.5 -o ab.safetensors"})
+                "  graft lora apply ./base ./a-lora ./b-lora --weight 1,-0.5 -o ab.safetensors",
+                "  graft lora apply ./base ./math-lora -o base-math.gguf"})
 final class ApplyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "BASE", description = "The base model (file, index or folder).")
     Path base;

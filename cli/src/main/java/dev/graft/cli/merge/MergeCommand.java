@@ -37,8 +37,10 @@ import java.util.concurrent.Callable;
                 // Replaced by the registry's method names when picocli injects the spec (see spec()).
                 MergeCommand.METHODS_LINE,
                 "",
-                "OUT ending in .safetensors is written as one file; anything else as a Hugging Face folder "
-                        + "(sharded safetensors, index, config.json, tokenizer files and a model card, README.md). "
+                "OUT ending in .safetensors is written as one file; ending in .gguf as one GGUF file for "
+                        + "llama.cpp (what graft export gguf of the folder would write); anything else as a Hugging "
+                        + "Face folder (sharded safetensors, index, config.json, tokenizer files and a model card, "
+                        + "README.md). A .gguf MODEL merged with Hugging Face models is read under their names. "
                         + "Nothing appears under OUT until the merge is complete."},
         footer = {"", "Examples:",
                 "  graft merge ties a.safetensors b.safetensors --base base.safetensors \\",
@@ -54,7 +56,9 @@ import java.util.concurrent.Callable;
                 "  graft merge iso_cts ./ft1 ./ft2 --base ./base --common-fraction 0.8 \\",
                 "      --lambda 1.5 -o ./iso-cts",
                 "  graft merge task_arithmetic ./chat-ft --base ./chat-base --tokenizer union \\",
-                "      --chat-template chatml -o ./chat-merged"})
+                "      --chat-template chatml -o ./chat-merged",
+                "  graft merge ties ./ft1 ./ft2 --base ./base --density 0.5 -o merged.gguf",
+                "  graft merge linear ./base tuned.gguf -o ./with-gguf"})
 public final class MergeCommand implements Callable<Integer> {
     /** The description line that lists the methods, filled from {@link MethodRegistry} so a new method needs no edit here. */
     static final String METHODS_LINE = "Methods: (the registered merge methods).";
@@ -64,8 +68,8 @@ public final class MergeCommand implements Callable<Integer> {
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "MODEL",
             description = "Models to merge: model folders, .safetensors files or index files "
-                    + "(*.safetensors.index.json) of sharded ones; MODEL+ADAPTER reads a model with a PEFT LoRA "
-                    + "adapter folder applied.")
+                    + "(*.safetensors.index.json) of sharded ones, or GGUF files; MODEL+ADAPTER reads a model with a "
+                    + "PEFT LoRA adapter folder applied.")
     List<String> models;
 
     @Option(names = "--base", paramLabel = "MODEL",

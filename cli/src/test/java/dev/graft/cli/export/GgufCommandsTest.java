@@ -69,6 +69,25 @@ class GgufCommandsTest {
     }
 
     @Test
+    void aGgufFileMergesWithHuggingFaceFoldersUnderTheirNames() throws Exception {
+        FineTuneFamily.Folders f = family();
+        Path tuned = dir.resolve("tuned.gguf");
+        Cli.Result e = Cli.graft("export", "gguf", f.fineTunes().getFirst().toString(), "-o", tuned.toString());
+        assertThat(e.code()).as(e.err()).isZero();
+        Path fromGguf = dir.resolve("from-gguf.safetensors");
+        Cli.Result m = Cli.graft("merge", "linear", f.base().toString(), tuned.toString(), "-o", fromGguf.toString(),
+                "-q");
+        assertThat(m.code()).as(m.err()).isZero();
+        assertThat(m.err()).isEmpty();
+        Path fromFolders = dir.resolve("from-folders.safetensors");
+        Cli.Result h = Cli.graft("merge", "linear", f.base().toString(), f.fineTunes().getFirst().toString(), "-o",
+                fromFolders.toString(), "-q");
+        assertThat(h.code()).as(h.err()).isZero();
+        // bf16 weights come back bit for bit and the q/k rows in Hugging Face order: the same merge, byte for byte
+        assertThat(Files.readAllBytes(fromGguf)).isEqualTo(Files.readAllBytes(fromFolders));
+    }
+
+    @Test
     void refusalsAreOneLine() {
         FineTuneFamily.Folders f = family();
         Cli.Result bad = Cli.graft("export", "gguf", f.base().toString(), "-o", dir.resolve("x.gguf").toString(),

@@ -225,9 +225,11 @@ class MergeCommandTest {
                 }
             }
         }
-        assertThat(examples).hasSize(8);
-        // The --tokenizer example needs models with tokenizer files: HelpExamplesTest runs it on its sandbox's.
+        assertThat(examples).hasSize(10);
+        // The --tokenizer example needs models with tokenizer files, the GGUF input one a GGUF file:
+        // HelpExamplesTest runs them on its sandbox's.
         assertThat(examples.removeIf(e -> e.contains("--tokenizer"))).isTrue();
+        assertThat(examples.removeIf(e -> e.contains("tuned.gguf"))).isTrue();
         for (String example : examples) {
             Path here = Files.createTempDirectory(dir, "example");
             List<String> args = new ArrayList<>(List.of(example.split(" +")));

@@ -35,6 +35,8 @@ public enum GgufError {
     UNSUPPORTED_ARCHITECTURE("unsupported architecture"),
     /** A model tensor the architecture's GGUF mapping does not name, or a config field the export needs. */
     UNMAPPED("cannot map to GGUF"),
+    /** A GGUF tensor or architecture read under Hugging Face names that the reverse mapping does not cover. */
+    UNMAPPED_TO_HF("cannot map to Hugging Face names"),
     /** A value a writer must refuse (NaN or infinity in a quantized block, a scale beyond float16). */
     UNREPRESENTABLE("value cannot be stored");
 

@@ -172,7 +172,7 @@ public final class SafetensorsWriter implements AutoCloseable {
      * Streams one tensor's data into the file, front to back, as raw bytes or float32 windows.
      * Not thread-safe itself; use one sink per thread.
      */
-    public static final class TensorSink implements AutoCloseable {
+    public static final class TensorSink implements dev.graft.formats.tensor.TensorDataSink {
         private final SafetensorsWriter writer;
         private final int slot;
         private final TensorInfo info;
@@ -232,12 +232,7 @@ public final class SafetensorsWriter implements AutoCloseable {
                 writeBytes(t.data());
                 return;
             }
-            float[] window = new float[(int) Math.min(CHUNK_ELEMENTS, t.elementCount())];
-            for (long first = 0; first < t.elementCount(); first += window.length) {
-                int n = (int) Math.min(window.length, t.elementCount() - first);
-                t.readFloats(first, window, 0, n);
-                writeFloats(window, 0, n);
-            }
+            writeThroughFloats(t, CHUNK_ELEMENTS);
         }
 
         private void checkRoom(long bytes) {

@@ -4,7 +4,7 @@ import dev.graft.core.exec.DonorFiles;
 import dev.graft.core.exec.MergeOutput;
 import dev.graft.core.exec.Parallel;
 import dev.graft.formats.model.ModelSource;
-import dev.graft.formats.safetensors.SafetensorsWriter;
+import dev.graft.formats.tensor.TensorDataSink;
 import dev.graft.formats.shard.ShardedWriter;
 import dev.graft.formats.tensor.NaturalOrder;
 import dev.graft.formats.tensor.Tensor;
@@ -113,7 +113,7 @@ public final class Conversion {
 
     /** One tensor through its own mapping, released once copied, so resident memory stays small. */
     private void copy(TensorSpec spec, MergeOutput out) {
-        try (Arena arena = Arena.ofConfined(); SafetensorsWriter.TensorSink sink = out.sink(spec.name())) {
+        try (Arena arena = Arena.ofConfined(); TensorDataSink sink = out.sink(spec.name())) {
             Tensor t = model.tensor(spec.name(), arena);
             sink.writeBytes(t.data());
         }

@@ -6,7 +6,7 @@ import dev.graft.core.plan.TaskInput;
 import dev.graft.core.plan.TensorTask;
 import dev.graft.formats.io.OutputClaim;
 import dev.graft.formats.model.ModelSource;
-import dev.graft.formats.safetensors.SafetensorsWriter;
+import dev.graft.formats.tensor.TensorDataSink;
 import dev.graft.formats.tensor.FiniteScan;
 import dev.graft.formats.tensor.NonFiniteValuesException;
 import dev.graft.formats.tensor.Tensor;
@@ -113,7 +113,7 @@ public final class Executor {
     private void runTask(String method, TensorKernel kernel, TensorTask task, List<ModelSource> sources,
                          MergeOutput out, Path target) {
         try (Arena arena = Arena.ofConfined();
-             SafetensorsWriter.TensorSink sink = out.sink(task.name())) {
+             TensorDataSink sink = out.sink(task.name())) {
             if (task.passthrough()) {
                 TaskInput first = task.inputs().getFirst();
                 ModelSource model = sources.get(first.model());

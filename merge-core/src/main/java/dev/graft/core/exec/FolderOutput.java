@@ -73,7 +73,15 @@ final class FolderOutput implements MergeOutput {
     }
 
     private void writeExtras() {
-        Path temp = folder.temp();
+        writeSideFiles(folder.temp(), config, donorFolder, notCopied, extraFiles);
+    }
+
+    /**
+     * The files of a merged folder beside its weights: {@code config.json} (if {@code config} is not null), the
+     * donor's tokenizer and generation files but {@code notCopied}, and {@code extraFiles}.
+     */
+    static void writeSideFiles(Path temp, ModelConfig config, Path donorFolder, java.util.Set<String> notCopied,
+                               Map<String, String> extraFiles) {
         if (config != null) {
             AtomicFile.writeString(temp.resolve(ModelConfig.FILE_NAME), PythonJson.dumps(config.json(), 2, true) + "\n",
                     false);

@@ -5,6 +5,8 @@ import dev.graft.core.plan.Plan;
 import dev.graft.core.plan.PlannedModel;
 import dev.graft.core.plan.Planner;
 import dev.graft.core.plan.MergeRequest;
+import dev.graft.formats.gguf.GgufFile;
+import dev.graft.formats.gguf.export.GgufAsHuggingFace;
 import dev.graft.formats.lora.AdaptedModel;
 import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.model.OverriddenArchitecture;
@@ -19,6 +21,8 @@ import java.util.function.Function;
  * and closes the models. What the CLI, recipes and the Java builder all call. A model with an adapter
  * ({@code model+lora}) is opened as an {@link AdaptedModel}: its tensors have the adapter applied as they are read;
  * one with an architecture override ({@code override_architecture}) as an {@link OverriddenArchitecture}.
+ * GGUF files merged only with each other keep their GGUF names; merged with a Hugging Face model (or given an
+ * adapter) they are read under Hugging Face names ({@link GgufAsHuggingFace}).
  */
 public final class MergeJob {
     private final MethodRegistry methods;
@@ -48,9 +52,12 @@ public final class MergeJob {
      */
     private <T> T withSources(MergeRequest request, Function<List<ModelSource>, T> work) {
         List<ModelSource> sources = new ArrayList<>();
+        boolean hfNames = request.models().stream()
+                .anyMatch(m -> !GgufFile.isGgufName(m.path()) || m.adapter().isPresent());
         try {
             for (PlannedModel m : request.models()) {
-                ModelSource model = ModelSource.open(m.path());
+                ModelSource model = hfNames && GgufFile.isGgufName(m.path()) ? GgufAsHuggingFace.open(m.path())
+                        : ModelSource.open(m.path());
                 if (m.architecture().isPresent()) {
                     model = OverriddenArchitecture.of(model, m.architecture().get());
                 }

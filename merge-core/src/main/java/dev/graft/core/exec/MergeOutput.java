@@ -2,7 +2,7 @@ package dev.graft.core.exec;
 
 import dev.graft.formats.io.OutputClaim;
 import dev.graft.formats.model.ModelConfig;
-import dev.graft.formats.safetensors.SafetensorsWriter;
+import dev.graft.formats.tensor.TensorDataSink;
 import dev.graft.formats.tensor.TensorSpec;
 
 import java.nio.file.Path;
@@ -11,16 +11,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where a model's tensors go: one safetensors file, or a Hugging Face folder. Atomic either way: nothing appears
- * under the target name until {@link #commit()}.
+ * Where a model's tensors go: one safetensors file, one GGUF file for llama.cpp, or a Hugging Face folder. Atomic
+ * each way: nothing appears under the target name until {@link #commit()}.
  */
 public interface MergeOutput extends AutoCloseable {
     /** Recipe file name in a merged folder. */
     String RECIPE_FILE = "graft_recipe.yml";
 
+    /** The name ending of a GGUF output (any case). */
+    String GGUF_SUFFIX = ".gguf";
+
     /**
      * Claims {@code target} before any work (see {@link OutputClaim}): a file when its name ends in
-     * {@code .safetensors}, else a folder.
+     * {@code .safetensors} or {@code .gguf}, else a folder.
      *
      * @param inputs        the merge's inputs, which the output must stay clear of
      * @param expectedBytes the output's size, for the free-space check
@@ -32,8 +35,13 @@ public interface MergeOutput extends AutoCloseable {
 
     /**
      * Opens the output of a claim made by {@link #claim}, which the output then owns: a single file when the
-     * target ends in {@code .safetensors} (then only the tensors are written), else a folder with shards and index,
-     * {@code config.json}, the donor's tokenizer files and the extra text files.
+     * target ends in {@code .safetensors} (then only the tensors are written); a GGUF file when it ends in
+     * {@code .gguf}, with the tensors, names, layouts and metadata {@code graft export gguf} would give the folder
+     * ({@link GgufOutput}); else a folder with shards and index, {@code config.json}, the donor's tokenizer files
+     * and the extra text files.
+     *
+     * @throws dev.graft.formats.gguf.GgufException for a GGUF target whose architecture or tensors have no GGUF
+     *                                              mapping, before any tensor is written
      *
      * @param specs         every tensor that will be written
      * @param config        the {@code config.json} of a folder, or null
@@ -44,6 +52,9 @@ public interface MergeOutput extends AutoCloseable {
      */
     static MergeOutput open(OutputClaim claim, List<TensorSpec> specs, ModelConfig config, Path donorFolder,
                             java.util.Set<String> notCopied, Map<String, String> extraFiles, long maxShardBytes) {
+        if (isGguf(claim.target())) {
+            return new GgufOutput(claim, specs, config, donorFolder, notCopied, extraFiles);
+        }
         if (isFile(claim.target())) {
             return new FileOutput(claim, specs);
         }
@@ -57,11 +68,17 @@ public interface MergeOutput extends AutoCloseable {
     }
 
     private static boolean isFile(Path target) {
-        return target.getFileName() != null && target.getFileName().toString().endsWith(".safetensors");
+        return target.getFileName() != null && target.getFileName().toString().endsWith(".safetensors")
+                || isGguf(target);
+    }
+
+    /** Whether {@code target} names a GGUF file. */
+    static boolean isGguf(Path target) {
+        return dev.graft.formats.gguf.GgufFile.isGgufName(target);
     }
 
     /** A sink for one output tensor; tensors may be written from several threads, one sink each. */
-    SafetensorsWriter.TensorSink sink(String name);
+    TensorDataSink sink(String name);
 
     /** Publishes the output under its final name. */
     Path commit();

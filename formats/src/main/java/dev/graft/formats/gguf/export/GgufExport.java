@@ -57,7 +57,14 @@ public final class GgufExport {
     /** Values converted per pass. */
     private static final int WINDOW = 1 << 16;
 
+    /** The model read by {@link #write}; null for a plan made by {@link #planned}. */
     private final ModelSource model;
+    /** Named in messages. */
+    private final Path path;
+    /** Where {@code config.json}, the tokenizer and the recipe are read. */
+    private final Path folder;
+    private final Optional<ModelConfig> config;
+    private final List<TensorSpec> specs;
     private GgufTensorType type;
     private Pattern keepF16;
     private String name;
@@ -80,13 +87,34 @@ public final class GgufExport {
     public record Report(Path output, int tensors, long inputBytes, long fileBytes, double seconds, List<String> notes) {
     }
 
-    private GgufExport(ModelSource model) {
+    private GgufExport(ModelSource model, Path path, Path folder, Optional<ModelConfig> config,
+                       List<TensorSpec> specs) {
         this.model = model;
+        this.path = path;
+        this.folder = folder;
+        this.config = config;
+        this.specs = List.copyOf(specs);
     }
 
     /** An export of an open model; the model must have a {@code config.json}. */
     public static GgufExport of(ModelSource model) {
-        return new GgufExport(model);
+        Path p = model.path().toAbsolutePath();
+        return new GgufExport(model, model.path(), Files.isDirectory(p) ? p : p.getParent(), model.config(),
+                model.tensors());
+    }
+
+    /**
+     * The plan and metadata of a model not yet written: tensors {@code specs} (Hugging Face names) beside the
+     * {@code config.json}, tokenizer and recipe in {@code folder}, as an export of that folder holding them would
+     * plan them. {@link GgufStream} streams such a model straight into GGUF; {@link #write} refuses.
+     *
+     * @param named the path refusals name (the GGUF file to be written)
+     */
+    public static GgufExport planned(Path folder, List<TensorSpec> specs, Path named) {
+        Path file = folder.resolve(ModelConfig.FILE_NAME);
+        Optional<ModelConfig> config = Files.isRegularFile(file) ? Optional.of(ModelConfig.read(file))
+                : Optional.empty();
+        return new GgufExport(null, named, folder.toAbsolutePath(), config, specs);
     }
 
     /** The type of the 2-D tensors; by default the source's float type (F32, F16 or BF16; F16 for others). */
@@ -129,27 +157,31 @@ public final class GgufExport {
     }
 
     private Path folder() {
-        Path p = model.path().toAbsolutePath();
-        return Files.isDirectory(p) ? p : p.getParent();
+        return folder;
     }
 
-    private ModelConfig config() {
-        return model.config().orElseThrow(() -> new GgufException(model.path(), GgufError.UNMAPPED,
+    /** {@code general.name} as {@link #metadata} writes it. */
+    String generalName() {
+        return name != null ? name : folder().getFileName().toString();
+    }
+
+    ModelConfig config() {
+        return config.orElseThrow(() -> new GgufException(path, GgufError.UNMAPPED,
                 "no config.json beside the weights; the GGUF metadata is read from it"));
     }
 
-    private GgufArchitecture architecture() {
+    GgufArchitecture architecture() {
         ModelConfig c = config();
-        String modelType = c.modelType().orElseThrow(() -> new GgufException(model.path(),
+        String modelType = c.modelType().orElseThrow(() -> new GgufException(path,
                 GgufError.UNSUPPORTED_ARCHITECTURE, "config.json has no model_type; supported: "
                 + GgufArchitecture.supported()));
-        return GgufArchitecture.of(modelType, model.path());
+        return GgufArchitecture.of(modelType, path);
     }
 
     private TensorTypes types() {
         GgufTensorType t = type;
         if (t == null) {
-            DType source = model.tensors().stream().filter(s -> s.shape().rank() == 2).map(TensorSpec::dtype)
+            DType source = specs.stream().filter(s -> s.shape().rank() == 2).map(TensorSpec::dtype)
                     .findFirst().orElse(DType.F16);
             t = switch (source) {
                 case F32 -> GgufTensorType.F32;
@@ -169,11 +201,11 @@ public final class GgufExport {
         GgufArchitecture arch = architecture();
         TensorTypes types = types();
         List<Planned> out = new ArrayList<>();
-        for (TensorSpec s : model.tensors()) {
+        for (TensorSpec s : specs) {
             if (TensorNames.isSkipped(s.name()) || (arch == GgufArchitecture.GEMMA && s.name().equals("lm_head.weight"))) {
                 continue;
             }
-            String gguf = TensorNames.gguf(s.name()).orElseThrow(() -> new GgufException(model.path(),
+            String gguf = TensorNames.gguf(s.name()).orElseThrow(() -> new GgufException(path,
                     GgufError.UNMAPPED, s.name(), "no GGUF name for it in the " + arch.ggufName() + " mapping"));
             TensorTypes.Choice c = types.of(gguf, s.shape());
             out.add(new Planned(s.name(), gguf, c.type(), s.shape(), c.reason().map(r -> gguf + ": " + r)));
@@ -191,7 +223,7 @@ public final class GgufExport {
         Path folder = folder();
         Map<String, GgufValue> m = new LinkedHashMap<>();
         m.put("general.architecture", GgufValue.string(arch.ggufName()));
-        m.put("general.name", GgufValue.string(name != null ? name : folder.getFileName().toString()));
+        m.put("general.name", GgufValue.string(generalName()));
         m.put("general.file_type", GgufValue.u32(types().fileType()));
         m.put("general.quantization_version", GgufValue.u32(2));
         Path recipe = folder.resolve("graft_recipe.yml");
@@ -206,7 +238,8 @@ public final class GgufExport {
         m.putAll(hp.metadata());
         TokenizerFolder tokenizer = TokenizerFolder.of(folder);
         if (tokenizer.kind() != TokenizerKind.NONE) {
-            int rows = model.spec("model.embed_tokens.weight").map(s -> (int) s.shape().dim(0))
+            int rows = specs.stream().filter(s -> s.name().equals("model.embed_tokens.weight")).findFirst()
+                    .map(s -> (int) s.shape().dim(0))
                     .orElse(json.path("vocab_size").asInt(0));
             m.putAll(TokenizerMetadata.of(tokenizer, arch, rows, json));
         }
@@ -220,14 +253,15 @@ public final class GgufExport {
      *                       cannot hold
      */
     public Report write(Path output) {
+        if (model == null) {
+            throw new IllegalStateException("a planned export has no model to read; stream it with GgufStream");
+        }
         long start = System.nanoTime();
         GgufArchitecture arch = architecture();
-        HyperParameters hp = HyperParameters.of(arch, config().json(), folder().resolve(ModelConfig.FILE_NAME));
+        HyperParameters hp = hyperParameters();
         List<Planned> plan = plan();
-        List<GgufLayout.Entry> entries = plan.stream().map(p -> new GgufLayout.Entry(p.name(), p.type(), p.shape()))
-                .toList();
         Map<String, GgufValue> meta = metadata();
-        GgufLayout layout = GgufLayout.plan(output, meta, entries);
+        GgufLayout layout = layout(output, plan, meta);
         OutputClaim claim = OutputClaim.file(output, overwrite, model.inputs(), layout.fileSize());
         AtomicLong read = new AtomicLong();
         try (GgufWriter writer = GgufWriter.create(claim, layout)) {
@@ -253,13 +287,31 @@ public final class GgufExport {
             }
             Path done = writer.commit();
             List<String> notes = new ArrayList<>(plan.stream().flatMap(p -> p.note().stream()).toList());
-            if (!layout.tensors().isEmpty() && !meta.containsKey("tokenizer.ggml.model")) {
-                notes.add("no tokenizer.json or vocab.json beside the model: the file has no vocabulary, which "
-                        + "llama.cpp needs to run it");
-            }
+            vocabularyNote(layout, meta).ifPresent(notes::add);
             return new Report(done, plan.size(), read.get(), layout.fileSize(), (System.nanoTime() - start) / 1e9,
                     notes);
         }
+    }
+
+    /** The tensors planned from, Hugging Face names. */
+    List<TensorSpec> specs() {
+        return specs;
+    }
+
+    HyperParameters hyperParameters() {
+        return HyperParameters.of(architecture(), config().json(), folder().resolve(ModelConfig.FILE_NAME));
+    }
+
+    static GgufLayout layout(Path output, List<Planned> plan, Map<String, GgufValue> meta) {
+        return GgufLayout.plan(output, meta, plan.stream()
+                .map(p -> new GgufLayout.Entry(p.name(), p.type(), p.shape())).toList());
+    }
+
+    /** The note {@link Report#notes} gets when the file has tensors but no vocabulary. */
+    static Optional<String> vocabularyNote(GgufLayout layout, Map<String, GgufValue> meta) {
+        return !layout.tensors().isEmpty() && !meta.containsKey("tokenizer.ggml.model")
+                ? Optional.of("no tokenizer.json or vocab.json beside the model: the file has no vocabulary, which "
+                        + "llama.cpp needs to run it") : Optional.empty();
     }
 
     private static void join(Future<?> f) {
@@ -318,13 +370,17 @@ public final class GgufExport {
      * one is a bf16 tensor), then widened for the F32 output.
      */
     private static float[] plusOne(Tensor t) {
-        float[] v = t.toFloatArray();
+        return plusOne(t.toFloatArray(), t.dtype());
+    }
+
+    /** {@link #plusOne(Tensor)} of values of dtype {@code dtype}, in place. */
+    static float[] plusOne(float[] v, DType dtype) {
         for (int i = 0; i < v.length; i++) {
             v[i] += 1f;
         }
-        if (t.dtype() != DType.F32) {
-            FloatCodec codec = FloatCodec.of(t.dtype());
-            MemorySegment rounded = MemorySegment.ofArray(new byte[v.length * t.dtype().byteSize()]);
+        if (dtype != DType.F32) {
+            FloatCodec codec = FloatCodec.of(dtype);
+            MemorySegment rounded = MemorySegment.ofArray(new byte[v.length * dtype.byteSize()]);
             codec.encode(v, 0, v.length, rounded, 0);
             codec.decode(rounded, 0, v, 0, v.length);
         }
