@@ -36,6 +36,15 @@ final class Backends {
         return la;
     }
 
+    /** Makes the backend {@code wanted} names the one {@link #selected()} returns from now on. */
+    static LinearAlgebra use(String wanted, Consumer<String> notes) {
+        synchronized (Backends.class) {
+            LinearAlgebra la = choose(wanted, notes);
+            selected = la;
+            return la;
+        }
+    }
+
     static LinearAlgebra choose(String wanted, Consumer<String> notes) {
         if (wanted == null || wanted.isBlank() || wanted.equals(Nd4jLinearAlgebra.NAME) || wanted.equals(CPU)) {
             return Nd4jLinearAlgebra.instance();

@@ -44,6 +44,19 @@ public interface LinearAlgebra {
     }
 
     /**
+     * Makes the backend {@code wanted} names (as {@link #select}) the one {@link #get()} returns from now on: how a
+     * command-line option overrides {@value #BACKEND_PROPERTY}. Work already holding another backend's matrices
+     * keeps them.
+     *
+     * @return the backend now in use
+     * @throws LinearAlgebraException if no backend has that name or the named one cannot load; the previous choice
+     *                                stays
+     */
+    static LinearAlgebra use(String wanted, java.util.function.Consumer<String> notes) {
+        return Backends.use(wanted, notes);
+    }
+
+    /**
      * Loads the backend's native libraries now, so that a missing library or device shows at selection rather
      * than at the first product. The default does nothing: a backend that loads in its factory has nothing left.
      *

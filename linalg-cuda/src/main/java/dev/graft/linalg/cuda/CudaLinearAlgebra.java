@@ -26,14 +26,17 @@ public final class CudaLinearAlgebra implements LinearAlgebra {
     private final LibraryFinder finder;
     private volatile CudaDevice device;
 
-    /** The backend over this process's environment (for {@link java.util.ServiceLoader}). */
+    /**
+     * The backend over this process's environment (for {@link java.util.ServiceLoader}); the folders are looked
+     * up when it loads, not here, since listing backends must stay cheap.
+     */
     public CudaLinearAlgebra() {
-        this(LibraryFinder.ofThisProcess());
+        this.finder = null;
     }
 
     /** The backend over the libraries {@code finder} finds. */
     public CudaLinearAlgebra(LibraryFinder finder) {
-        this.finder = finder;
+        this.finder = java.util.Objects.requireNonNull(finder, "finder");
     }
 
     @Override
@@ -57,7 +60,7 @@ public final class CudaLinearAlgebra implements LinearAlgebra {
             synchronized (this) {
                 d = device;
                 if (d == null) {
-                    d = CudaDevice.open(finder);
+                    d = CudaDevice.open(finder == null ? LibraryFinder.ofThisProcess() : finder);
                     device = d;
                 }
             }
