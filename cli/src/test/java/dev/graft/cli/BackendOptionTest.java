@@ -2,7 +2,6 @@ package dev.graft.cli;
 
 import dev.graft.linalg.LinearAlgebra;
 import dev.graft.linalg.cuda.CudaLinearAlgebra;
-import dev.graft.linalg.cuda.CudaUnavailableException;
 import dev.graft.testmodels.TinyLlama;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,16 +23,6 @@ class BackendOptionTest {
         LinearAlgebra.use("cpu", note -> { });
     }
 
-    /** Why the CUDA backend cannot load here, or null on a GPU machine. */
-    private static String whyCudaDoesNotLoad() {
-        try {
-            new CudaLinearAlgebra().load();
-            return null;
-        } catch (CudaUnavailableException e) {
-            return e.getMessage();
-        }
-    }
-
     @Test
     void anUnknownBackendFailsBeforeTheCommandRuns() {
         Cli.Result r = Cli.graft("--backend", "tpu", "inspect", "no-such-model");
@@ -44,7 +33,7 @@ class BackendOptionTest {
 
     @Test
     void autoWithoutAGpuRunsOnTheCpuAfterOneNote() throws IOException {
-        String reason = whyCudaDoesNotLoad();
+        String reason = new CudaLinearAlgebra().unavailableReason().orElse(null);
         assumeFalse(reason == null, "the CUDA backend loads here");
         Path model = TinyLlama.builder().layers(1).writeTo(dir.resolve("m"));
         Cli.Result r = Cli.graft("--backend", "auto", "inspect", model.toString());
@@ -55,7 +44,7 @@ class BackendOptionTest {
 
     @Test
     void cudaWithoutAGpuFailsWithTheBackendsReason() {
-        String reason = whyCudaDoesNotLoad();
+        String reason = new CudaLinearAlgebra().unavailableReason().orElse(null);
         assumeFalse(reason == null, "the CUDA backend loads here");
         Cli.Result r = Cli.graft("--backend", "cuda", "extract", "a", "b", "-o", dir.resolve("lora").toString());
         assertThat(r.code()).isEqualTo(1);

@@ -54,6 +54,16 @@ public final class CudaLinearAlgebra implements LinearAlgebra {
         device();
     }
 
+    /** Why the backend cannot run in this process (the message {@link #load()} throws), or empty where it can. */
+    public java.util.Optional<String> unavailableReason() {
+        try {
+            load();
+            return java.util.Optional.empty();
+        } catch (CudaUnavailableException e) {
+            return java.util.Optional.of(e.getMessage());
+        }
+    }
+
     CudaDevice device() {
         CudaDevice d = device;
         if (d == null) {

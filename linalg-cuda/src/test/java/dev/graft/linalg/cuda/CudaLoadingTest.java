@@ -22,16 +22,6 @@ class CudaLoadingTest {
     @TempDir
     Path root;
 
-    /** Why the backend cannot load in this process, or null on a machine where it does (a GPU machine). */
-    private static String whyCudaDoesNotLoad() {
-        try {
-            new CudaLinearAlgebra().load();
-            return null;
-        } catch (CudaUnavailableException e) {
-            return e.getMessage();
-        }
-    }
-
     @Test
     void aMissingRuntimeIsTheFirstThingReported() {
         CudaLinearAlgebra cuda = new CudaLinearAlgebra(new LibraryFinder(Map.of(), List.of(root), List.of()));
@@ -56,7 +46,7 @@ class CudaLoadingTest {
 
     @Test
     void autoFallsBackToTheCpuWithOneNote() {
-        String reason = whyCudaDoesNotLoad();
+        String reason = new CudaLinearAlgebra().unavailableReason().orElse(null);
         assumeFalse(reason == null, "the CUDA backend loads here; the fallback is not exercised");
         List<String> notes = new ArrayList<>();
         LinearAlgebra la = LinearAlgebra.select("auto", notes::add);
@@ -67,7 +57,7 @@ class CudaLoadingTest {
 
     @Test
     void namingCudaWithoutItIsAnErrorNotAFallback() {
-        String reason = whyCudaDoesNotLoad();
+        String reason = new CudaLinearAlgebra().unavailableReason().orElse(null);
         assumeFalse(reason == null, "the CUDA backend loads here");
         List<String> notes = new ArrayList<>();
         assertThatThrownBy(() -> LinearAlgebra.select("cuda", notes::add))
