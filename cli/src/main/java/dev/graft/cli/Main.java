@@ -1,6 +1,8 @@
 package dev.graft.cli;
 
 import dev.graft.formats.io.OutputNotices;
+import dev.graft.linalg.LinearAlgebra;
+import dev.graft.linalg.LinearAlgebraException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,6 +50,14 @@ public final class Main implements Runnable {
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
     boolean verbose;
 
+    // Not inherited: given before the command, it applies to whichever runs, without crowding every usage line.
+    @Option(names = "--backend", scope = ScopeType.LOCAL, paramLabel = "cpu|cuda|auto",
+            description = "Linear-algebra backend of the SVDs and products (extract, compress deltacome|lowrank, "
+                    + "lora combine --method svd, the SVD merges, bench), given before the command: cpu (ND4J, the "
+                    + "default), cuda (an NVIDIA GPU through the installed CUDA libraries), or auto (cuda when it "
+                    + "loads, else cpu with a note). System property: graft.linalg.backend.")
+    String backend;
+
     @Spec
     CommandSpec spec;
 
@@ -84,6 +94,13 @@ public final class Main implements Runnable {
         ErrorReporter errors = new ErrorReporter(() -> main.verbose || "1".equals(env.get(DEBUG_ENV)));
         cl.setOut(out).setErr(err).setExecutionExceptionHandler(errors).setParameterExceptionHandler(errors);
         FiniteNumbers.register(cl);
+        cl.setExecutionStrategy(parsed -> {
+            if (main.backend != null) {
+                useBackend(main.backend, parsed.subcommands().isEmpty() ? cl
+                        : parsed.asCommandLineList().getLast(), err);
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         // What the output code changed on its own (a killed run's temp files removed) is worth a line on stderr.
         OutputNotices.sendTo(note -> {
             err.println("graft: note: " + note);
@@ -93,5 +110,17 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** Switches the backend before the command runs, so a missing GPU fails at once with the backend's reason. */
+    private static void useBackend(String name, CommandLine command, PrintWriter err) {
+        try {
+            LinearAlgebra.use(name, note -> {
+                err.println("graft: " + note);
+                err.flush();
+            });
+        } catch (LinearAlgebraException e) {
+            throw new CommandLine.ExecutionException(command, e.getMessage(), e);
+        }
     }
 }

@@ -105,7 +105,7 @@ class MainTest {
         assertThat(version.out()).startsWith("graft 0.1.0-SNAPSHOT\nJava ");
         Cli.Result help = Cli.graft("--help");
         assertThat(help.code()).isZero();
-        assertThat(help.out()).startsWith("Usage: graft [-hV] [--verbose] [COMMAND]\n").contains("""
+        assertThat(help.out()).startsWith("Usage: graft [-hV] [--verbose] [--backend=cpu|cuda|auto] [COMMAND]\n").contains("""
                 Commands:
                   merge       Merge models with one method, parameters given as flags.
                   run         Merge as a mergekit-style YAML recipe says.

@@ -9,7 +9,9 @@ import java.util.ServiceLoader;
  *
  * <p>{@link #get()} returns the backend: the one named by the system property {@value #BACKEND_PROPERTY} among
  * those registered with {@link ServiceLoader}, or else the default, ND4J with its OpenBLAS (multi-threaded GEMM,
- * LAPACK {@code sgesdd} and {@code sgeqrf}).
+ * LAPACK {@code sgesdd} and {@code sgeqrf}). Two names are not backends' own: {@code cpu} is the default, and
+ * {@code auto} is the {@code cuda} backend (module {@code graft-linalg-cuda}) when its libraries and a GPU load,
+ * else the default after a one-line note on standard error.
  *
  * <pre>{@code
  * LinearAlgebra la = LinearAlgebra.get();
@@ -28,6 +30,39 @@ public interface LinearAlgebra {
     /** The backend: see the class description. */
     static LinearAlgebra get() {
         return Backends.selected();
+    }
+
+    /**
+     * The backend a {@value #BACKEND_PROPERTY} value names, loaded, without remembering it for {@link #get()}.
+     *
+     * @param wanted a backend name, {@code cpu}, {@code auto}, or null for the default
+     * @param notes  receives the one-line note when {@code auto} falls back to the CPU
+     * @throws LinearAlgebraException if no backend has that name or the named one cannot load
+     */
+    static LinearAlgebra select(String wanted, java.util.function.Consumer<String> notes) {
+        return Backends.choose(wanted, notes);
+    }
+
+    /**
+     * Makes the backend {@code wanted} names (as {@link #select}) the one {@link #get()} returns from now on: how a
+     * command-line option overrides {@value #BACKEND_PROPERTY}. Work already holding another backend's matrices
+     * keeps them.
+     *
+     * @return the backend now in use
+     * @throws LinearAlgebraException if no backend has that name or the named one cannot load; the previous choice
+     *                                stays
+     */
+    static LinearAlgebra use(String wanted, java.util.function.Consumer<String> notes) {
+        return Backends.use(wanted, notes);
+    }
+
+    /**
+     * Loads the backend's native libraries now, so that a missing library or device shows at selection rather
+     * than at the first product. The default does nothing: a backend that loads in its factory has nothing left.
+     *
+     * @throws LinearAlgebraException naming what is missing
+     */
+    default void load() {
     }
 
     /** The backend's name, for {@value #BACKEND_PROPERTY} and reports (e.g. {@code nd4j}). */

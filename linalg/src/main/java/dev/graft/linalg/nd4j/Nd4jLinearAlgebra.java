@@ -3,6 +3,7 @@ package dev.graft.linalg.nd4j;
 import dev.graft.linalg.LinearAlgebra;
 import dev.graft.linalg.LinearAlgebraException;
 import dev.graft.linalg.Matrix;
+import dev.graft.linalg.ProductShape;
 import dev.graft.linalg.Svd;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
@@ -72,15 +73,8 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
 
     @Override
     public Matrix multiply(Matrix a, boolean transposeA, Matrix b, boolean transposeB) {
-        int m = transposeA ? a.cols() : a.rows();
-        int inner = transposeA ? a.rows() : a.cols();
-        int innerB = transposeB ? b.cols() : b.rows();
-        int n = transposeB ? b.rows() : b.cols();
-        if (inner != innerB) {
-            throw new LinearAlgebraException("cannot multiply " + shape(a, transposeA) + " by " + shape(b, transposeB)
-                    + ": inner dimensions " + inner + " and " + innerB + " differ");
-        }
-        Nd4jMatrix c = uninitialized(m, n);
+        ProductShape shape = ProductShape.of(a, transposeA, b, transposeB);
+        Nd4jMatrix c = uninitialized(shape.m(), shape.n());
         Nd4j.gemm(own(a).array(), own(b).array(), c.array(), transposeA, transposeB, 1.0, 0.0);
         return c;
     }
@@ -158,9 +152,5 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
         if (rows < 1 || cols < 1) {
             throw new LinearAlgebraException("a matrix needs at least one row and column, got " + rows + "×" + cols);
         }
-    }
-
-    private static String shape(Matrix m, boolean transposed) {
-        return transposed ? m.cols() + "×" + m.rows() + " (transposed)" : m.rows() + "×" + m.cols();
     }
 }
