@@ -113,8 +113,11 @@ final class MergeBenchCommand implements Callable<Integer> {
                 merge / raw, merge / executor);
         double executorCpu = Math.min(p.get(1).cpuSeconds(), p.get(k + 1).cpuSeconds());
         double mergeCpu = Math.min(p.get(2).cpuSeconds(), p.get(k + 2).cpuSeconds());
+        // A tiny family can finish within one tick of the process CPU clock: say so rather than divide by zero.
         if (executorCpu > 0) {
             out.printf("%s / executor floor in CPU time: %.2fx%n", method, mergeCpu / executorCpu);
+        } else {
+            out.printf("%s / executor floor in CPU time: not measurable (under the CPU clock's resolution)%n", method);
         }
         return 0;
     }
