@@ -41,18 +41,12 @@ final class QuantizeLanes {
         for (int b = 0; b < blocks; b++) {
             int base = from + b * ELEMENTS;
             int out = dstOffset + b * BlockQ8_0.BYTES;
-            FloatVector amaxV = FloatVector.zero(FLOATS);
-            VectorMask<Float> finite = FLOATS.maskAll(true);
-            for (int k = 0; k < VECTORS; k++) {
-                FloatVector v = FloatVector.fromArray(FLOATS, src, base + k * LANES);
-                finite = finite.and(v.test(VectorOperators.IS_FINITE));
-                amaxV = amaxV.max(v.abs());
-            }
-            if (!finite.allTrue()) {
+            float amax = amax(src, base);
+            if (amax < 0f) {
                 BlockQ8_0.quantizeScalar(src, base, 1, dst, out); // throws, naming the element
                 continue;
             }
-            float d = amaxV.reduceLanes(VectorOperators.MAX) / 127f;
+            float d = amax / 127f;
             float id = d != 0f ? 1f / d : 0f;
             BlockScale.store(d, dst, out, src, base, ELEMENTS);
             for (int k = 0; k < VECTORS; k++) {
@@ -76,18 +70,11 @@ final class QuantizeLanes {
         for (int b = 0; b < blocks; b++) {
             int base = from + b * ELEMENTS;
             int out = dstOffset + b * BlockQ4_0.BYTES;
-            FloatVector amaxV = FloatVector.zero(FLOATS);
-            VectorMask<Float> finite = FLOATS.maskAll(true);
-            for (int k = 0; k < VECTORS; k++) {
-                FloatVector v = FloatVector.fromArray(FLOATS, src, base + k * LANES);
-                finite = finite.and(v.test(VectorOperators.IS_FINITE));
-                amaxV = amaxV.max(v.abs());
-            }
-            if (!finite.allTrue()) {
-                BlockQ4_0.quantizeScalar(src, base, 1, dst, out);
+            float amax = amax(src, base);
+            if (amax < 0f) {
+                BlockQ4_0.quantizeScalar(src, base, 1, dst, out); // throws, naming the element
                 continue;
             }
-            float amax = amaxV.reduceLanes(VectorOperators.MAX);
             // the scalar loop keeps max = +0 for an all-zero block (its d is then −0)
             float max = amax == 0f ? 0f : firstWithMagnitude(src, base, amax);
             float d = max / -8f;
@@ -100,6 +87,18 @@ final class QuantizeLanes {
                         .reinterpretAsBytes().intoArray(dst, out + 2 + k * LANES);
             }
         }
+    }
+
+    /** The block's largest magnitude, or −1 when it holds NaN or an infinity (the scalar loops' refusals). */
+    private static float amax(float[] src, int base) {
+        FloatVector amax = FloatVector.zero(FLOATS);
+        VectorMask<Float> finite = FLOATS.maskAll(true);
+        for (int k = 0; k < VECTORS; k++) {
+            FloatVector v = FloatVector.fromArray(FLOATS, src, base + k * LANES);
+            finite = finite.and(v.test(VectorOperators.IS_FINITE));
+            amax = amax.max(v.abs());
+        }
+        return finite.allTrue() ? amax.reduceLanes(VectorOperators.MAX) : -1f;
     }
 
     private static IntVector quants4(float[] src, int at, float id) {
