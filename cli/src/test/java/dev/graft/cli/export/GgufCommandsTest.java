@@ -94,7 +94,7 @@ class GgufCommandsTest {
                 "--type", "q4_k");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).startsWith("graft: Invalid value for option '--type': 'q4_k' is not a type Graft "
-                + "writes: f32, f16, bf16, q8_0, q4_0");
+                + "writes: f32, f16, bf16, q8_0, q4_0, q6_k");
         Cli.Result missing = Cli.graft("export");
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).startsWith("graft: missing format (gguf)");

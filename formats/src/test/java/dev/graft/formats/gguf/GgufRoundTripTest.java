@@ -174,7 +174,7 @@ class GgufRoundTripTest {
                 .hasMessageEndingWith("a tensor name takes 1 to 63 bytes in llama.cpp; this one takes 64");
         assertThatThrownBy(() -> GgufLayout.plan(out, Map.of(), List.of(
                 new GgufLayout.Entry("k", GgufTensorType.Q4_K, Shape.of(256)))))
-                .hasMessageEndingWith("Graft writes F32, F16, BF16, Q8_0 and Q4_0, not Q4_K");
+                .hasMessageEndingWith("Graft writes F32, F16, BF16, Q8_0, Q4_0 and Q6_K, not Q4_K");
         GgufLayout layout = GgufLayout.plan(out, Map.of(), List.of(
                 new GgufLayout.Entry("q", GgufTensorType.Q8_0, Shape.of(1, 64))));
         float[] v = new float[64];

@@ -128,7 +128,7 @@ class GgufValidationTest {
         try (GgufFile f = GgufFile.open(p)) {
             assertThat(f.header().tensors()).extracting(GgufTensorInfo::type).containsExactly(GgufTensorType.Q4_K);
             assertThatThrownBy(f::specs).isInstanceOf(GgufException.class).hasMessage(p + ": unsupported tensor type "
-                    + "(tensor \"k\"): Q4_K is not among the types Graft reads (F32, F16, BF16, Q8_0, Q4_0)");
+                    + "(tensor \"k\"): Q4_K is not among the types Graft reads (F32, F16, BF16, Q8_0, Q4_0, Q6_K)");
             assertThatThrownBy(() -> f.tensor("k")).isInstanceOf(GgufException.class);
             assertThatThrownBy(() -> f.tensor("nope")).hasMessage(p + ": tensor not found (tensor \"nope\"): "
                     + "no such tensor in this file");
