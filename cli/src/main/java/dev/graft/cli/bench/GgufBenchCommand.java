@@ -63,7 +63,8 @@ final class GgufBenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         long bytes = SizeOption.parse(spec.commandLine(), "--size", size);
         GgufTensorType t = GgufTensorType.parse(type).filter(GgufTensorType::isConvertible).orElseThrow(() ->
-                new ParameterException(spec.commandLine(), "--type must be f32, f16, bf16, q8_0, q4_0 or q6_k, not " + type));
+                new ParameterException(spec.commandLine(), "--type must be f32, f16, bf16, q8_0, q4_0 or q6_k, not "
+                        + type));
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (n < 1 || passes < 1) {
             throw new ParameterException(spec.commandLine(), "--threads and --passes must be at least 1");
