@@ -9,6 +9,6 @@ public final class GgufTypeConverter implements ITypeConverter<GgufTensorType> {
     @Override
     public GgufTensorType convert(String value) {
         return GgufTensorType.parse(value).filter(GgufTensorType::isConvertible).orElseThrow(() ->
-                new TypeConversionException("'" + value + "' is not a type Graft writes: f32, f16, bf16, q8_0, q4_0, q6_k"));
+                new TypeConversionException("'" + value + "' is not a type Graft writes: f32, f16, bf16, q8_0, q4_0, q4_k, q6_k"));
     }
 }

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  */
 public final class GgufTypeOptions {
     @Option(names = "--type", paramLabel = "TYPE", converter = GgufTypeConverter.class,
-            description = "For a .gguf OUT: type of the 2-D tensors, f32, f16, bf16, q8_0, q4_0 or q6_k (default: the "
+            description = "For a .gguf OUT: type of the 2-D tensors, f32, f16, bf16, q8_0, q4_0, q4_k or q6_k (default: the "
                     + "model's own f32, f16 or bf16; norms and 1-D tensors stay F32).")
     GgufTensorType type;
 

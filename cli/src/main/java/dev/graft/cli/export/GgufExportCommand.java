@@ -28,8 +28,8 @@ import java.util.regex.Pattern;
                         + "reads them.",
                 "",
                 "Norms and 1-D tensors stay F32; --type sets the rest: f32, f16, bf16 (exact for a bf16 model), "
-                        + "q8_0, q4_0 or q6_k (ggml's reference quantizers). A tensor whose rows are not whole blocks "
-                        + "(32 elements; 256 for q6_k) is written as F16 instead, as llama.cpp's converter does."},
+                        + "q8_0, q4_0, q4_k or q6_k (ggml's reference quantizers). A tensor whose rows are not whole "
+                        + "blocks (32 elements; 256 for the k-quants) is written as F16 instead, as llama.cpp's converter does."},
         footer = {"", "Examples:",
                 "  graft export gguf ./merged -o merged.gguf",
                 "  graft export gguf ./merged -o merged-q8.gguf --type q8_0",
@@ -43,7 +43,7 @@ public final class GgufExportCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = {"-t", "--type"}, paramLabel = "TYPE", converter = dev.graft.cli.GgufTypeConverter.class,
-            description = "Type of the 2-D tensors: f32, f16, bf16, q8_0, q4_0 or q6_k (default: the model's own "
+            description = "Type of the 2-D tensors: f32, f16, bf16, q8_0, q4_0, q4_k or q6_k (default: the model's own "
                     + "f32, f16 or bf16).")
     GgufTensorType type;
 

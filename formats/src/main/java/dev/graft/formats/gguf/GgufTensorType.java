@@ -9,7 +9,7 @@ import java.util.Optional;
  * elements is stored as {@code ne[0] / blockElements} blocks of {@code blockBytes} each.
  *
  * <p>Every type is known so that a file using any of them can be opened, listed and sized; Graft converts to and
- * from float32 only those with {@link #isConvertible()} (F32, F16, BF16, Q8_0, Q4_0, Q6_K).
+ * from float32 only those with {@link #isConvertible()} (F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K).
  */
 public enum GgufTensorType {
     F32(0, 1, 4),
@@ -24,6 +24,10 @@ public enum GgufTensorType {
     Q8_1(9, 32, 36),
     Q2_K(10, 256, 84),
     Q3_K(11, 256, 110),
+    /**
+     * 256 elements in 8 sub-blocks of 32: float16 d and dmin, 12 bytes of 6-bit sub-block scales and mins, 128 bytes
+     * of 4-bit quants; x = d·scale·q − dmin·min.
+     */
     Q4_K(12, 256, 144),
     Q5_K(13, 256, 176),
     /**
@@ -83,7 +87,8 @@ public enum GgufTensorType {
 
     /** True for the types Graft reads as float32 and writes from float32. */
     public boolean isConvertible() {
-        return this == F32 || this == F16 || this == BF16 || this == Q8_0 || this == Q4_0 || this == Q6_K;
+        return this == F32 || this == F16 || this == BF16 || this == Q8_0 || this == Q4_0 || this == Q4_K
+                || this == Q6_K;
     }
 
     /**

@@ -173,8 +173,8 @@ class GgufRoundTripTest {
                 new GgufLayout.Entry(longName, GgufTensorType.F32, Shape.of(2)))))
                 .hasMessageEndingWith("a tensor name takes 1 to 63 bytes in llama.cpp; this one takes 64");
         assertThatThrownBy(() -> GgufLayout.plan(out, Map.of(), List.of(
-                new GgufLayout.Entry("k", GgufTensorType.Q4_K, Shape.of(256)))))
-                .hasMessageEndingWith("Graft writes F32, F16, BF16, Q8_0, Q4_0 and Q6_K, not Q4_K");
+                new GgufLayout.Entry("k", GgufTensorType.Q5_K, Shape.of(256)))))
+                .hasMessageEndingWith("Graft writes F32, F16, BF16, Q8_0, Q4_0, Q4_K and Q6_K, not Q5_K");
         GgufLayout layout = GgufLayout.plan(out, Map.of(), List.of(
                 new GgufLayout.Entry("q", GgufTensorType.Q8_0, Shape.of(1, 64))));
         float[] v = new float[64];
