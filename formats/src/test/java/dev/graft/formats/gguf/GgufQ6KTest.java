@@ -1,14 +1,9 @@
 package dev.graft.formats.gguf;
 
-import dev.graft.formats.tensor.Shape;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,12 +12,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Q6_K super-blocks against values worked out by hand from ggml's {@code quantize_row_q6_K_ref} /
  * {@code make_qx_quants} / {@code dequantize_row_q6_K}, the byte layout read back element by element from an
- * independent statement of it, and a file written and read through {@link GgufWriter} and {@link GgufFile}.
+ * independent statement of it (the writer and reader round trip is in {@link GgufRoundTripTest}).
  */
 class GgufQ6KTest {
-    @TempDir
-    Path dir;
-
     private static byte[] q6(float[] block) {
         byte[] out = new byte[BlockQ6_K.BYTES];
         BlockQ6_K.INSTANCE.quantize(block, 0, 1, out, 0);
@@ -137,36 +129,5 @@ class GgufQ6KTest {
         assertThatThrownBy(() -> q6(x)).isInstanceOf(UnrepresentableBlockException.class)
                 .hasMessage("element is NaN; a quantized block cannot hold NaN or infinity")
                 .satisfies(e -> assertThat(((UnrepresentableBlockException) e).element()).isEqualTo(200));
-    }
-
-    @Test
-    void aQ6_KTensorIsWrittenAndReadBack() throws Exception {
-        Path file = dir.resolve("q6.gguf");
-        float[] values = new float[2 * 512];
-        SplittableRandom rng = new SplittableRandom(11);
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) rng.nextGaussian();
-        }
-        var meta = new LinkedHashMap<String, GgufValue>();
-        meta.put("general.architecture", GgufValue.string("llama"));
-        GgufLayout layout = GgufLayout.plan(file, meta, List.of(new GgufLayout.Entry("w", GgufTensorType.Q6_K,
-                Shape.of(2, 512))));
-        try (GgufWriter w = GgufWriter.create(file, layout, false)) {
-            try (GgufWriter.TensorSink sink = w.sink("w")) {
-                // uneven windows: the sink keeps the values of an incomplete super-block until the rest arrive
-                sink.writeFloats(values, 0, 300);
-                sink.writeFloats(values, 300, 724);
-            }
-            w.commit();
-        }
-        byte[] blocks = new byte[4 * BlockQ6_K.BYTES];
-        BlockQ6_K.INSTANCE.quantize(values, 0, 4, blocks, 0);
-        float[] expected = new float[values.length];
-        BlockQ6_K.INSTANCE.dequantize(MemorySegment.ofArray(blocks), 0, 4, expected, 0);
-        try (GgufFile g = GgufFile.open(file)) {
-            assertThat(g.header().tensor("w").orElseThrow().byteSize()).isEqualTo(4L * 210);
-            assertThat(g.dequantized()).containsExactly("w");
-            assertThat(g.tensor("w").toFloatArray()).containsExactly(expected);
-        }
     }
 }
