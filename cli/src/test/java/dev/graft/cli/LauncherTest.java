@@ -65,7 +65,7 @@ class LauncherTest {
         assertThat(streaming.find()).as("the streaming commands' case in ./graft").isTrue();
         List<String> commands = Arrays.asList(streaming.group(1).split("\\|"));
         assertThat(commands).containsExactly("merge", "run", "compress", "decompress", "extract", "lora", "bench",
-                "eval");
+                "eval", "export");
 
         Set<String> expected = new TreeSet<>();
         CommandLine root = cli();
@@ -85,7 +85,7 @@ class LauncherTest {
                 .matcher(asksHelp(script));
         assertThat(m.find()).isTrue();
         assertThat(new TreeSet<>(Arrays.asList(m.group(1).split("\\|")))).containsExactly("\"bench help\"",
-                "\"lora help\"").isEqualTo(expected);
+                "\"export help\"", "\"lora help\"").isEqualTo(expected);
     }
 
     @Test

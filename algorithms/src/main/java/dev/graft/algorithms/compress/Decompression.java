@@ -7,6 +7,7 @@ import dev.graft.formats.delta.DeltaEntry;
 import dev.graft.formats.delta.DeltaFormatException;
 import dev.graft.formats.delta.DeltaManifest;
 import dev.graft.formats.delta.TensorChecksum;
+import dev.graft.formats.gguf.export.GgufTypes;
 import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.tensor.TensorDataSink;
 import dev.graft.formats.shard.ShardedWriter;
@@ -39,6 +40,7 @@ public final class Decompression {
     private int threads = Runtime.getRuntime().availableProcessors();
     private boolean overwrite;
     private long maxShardBytes = ShardedWriter.DEFAULT_MAX_SHARD_BYTES;
+    private GgufTypes ggufTypes = GgufTypes.DEFAULT;
     private TensorProgress progress = TensorProgress.NONE;
     private DeltaCodec codec;
 
@@ -72,6 +74,15 @@ public final class Decompression {
     /** Shard size limit for folder outputs. */
     public Decompression maxShardBytes(long value) {
         this.maxShardBytes = value;
+        return this;
+    }
+
+    /**
+     * The tensor types of a {@code .gguf} output, as {@code graft export gguf}'s {@code --type} and
+     * {@code --keep-f16} (default: the model's own float type); only a {@code .gguf} output takes others.
+     */
+    public Decompression ggufTypes(GgufTypes types) {
+        this.ggufTypes = Objects.requireNonNull(types, "types");
         return this;
     }
 
@@ -157,7 +168,7 @@ public final class Decompression {
                 + ").\n";
         long bytes = specs.stream().mapToLong(TensorSpec::byteSize).sum();
         return MergeOutput.open(MergeOutput.claim(out, overwrite, List.of(base.path(), delta), bytes), specs,
-                base.config().orElse(null), folder, Map.of("README.md", card), maxShardBytes);
+                base.config().orElse(null), folder, Map.of("README.md", card), maxShardBytes, ggufTypes);
     }
 
     private static void apply(DeltaEntry e, DeltaCodec codec, DeltaArtifact artifact, ModelSource base,

@@ -3,6 +3,7 @@ package dev.graft.algorithms.lora;
 import dev.graft.core.exec.DonorFiles;
 import dev.graft.core.exec.MergeOutput;
 import dev.graft.core.exec.Parallel;
+import dev.graft.formats.gguf.export.GgufTypes;
 import dev.graft.formats.lora.AdaptedModel;
 import dev.graft.formats.lora.AdapterMismatchException;
 import dev.graft.formats.model.ModelSource;
@@ -49,6 +50,7 @@ public final class LoraApplication {
     private boolean overwrite;
     private boolean allowNonFinite;
     private long maxShardBytes = ShardedWriter.DEFAULT_MAX_SHARD_BYTES;
+    private GgufTypes ggufTypes = GgufTypes.DEFAULT;
     private LoraProgress progress = LoraProgress.NONE;
 
     private LoraApplication(Path base) {
@@ -97,6 +99,15 @@ public final class LoraApplication {
         return this;
     }
 
+    /**
+     * The tensor types of a {@code .gguf} output, as {@code graft export gguf}'s {@code --type} and
+     * {@code --keep-f16} (default: the model's own float type); only a {@code .gguf} output takes others.
+     */
+    public LoraApplication ggufTypes(GgufTypes types) {
+        this.ggufTypes = Objects.requireNonNull(types, "types");
+        return this;
+    }
+
     public LoraApplication progress(LoraProgress listener) {
         this.progress = Objects.requireNonNull(listener, "listener");
         return this;
@@ -133,7 +144,7 @@ public final class LoraApplication {
             String card = ModelCards.applied(target.getFileName().toString(), base, adapters, weights);
             try (MergeOutput out = MergeOutput.open(MergeOutput.claim(target, overwrite, model.inputs(), bytes), specs,
                     model.config().orElse(null), DonorFiles.folderOf(model.path()), Map.of("README.md", card),
-                    maxShardBytes)) {
+                    maxShardBytes, ggufTypes)) {
                 Parallel.run(threads, "graft-lora-apply", specs, spec -> {
                     writeTensor(model, spec, out);
                     progress.itemDone(spec.name(), spec.byteSize());

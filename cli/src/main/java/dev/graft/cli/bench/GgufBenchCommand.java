@@ -37,7 +37,7 @@ final class GgufBenchCommand implements Callable<Integer> {
     String size;
 
     @Option(names = "--type", paramLabel = "TYPE", defaultValue = "q8_0",
-            description = "GGUF type of the tensors: f16, bf16, q8_0 or q4_0 (default: ${DEFAULT-VALUE}).")
+            description = "GGUF type of the tensors: f16, bf16, q8_0, q4_0, q4_k or q6_k (default: ${DEFAULT-VALUE}).")
     String type;
 
     @Option(names = "--dir", paramLabel = "DIR", description = "Where to write the files (default: the system temp folder).")
@@ -63,7 +63,8 @@ final class GgufBenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         long bytes = SizeOption.parse(spec.commandLine(), "--size", size);
         GgufTensorType t = GgufTensorType.parse(type).filter(GgufTensorType::isConvertible).orElseThrow(() ->
-                new ParameterException(spec.commandLine(), "--type must be f32, f16, bf16, q8_0 or q4_0, not " + type));
+                new ParameterException(spec.commandLine(), "--type must be f32, f16, bf16, q8_0, q4_0, q4_k or q6_k, not "
+                        + type));
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (n < 1 || passes < 1) {
             throw new ParameterException(spec.commandLine(), "--threads and --passes must be at least 1");

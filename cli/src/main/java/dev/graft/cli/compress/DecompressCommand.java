@@ -2,6 +2,7 @@ package dev.graft.cli.compress;
 
 import dev.graft.algorithms.compress.Decompression;
 import dev.graft.cli.MeterProgress;
+import dev.graft.cli.GgufTypeOptions;
 import dev.graft.cli.ModelOutputOptions;
 import dev.graft.formats.shard.ByteSize;
 import picocli.CommandLine;
@@ -21,7 +22,8 @@ import java.util.concurrent.Callable;
                 "Apply a compressed delta to its base model.",
                 "",
                 "Writes the fine-tuned model that a delta made by 'graft compress' approximates: one file when OUT "
-                        + "ends in .safetensors, else a Hugging Face folder (the base's config.json and tokenizer "
+                        + "ends in .safetensors, one GGUF file for llama.cpp (types set by --type and --keep-f16) when "
+                        + "it ends in .gguf, else a Hugging Face folder (the base's config.json and tokenizer "
                         + "files copied).",
                 "",
                 "Every base tensor is checked against the CRC32C the delta recorded; a different base is refused "
@@ -29,7 +31,8 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:",
                 "  graft decompress ./base instruct.delta.safetensors -o ./instruct-restored",
                 "  graft decompress base.safetensors d.safetensors -o out.safetensors --force",
-                "  graft decompress ./base instruct.delta.safetensors -o instruct.gguf"})
+                "  graft decompress ./base instruct.delta.safetensors -o instruct.gguf \\",
+                "      --type q4_0 --keep-f16 token_embd"})
 public final class DecompressCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "BASE", description = "The base model the delta was made from.")
     Path base;
@@ -40,6 +43,9 @@ public final class DecompressCommand implements Callable<Integer> {
     @Mixin
     ModelOutputOptions output;
 
+    @Mixin
+    GgufTypeOptions gguf;
+
     @Spec
     CommandSpec spec;
 
@@ -49,7 +55,8 @@ public final class DecompressCommand implements Callable<Integer> {
         Decompression d = Decompression.options().overwrite(output.force())
                 .progress(new MeterProgress(output.meter(cmd)))
                 .maxShardBytes(output.maxShardBytes(cmd))
-                .threads(output.threads(cmd));
+                .threads(output.threads(cmd))
+                .ggufTypes(gguf.types(cmd, output.out()));
         Decompression.Report r = d.run(base, delta, output.out());
         cmd.getOut().printf("Decompressed %d tensors (%s) from the %s delta into %s in %.1f s%n",
                 r.manifest().entries().size(), ByteSize.format(r.bytes()), r.manifest().method(), r.output(),

@@ -6,12 +6,10 @@ import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.shard.ByteSize;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -30,8 +28,8 @@ import java.util.regex.Pattern;
                         + "reads them.",
                 "",
                 "Norms and 1-D tensors stay F32; --type sets the rest: f32, f16, bf16 (exact for a bf16 model), "
-                        + "q8_0 or q4_0 (ggml's reference quantizers, bit for bit). A tensor whose rows are not "
-                        + "whole 32-element blocks is written as F16 instead, as llama.cpp does."},
+                        + "q8_0, q4_0, q4_k or q6_k (ggml's reference quantizers). A tensor whose rows are not whole "
+                        + "blocks (32 elements; 256 for the k-quants) is written as F16 instead, as llama.cpp's converter does."},
         footer = {"", "Examples:",
                 "  graft export gguf ./merged -o merged.gguf",
                 "  graft export gguf ./merged -o merged-q8.gguf --type q8_0",
@@ -44,8 +42,8 @@ public final class GgufExportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "The .gguf file to write.")
     Path out;
 
-    @Option(names = {"-t", "--type"}, paramLabel = "TYPE", converter = TypeConverter.class,
-            description = "Type of the 2-D tensors: f32, f16, bf16, q8_0 or q4_0 (default: the model's own "
+    @Option(names = {"-t", "--type"}, paramLabel = "TYPE", converter = dev.graft.cli.GgufTypeConverter.class,
+            description = "Type of the 2-D tensors: f32, f16, bf16, q8_0, q4_0, q4_k or q6_k (default: the model's own "
                     + "f32, f16 or bf16).")
     GgufTensorType type;
 
@@ -86,14 +84,5 @@ public final class GgufExportCommand implements Callable<Integer> {
             cmd.getOut().flush();
         }
         return 0;
-    }
-
-    /** Parses {@code --type}, naming the types Graft writes. */
-    static final class TypeConverter implements ITypeConverter<GgufTensorType> {
-        @Override
-        public GgufTensorType convert(String value) {
-            return GgufTensorType.parse(value).filter(GgufTensorType::isConvertible).orElseThrow(() ->
-                    new TypeConversionException("'" + value + "' is not a type Graft writes: f32, f16, bf16, q8_0, q4_0"));
-        }
     }
 }

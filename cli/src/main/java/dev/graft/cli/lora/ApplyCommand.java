@@ -2,6 +2,7 @@ package dev.graft.cli.lora;
 
 import dev.graft.algorithms.lora.LoraApplication;
 import dev.graft.cli.MeterProgress;
+import dev.graft.cli.GgufTypeOptions;
 import dev.graft.cli.ModelOutputOptions;
 import dev.graft.formats.shard.ByteSize;
 import picocli.CommandLine.Command;
@@ -31,12 +32,13 @@ import java.util.concurrent.Callable;
                         + "without writing the applied model.",
                 "",
                 "Arithmetic in float32, rounded once to the base dtype. OUT is written as one file if it ends in "
-                        + ".safetensors, else as a Hugging Face folder with the base's config and tokenizer. "
+                        + ".safetensors, as one GGUF file for llama.cpp (types set by --type and --keep-f16) if it "
+                        + "ends in .gguf, else as a Hugging Face folder with the base's config and tokenizer. "
                         + "Nothing appears under OUT until complete."},
         footer = {"", "Examples:",
                 "  graft lora apply ./Llama-3-8B ./math-lora -o ./Llama-3-8B-math",
                 "  graft lora apply ./base ./a-lora ./b-lora --weight 1,-0.5 -o ab.safetensors",
-                "  graft lora apply ./base ./math-lora -o base-math.gguf"})
+                "  graft lora apply ./base ./math-lora -o base-math.gguf --type q8_0"})
 final class ApplyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "BASE", description = "The base model (file, index or folder).")
     Path base;
@@ -50,6 +52,9 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Mixin
     ModelOutputOptions output;
+
+    @Mixin
+    GgufTypeOptions gguf;
 
     @Option(names = "--allow-nonfinite", description = "Apply to a base or from adapters holding NaN or infinite "
             + "values instead of refusing them.")
@@ -66,7 +71,8 @@ final class ApplyCommand implements Callable<Integer> {
         for (int i = 0; i < adapters.size(); i++) {
             app.adapter(adapters.get(i), w.get(i));
         }
-        app.threads(output.threads(spec.commandLine())).maxShardBytes(output.maxShardBytes(spec.commandLine()));
+        app.threads(output.threads(spec.commandLine())).maxShardBytes(output.maxShardBytes(spec.commandLine()))
+                .ggufTypes(gguf.types(spec.commandLine(), output.out()));
         LoraApplication.ApplyReport r = app.write(output.out());
         spec.commandLine().getOut().printf(Locale.ROOT, "Applied %d adapter%s to %s: %d of %d tensors changed; %s written to "
                         + "%s in %.1f s%n", adapters.size(), adapters.size() == 1 ? "" : "s", base, r.changed(),

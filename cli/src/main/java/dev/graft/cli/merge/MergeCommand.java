@@ -38,8 +38,8 @@ import java.util.concurrent.Callable;
                 MergeCommand.METHODS_LINE,
                 "",
                 "OUT ending in .safetensors is written as one file; ending in .gguf as one GGUF file for "
-                        + "llama.cpp (what graft export gguf of the folder would write); anything else as a Hugging "
-                        + "Face folder (sharded safetensors, index, config.json, tokenizer files and a model card, "
+                        + "llama.cpp (what graft export gguf of the folder would write, --type and --keep-f16 as "
+                        + "there); anything else as a Hugging Face folder (sharded safetensors, index, config.json, tokenizer files and a model card, "
                         + "README.md). A .gguf MODEL merged with Hugging Face models is read under their names. "
                         + "Nothing appears under OUT until the merge is complete."},
         footer = {"", "Examples:",
@@ -57,7 +57,8 @@ import java.util.concurrent.Callable;
                 "      --lambda 1.5 -o ./iso-cts",
                 "  graft merge task_arithmetic ./chat-ft --base ./chat-base --tokenizer union \\",
                 "      --chat-template chatml -o ./chat-merged",
-                "  graft merge ties ./ft1 ./ft2 --base ./base --density 0.5 -o merged.gguf",
+                "  graft merge ties ./ft1 ./ft2 --base ./base --density 0.5 -o merged.gguf \\",
+                "      --type q8_0",
                 "  graft merge linear ./base tuned.gguf -o ./with-gguf"})
 public final class MergeCommand implements Callable<Integer> {
     /** The description line that lists the methods, filled from {@link MethodRegistry} so a new method needs no edit here. */

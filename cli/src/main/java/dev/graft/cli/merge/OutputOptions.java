@@ -1,5 +1,6 @@
 package dev.graft.cli.merge;
 
+import dev.graft.cli.GgufTypeOptions;
 import dev.graft.cli.ModelOutputOptions;
 import dev.graft.core.plan.MergeRequest;
 import picocli.CommandLine;
@@ -11,6 +12,9 @@ final class OutputOptions {
     @Mixin
     ModelOutputOptions model;
 
+    @Mixin
+    GgufTypeOptions gguf;
+
     @Option(names = "--dry-run", description = "Print the plan (tensors, parameters, peak memory, output size) and stop.")
     boolean dryRun;
 
@@ -20,7 +24,8 @@ final class OutputOptions {
 
     /** The merge options these flags give, before any recipe's. */
     dev.graft.core.exec.MergeOptions options(CommandLine cmd) {
-        return MergeRun.options(cmd, model).withAllowNonFinite(allowNonFinite);
+        return MergeRun.options(cmd, model).withAllowNonFinite(allowNonFinite)
+                .withGgufTypes(gguf.types(cmd, model.out()));
     }
 
     /** Runs the request as these options say. */

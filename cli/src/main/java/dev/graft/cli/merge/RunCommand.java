@@ -51,7 +51,7 @@ import java.util.concurrent.Callable;
                 "Examples:",
                 "  graft run ties.yml -o ./merged",
                 "  graft run ties.yml -o merged.safetensors --dry-run",
-                "  graft run ties.yml -o merged.gguf",
+                "  graft run ties.yml -o merged.gguf --type q8_0 --keep-f16 token_embd",
                 "  graft run multi.yml -o ./final --keep-intermediate ./steps"})
 public final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RECIPE", description = "The YAML recipe.")

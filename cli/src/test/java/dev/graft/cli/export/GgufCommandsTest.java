@@ -91,10 +91,10 @@ class GgufCommandsTest {
     void refusalsAreOneLine() {
         FineTuneFamily.Folders f = family();
         Cli.Result bad = Cli.graft("export", "gguf", f.base().toString(), "-o", dir.resolve("x.gguf").toString(),
-                "--type", "q4_k");
+                "--type", "q5_k");
         assertThat(bad.code()).isEqualTo(2);
-        assertThat(bad.err()).startsWith("graft: Invalid value for option '--type': 'q4_k' is not a type Graft "
-                + "writes: f32, f16, bf16, q8_0, q4_0");
+        assertThat(bad.err()).startsWith("graft: Invalid value for option '--type': 'q5_k' is not a type Graft "
+                + "writes: f32, f16, bf16, q8_0, q4_0, q4_k, q6_k");
         Cli.Result missing = Cli.graft("export");
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).startsWith("graft: missing format (gguf)");

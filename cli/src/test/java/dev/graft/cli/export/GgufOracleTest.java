@@ -9,19 +9,16 @@ import dev.graft.formats.gguf.GgufValue;
 import dev.graft.formats.gguf.GgufValueType;
 import dev.graft.formats.gguf.GgufWriter;
 import dev.graft.formats.tensor.Shape;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,13 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code scripts/install-gguf-oracle.sh}) parses Graft-written files under Node.js, and every metadata entry (type
  * and value) and tensor info (name, ggml-order shape, type, offset) it reports is the one Graft planned.
  *
- * <p>Fails, rather than skips, when Node.js or the package is missing, so that CI cannot pass without the oracle;
- * {@code GRAFT_SKIP_NODE=1} skips it on machines without Node.js.
+ * <p>Fails, rather than skips, when Node.js or the package is missing ({@link NodeOracle}); {@code GRAFT_SKIP_NODE=1}
+ * skips it on machines without Node.js.
  */
 class GgufOracleTest {
-    /** Set to skip this test where Node.js is not installed. */
-    static final String SKIP_ENV = "GRAFT_SKIP_NODE";
-    private static final Path ORACLE = Path.of("src/test/gguf-oracle").toAbsolutePath();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -143,25 +137,7 @@ class GgufOracleTest {
     }
 
     private JsonNode parse(Path file) throws IOException, InterruptedException {
-        if (System.getenv(SKIP_ENV) != null) {
-            Assumptions.abort(SKIP_ENV + " is set: the @huggingface/gguf oracle is not run");
-        }
-        assertThat(ORACLE.resolve("node_modules/@huggingface/gguf"))
-                .as("the GGUF oracle is not installed: run scripts/install-gguf-oracle.sh (or set %s=1 to skip)",
-                        SKIP_ENV)
-                .isDirectory();
-        Process p;
-        try {
-            p = new ProcessBuilder("node", ORACLE.resolve("parse.mjs").toString(), file.toString())
-                    .directory(ORACLE.toFile()).redirectErrorStream(false).start();
-        } catch (IOException e) {
-            throw new AssertionError("node is not on the PATH: install Node.js 20+ (or set " + SKIP_ENV
-                    + "=1 to skip)", e);
-        }
-        byte[] out = p.getInputStream().readAllBytes();
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("node parse.mjs failed: %s", err).isZero();
+        byte[] out = NodeOracle.run("@huggingface/gguf", "parse.mjs", 60, List.of(file.toString()));
         Files.write(dir.resolve("oracle.json"), out);
         return JSON.readTree(out);
     }

@@ -1,6 +1,9 @@
 package dev.graft.cli.export;
 
 import dev.graft.cli.Cli;
+import dev.graft.formats.gguf.GgufFile;
+import dev.graft.formats.gguf.GgufTensorInfo;
+import dev.graft.formats.gguf.GgufTensorType;
 import dev.graft.testmodels.FineTuneFamily;
 import dev.graft.testmodels.TinyLlama;
 import org.junit.jupiter.api.Test;
@@ -12,7 +15,10 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code -o x.gguf} on the commands that write a model: the bytes of writing the folder, then exporting it. */
+/**
+ * {@code -o x.gguf} on the commands that write a model: the bytes of writing the folder, then exporting it, with
+ * and without {@code --type} / {@code --keep-f16}.
+ */
 class GgufOutputTest {
     @TempDir
     Path dir;
@@ -23,23 +29,56 @@ class GgufOutputTest {
                 .seed(5).build()).fineTunes(2).seed(6).writeTo(dir.resolve("family"));
     }
 
-    /** Runs {@code command... -o folder/m}, exports that folder, and returns the GGUF file's path. */
-    private Path viaFolder(String... command) {
-        Path folder = dir.resolve("via-folder").resolve("m");
+    /** {@code --type} and {@code --keep-f16}, as every command writing a model takes them for a .gguf output. */
+    private static final String[] TYPES = {"--type", "q8_0", "--keep-f16", "token_embd"};
+    private int outputs;
+
+    /**
+     * Runs {@code command... -o folder/m}, exports that folder with {@code exportOptions}, and returns the GGUF file's
+     * path.
+     */
+    private Path viaFolder(String[] command, String... exportOptions) {
+        Path base = dir.resolve("via-folder-" + ++outputs);
+        Path folder = base.resolve("m");
         Cli.Result r = Cli.graft(with(command, "-o", folder.toString()));
         assertThat(r.code()).as(r.err()).isZero();
-        Path gguf = dir.resolve("via-folder-export").resolve("m.gguf");
-        Cli.Result e = Cli.graft("export", "gguf", folder.toString(), "-o", gguf.toString());
+        Path gguf = base.resolve("export").resolve("m.gguf");
+        Cli.Result e = Cli.graft(with(new String[] {"export", "gguf", folder.toString(), "-o", gguf.toString()},
+                exportOptions));
         assertThat(e.code()).as(e.err()).isZero();
         return gguf;
     }
 
-    private Path direct(String... command) {
-        Path gguf = dir.resolve("direct").resolve("m.gguf");
-        Cli.Result r = Cli.graft(with(command, "-o", gguf.toString()));
+    private Path direct(String[] command, String... options) {
+        Path gguf = dir.resolve("direct-" + ++outputs).resolve("m.gguf");
+        Cli.Result r = Cli.graft(with(with(command, "-o", gguf.toString()), options));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains(gguf.toString());
         return gguf;
+    }
+
+    /**
+     * {@code command -o x.gguf} writes the bytes of {@code command -o folder} then {@code export gguf} of it: in the
+     * model's own types, and with {@link #TYPES} given to each (then the blocks are Q8_0 and the embedding F16).
+     *
+     * @return the file written with {@link #TYPES}
+     */
+    private Path assertDirectEqualsExport(String... command) throws Exception {
+        assertThat(Files.readAllBytes(direct(command))).isEqualTo(Files.readAllBytes(viaFolder(command)));
+        Path typed = direct(command, TYPES);
+        assertThat(Files.readAllBytes(typed)).isEqualTo(Files.readAllBytes(viaFolder(command, TYPES)));
+        try (GgufFile g = GgufFile.open(typed)) {
+            java.util.Map<String, GgufTensorType> types = new java.util.TreeMap<>();
+            for (GgufTensorInfo t : g.header().tensors()) {
+                types.put(t.name(), t.type());
+            }
+            assertThat(types).containsEntry("token_embd.weight", GgufTensorType.F16)
+                    .containsEntry("blk.0.attn_q.weight", GgufTensorType.Q8_0)
+                    .containsEntry("blk.0.ffn_down.weight", GgufTensorType.Q8_0)
+                    .containsEntry("blk.0.attn_norm.weight", GgufTensorType.F32);
+            assertThat(g.header().get("general.file_type").orElseThrow().value()).isEqualTo(7L);
+        }
+        return typed;
     }
 
     private static String[] with(String[] command, String... more) {
@@ -53,9 +92,7 @@ class GgufOutputTest {
         FineTuneFamily.Folders f = family();
         String[] merge = {"merge", "ties", f.fineTunes().get(0).toString(), f.fineTunes().get(1).toString(),
                 "--base", f.base().toString(), "--density", "0.5"};
-        Path direct = direct(merge);
-        Path exported = viaFolder(merge);
-        assertThat(Files.readAllBytes(direct)).isEqualTo(Files.readAllBytes(exported));
+        Path direct = assertDirectEqualsExport(merge);
         // no temp file or side folder left beside the output
         try (var files = Files.list(direct.getParent())) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("m.gguf");
@@ -67,7 +104,7 @@ class GgufOutputTest {
         FineTuneFamily.Folders f = family();
         String[] merge = {"merge", "linear", f.base().toString(), f.fineTunes().getFirst().toString(),
                 "--weight", "1,0"};
-        assertThat(Files.readAllBytes(direct(merge))).isEqualTo(Files.readAllBytes(viaFolder(merge)));
+        assertDirectEqualsExport(merge);
     }
 
     @Test
@@ -84,7 +121,7 @@ class GgufOutputTest {
                     parameters: {weight: 0.4}
                 """.formatted(f.base(), f.fineTunes().get(0), f.fineTunes().get(1)));
         String[] run = {"run", recipe.toString()};
-        assertThat(Files.readAllBytes(direct(run))).isEqualTo(Files.readAllBytes(viaFolder(run)));
+        assertDirectEqualsExport(run);
     }
 
     @Test
@@ -95,7 +132,7 @@ class GgufOutputTest {
                 "-o", adapter.toString());
         assertThat(e.code()).as(e.err()).isZero();
         String[] apply = {"lora", "apply", f.base().toString(), adapter.toString()};
-        assertThat(Files.readAllBytes(direct(apply))).isEqualTo(Files.readAllBytes(viaFolder(apply)));
+        assertDirectEqualsExport(apply);
     }
 
     @Test
@@ -106,7 +143,34 @@ class GgufOutputTest {
                 "-o", delta.toString(), "-q");
         assertThat(c.code()).as(c.err()).isZero();
         String[] decompress = {"decompress", f.base().toString(), delta.toString(), "-q"};
-        assertThat(Files.readAllBytes(direct(decompress))).isEqualTo(Files.readAllBytes(viaFolder(decompress)));
+        assertDirectEqualsExport(decompress);
+    }
+
+    @Test
+    void typesForAnOutputThatIsNotGgufAreRefusedBeforeAnyWork() throws Exception {
+        FineTuneFamily.Folders f = family();
+        Path out = dir.resolve("out");
+        Files.createDirectories(out);
+        String ft = f.fineTunes().getFirst().toString();
+        Path delta = dir.resolve("d.safetensors");
+        assertThat(Cli.graft("compress", "bitdelta", f.base().toString(), ft, "-o", delta.toString(), "-q").code())
+                .isZero();
+        for (String[] command : java.util.List.of(
+                new String[] {"merge", "linear", f.base().toString(), ft, "--type", "q8_0", "-o"},
+                new String[] {"lora", "apply", f.base().toString(), ft, "--keep-f16", "x", "-o"},
+                new String[] {"decompress", f.base().toString(), delta.toString(), "--type", "f16", "-o"})) {
+            for (String target : java.util.List.of("m.safetensors", "m")) {
+                Path o = out.resolve(target);
+                Cli.Result r = Cli.graft(with(command, o.toString()));
+                assertThat(r.code()).as(String.join(" ", command)).isEqualTo(2);
+                assertThat(r.err()).as(String.join(" ", command)).startsWith("graft: "
+                        + (command[command.length - 3].equals("--keep-f16") ? "--keep-f16" : "--type")
+                        + " is for a .gguf output, not " + o + " (other outputs keep their tensors' dtypes)\n");
+            }
+        }
+        try (var files = Files.list(out)) {
+            assertThat(files).isEmpty();
+        }
     }
 
     @Test

@@ -27,6 +27,8 @@ interface BlockCodec {
         return switch (type) {
             case Q8_0 -> BlockQ8_0.INSTANCE;
             case Q4_0 -> BlockQ4_0.INSTANCE;
+            case Q4_K -> BlockQ4_K.INSTANCE;
+            case Q6_K -> BlockQ6_K.INSTANCE;
             default -> throw new IllegalArgumentException(type + " has no block codec");
         };
     }

@@ -32,6 +32,15 @@ final class BlockQ4_0 implements BlockCodec {
 
     @Override
     public void quantize(float[] src, int from, int blocks, byte[] dst, int dstOffset) {
+        if (QuantizeSwitch.VECTOR) {
+            QuantizeLanes.q4_0(src, from, blocks, dst, dstOffset);
+        } else {
+            quantizeScalar(src, from, blocks, dst, dstOffset);
+        }
+    }
+
+    /** The reference loop, element by element: what {@link QuantizeLanes} must equal, and its refusals. */
+    static void quantizeScalar(float[] src, int from, int blocks, byte[] dst, int dstOffset) {
         for (int b = 0; b < blocks; b++) {
             int base = from + b * ELEMENTS;
             int out = dstOffset + b * BYTES;

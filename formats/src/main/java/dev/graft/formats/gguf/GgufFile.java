@@ -23,9 +23,10 @@ import java.util.Optional;
  * A GGUF file (v2 or v3, little-endian) opened for reading: the header is parsed and validated at open, the file
  * memory-mapped, and tensors handed out by their GGUF names with row-major shapes (ggml's dimensions reversed).
  *
- * <p>F32, F16 and BF16 tensors are lazy views of the mapping; Q8_0 and Q4_0 tensors are dequantized to float32 when
- * asked for, exactly as ggml's {@code dequantize_row_q8_0} / {@code dequantize_row_q4_0} compute them. A file with
- * other types (the K- and i-quants) opens and lists, but {@link #specs()} and reading refuse it with
+ * <p>F32, F16 and BF16 tensors are lazy views of the mapping; Q8_0, Q4_0, Q4_K and Q6_K tensors are dequantized to
+ * float32 when asked for, exactly as ggml's {@code dequantize_row_q8_0} / {@code _q4_0} / {@code _q4_K} /
+ * {@code _q6_K} compute them. A file
+ * with other types (the other K- and i-quants) opens and lists, but {@link #specs()} and reading refuse it with
  * {@link GgufError#UNSUPPORTED_TENSOR_TYPE}.
  *
  * <pre>{@code

@@ -129,7 +129,7 @@ public record GgufLayout(byte[] header, List<GgufTensorInfo> tensors, int alignm
         }
         if (!e.type().isConvertible()) {
             throw new GgufException(target, GgufError.UNSUPPORTED_TENSOR_TYPE, e.name(), "Graft writes F32, F16, "
-                    + "BF16, Q8_0 and Q4_0, not " + e.type());
+                    + "BF16, Q8_0, Q4_0, Q4_K and Q6_K, not " + e.type());
         }
         if (e.shape().rank() > GgufTensorInfo.MAX_DIMS) {
             throw new GgufException(target, GgufError.INVALID_SHAPE, e.name(), e.shape().rank()

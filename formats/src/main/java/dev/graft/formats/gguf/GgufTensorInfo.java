@@ -83,11 +83,11 @@ public record GgufTensorInfo(String name, GgufTensorType type, long[] dims, long
     /** {@link #spec()}, naming {@code file} in the refusal. */
     TensorSpec spec(java.nio.file.Path file) {
         DType dtype = switch (type) {
-            case F32, Q8_0, Q4_0 -> DType.F32;
+            case F32, Q8_0, Q4_0, Q4_K, Q6_K -> DType.F32;
             case F16 -> DType.F16;
             case BF16 -> DType.BF16;
             default -> throw new GgufException(file, GgufError.UNSUPPORTED_TENSOR_TYPE, name,
-                    type + " is not among the types Graft reads (F32, F16, BF16, Q8_0, Q4_0)");
+                    type + " is not among the types Graft reads (F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K)");
         };
         return new TensorSpec(name, dtype, shape());
     }

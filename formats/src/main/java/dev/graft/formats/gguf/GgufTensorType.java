@@ -9,7 +9,7 @@ import java.util.Optional;
  * elements is stored as {@code ne[0] / blockElements} blocks of {@code blockBytes} each.
  *
  * <p>Every type is known so that a file using any of them can be opened, listed and sized; Graft converts to and
- * from float32 only those with {@link #isConvertible()} (F32, F16, BF16, Q8_0, Q4_0).
+ * from float32 only those with {@link #isConvertible()} (F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K).
  */
 public enum GgufTensorType {
     F32(0, 1, 4),
@@ -24,8 +24,16 @@ public enum GgufTensorType {
     Q8_1(9, 32, 36),
     Q2_K(10, 256, 84),
     Q3_K(11, 256, 110),
+    /**
+     * 256 elements in 8 sub-blocks of 32: float16 d and dmin, 12 bytes of 6-bit sub-block scales and mins, 128 bytes
+     * of 4-bit quants; x = d·scale·q − dmin·min.
+     */
     Q4_K(12, 256, 144),
     Q5_K(13, 256, 176),
+    /**
+     * 256 elements in 16 sub-blocks of 16: 128 bytes of low nibbles, 64 of high bit pairs, 16 signed sub-block
+     * scales, a float16 scale d; x = d·scale·(q − 32).
+     */
     Q6_K(14, 256, 210),
     Q8_K(15, 256, 292),
     IQ2_XXS(16, 256, 66),
@@ -79,7 +87,8 @@ public enum GgufTensorType {
 
     /** True for the types Graft reads as float32 and writes from float32. */
     public boolean isConvertible() {
-        return this == F32 || this == F16 || this == BF16 || this == Q8_0 || this == Q4_0;
+        return this == F32 || this == F16 || this == BF16 || this == Q8_0 || this == Q4_0 || this == Q4_K
+                || this == Q6_K;
     }
 
     /**

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>The whole header, tensor-info table included, is planned before any data ({@link GgufLayout}), so each
  * tensor's place is known: tensors may be written in any order and from several threads, one {@link TensorSink}
  * each. Each sink takes float32 values front to back (row-major, which is ggml's order too) and stores them as
- * the planned type: F32, F16 and BF16 rounded to nearest even, Q8_0 and Q4_0 block by block as ggml's reference
+ * the planned type: F32, F16 and BF16 rounded to nearest even, Q8_0, Q4_0, Q4_K and Q6_K block by block as ggml's reference
  * quantizers do. The file is {@linkplain AtomicFile atomic}: nothing appears under the target name until
  * {@link #commit()} has checked that every tensor is complete.
  *

@@ -125,38 +125,42 @@ class GgufRoundTripTest {
     @Test
     void quantizedTensorsReadBackAsGgmlDequantizesThem() {
         Path out = dir.resolve("q.gguf");
-        float[] values = new float[4 * 64];
+        float[] values = new float[4 * 256];
         SplittableRandom r = new SplittableRandom(3);
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) r.nextGaussian();
         }
-        GgufLayout layout = GgufLayout.plan(out, Map.of("general.alignment", GgufValue.u32(64)), List.of(
-                new GgufLayout.Entry("q8", GgufTensorType.Q8_0, Shape.of(4, 64)),
-                new GgufLayout.Entry("q4", GgufTensorType.Q4_0, Shape.of(4, 64))));
+        List<GgufTensorType> types = List.of(GgufTensorType.Q8_0, GgufTensorType.Q4_0, GgufTensorType.Q4_K,
+                GgufTensorType.Q6_K);
+        GgufLayout layout = GgufLayout.plan(out, Map.of("general.alignment", GgufValue.u32(64)), types.stream()
+                .map(t -> new GgufLayout.Entry(t.name(), t, Shape.of(4, 256))).toList());
         try (GgufWriter w = GgufWriter.create(out, layout, false)) {
-            // uneven windows: blocks must be assembled across calls
-            try (GgufWriter.TensorSink s = w.sink("q8")) {
-                s.writeFloats(values, 0, 7);
-                s.writeFloats(values, 7, 100);
-                s.writeFloats(values, 107, values.length - 107);
+            for (GgufTensorType type : types) {
+                // uneven windows: blocks must be assembled across calls
+                try (GgufWriter.TensorSink s = w.sink(type.name())) {
+                    s.writeFloats(values, 0, 7);
+                    s.writeFloats(values, 7, 300);
+                    s.writeFloats(values, 307, values.length - 307);
+                }
             }
-            w.writeFloats("q4", values);
             w.commit();
         }
-        for (GgufTensorType type : List.of(GgufTensorType.Q8_0, GgufTensorType.Q4_0)) {
+        for (GgufTensorType type : types) {
             BlockCodec codec = BlockCodec.of(type);
-            byte[] blocks = new byte[8 * type.blockBytes()];
-            codec.quantize(values, 0, 8, blocks, 0);
+            int blockCount = values.length / type.blockElements();
+            byte[] blocks = new byte[blockCount * type.blockBytes()];
+            codec.quantize(values, 0, blockCount, blocks, 0);
             float[] expected = new float[values.length];
-            codec.dequantize(MemorySegment.ofArray(blocks), 0, 8, expected, 0);
-            String name = type == GgufTensorType.Q8_0 ? "q8" : "q4";
+            codec.dequantize(MemorySegment.ofArray(blocks), 0, blockCount, expected, 0);
+            String name = type.name();
             try (GgufFile f = GgufFile.open(out); java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
                 assertThat(f.header().alignment()).isEqualTo(64);
                 assertThat(f.header().tensor(name).orElseThrow().offset() % 64).isZero();
+                assertThat(f.header().tensor(name).orElseThrow().byteSize()).isEqualTo(blocks.length);
                 assertThat(f.tensor(name).dtype()).isEqualTo(DType.F32);
                 assertThat(f.tensor(name).toFloatArray()).containsExactly(expected);
                 assertThat(f.tensor(name, arena).toFloatArray()).containsExactly(expected);
-                assertThat(f.dequantized()).containsExactly("q8", "q4");
+                assertThat(f.dequantized()).containsExactly("Q8_0", "Q4_0", "Q4_K", "Q6_K");
             }
         }
     }
@@ -173,8 +177,8 @@ class GgufRoundTripTest {
                 new GgufLayout.Entry(longName, GgufTensorType.F32, Shape.of(2)))))
                 .hasMessageEndingWith("a tensor name takes 1 to 63 bytes in llama.cpp; this one takes 64");
         assertThatThrownBy(() -> GgufLayout.plan(out, Map.of(), List.of(
-                new GgufLayout.Entry("k", GgufTensorType.Q4_K, Shape.of(256)))))
-                .hasMessageEndingWith("Graft writes F32, F16, BF16, Q8_0 and Q4_0, not Q4_K");
+                new GgufLayout.Entry("k", GgufTensorType.Q5_K, Shape.of(256)))))
+                .hasMessageEndingWith("Graft writes F32, F16, BF16, Q8_0, Q4_0, Q4_K and Q6_K, not Q5_K");
         GgufLayout layout = GgufLayout.plan(out, Map.of(), List.of(
                 new GgufLayout.Entry("q", GgufTensorType.Q8_0, Shape.of(1, 64))));
         float[] v = new float[64];

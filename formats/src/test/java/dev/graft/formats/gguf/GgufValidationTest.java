@@ -124,11 +124,11 @@ class GgufValidationTest {
 
     @Test
     void typesGraftDoesNotConvertListButDoNotRead() throws IOException {
-        Path p = file(RawGguf.header(3, 1, 0).tensor("k", GgufTensorType.Q4_K.id(), 0, 256).pad(32).zeros(160).build());
+        Path p = file(RawGguf.header(3, 1, 0).tensor("k", GgufTensorType.Q5_K.id(), 0, 256).pad(32).zeros(192).build());
         try (GgufFile f = GgufFile.open(p)) {
-            assertThat(f.header().tensors()).extracting(GgufTensorInfo::type).containsExactly(GgufTensorType.Q4_K);
+            assertThat(f.header().tensors()).extracting(GgufTensorInfo::type).containsExactly(GgufTensorType.Q5_K);
             assertThatThrownBy(f::specs).isInstanceOf(GgufException.class).hasMessage(p + ": unsupported tensor type "
-                    + "(tensor \"k\"): Q4_K is not among the types Graft reads (F32, F16, BF16, Q8_0, Q4_0)");
+                    + "(tensor \"k\"): Q5_K is not among the types Graft reads (F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K)");
             assertThatThrownBy(() -> f.tensor("k")).isInstanceOf(GgufException.class);
             assertThatThrownBy(() -> f.tensor("nope")).hasMessage(p + ": tensor not found (tensor \"nope\"): "
                     + "no such tensor in this file");

@@ -3,6 +3,7 @@ package dev.graft.core.convert;
 import dev.graft.core.exec.DonorFiles;
 import dev.graft.core.exec.MergeOutput;
 import dev.graft.core.exec.Parallel;
+import dev.graft.formats.gguf.export.GgufTypes;
 import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.tensor.TensorDataSink;
 import dev.graft.formats.shard.ShardedWriter;
@@ -101,7 +102,8 @@ public final class Conversion {
         List<Path> inputs = new ArrayList<>(model.files());
         inputs.add(model.path());
         try (MergeOutput out = MergeOutput.open(MergeOutput.claim(target, overwrite, inputs, bytes), specs,
-                model.config().orElse(null), DonorFiles.folderOf(model.path()), Map.of(), maxShardBytes)) {
+                model.config().orElse(null), DonorFiles.folderOf(model.path()), Map.of(), maxShardBytes,
+                GgufTypes.DEFAULT)) {
             Parallel.run(threads, "graft-convert", specs, spec -> {
                 copy(spec, out);
                 progress.accept(spec);

@@ -95,7 +95,7 @@ public final class Executor {
                 replaced = plan.vocabulary().get().replacedFiles();
             }
             return MergeOutput.open(claim, plan.tasks().stream().map(TensorTask::output).toList(),
-                    plan.config().orElse(null), donor, replaced, extras, options.maxShardBytes());
+                    plan.config().orElse(null), donor, replaced, extras, options.maxShardBytes(), options.ggufTypes());
         } catch (RuntimeException e) {
             claim.close();
             throw e;

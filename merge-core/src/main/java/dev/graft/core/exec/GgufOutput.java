@@ -2,6 +2,7 @@ package dev.graft.core.exec;
 
 import dev.graft.formats.gguf.export.GgufExport;
 import dev.graft.formats.gguf.export.GgufStream;
+import dev.graft.formats.gguf.export.GgufTypes;
 import dev.graft.formats.io.FileAccessException;
 import dev.graft.formats.io.OutputClaim;
 import dev.graft.formats.io.PendingOutputs;
@@ -24,7 +25,7 @@ import java.util.stream.Stream;
  * the donor's tokenizer files, the recipe and merged tokenizer files) are written first into a temp folder, from
  * which the GGUF metadata is read exactly as the export reads them from the folder; it is deleted when the output
  * commits or is abandoned. {@code general.name} is the file name without {@code .gguf}, as an export of a folder
- * of that name would have it.
+ * of that name would have it. The tensor types are the export's {@code --type} / {@code --keep-f16} ({@link GgufTypes}).
  */
 final class GgufOutput implements MergeOutput {
     private final Path side;
@@ -33,7 +34,7 @@ final class GgufOutput implements MergeOutput {
 
     /** @throws dev.graft.formats.gguf.GgufException for an architecture or tensor without a GGUF mapping */
     GgufOutput(OutputClaim claim, List<TensorSpec> specs, ModelConfig config, Path donorFolder, Set<String> notCopied,
-               Map<String, String> extraFiles) {
+               Map<String, String> extraFiles, GgufTypes types) {
         try {
             this.side = Files.createTempDirectory("graft-gguf-side-");
         } catch (IOException e) {
@@ -45,7 +46,8 @@ final class GgufOutput implements MergeOutput {
             FolderOutput.writeSideFiles(side, config, donorFolder, notCopied, extraFiles);
             String file = claim.target().getFileName().toString();
             String name = file.substring(0, file.length() - MergeOutput.GGUF_SUFFIX.length());
-            this.stream = GgufStream.open(GgufExport.planned(side, specs, claim.target()).name(name), claim);
+            this.stream = GgufStream.open(GgufExport.planned(side, specs, claim.target()).types(types)
+                    .name(name), claim);
         } catch (RuntimeException e) {
             claim.close();
             deleteSide();

@@ -1,5 +1,6 @@
 package dev.graft.core.exec;
 
+import dev.graft.formats.gguf.export.GgufTypes;
 import dev.graft.formats.io.OutputClaim;
 import dev.graft.formats.model.ModelConfig;
 import dev.graft.formats.tensor.TensorDataSink;
@@ -49,11 +50,18 @@ public interface MergeOutput extends AutoCloseable {
      * @param notCopied     the donor's files not copied (the extra files write merged versions of them)
      * @param extraFiles    text files by name (model card, recipe, merged tokenizer files)
      * @param maxShardBytes shard size limit of a folder
+     * @param ggufTypes     the tensor types of a GGUF file ({@code --type}, {@code --keep-f16})
+     * @throws IllegalArgumentException when {@code ggufTypes} asks for anything and the target is not a GGUF file
      */
     static MergeOutput open(OutputClaim claim, List<TensorSpec> specs, ModelConfig config, Path donorFolder,
-                            java.util.Set<String> notCopied, Map<String, String> extraFiles, long maxShardBytes) {
+                            java.util.Set<String> notCopied, Map<String, String> extraFiles, long maxShardBytes,
+                            GgufTypes ggufTypes) {
         if (isGguf(claim.target())) {
-            return new GgufOutput(claim, specs, config, donorFolder, notCopied, extraFiles);
+            return new GgufOutput(claim, specs, config, donorFolder, notCopied, extraFiles, ggufTypes);
+        }
+        if (!ggufTypes.isDefault()) {
+            claim.close();
+            throw new IllegalArgumentException("GGUF tensor types are for a .gguf output, not " + claim.target());
         }
         if (isFile(claim.target())) {
             return new FileOutput(claim, specs);
@@ -61,10 +69,16 @@ public interface MergeOutput extends AutoCloseable {
         return new FolderOutput(claim, specs, config, donorFolder, notCopied, extraFiles, maxShardBytes);
     }
 
-    /** {@link #open(OutputClaim, List, ModelConfig, Path, java.util.Set, Map, long)} copying all the donor's files. */
+    /** {@link #open(OutputClaim, List, ModelConfig, Path, java.util.Set, Map, long, GgufTypes)}, default types. */
     static MergeOutput open(OutputClaim claim, List<TensorSpec> specs, ModelConfig config, Path donorFolder,
-                            Map<String, String> extraFiles, long maxShardBytes) {
-        return open(claim, specs, config, donorFolder, java.util.Set.of(), extraFiles, maxShardBytes);
+                            java.util.Set<String> notCopied, Map<String, String> extraFiles, long maxShardBytes) {
+        return open(claim, specs, config, donorFolder, notCopied, extraFiles, maxShardBytes, GgufTypes.DEFAULT);
+    }
+
+    /** {@link #open(OutputClaim, List, ModelConfig, Path, java.util.Set, Map, long, GgufTypes)} copying all the donor's files. */
+    static MergeOutput open(OutputClaim claim, List<TensorSpec> specs, ModelConfig config, Path donorFolder,
+                            Map<String, String> extraFiles, long maxShardBytes, GgufTypes ggufTypes) {
+        return open(claim, specs, config, donorFolder, java.util.Set.of(), extraFiles, maxShardBytes, ggufTypes);
     }
 
     private static boolean isFile(Path target) {

@@ -129,6 +129,13 @@ public final class GgufExport {
         return this;
     }
 
+    /** {@link #type} and {@link #keepF16} at once, as {@code -o x.gguf} outputs take them. */
+    public GgufExport types(GgufTypes types) {
+        this.type = types.type().orElse(null);
+        this.keepF16 = types.keepF16().orElse(null);
+        return this;
+    }
+
     /** {@code general.name}; by default the model folder's name. */
     public GgufExport name(String name) {
         this.name = name;

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * tensor takes the chosen type, except that a quantized type whose blocks do not divide a row falls back to F16, as
  * the converter falls back on gguf-py's {@code QuantError}.
  *
- * @param type    the chosen type (F32, F16, BF16, Q8_0 or Q4_0)
+ * @param type    the chosen type (F32, F16, BF16, Q8_0, Q4_0, Q4_K or Q6_K)
  * @param keepF16 GGUF names to keep as F16 (found anywhere in the name), or null
  */
 public record TensorTypes(GgufTensorType type, Pattern keepF16) {
@@ -49,6 +49,8 @@ public record TensorTypes(GgufTensorType type, Pattern keepF16) {
             case F16 -> 1;
             case Q4_0 -> 2;
             case Q8_0 -> 7;
+            case Q4_K -> 14; // MOSTLY_Q4_K_S: Q4_K throughout, where Q4_K_M would mix in Q6_K
+            case Q6_K -> 18;
             case BF16 -> 32;
             default -> throw new IllegalStateException(type + " has no file type");
         };
