@@ -10,14 +10,24 @@ package dev.graft.algorithms.simd;
  * when the JVM is started with {@code --add-modules jdk.incubator.vector} (the {@code graft} launcher does); without
  * it every loop has a scalar form that gives the same results to the bit.
  *
- * <p>The switch is the formats module's ({@link dev.graft.formats.simd.Simd}), so that the bf16 codec and these
- * loops are on or off together: off when {@code -Dgraft.simd=false}, or when the machine's vectors are narrower
- * than 256 bits (the Vector API would emulate them, slower than the scalar loops).
+ * <p>Also off when {@code -Dgraft.simd=false}, or when the machine's vectors are narrower than 256 bits (the
+ * Vector API would emulate them, slower than the scalar loops).
  */
 public final class Simd {
     /** True when the vector forms of the loops are used. */
-    public static final boolean ENABLED = dev.graft.formats.simd.Simd.ENABLED;
+    public static final boolean ENABLED = available();
 
     private Simd() {
+    }
+
+    private static boolean available() {
+        if (!Boolean.parseBoolean(System.getProperty("graft.simd", "true"))) {
+            return false;
+        }
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return false;
+        }
+        // Only now may a class that links against the incubator module be loaded.
+        return Lanes.wideEnough();
     }
 }

@@ -1,15 +1,12 @@
 package dev.graft.formats.dtype;
 
-import dev.graft.formats.simd.Simd;
-
 import java.lang.foreign.MemorySegment;
 
 /**
  * {@link DType#BF16}, the hot path of most merges: plain counted loops with the scalar conversion inlined, no
- * per-element calls through an interface and no allocation; eight elements a step on the Vector API
- * ({@link Bf16Lanes}) when {@link Simd#ENABLED} and the segment is one it reaches.
+ * per-element calls through an interface and no allocation.
  *
- * <p>The scalar decode copies the bits out of the segment a block at a time and converts them from an array: an
+ * <p>Decoding copies the bits out of the segment a block at a time and converts them from an array: an
  * access per element runs the segment's checks, which C2 folds away only while a call site has seen one or two
  * kinds of segment. A merge that reads mapped files, adapted tensors in native memory ({@code model+lora}) and heap
  * buffers makes them virtual calls, measured at several times the cost of the conversion itself.
@@ -32,25 +29,27 @@ final class Bf16Codec implements FloatCodec {
 
     @Override
     public void decode(MemorySegment src, long srcOffset, float[] dst, int dstIndex, int count) {
-        decodeCountingNonFinite(src, srcOffset, dst, dstIndex, count);
+        decode(src, srcOffset, dst, dstIndex, count, false);
     }
 
     @Override
     public int decodeCountingNonFinite(MemorySegment src, long srcOffset, float[] dst, int dstIndex, int count) {
+        return decode(src, srcOffset, dst, dstIndex, count, true);
+    }
+
+    private static int decode(MemorySegment src, long srcOffset, float[] dst, int dstIndex, int count,
+                              boolean countNonFinite) {
         CodecBounds.check(src, srcOffset, dst, dstIndex, count, 2);
-        int done = 0;
         int nonFinite = 0;
-        if (Simd.ENABLED && Bf16Lanes.reaches(src)) {
-            nonFinite = Bf16Lanes.decode(src, srcOffset, dst, dstIndex, count);
-            done = count - count % Bf16Lanes.STEP;
-        }
         short[] bits = ShortBlocks.get();
-        while (done < count) {
+        for (int done = 0; done < count; done += bits.length) {
             int n = Math.min(bits.length, count - done);
             MemorySegment.copy(src, LittleEndian.SHORT, srcOffset + 2L * done, bits, 0, n);
             widen(bits, n, dst, dstIndex + done);
-            nonFinite += countNonFinite(bits, n);
-            done += n;
+            if (countNonFinite) {
+                // While the block is in L1, on the 16-bit patterns.
+                nonFinite += countNonFinite(bits, n);
+            }
         }
         return nonFinite;
     }
@@ -58,12 +57,7 @@ final class Bf16Codec implements FloatCodec {
     @Override
     public void encode(float[] src, int srcIndex, int count, MemorySegment dst, long dstOffset) {
         CodecBounds.check(dst, dstOffset, src, srcIndex, count, 2);
-        int done = 0;
-        if (Simd.ENABLED && Bf16Lanes.reaches(dst)) {
-            Bf16Lanes.encode(src, srcIndex, count, dst, dstOffset);
-            done = count - count % Bf16Lanes.STEP;
-        }
-        for (int i = done; i < count; i++) {
+        for (int i = 0; i < count; i++) {
             dst.set(LittleEndian.SHORT, dstOffset + 2L * i, Bf16.fromFloat(src[srcIndex + i]));
         }
     }

@@ -12,19 +12,18 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bf16 codec's vector form ({@link Bf16Lanes}: native segments and heap segments over {@code byte[]}) and its
- * scalar form (heap segments over other arrays) against the scalar conversions, on every bf16 pattern, the
- * rounding ties and NaNs, and every tail length. Where the JVM has no Vector API both forms are the scalar one and
- * the same comparisons hold.
+ * The bf16 codec's runs against the scalar conversions, on every bf16 pattern, the rounding ties and NaNs, every
+ * tail length, and the three kinds of segment a merge hands it (native, heap over {@code byte[]}, heap over other
+ * arrays); and its count of non-finite values, made in the same pass as the decode.
  */
-class Bf16LanesTest {
+class Bf16CodecTest {
 
     /** Each of the three kinds of segment, with room for {@code bytes} bytes. */
     private static List<Function<Integer, MemorySegment>> segmentKinds(Arena arena) {
         return List.of(
-                bytes -> arena.allocate(bytes),                              // vector form: native
-                bytes -> MemorySegment.ofArray(new byte[bytes]),             // vector form: heap byte[]
-                bytes -> MemorySegment.ofArray(new short[(bytes + 1) / 2])); // scalar form
+                bytes -> arena.allocate(bytes),
+                bytes -> MemorySegment.ofArray(new byte[bytes]),
+                bytes -> MemorySegment.ofArray(new short[(bytes + 1) / 2]));
     }
 
     @Test
