@@ -6,7 +6,11 @@
 graft_java_major() {
   # Prints the feature version of the JDK at $1 ("25"), or nothing.
   [ -x "$1/bin/javac" ] || return 0
-  v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
+  # The release file every JDK ships states its version; reading it saves starting a JVM per candidate (about
+  # 0.05 CPU-seconds each, paid by every graft command). Starting java answers for a JDK without one.
+  v=
+  [ -f "$1/release" ] && v=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$1/release")
+  [ -n "$v" ] || v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
   case "$v" in 1.*) v=${v#1.};; esac
   printf '%s' "${v%%.*}"
 }

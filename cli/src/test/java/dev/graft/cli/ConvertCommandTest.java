@@ -150,7 +150,7 @@ class ConvertCommandTest {
             TorchSave.writeModel(base, dir.resolve("old-model"), 1);
             TorchSave.writeModel(base, dir.resolve("big-model"), 4);
         }
-        String[] footer = new CommandLine(new Main()).getSubcommands().get("convert").getCommandSpec().usageMessage()
+        String[] footer = Main.commandLine().getSubcommands().get("convert").getCommandSpec().usageMessage()
                 .footer();
         List<String> examples = Arrays.stream(footer).filter(l -> l.startsWith("  graft convert ")).toList();
         assertThat(examples).hasSize(3);

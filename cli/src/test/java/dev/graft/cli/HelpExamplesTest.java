@@ -83,7 +83,7 @@ class HelpExamplesTest {
     /** Every command and subcommand's rendered help, by qualified name, as UsageHelpTest walks them. */
     private static Map<String, List<String>> helpTexts() {
         Map<String, List<String>> all = new LinkedHashMap<>();
-        collect(new CommandLine(new Main()), all);
+        collect(Main.commandLine(), all);
         return all;
     }
 
@@ -276,7 +276,7 @@ class HelpExamplesTest {
         CommandLineWords words = words(example.text());
 
         // picocli's own parse says which arguments are paths and which command runs; an example it refuses fails.
-        CommandLine parser = new CommandLine(new Main());
+        CommandLine parser = Main.commandLine();
         FiniteNumbers.register(parser);
         ParseResult parsed;
         try {

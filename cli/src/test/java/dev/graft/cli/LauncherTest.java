@@ -36,7 +36,7 @@ class LauncherTest {
     }
 
     private static CommandLine cli() {
-        return new CommandLine(new Main());
+        return Main.commandLine();
     }
 
     @Test

@@ -134,7 +134,7 @@ class OutputSafetyTest {
     @Test
     void everyNumericFlagRefusesNonFiniteValues() {
         List<String[]> tried = new ArrayList<>();
-        collect(new CommandLine(new Main()).getCommandSpec(), new ArrayList<>(), tried);
+        collect(Main.commandLine().getCommandSpec(), new ArrayList<>(), tried);
         assertThat(tried.stream().map(t -> String.join(" ", t)))
                 .contains("merge --weight", "merge --density", "merge --lambda", "merge --t", "merge --gamma",
                         "merge --epsilon", "lora apply --weight", "lora combine --weight");

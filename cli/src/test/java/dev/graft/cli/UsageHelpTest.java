@@ -31,7 +31,7 @@ class UsageHelpTest {
     /** Every command and subcommand by its qualified name, help commands included, rendered at {@link #WIDTH}. */
     private static Map<String, CommandLine> everyCommand() {
         Map<String, CommandLine> all = new LinkedHashMap<>();
-        collect(new CommandLine(new Main()), all);
+        collect(Main.commandLine(), all);
         return all;
     }
 

@@ -209,7 +209,7 @@ class MergeCommandTest {
      */
     @Test
     void everyHelpExampleRuns() throws Exception {
-        String[] footer = new picocli.CommandLine(new dev.graft.cli.Main()).getSubcommands().get("merge")
+        String[] footer = dev.graft.cli.Main.commandLine().getSubcommands().get("merge")
                 .getCommandSpec().usageMessage().footer();
         List<String> examples = new ArrayList<>();
         StringBuilder pending = new StringBuilder();
@@ -278,7 +278,7 @@ class MergeCommandTest {
 
     @Test
     void helpListsEveryRegisteredMethod() {
-        String description = String.join(" ", new picocli.CommandLine(new dev.graft.cli.Main()).getSubcommands()
+        String description = String.join(" ", dev.graft.cli.Main.commandLine().getSubcommands()
                 .get("merge").getCommandSpec().usageMessage().description());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("Methods: ([a-z_, ]+)\\.").matcher(description);
         assertThat(m.find()).isTrue();

@@ -6,14 +6,18 @@ import java.lang.foreign.MemorySegment;
  * {@link DType#BF16}, the hot path of most merges: plain counted loops with the scalar conversion inlined, no
  * per-element calls through an interface and no allocation.
  *
- * <p>Decoding copies the bits out of the segment a block at a time and converts them from an array: an access per
- * element runs the segment's checks, which C2 folds away only while a call site has seen one or two kinds of segment.
- * A merge that reads mapped files, adapted tensors in native memory ({@code model+lora}) and heap buffers makes them
- * virtual calls, measured at several times the cost of the conversion itself.
+ * <p>Decoding copies the bits out of the segment a block at a time and converts them from an array: an
+ * access per element runs the segment's checks, which C2 folds away only while a call site has seen one or two
+ * kinds of segment. A merge that reads mapped files, adapted tensors in native memory ({@code model+lora}) and heap
+ * buffers makes them virtual calls, measured at several times the cost of the conversion itself.
+ *
+ * <p>Reading counts the NaN and infinite values in the same pass ({@link #decodeCountingNonFinite}): a bf16 value
+ * is non-finite exactly when its eight exponent bits are all set, as its float32 widening's are.
  */
 final class Bf16Codec implements FloatCodec {
 
     static final Bf16Codec INSTANCE = new Bf16Codec();
+    private static final short EXPONENT = 0x7F80;
 
     private Bf16Codec() {
     }
@@ -25,17 +29,29 @@ final class Bf16Codec implements FloatCodec {
 
     @Override
     public void decode(MemorySegment src, long srcOffset, float[] dst, int dstIndex, int count) {
+        decode(src, srcOffset, dst, dstIndex, count, false);
+    }
+
+    @Override
+    public int decodeCountingNonFinite(MemorySegment src, long srcOffset, float[] dst, int dstIndex, int count) {
+        return decode(src, srcOffset, dst, dstIndex, count, true);
+    }
+
+    private static int decode(MemorySegment src, long srcOffset, float[] dst, int dstIndex, int count,
+                              boolean countNonFinite) {
         CodecBounds.check(src, srcOffset, dst, dstIndex, count, 2);
+        int nonFinite = 0;
         short[] bits = ShortBlocks.get();
         for (int done = 0; done < count; done += bits.length) {
             int n = Math.min(bits.length, count - done);
             MemorySegment.copy(src, LittleEndian.SHORT, srcOffset + 2L * done, bits, 0, n);
-            int at = dstIndex + done;
-            // Bf16.toFloat, inlined; an int induction variable keeps this a counted loop that C2 vectorises.
-            for (int i = 0; i < n; i++) {
-                dst[at + i] = Float.intBitsToFloat(bits[i] << 16);
+            widen(bits, n, dst, dstIndex + done);
+            if (countNonFinite) {
+                // While the block is in L1, on the 16-bit patterns.
+                nonFinite += countNonFinite(bits, n);
             }
         }
+        return nonFinite;
     }
 
     @Override
@@ -44,5 +60,21 @@ final class Bf16Codec implements FloatCodec {
         for (int i = 0; i < count; i++) {
             dst.set(LittleEndian.SHORT, dstOffset + 2L * i, Bf16.fromFloat(src[srcIndex + i]));
         }
+    }
+
+    private static void widen(short[] bits, int n, float[] dst, int at) {
+        // Bf16.toFloat, inlined; an int induction variable keeps this a counted loop.
+        for (int i = 0; i < n; i++) {
+            dst[at + i] = Float.intBitsToFloat(bits[i] << 16);
+        }
+    }
+
+    private static int countNonFinite(short[] bits, int n) {
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            // On the 16-bit patterns, which C2 vectorises (it does not vectorise the floats' bits).
+            count += (bits[i] & EXPONENT) == EXPONENT ? 1 : 0;
+        }
+        return count;
     }
 }

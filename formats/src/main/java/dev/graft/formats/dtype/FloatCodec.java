@@ -20,6 +20,16 @@ public interface FloatCodec {
     void decode(MemorySegment src, long srcOffset, float[] dst, int dstIndex, int count);
 
     /**
+     * Widens as {@link #decode} does and answers how many of the widened values are NaN or infinite: the check every
+     * input gets, done while the data is at hand (the bf16 codec counts in the same pass) instead of in a second
+     * pass over {@code dst}.
+     */
+    default int decodeCountingNonFinite(MemorySegment src, long srcOffset, float[] dst, int dstIndex, int count) {
+        decode(src, srcOffset, dst, dstIndex, count);
+        return NonFinite.count(dst, dstIndex, count);
+    }
+
+    /**
      * Narrows {@code src[srcIndex…srcIndex+count)} into {@code dst} starting at byte {@code dstOffset}.
      */
     void encode(float[] src, int srcIndex, int count, MemorySegment dst, long dstOffset);

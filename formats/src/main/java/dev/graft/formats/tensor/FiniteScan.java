@@ -1,11 +1,12 @@
 package dev.graft.formats.tensor;
 
+import dev.graft.formats.dtype.NonFinite;
+
 /**
  * Counts NaN and infinite values in float32 data. One NaN in a fine-tune spreads through every merge method
  * (a sum, a sign vote, a norm), so inputs are scanned as they are read and outputs before they are published.
  */
 public final class FiniteScan {
-    private static final int EXPONENT = 0x7f800000;
     private static final int CHUNK = 1 << 16;
 
     private FiniteScan() {
@@ -13,12 +14,7 @@ public final class FiniteScan {
 
     /** The number of non-finite values in {@code values[from, from + n)}. */
     public static int countNonFinite(float[] values, int from, int n) {
-        int count = 0;
-        for (int i = from, end = from + n; i < end; i++) {
-            // All exponent bits set is exactly NaN or ±Inf; a branch-free count keeps the loop vectorizable.
-            count += (Float.floatToRawIntBits(values[i]) & EXPONENT) == EXPONENT ? 1 : 0;
-        }
-        return count;
+        return NonFinite.count(values, from, n);
     }
 
     /**
@@ -38,8 +34,7 @@ public final class FiniteScan {
         long bad = 0;
         for (long first = 0; first < total; first += buf.length) {
             int n = (int) Math.min(buf.length, total - first);
-            tensor.readFloats(first, buf, 0, n);
-            bad += countNonFinite(buf, 0, n);
+            bad += tensor.readFloatsCountingNonFinite(first, buf, 0, n);
         }
         if (bad > 0) {
             throw NonFiniteValuesException.input(model, tensor.name(), bad);

@@ -81,6 +81,20 @@ public final class Tensor {
         FloatCodec.of(spec.dtype()).decode(data, first * spec.dtype().byteSize(), dst, dstIndex, count);
     }
 
+    /**
+     * Widens as {@link #readFloats} does and answers how many of the values read are NaN or infinite, in the same
+     * pass over the data where the dtype's codec can.
+     *
+     * @throws UnsupportedOperationException for dtypes readable as raw bytes only
+     * @throws IndexOutOfBoundsException     for a window outside the tensor
+     */
+    public int readFloatsCountingNonFinite(long first, float[] dst, int dstIndex, int count) {
+        Objects.checkFromIndexSize(first, count, spec.elementCount());
+        Objects.checkFromIndexSize(dstIndex, count, dst.length);
+        return FloatCodec.of(spec.dtype())
+                .decodeCountingNonFinite(data, first * spec.dtype().byteSize(), dst, dstIndex, count);
+    }
+
     /** One element as float32. */
     public float getFloat(long index) {
         float[] one = new float[1];

@@ -3,12 +3,29 @@ package dev.graft.formats.dtype;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.foreign.MemorySegment;
 import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class FloatCodecsTest {
+
+    /** Every codec counts the NaN and infinite values it decodes: its own pass (bf16) or the default one. */
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"F32", "F16", "BF16", "F64"})
+    void decodingCountsTheNonFiniteValues(DType dtype) {
+        float[] values = {1f, Float.NaN, -2.5f, Float.POSITIVE_INFINITY, 0f, Float.NEGATIVE_INFINITY, 3f};
+        FloatCodec codec = FloatCodec.of(dtype);
+        MemorySegment bytes = MemorySegment.ofArray(new byte[values.length * dtype.byteSize()]);
+        codec.encode(values, 0, values.length, bytes, 0);
+        float[] back = new float[values.length];
+        assertThat(codec.decodeCountingNonFinite(bytes, 0, back, 0, values.length)).isEqualTo(3);
+        assertThat(codec.decodeCountingNonFinite(bytes, 0, back, 0, 1)).isZero();
+        assertThat(codec.decodeCountingNonFinite(bytes, 2L * dtype.byteSize(), back, 2, 2)).isEqualTo(1);
+        assertThat(back).containsExactly(1f, Float.NaN, -2.5f, Float.POSITIVE_INFINITY, 0f, Float.NEGATIVE_INFINITY,
+                3f);
+    }
 
     @ParameterizedTest
     @EnumSource(value = DType.class,

@@ -124,9 +124,10 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
             int n = (int) Math.min(capacity, total - first);
             int at = keep ? (int) first : 0; // decode straight into the cache when keeping
             for (int i = 0; i < tensors.length; i++) {
-                readInput(i, first, buffers[i], at, n);
-                if (!scanned) {
-                    nonFinite[i] += FiniteScan.countNonFinite(buffers[i], at, n);
+                if (scanned) {
+                    readInput(i, first, buffers[i], at, n);
+                } else {
+                    nonFinite[i] += readInputCountingNonFinite(i, first, buffers[i], at, n);
                 }
                 if (rounding != null) {
                     rounding.encode(buffers[i], at, n, scratch, 0);
@@ -190,11 +191,28 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
     }
 
     /**
+     * As {@link #readInput}, answering how many of the values read are NaN or infinite: counted as the stored values
+     * are decoded, so that the first scan touches them once.
+     */
+    private int readInputCountingNonFinite(int i, long first, float[] dst, int at, int n) {
+        if (rebuilt != null) {
+            rebuilt.read(i, first, dst, at, n);
+            return FiniteScan.countNonFinite(dst, at, n);
+        }
+        Tensor t = tensors[i];
+        if (storedColumns(t) == rowLength) {
+            return t.readFloatsCountingNonFinite(first, dst, at, n);
+        }
+        readRows(t, rowLength, first, dst, at, n);
+        return FiniteScan.countNonFinite(dst, at, n);
+    }
+
+    /**
      * Reads elements [first, first+n) of a tensor viewed with rows of {@code rowLength} into {@code dst[at…]}; a
      * tensor stored wider (an embedding with more columns) is read as its left columns, row by row.
      */
     static void readRows(Tensor t, long rowLength, long first, float[] dst, int at, int n) {
-        long storedCols = t.shape().rank() == 0 ? 1 : t.shape().dim(t.shape().rank() - 1);
+        long storedCols = storedColumns(t);
         if (storedCols == rowLength) {
             t.readFloats(first, dst, at, n);
             return;
@@ -203,5 +221,9 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
         for (int done = 0; done < n; done += (int) rowLength, row++) {
             t.readFloats(row * storedCols, dst, at + done, (int) rowLength);
         }
+    }
+
+    private static long storedColumns(Tensor t) {
+        return t.shape().rank() == 0 ? 1 : t.shape().dim(t.shape().rank() - 1);
     }
 }
