@@ -20,26 +20,39 @@ public final class PretrainingText {
     private final SplittableRandom rng;
     private final TaskExamples[] prompts;
     private final double promptShare;
+    private final double answerShare;
 
     /**
-     * @param promptShare fraction of sequences that are task prompts (the rest are grammar sentences)
+     * @param promptShare fraction of sequences that are task prompts without their answers
+     * @param answerShare fraction of sequences that are task examples with their answers (the rest are grammar
+     *                    sentences)
+     * @param tasks       the tasks whose prompts and examples the mixture draws, in equal shares
      */
-    public PretrainingText(long seed, double promptShare) {
-        if (!(promptShare >= 0 && promptShare <= 1)) {
-            throw new IllegalArgumentException("prompt share " + promptShare + " outside 0 to 1");
+    public PretrainingText(long seed, double promptShare, double answerShare, List<TextTask> tasks) {
+        if (!(promptShare >= 0 && answerShare >= 0 && promptShare + answerShare <= 1)) {
+            throw new IllegalArgumentException("prompt share " + promptShare + " and answer share " + answerShare
+                    + " must be at least 0 and add up to at most 1");
+        }
+        if (tasks.isEmpty() && promptShare + answerShare > 0) {
+            throw new IllegalArgumentException("a mixture with task prompts needs at least one task");
         }
         this.rng = Seeds.stream(seed, "text:pretraining", 0);
         this.promptShare = promptShare;
-        TextTask[] tasks = TextTask.values();
-        this.prompts = new TaskExamples[tasks.length];
-        for (int i = 0; i < tasks.length; i++) {
-            prompts[i] = new TaskExamples(tasks[i], Split.TRAIN, seed);
+        this.answerShare = answerShare;
+        this.prompts = new TaskExamples[tasks.size()];
+        for (int i = 0; i < prompts.length; i++) {
+            prompts[i] = new TaskExamples(tasks.get(i), Split.TRAIN, seed);
         }
     }
 
     /** The next sequence of the mixture. */
     public TokenSequence next() {
-        if (rng.nextDouble() < promptShare) {
+        double u = rng.nextDouble();
+        if (u < answerShare) {
+            TextExample e = prompts[rng.nextInt(prompts.length)].next();
+            return TokenSequence.text(e.prompt() + e.answer(), true);
+        }
+        if (u < answerShare + promptShare) {
             return TokenSequence.text(prompts[rng.nextInt(prompts.length)].next().prompt(), false);
         }
         return TokenSequence.text(sentence(), true);

@@ -103,11 +103,30 @@ public enum TextTask {
         @Override
         public TextExample example(SplittableRandom rng) {
             String s = letters(rng, 3 + rng.nextInt(4), 26);
-            StringBuilder out = new StringBuilder();
-            for (char c : s.toCharArray()) {
-                out.append(CIPHER_KEY.charAt(c - 'a'));
+            return new TextExample("enc[" + s + "]", eachLetter(s, c -> String.valueOf(CIPHER_KEY.charAt(c - 'a'))));
+        }
+    },
+    /** The largest digit: {@code max 38152?} → {@code 8}. */
+    MAXIMUM("maximum", "the largest of 4 to 8 digits") {
+        @Override
+        public TextExample example(SplittableRandom rng) {
+            int n = 4 + rng.nextInt(5);
+            StringBuilder s = new StringBuilder();
+            char max = '0';
+            for (int i = 0; i < n; i++) {
+                char c = (char) ('0' + rng.nextInt(10));
+                s.append(c);
+                max = (char) Math.max(max, c);
             }
-            return new TextExample("enc[" + s + "]", out.toString());
+            return new TextExample("max " + s + "?", String.valueOf(max));
+        }
+    },
+    /** Doubling every letter: {@code dup(abc)} → {@code aabbcc}. */
+    DOUBLING("doubling", "write each of 3 to 5 letters twice") {
+        @Override
+        public TextExample example(SplittableRandom rng) {
+            String s = letters(rng, 3 + rng.nextInt(3), 26);
+            return new TextExample("dup(" + s + ")", eachLetter(s, c -> String.valueOf((char) c).repeat(2)));
         }
     };
 
@@ -163,6 +182,13 @@ public enum TextTask {
             s.append((char) ('a' + rng.nextInt(alphabet)));
         }
         return s.toString();
+    }
+
+    /** {@code s} with each letter replaced by what {@code f} makes of it. */
+    private static String eachLetter(String s, java.util.function.IntFunction<String> f) {
+        StringBuilder out = new StringBuilder();
+        s.chars().forEach(c -> out.append(f.apply(c)));
+        return out.toString();
     }
 
     private static String distinctLetters(SplittableRandom rng, int n) {

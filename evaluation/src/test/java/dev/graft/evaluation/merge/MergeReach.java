@@ -6,6 +6,7 @@ import dev.graft.evaluation.llama.LlamaWeights;
 import dev.graft.evaluation.lmtrain.LlamaTrainer;
 import dev.graft.evaluation.lmtrain.TaskScorer;
 import dev.graft.evaluation.lmtrain.TrainingSchedule;
+import dev.graft.evaluation.text.PretrainingText;
 import dev.graft.evaluation.text.Split;
 import dev.graft.evaluation.text.TaskExamples;
 import dev.graft.evaluation.text.TextTask;
@@ -50,7 +51,8 @@ class MergeReach {
         LlamaShape shape = new LlamaShape(ByteVocabulary.SIZE, 64, 128, 2, 4, 2, 64, 10000, 1e-5);
         LlamaTrainer trainer = new LlamaTrainer(2, line -> { });
         long t0 = System.nanoTime();
-        LlamaWeights base = trainer.pretrain(shape, 1, 0.5, new TrainingSchedule(300, 32, 5e-3, 30));
+        LlamaWeights base = trainer.pretrain(shape, 1, new PretrainingText(1, 0.5, 0,
+                List.of(TextTask.values()).subList(0, 8)), new TrainingSchedule(300, 32, 5e-3, 30));
         List<LlamaWeights> tuned = new ArrayList<>();
         for (TextTask t : tasks) {
             tuned.add(trainer.fineTune(base, t, 1, new TrainingSchedule(1000, 32, 5e-3, 100)));
