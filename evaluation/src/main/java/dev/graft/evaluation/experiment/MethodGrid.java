@@ -106,11 +106,11 @@ public final class MethodGrid {
         return specs;
     }
 
-    /** One candidate per value of a global parameter, every model at weight 1. */
+    /** One candidate per value of a global parameter (methods without per-model weights). */
     private static List<MergeSpec> globals(String family, String method, String parameter, List<Double> values) {
         List<MergeSpec> specs = new ArrayList<>();
         for (double v : values) {
-            specs.add(spec(family, method, Map.of("weight", 1.0), Map.of(parameter, v)));
+            specs.add(spec(family, method, Map.of(), Map.of(parameter, v)));
         }
         return specs;
     }

@@ -3,6 +3,7 @@ package dev.graft.evaluation.report;
 import dev.graft.evaluation.experiment.EvaluationConfig;
 import dev.graft.evaluation.llama.LlamaShape;
 import dev.graft.evaluation.experiment.EvaluationResults;
+import dev.graft.evaluation.experiment.FineTuneOutcome;
 import dev.graft.evaluation.experiment.Interference;
 import dev.graft.evaluation.experiment.MergeOutcome;
 import dev.graft.evaluation.experiment.NegationOutcome;
@@ -38,6 +39,7 @@ public final class MarkdownReport {
         s.append("Produced by `").append(r.command().isEmpty() ? "the Java API" : r.command()).append("` in ")
                 .append(String.format("%.0f", r.seconds())).append(" s (").append(r.conditions()).append(").\n\n");
         setup(s, c);
+        fineTunes(s, r.fineTunes());
         merging(s, r, imageDir);
         hypotheses(s, r);
         interference(s, r);
@@ -77,6 +79,20 @@ public final class MarkdownReport {
                 + "`Extraction`, `Compression`) on the Hugging Face folders.\n\n");
     }
 
+    private static void fineTunes(StringBuilder s, List<FineTuneOutcome> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        s.append("## The models merged\n\nExact-match test accuracy (%) of the pre-trained model and of each task's "
+                + "fine-tune, mean ± 95 % CI over seeds:\n\n| task | pre-trained | fine-tuned |\n|---|---|---|\n");
+        Map<String, List<FineTuneOutcome>> byTask = new LinkedHashMap<>();
+        rows.forEach(f -> byTask.computeIfAbsent(f.task(), k -> new ArrayList<>()).add(f));
+        byTask.forEach((task, list) -> s.append("| `").append(task).append("` | ")
+                .append(iv(list, FineTuneOutcome::pretrained)).append(" | ")
+                .append(iv(list, FineTuneOutcome::fineTuned)).append(" |\n"));
+        s.append('\n');
+    }
+
     private static void merging(StringBuilder s, EvaluationResults r, String imageDir) {
         List<Integer> counts = r.config().taskCounts();
         s.append("## Multi-task merging\n\nNormalized test accuracy (%), mean ± 95 % CI over seeds:\n\n");
@@ -112,7 +128,12 @@ public final class MarkdownReport {
         claims.put("averaging > pre-trained", new String[] {"averaging", "pretrained"});
         claims.put("task arithmetic > averaging", new String[] {"task_arithmetic", "averaging"});
         claims.put("TIES > task arithmetic", new String[] {"ties", "task_arithmetic"});
-        for (String m : List.of("averaging", "task_arithmetic", "ties", "dare_ties", "breadcrumbs", "della")) {
+        claims.put("TSV > task arithmetic", new String[] {"tsv", "task_arithmetic"});
+        claims.put("Iso-C > task arithmetic", new String[] {"iso_c", "task_arithmetic"});
+        claims.put("Iso-CTS > Iso-C", new String[] {"iso_cts", "iso_c"});
+        claims.put("TSV > TIES", new String[] {"tsv", "ties"});
+        for (String m : List.of("averaging", "task_arithmetic", "ties", "dare_ties", "breadcrumbs", "della", "tsv",
+                "iso_c")) {
             claims.put("LiNeS improves " + m, new String[] {m + "+lines", m});
         }
         claims.forEach((claim, pair) -> {

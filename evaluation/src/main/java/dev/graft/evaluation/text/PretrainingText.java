@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The pre-training mixture: sentences from a small grammar (words, numbers, letters in varied orders) and the
- * eight tasks' prompts without their answers. The model learns the bytes, the formats and where prompts end, but
- * never sees an answer, so its accuracy on the tasks starts near zero and every point a fine-tune or a merge gains
- * is the tasks' own skill.
+ * The pre-training mixture: sentences from a small grammar (words, numbers, letters in varied orders), some tasks'
+ * prompts without their answers, and (at the share asked) their training examples with the answers. Without
+ * answers the model learns the bytes, the formats and where prompts end but no task, so its accuracy starts near
+ * zero; with a share of answered examples it becomes partly competent, as a pre-trained model is on the tasks the
+ * task-vector papers merge, and fine-tuning has less to move.
  */
 public final class PretrainingText {
     private static final List<String> ARTICLES = List.of("the", "a", "one", "every", "some");

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * The evaluation's eight synthetic text tasks: each a distinct skill with its own prompt format and one exact
+ * The evaluation's synthetic text tasks: each a distinct skill with its own prompt format and one exact
  * answer, short enough for a byte-level model of a hundred thousand parameters. Prompts are at most
  * {@link #MAX_PROMPT} bytes and answers at most {@link #MAX_ANSWER}.
  */
@@ -106,19 +106,19 @@ public enum TextTask {
             return new TextExample("enc[" + s + "]", eachLetter(s, c -> String.valueOf(CIPHER_KEY.charAt(c - 'a'))));
         }
     },
-    /** The largest digit: {@code max 38152?} → {@code 8}. */
-    MAXIMUM("maximum", "the largest of 4 to 8 digits") {
+    /** The largest of a few two-digit numbers: {@code max 38 15 72?} → {@code 72}. */
+    MAXIMUM("maximum", "the largest of 3 to 5 numbers from 10 to 99") {
         @Override
         public TextExample example(SplittableRandom rng) {
-            int n = 4 + rng.nextInt(5);
-            StringBuilder s = new StringBuilder();
-            char max = '0';
+            int n = 3 + rng.nextInt(3);
+            StringBuilder s = new StringBuilder("max");
+            int max = 0;
             for (int i = 0; i < n; i++) {
-                char c = (char) ('0' + rng.nextInt(10));
-                s.append(c);
-                max = (char) Math.max(max, c);
+                int v = 10 + rng.nextInt(90);
+                s.append(' ').append(v);
+                max = Math.max(max, v);
             }
-            return new TextExample("max " + s + "?", String.valueOf(max));
+            return new TextExample(s.append('?').toString(), Integer.toString(max));
         }
     },
     /** Doubling every letter: {@code dup(abc)} → {@code aabbcc}. */
@@ -127,6 +127,30 @@ public enum TextTask {
         public TextExample example(SplittableRandom rng) {
             String s = letters(rng, 3 + rng.nextInt(3), 26);
             return new TextExample("dup(" + s + ")", eachLetter(s, c -> String.valueOf((char) c).repeat(2)));
+        }
+    },
+    /** The last letter of a word: {@code last(kqzt)} → {@code t}. */
+    LAST("last", "the last of 3 to 8 letters") {
+        @Override
+        public TextExample example(SplittableRandom rng) {
+            String s = letters(rng, 3 + rng.nextInt(6), 26);
+            return new TextExample("last(" + s + ")", s.substring(s.length() - 1));
+        }
+    },
+    /** Copying a word: {@code copy kqzt:} → {@code kqzt}. */
+    COPY("copy", "copy 3 to 6 letters") {
+        @Override
+        public TextExample example(SplittableRandom rng) {
+            String s = letters(rng, 3 + rng.nextInt(4), 26);
+            return new TextExample("copy " + s + ":", s);
+        }
+    },
+    /** The length of a word: {@code len(kqzt)} → {@code 4}. */
+    LENGTH("length", "the number of 1 to 9 letters") {
+        @Override
+        public TextExample example(SplittableRandom rng) {
+            String s = letters(rng, 1 + rng.nextInt(9), 26);
+            return new TextExample("len(" + s + ")", Integer.toString(s.length()));
         }
     };
 

@@ -31,9 +31,15 @@ class TextTaskTest {
         assertThat(TaskExamples.of(TextTask.CIPHER, Split.TEST, 1, 2)).containsExactly(
                 new TextExample("enc[edoj]", "trgp"), new TextExample("enc[sgi]", "luo"));
         assertThat(TaskExamples.of(TextTask.MAXIMUM, Split.TEST, 1, 2)).containsExactly(
-                new TextExample("max 4836529?", "9"), new TextExample("max 981079?", "9"));
+                new TextExample("max 89 94 44?", "94"), new TextExample("max 80 47 89 47 70?", "89"));
         assertThat(TaskExamples.of(TextTask.DOUBLING, Split.TEST, 1, 2)).containsExactly(
                 new TextExample("dup(owtv)", "oowwttvv"), new TextExample("dup(qcmp)", "qqccmmpp"));
+        assertThat(TaskExamples.of(TextTask.LAST, Split.TEST, 1, 2)).containsExactly(
+                new TextExample("last(wteoggs)", "s"), new TextExample("last(zeyn)", "n"));
+        assertThat(TaskExamples.of(TextTask.COPY, Split.TEST, 1, 2)).containsExactly(
+                new TextExample("copy tmepz:", "tmepz"), new TextExample("copy nim:", "nim"));
+        assertThat(TaskExamples.of(TextTask.LENGTH, Split.TEST, 1, 2)).containsExactly(
+                new TextExample("len(uec)", "3"), new TextExample("len(lcve)", "4"));
     }
 
     @Test
@@ -74,7 +80,7 @@ class TextTaskTest {
     @Test
     void tasksAreNamedForTheCommandLine() {
         assertThat(TextTask.ids()).containsExactly("addition", "reversal", "sorting", "counting", "depth", "lookup",
-                "binary", "cipher", "maximum", "doubling");
+                "binary", "cipher", "maximum", "doubling", "last", "copy", "length");
         assertThat(TextTask.byId("Lookup")).contains(TextTask.LOOKUP);
         assertThat(TextTask.byId("parity")).isEmpty();
     }
