@@ -37,14 +37,17 @@ public record EvaluationConfig(List<Long> seeds, List<Integer> taskCounts, List<
     /** The quick run's smaller decoder: hidden 32, 2 layers, 4 heads on 2 key/value heads. */
     public static final LlamaShape QUICK_SHAPE = new LlamaShape(ByteVocabulary.SIZE, 32, 64, 2, 4, 2, 64, 10000,
             1e-5);
-    /** The published tasks, in merge order. */
-    public static final List<TextTask> TASKS = List.of(TextTask.DEPTH, TextTask.CIPHER, TextTask.COUNTING,
-            TextTask.MAXIMUM, TextTask.DOUBLING, TextTask.REVERSAL, TextTask.ADDITION, TextTask.SORTING);
+    /**
+     * The published tasks, in merge order: the ones a gentle fine-tune (300 steps at rate 1e-3) takes to 95 % exact
+     * match from the pre-trained decoder (docs/llama-evaluation.md).
+     */
+    public static final List<TextTask> TASKS = List.of(TextTask.COUNTING, TextTask.LAST, TextTask.DEPTH,
+            TextTask.LENGTH);
 
     /** The methods of the quick run: the ones whose ordering the full run shows robustly. */
     public static final List<String> QUICK_METHODS = List.of("averaging", "task_arithmetic", "ties", "tsv");
     /** The tasks of the quick run: three that a short training teaches. */
-    public static final List<TextTask> QUICK_TASKS = List.of(TextTask.DEPTH, TextTask.COUNTING, TextTask.MAXIMUM);
+    public static final List<TextTask> QUICK_TASKS = List.of(TextTask.COUNTING, TextTask.LAST, TextTask.DEPTH);
 
     public EvaluationConfig {
         seeds = List.copyOf(seeds);
@@ -64,17 +67,17 @@ public record EvaluationConfig(List<Long> seeds, List<Integer> taskCounts, List<
         }
     }
 
-    /** The published evaluation: 5 seeds, 2, 4 and 8 tasks. */
+    /** The published evaluation: 5 seeds, 2 and 4 tasks. */
     public static EvaluationConfig full(int threads) {
-        return new EvaluationConfig(List.of(1L, 2L, 3L, 4L, 5L), List.of(2, 4, 8), TASKS, MethodGrid.FAMILIES, SHAPE, 1, 0.1, 0.7,
-                new TrainingSchedule(2000, 32, 5e-3, 200), new TrainingSchedule(200, 32, 2e-3, 20), 100, 200, 2,
-                threads);
+        return new EvaluationConfig(List.of(1L, 2L, 3L, 4L, 5L), List.of(2, 4), TASKS, MethodGrid.FAMILIES, SHAPE,
+                1, 0.1, 0.5, new TrainingSchedule(1200, 32, 5e-3, 120), new TrainingSchedule(300, 32, 1e-3, 30), 40,
+                100, 2, threads);
     }
 
     /** The reduced run of the CI test: a smaller decoder, one seed, 2 and 3 tasks, short training. */
     public static EvaluationConfig quick(int threads) {
         return new EvaluationConfig(List.of(1L), List.of(2, 3), QUICK_TASKS, QUICK_METHODS, QUICK_SHAPE, 1, 0.1,
-                0.7, new TrainingSchedule(300, 32, 5e-3, 30), new TrainingSchedule(80, 32, 3e-3, 8), 40, 60, 1,
+                0.5, new TrainingSchedule(500, 32, 5e-3, 50), new TrainingSchedule(200, 32, 2e-3, 20), 30, 50, 1,
                 threads);
     }
 

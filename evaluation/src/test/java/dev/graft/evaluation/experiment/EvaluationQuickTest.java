@@ -53,18 +53,19 @@ class EvaluationQuickTest {
 
     @Test
     void fineTuningTeachesEachTaskAndMergesLandBetweenBaseAndFineTunes() {
-        assertThat(first.fineTunes()).extracting(FineTuneOutcome::task).containsExactly("depth", "cipher",
-                "counting");
+        assertThat(first.fineTunes()).extracting(FineTuneOutcome::task).containsExactly("counting", "last", "depth");
         for (FineTuneOutcome f : first.fineTunes()) {
             assertThat(f.fineTuned()).as(f.task()).isGreaterThan(f.pretrained() + 0.2);
         }
         for (int n : List.of(2, 3)) {
             double pretrained = first.testScores("pretrained", n)[0];
-            for (String m : List.of("task_arithmetic", "ties", "tsv")) {
-                double score = first.testScores(m, n)[0];
-                assertThat(score).as("%s with %d tasks beats the pre-trained model", m, n).isGreaterThan(pretrained);
-                assertThat(score).as("%s with %d tasks stays below its fine-tunes", m, n).isLessThan(1.0);
-            }
+            assertThat(pretrained).as("the pre-trained model is far from the fine-tunes").isLessThan(0.6);
+            double arithmetic = first.testScores("task_arithmetic", n)[0];
+            assertThat(arithmetic).as("task arithmetic of %d tasks beats the pre-trained model", n)
+                    .isGreaterThan(pretrained + 0.1).isLessThan(1.0);
+            assertThat(first.testScores("ties", n)[0]).as("TIES of %d tasks", n).isGreaterThan(pretrained)
+                    .isLessThan(arithmetic);
+            assertThat(first.testScores("averaging", n)[0]).as("averaging of %d tasks", n).isLessThan(arithmetic);
         }
     }
 
@@ -80,8 +81,10 @@ class EvaluationQuickTest {
 
     @Test
     void compressedDeltasCostWhatTheirFormatsStore() {
-        // the quick decoder's matrices and norms: see EvaluationConfig.QUICK_SHAPE
-        double bitdelta = EXPECTED_BITDELTA_BITS;
+        // the quick decoder (EvaluationConfig.QUICK_SHAPE): 16 matrices, 2 × 259·32 + 2 × (32·32 + 2 · 16·32
+        // + 32·32 + 3 · 64·32) = 35,008 entries, and 5 norms of 32, 35,168 parameters in all. BitDelta stores a
+        // sign bit per matrix entry and a float32 scale per matrix; the norms stay float32.
+        double bitdelta = (35_008 + 16 * 32 + 160 * 32) / 35_168.0;
         assertThat(rows("bitdelta")).hasSize(3)
                 .allSatisfy(o -> assertThat(o.bitsPerParameter()).isCloseTo(bitdelta, within(1e-9)));
     }
@@ -90,10 +93,8 @@ class EvaluationQuickTest {
     void negationLowersTheTargetAndKeepsTheControls() {
         NegationOutcome neg = first.negations().getFirst();
         assertThat(neg.targetNegated()).isLessThan(neg.targetFineTuned());
-        assertThat(neg.controlRetained()).isGreaterThan(0.5);
+        assertThat(neg.controlRetained()).isGreaterThan(0.8);
     }
-
-    private static final double EXPECTED_BITDELTA_BITS = Double.NaN;
 
     private static List<ReconstructionOutcome> rows(String name) {
         return first.reconstructions().stream().filter(o -> o.name().equals(name)).toList();
