@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
 @Command(name = "eval",
         optionListHeading = "%nOptions:%n",
         description = {
-                "Measure what merges do to accuracy on a Llama decoder trained in Java.",
+                "Measure what merges do to accuracy on a Llama trained in Java.",
                 "",
                 "A byte-level Llama decoder (107,200 parameters) is pre-trained on grammar text and synthetic text "
                         + "tasks, fine-tuned on each of 4 tasks, and the fine-tunes are merged as Hugging Face folders "
