@@ -41,7 +41,8 @@ import java.util.concurrent.Callable;
                         + "(BitDelta, Delta-CoMe, ComPEFT, low rank) at several sizes in place of each fine-tune. "
                         + "Writes a Markdown report, PNG charts and the results as JSON.",
                 "",
-                "The full run takes tens of minutes on 2 cores; --quick a few minutes."},
+                "Three seeds took 21 minutes on 2 heavily loaded cores (five: about half an hour); --quick about 2 "
+                        + "minutes."},
         footer = {"", "Examples:",
                 "  graft eval --force     # the full run; replaces docs/evaluation.md",
                 "  graft eval --quick --doc /tmp/eval.md",
