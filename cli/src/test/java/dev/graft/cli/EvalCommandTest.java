@@ -19,14 +19,15 @@ class EvalCommandTest {
         Files.writeString(dir.resolve("out/eval/discussion.md"), "## Notes\n\nHand-written.\n");
         Cli.Result r = Cli.graft("eval", "--quick", "--threads", "1", "--doc", doc.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.err()).contains("graft: eval: seed 1: pre-trained (", "graft: eval: seed 1: merged (");
+        assertThat(r.err()).contains("graft: eval: pre-trained (", "graft: eval: seed 1: fine-tuned 3 tasks (",
+                "graft: eval: seed 1: merged (");
         assertThat(r.out()).startsWith("normalized accuracy (%)          2 tasks         3 tasks\n"
-                + "pretrained  ").contains("\nties+lines  ", "\nmodel_stock  ")
+                + "pretrained  ").contains("\nties+lines  ", "\ntsv+lines  ")
                 .contains("Evaluated 1 seeds in ");
         String md = Files.readString(doc);
         assertThat(md).startsWith("# Evaluation: do merges, adapters and compressed deltas keep what fine-tuning "
                         + "learnt?\n")
-                .contains("Produced by `graft eval --quick --threads 1` in ", "| phlora rank 32 | ",
+                .contains("Produced by `graft eval --quick --threads 1` in ", "| phlora rank 64 | ",
                         "| bitdelta | ", "| delta-come 1.0 bits | ", "| compeft density 0.1 | ",
                         "| low rank 1.0 bits | ", "| delta-come 1.0 bits − bitdelta | ",
                         "![normalized accuracy vs tasks](eval/merging.png)")

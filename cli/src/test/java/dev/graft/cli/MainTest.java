@@ -122,7 +122,7 @@ class MainTest {
                                 extract one from two checkpoints.
                   compress    Compress a fine-tune's delta against its base into one file.
                   decompress  Apply a compressed delta to its base model.
-                  eval        Measure what merges do to accuracy on a network trained in Java.
+                  eval        Measure what merges do to accuracy on a Llama trained in Java.
                   score       Score a byte-level Llama model on the evaluation's text tasks.
                   generate    Continue a prompt with a byte-level Llama model, greedily.
                   bench       Measure Graft's throughput and memory on generated checkpoints.

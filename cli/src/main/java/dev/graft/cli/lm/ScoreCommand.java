@@ -34,7 +34,8 @@ import java.util.concurrent.Callable;
                         + "greedily; it counts when the model writes exactly the answer and stops. Also prints the "
                         + "mean cross-entropy of the answers (nats per token, end of sequence included).",
                 "",
-                "Tasks: addition, reversal, sorting, counting, depth, lookup, binary, cipher."},
+                "Tasks: addition, reversal, sorting, counting, depth, lookup, binary, cipher, maximum, doubling, "
+                        + "last, copy, length."},
         footer = {"", "Examples:",
                 "  graft score ./byte-llama --task addition",
                 "  graft score ./byte-llama --task lookup --task cipher --examples 50 --show 3"})

@@ -69,7 +69,8 @@ class ScoreAndGenerateCommandTest {
         Cli.Result r = Cli.graft("score", model.toString(), "--task", "parity");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).startsWith("graft: Invalid value for option '--task' (NAME): unknown task 'parity': expected "
-                + "one of addition, reversal, sorting, counting, depth, lookup, binary, cipher\n");
+                + "one of addition, reversal, sorting, counting, depth, lookup, binary, cipher, maximum, doubling, last, "
+                + "copy, length\n");
     }
 
     @Test

@@ -6,9 +6,9 @@ import java.util.List;
  * Everything one evaluation measured, row by row (one row per seed), for the report and the tests.
  *
  * @param config         what was run
+ * @param fineTunes      each task's pre-trained and fine-tuned accuracy, per seed
  * @param merges         multi-task merging, per seed, task count and method
  * @param negations      task negation, per seed and target
- * @param ablation       the sign-conflict ablation, per seed and similarity
  * @param reconstructions adapters and compressed deltas, per seed, task and setting (empty when none were given)
  * @param interference   how much the fine-tunes interfere, per seed
  * @param seconds        wall-clock time of the run
@@ -16,21 +16,21 @@ import java.util.List;
  *                       work on the machine slows it down
  * @param command        the command line that ran it, for the report (empty when run from the Java API)
  */
-public record EvaluationResults(EvaluationConfig config, List<MergeOutcome> merges, List<NegationOutcome> negations,
-                                List<AblationOutcome> ablation, List<ReconstructionOutcome> reconstructions,
+public record EvaluationResults(EvaluationConfig config, List<FineTuneOutcome> fineTunes, List<MergeOutcome> merges,
+                                List<NegationOutcome> negations, List<ReconstructionOutcome> reconstructions,
                                 List<Interference> interference, double seconds, String conditions,
                                 String command) {
     public EvaluationResults {
         merges = List.copyOf(merges);
         negations = List.copyOf(negations);
-        ablation = List.copyOf(ablation);
+        fineTunes = List.copyOf(fineTunes);
         reconstructions = List.copyOf(reconstructions);
         interference = List.copyOf(interference);
     }
 
     /** These results, labelled with the command line that produced them. */
     public EvaluationResults withCommand(String value) {
-        return new EvaluationResults(config, merges, negations, ablation, reconstructions, interference, seconds,
+        return new EvaluationResults(config, fineTunes, merges, negations, reconstructions, interference, seconds,
                 conditions, value);
     }
 

@@ -1,48 +1,48 @@
 package dev.graft.evaluation.experiment;
 
-import dev.graft.evaluation.data.Dataset;
-import dev.graft.evaluation.data.Seeds;
-import dev.graft.evaluation.data.Task;
-import dev.graft.evaluation.net.Heads;
-import dev.graft.evaluation.net.Trunk;
-import dev.graft.evaluation.train.Evaluator;
-import dev.graft.evaluation.train.Trainer;
+import dev.graft.evaluation.llama.LlamaWeights;
+import dev.graft.evaluation.lmtrain.LlamaTrainer;
+import dev.graft.evaluation.lmtrain.TaskScorer;
+import dev.graft.evaluation.lmtrain.TrainingSchedule;
+import dev.graft.evaluation.text.Split;
+import dev.graft.evaluation.text.TaskExamples;
+import dev.graft.evaluation.text.TextExample;
+import dev.graft.evaluation.text.TextTask;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
- * Tasks fine-tuned from one base: per task its frozen head, fine-tuned trunk, validation and test splits, and the
- * accuracies of the base and of the fine-tune on both splits.
+ * Text tasks fine-tuned from one pre-trained decoder: per task its fine-tune, its validation and test examples,
+ * and the exact-match accuracies of the base and of the fine-tune on both splits.
  */
 public final class FineTunedTasks {
-    private final Trunk base;
-    private final List<Task> tasks;
-    private final List<Heads> heads = new ArrayList<>();
-    private final List<Trunk> fineTunes = new ArrayList<>();
-    private final List<Dataset> validation = new ArrayList<>();
-    private final List<Dataset> test = new ArrayList<>();
+    private final LlamaWeights base;
+    private final List<TextTask> tasks;
+    private final TaskScorer scorer;
+    private final List<LlamaWeights> fineTunes = new ArrayList<>();
+    private final List<List<TextExample>> validation = new ArrayList<>();
+    private final List<List<TextExample>> test = new ArrayList<>();
     private final double[][] baseAccuracy;
     private final double[][] fineTunedAccuracy;
 
-    /** Fits each task's head on {@code base}, fine-tunes under it and measures both. */
-    public FineTunedTasks(Trunk base, List<Task> tasks, EvaluationConfig config, long seed) {
+    /**
+     * Fine-tunes {@code base} on each task's training split under {@code seed} and scores base and fine-tune on
+     * the task's validation and test examples (drawn under {@code seed}).
+     */
+    public FineTunedTasks(LlamaWeights base, List<TextTask> tasks, LlamaTrainer trainer, TrainingSchedule schedule,
+                          int validationExamples, int testExamples, int threads, long seed) {
         this.base = base;
         this.tasks = List.copyOf(tasks);
-        Trainer trainer = new Trainer(config.training());
+        this.scorer = new TaskScorer(base.shape(), threads);
         baseAccuracy = new double[2][tasks.size()];
         fineTunedAccuracy = new double[2][tasks.size()];
-        for (Task task : tasks) {
-            Heads head = trainer.fitHead(base, task, seed);
-            heads.add(head);
-            validation.add(Dataset.draw(task.teacher(), task.region(), config.validationExamples(),
-                    Seeds.stream(seed, "validation-" + task.name(), task.index())));
-            test.add(Dataset.draw(task.teacher(), task.region(), config.testExamples(),
-                    Seeds.stream(seed, "test-" + task.name(), task.index())));
-            Trunk ft = trainer.fineTune(base, head, task, seed);
+        for (int k = 0; k < tasks.size(); k++) {
+            TextTask task = tasks.get(k);
+            validation.add(TaskExamples.of(task, Split.VALIDATION, seed, validationExamples));
+            test.add(TaskExamples.of(task, Split.TEST, seed, testExamples));
+            LlamaWeights ft = trainer.fineTune(base, task, seed, schedule);
             fineTunes.add(ft);
-            int k = task.index();
             baseAccuracy[0][k] = accuracy(base, k, Split.VALIDATION);
             baseAccuracy[1][k] = accuracy(base, k, Split.TEST);
             fineTunedAccuracy[0][k] = accuracy(ft, k, Split.VALIDATION);
@@ -50,45 +50,52 @@ public final class FineTunedTasks {
         }
     }
 
-    /** Which examples an accuracy is measured on. */
-    public enum Split { VALIDATION, TEST }
-
-    public Trunk base() {
+    public LlamaWeights base() {
         return base;
     }
 
-    public List<Trunk> fineTunes() {
+    public List<LlamaWeights> fineTunes() {
         return fineTunes;
+    }
+
+    public List<TextTask> tasks() {
+        return tasks;
     }
 
     public int size() {
         return tasks.size();
     }
 
-    /** Accuracy of {@code trunk} on task {@code k} with its head. */
-    public double accuracy(Trunk trunk, int k, Split split) {
-        return Evaluator.accuracy(trunk, heads.get(k), (split == Split.TEST ? test : validation).get(k), 0);
+    /** Exact-match accuracy of {@code model} on task {@code k}'s examples of {@code split}. */
+    public double accuracy(LlamaWeights model, int k, Split split) {
+        return scorer.accuracy(model, tasks.get(k), examples(k, split));
+    }
+
+    /** Task {@code k}'s validation or test examples. */
+    public List<TextExample> examples(int k, Split split) {
+        return switch (split) {
+            case VALIDATION -> validation.get(k);
+            case TEST -> test.get(k);
+            case TRAIN -> throw new IllegalArgumentException("tasks are scored on validation or test examples");
+        };
     }
 
     public double baseAccuracy(int k, Split split) {
-        return baseAccuracy[split.ordinal()][k];
+        return baseAccuracy[index(split)][k];
     }
 
     public double fineTunedAccuracy(int k, Split split) {
-        return fineTunedAccuracy[split.ordinal()][k];
+        return fineTunedAccuracy[index(split)][k];
     }
 
     /**
-     * Mean over the first {@code n} tasks of {@code trunk}'s accuracy divided by the fine-tune's. Tasks are scored in
-     * parallel (idle cores help the last seeds) and summed in task order, so the result does not depend on it.
+     * Mean over the first {@code n} tasks of {@code model}'s accuracy divided by the fine-tune's (the task-vector
+     * papers' normalized accuracy), summed in task order.
      */
-    public double normalizedAccuracy(Trunk trunk, int n, Split split) {
-        double[] ratio = new double[n];
-        IntStream.range(0, n).parallel()
-                .forEach(k -> ratio[k] = accuracy(trunk, k, split) / fineTunedAccuracy(k, split));
+    public double normalizedAccuracy(LlamaWeights model, int n, Split split) {
         double s = 0;
-        for (double r : ratio) {
-            s += r;
+        for (int k = 0; k < n; k++) {
+            s += accuracy(model, k, split) / fineTunedAccuracy(k, split);
         }
         return s / n;
     }
@@ -100,5 +107,13 @@ public final class FineTunedTasks {
             s += baseAccuracy(k, split) / fineTunedAccuracy(k, split);
         }
         return s / n;
+    }
+
+    private static int index(Split split) {
+        return switch (split) {
+            case VALIDATION -> 0;
+            case TEST -> 1;
+            case TRAIN -> throw new IllegalArgumentException("tasks are scored on validation or test examples");
+        };
     }
 }

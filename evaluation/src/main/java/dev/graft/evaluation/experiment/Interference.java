@@ -1,6 +1,6 @@
 package dev.graft.evaluation.experiment;
 
-import dev.graft.evaluation.experiment.FineTunedTasks.Split;
+import dev.graft.evaluation.text.Split;
 import dev.graft.evaluation.net.Params;
 
 import java.util.ArrayList;
@@ -12,14 +12,14 @@ import java.util.List;
  * @param seed           the replicate
  * @param meanCosine     mean cosine similarity of the task vectors, over pairs of tasks
  * @param crossRetention mean over tasks i ≠ j of the accuracy of fine-tune j on task i divided by the base's:
- *                       below 1 when fine-tuning on one task hurts the others (with their frozen heads)
+ *                       below 1 when fine-tuning on one task hurts the others 
  */
 public record Interference(long seed, double meanCosine, double crossRetention) {
     /** Measures both on the test split. */
     public static Interference measure(FineTunedTasks suite, long seed) {
         List<Params> vectors = new ArrayList<>();
         for (var ft : suite.fineTunes()) {
-            vectors.add(ft.minus(suite.base()));
+            vectors.add(ft.params().minus(suite.base().params()));
         }
         double cos = 0;
         int pairs = 0;

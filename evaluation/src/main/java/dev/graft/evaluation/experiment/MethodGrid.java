@@ -3,55 +3,81 @@ package dev.graft.evaluation.experiment;
 import dev.graft.evaluation.merge.MergeSpec;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
 
 /**
- * The merge methods compared and the hyper-parameter values tried for each (chosen on the validation split).
- * λ grids follow each method's normalisation: methods that sum task vectors ({@code normalize: false}) need
- * λ below 1, those that average them ({@code normalize: true}) λ around 1 and above.
+ * The merge methods compared (every method of Graft's registry that merges any number of fine-tunes onto a base)
+ * and the hyper-parameter values tried for each, chosen on the validation split. λ grids follow each method's
+ * normalisation: methods that sum task vectors ({@code normalize: false}) need λ below 1, those that average them
+ * ({@code normalize: true}, and the spectral methods, which rescale their merged vector) λ around 1.
+ * Left out: {@code passthrough} (stacks layers, merges nothing) and the methods defined for two models only
+ * ({@code slerp}, {@code nuslerp}, {@code nearswap}, {@code arcee_fusion}).
  */
 public final class MethodGrid {
-    /** The method families in report order. */
-    public static final List<String> FAMILIES = List.of("averaging", "task_arithmetic", "ties", "dare_ties",
-            "breadcrumbs", "della", "model_stock");
-    /** LiNeS betas tried with the paper's automatic alpha. */
-    public static final List<Double> AUTO_ALPHA_BETAS = List.of(0.25, 0.5, 1.0);
-    /** LiNeS alphas and betas tried as fixed values (α = 1, β = 0 is the merge without LiNeS). */
-    public static final List<Double> FIXED_ALPHAS = List.of(0.5, 1.0);
-    public static final List<Double> FIXED_BETAS = List.of(0.0, 0.5, 1.0);
+    /** LiNeS betas tried with the paper's automatic alpha; β = 0 with α = 1 (the merge itself) is kept as well. */
+    public static final List<Double> AUTO_ALPHA_BETAS = List.of(0.5, 1.0);
+    /** LiNeS's fixed alphas tried with β = 1. */
+    public static final List<Double> FIXED_ALPHAS = List.of(0.5);
 
-    private static final List<Double> SUM_LAMBDAS = List.of(0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0);
-    private static final List<Double> MEAN_LAMBDAS = List.of(0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.3);
+    private static final List<Double> SUM_LAMBDAS = List.of(0.2, 0.3, 0.5, 0.7, 1.0);
+    private static final List<Double> MEAN_LAMBDAS = List.of(0.5, 1.0, 1.5);
+    /** Methods that are not task-vector methods: LiNeS does not apply to them. */
+    private static final Set<String> WITHOUT_LINES = Set.of("model_stock", "karcher", "multislerp");
+    /** Every family, in report order (after the grids it is built from). */
+    public static final List<String> FAMILIES = List.copyOf(candidates(2).keySet());
 
     private MethodGrid() {
     }
 
-    /** Every candidate of every family, for merges of {@code n} tasks. */
+    /** The candidates of {@code families}, for merges of {@code n} tasks, in report order. */
+    public static Map<String, List<MergeSpec>> candidates(int n, List<String> families) {
+        Map<String, List<MergeSpec>> all = candidates(n);
+        all.keySet().retainAll(families);
+        return all;
+    }
+
+    /** Every candidate of every family, for merges of {@code n} tasks, in report order. */
     public static Map<String, List<MergeSpec>> candidates(int n) {
         Map<String, List<MergeSpec>> g = new LinkedHashMap<>();
         g.put("averaging", List.of(spec("averaging", "linear", Map.of("weight", 1.0), Map.of())));
         g.put("task_arithmetic", grid("task_arithmetic", "task_arithmetic", List.of(), SUM_LAMBDAS, Map.of()));
         g.put("ties", grid("ties", "ties", List.of(0.2, 0.5), MEAN_LAMBDAS, Map.of()));
         g.put("dare_ties", grid("dare_ties", "dare_ties", List.of(0.3, 0.6), MEAN_LAMBDAS, Map.of()));
-        g.put("breadcrumbs", grid("breadcrumbs", "breadcrumbs", List.of(0.6, 0.9),
-                List.of(0.02, 0.05, 0.1, 0.2, 0.3, 0.5), Map.of()));
+        g.put("dare_linear", grid("dare_linear", "dare_linear", List.of(0.3, 0.6), List.of(0.3, 0.5, 1.0),
+                Map.of()));
+        g.put("breadcrumbs", grid("breadcrumbs", "breadcrumbs", List.of(0.6, 0.9), List.of(0.3, 0.5, 1.0),
+                Map.of()));
+        g.put("breadcrumbs_ties", grid("breadcrumbs_ties", "breadcrumbs_ties", List.of(0.6, 0.9),
+                List.of(0.3, 0.5, 1.0), Map.of()));
         g.put("della", grid("della", "della", List.of(0.3, 0.6), MEAN_LAMBDAS, Map.of("epsilon", 0.1)));
+        g.put("della_linear", grid("della_linear", "della_linear", List.of(0.3, 0.6), List.of(0.3, 0.5, 1.0),
+                Map.of("epsilon", 0.1)));
+        g.put("sce", globals("sce", "sce", "select_topk", List.of(0.1, 0.3, 1.0)));
+        g.put("ram", List.of(spec("ram", "ram", Map.of(), Map.of())));
+        g.put("ramplus_tl", List.of(spec("ramplus_tl", "ramplus_tl", Map.of(), Map.of())));
+        g.put("tsv", globals("tsv", "tsv", "lambda", MEAN_LAMBDAS));
+        g.put("iso_c", globals("iso_c", "iso_c", "lambda", MEAN_LAMBDAS));
+        g.put("iso_cts", globals("iso_cts", "iso_cts", "lambda", MEAN_LAMBDAS));
+        g.put("wudi", List.of(spec("wudi", "wudi", Map.of(), Map.of())));
         g.put("model_stock", List.of(spec("model_stock", "model_stock", Map.of(), Map.of())));
+        g.put("karcher", List.of(spec("karcher", "karcher", Map.of("weight", 1.0), Map.of())));
+        g.put("multislerp", List.of(spec("multislerp", "multislerp", Map.of("weight", 1.0), Map.of())));
         return g;
     }
 
     /**
-     * The LiNeS variants of a family's chosen merge, or none for model stock (Graft applies LiNeS to task-vector
-     * methods only): the paper's automatic alpha with several betas, and fixed alphas and betas (which include the
-     * merge itself, α = 1 and β = 0, so that LiNeS is never worse on validation). λ and density stay as chosen, so a
-     * block's scale is λ·(α + β·i/(L−1)). Averaging is expressed as task arithmetic with weights 1/n, its exact
-     * equivalent, so that LiNeS can scale it.
+     * The LiNeS variants of a family's chosen merge, or none for the methods that do not merge task vectors: the
+     * paper's automatic alpha with several betas, a fixed alpha, and the merge itself (α = 1, β = 0), so that LiNeS
+     * is never worse on validation. λ and density stay as chosen, so a block's scale is λ·(α + β·i/(L−1)).
+     * Averaging is expressed as task arithmetic with weights 1/n, its exact equivalent, so that LiNeS can scale it.
      */
     public static List<MergeSpec> withLines(MergeSpec chosen, int n) {
-        if (chosen.method().equals("model_stock")) {
+        if (WITHOUT_LINES.contains(chosen.method())) {
             return List.of();
         }
         MergeSpec base = chosen.method().equals("linear")
@@ -59,16 +85,15 @@ public final class MethodGrid {
                 : chosen;
         List<MergeSpec> variants = new ArrayList<>();
         AUTO_ALPHA_BETAS.forEach(b -> variants.add(base.withLines(OptionalDouble.empty(), b)));
-        for (double a : FIXED_ALPHAS) {
-            FIXED_BETAS.forEach(b -> variants.add(base.withLines(OptionalDouble.of(a), b)));
-        }
+        FIXED_ALPHAS.forEach(a -> variants.add(base.withLines(OptionalDouble.of(a), 1.0)));
+        variants.add(base.withLines(OptionalDouble.of(1.0), 0.0));
         return variants;
     }
 
     private static List<MergeSpec> grid(String family, String method, List<Double> densities, List<Double> lambdas,
                                         Map<String, Object> extra) {
         List<MergeSpec> specs = new ArrayList<>();
-        for (Double density : densities.isEmpty() ? java.util.Collections.<Double>singletonList(null) : densities) {
+        for (Double density : densities.isEmpty() ? Collections.<Double>singletonList(null) : densities) {
             for (double lambda : lambdas) {
                 Map<String, Object> perModel = new LinkedHashMap<>(extra);
                 perModel.put("weight", 1.0);
@@ -77,6 +102,15 @@ public final class MethodGrid {
                 }
                 specs.add(spec(family, method, perModel, Map.of("lambda", lambda)));
             }
+        }
+        return specs;
+    }
+
+    /** One candidate per value of a global parameter (methods without per-model weights). */
+    private static List<MergeSpec> globals(String family, String method, String parameter, List<Double> values) {
+        List<MergeSpec> specs = new ArrayList<>();
+        for (double v : values) {
+            specs.add(spec(family, method, Map.of(), Map.of(parameter, v)));
         }
         return specs;
     }

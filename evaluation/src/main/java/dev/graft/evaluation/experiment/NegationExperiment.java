@@ -1,9 +1,9 @@
 package dev.graft.evaluation.experiment;
 
-import dev.graft.evaluation.experiment.FineTunedTasks.Split;
 import dev.graft.evaluation.merge.MergeSpec;
-import dev.graft.evaluation.merge.TrunkMerger;
-import dev.graft.evaluation.net.Trunk;
+import dev.graft.evaluation.llama.LlamaWeights;
+import dev.graft.evaluation.merge.LlamaMerger;
+import dev.graft.evaluation.text.Split;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,16 +24,15 @@ public final class NegationExperiment {
     }
 
     /** Negates each of the first {@code targets} tasks in turn. */
-    public static List<NegationOutcome> run(FineTunedTasks suite, TrunkMerger merger, int targets, int classes,
-                                            long seed) {
+    public static List<NegationOutcome> run(FineTunedTasks suite, LlamaMerger merger, int targets, long seed) {
         List<NegationOutcome> out = new ArrayList<>();
         for (int target = 0; target < Math.min(targets, suite.size()); target++) {
             // Fallback when no λ keeps the controls: the smallest, the least damaging.
             double bestLambda = LAMBDAS.getFirst();
-            Trunk best = merger.mergeOne(spec(bestLambda), target);
+            LlamaWeights best = merger.mergeOne(spec(bestLambda), target);
             double bestTarget = Double.POSITIVE_INFINITY;
             for (double lambda : LAMBDAS) {
-                Trunk negated = merger.mergeOne(spec(lambda), target);
+                LlamaWeights negated = merger.mergeOne(spec(lambda), target);
                 if (retained(suite, negated, target, Split.VALIDATION) < CONTROL_FLOOR) {
                     continue;
                 }
@@ -46,7 +45,7 @@ public final class NegationExperiment {
             }
             out.add(new NegationOutcome(seed, target, bestLambda, suite.baseAccuracy(target, Split.TEST),
                     suite.fineTunedAccuracy(target, Split.TEST), suite.accuracy(best, target, Split.TEST),
-                    1.0 / classes, retained(suite, best, target, Split.TEST)));
+                    retained(suite, best, target, Split.TEST)));
         }
         return out;
     }
@@ -55,15 +54,19 @@ public final class NegationExperiment {
         return new MergeSpec("negation", "task_arithmetic", Map.of("weight", -1.0), Map.of("lambda", lambda));
     }
 
-    private static double retained(FineTunedTasks suite, Trunk trunk, int target, Split split) {
-        double s = 0;
-        int n = 0;
+    /**
+     * The controls' summed accuracy over their summed pre-trained accuracy (a ratio of sums, defined when one
+     * control's base scores 0).
+     */
+    private static double retained(FineTunedTasks suite, LlamaWeights model, int target, Split split) {
+        double kept = 0;
+        double before = 0;
         for (int k = 0; k < suite.size(); k++) {
             if (k != target) {
-                s += suite.accuracy(trunk, k, split) / suite.baseAccuracy(k, split);
-                n++;
+                kept += suite.accuracy(model, k, split);
+                before += suite.baseAccuracy(k, split);
             }
         }
-        return s / n;
+        return before == 0 ? 1 : kept / before;
     }
 }

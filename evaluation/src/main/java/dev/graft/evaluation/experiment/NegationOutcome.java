@@ -7,12 +7,12 @@ package dev.graft.evaluation.experiment;
  * @param target            the negated task
  * @param lambda            λ chosen on the validation split: the lowest target accuracy that keeps the control
  *                          tasks at ≥ 95 % of their pre-trained accuracy
- * @param targetPretrained  the target task's accuracy with the base trunk
+ * @param targetPretrained  the target task's accuracy with the base model
  * @param targetFineTuned   its accuracy with its fine-tune
  * @param targetNegated     its accuracy after negation
- * @param chance            the accuracy of guessing (1 / classes)
- * @param controlRetained   the control tasks' mean accuracy after negation divided by their pre-trained accuracy
+ * @param controlRetained   the control tasks' summed accuracy after negation over their summed pre-trained
+ *                          accuracy
  */
 public record NegationOutcome(long seed, int target, double lambda, double targetPretrained, double targetFineTuned,
-                              double targetNegated, double chance, double controlRetained) {
+                              double targetNegated, double controlRetained) {
 }

@@ -1,5 +1,7 @@
 package dev.graft.evaluation.llama;
 
+import dev.graft.algorithms.simd.Simd;
+
 import java.util.Arrays;
 
 /**
@@ -7,10 +9,13 @@ import java.util.Arrays;
  * {@code [out, in]}, and its backward pass. Plain loops over four positions at a time, so that each weight read
  * serves four of them; docs/benchmarks.md compares them with the linalg backend at the evaluation's sizes.
  * Each output is summed over {@code in} in ascending order whatever the number of positions, so running positions
- * one by one (decoding) or all at once gives the same bits.
+ * one by one (decoding) or all at once gives the same bits; {@link LinearVectors} runs the same sums in vectors
+ * where the incubating Vector API is there.
  */
 final class Linear {
     private static final int BLOCK = 4;
+    /** Whether {@link LinearVectors} runs the loops it has (same bits either way). */
+    private static final boolean VECTORS = Simd.ENABLED;
 
     private Linear() {
     }
@@ -28,13 +33,14 @@ final class Linear {
             int y1 = y0 + out;
             int y2 = y1 + out;
             int y3 = y2 + out;
+            int from = VECTORS ? LinearVectors.apply4(wt, out, in, x, x0, y, y0) : 0;
             for (int i = 0; i < in; i++) {
                 double a0 = x[x0 + i];
                 double a1 = x[x0 + in + i];
                 double a2 = x[x0 + 2 * in + i];
                 double a3 = x[x0 + 3 * in + i];
                 int row = i * out;
-                for (int o = 0; o < out; o++) {
+                for (int o = from; o < out; o++) {
                     double wv = wt[row + o];
                     y[y0 + o] += a0 * wv;
                     y[y1 + o] += a1 * wv;
@@ -46,10 +52,11 @@ final class Linear {
         for (; r < rows; r++) {
             int x0 = xOff + r * in;
             int y0 = yOff + r * out;
+            int from = VECTORS ? LinearVectors.apply1(wt, out, in, x, x0, y, y0) : 0;
             for (int i = 0; i < in; i++) {
                 double a0 = x[x0 + i];
                 int row = i * out;
-                for (int o = 0; o < out; o++) {
+                for (int o = from; o < out; o++) {
                     y[y0 + o] += a0 * wt[row + o];
                 }
             }
@@ -67,6 +74,7 @@ final class Linear {
             int x0 = xOff + r * in;
             int d0 = dyOff + r * out;
             int dx0 = dxOff + r * in;
+            int dxFrom = dx != null && VECTORS ? LinearVectors.inputGradient4(w, out, in, dy, d0, dx, dx0) : 0;
             for (int o = 0; o < out; o++) {
                 double g0 = dy[d0 + o];
                 double g1 = dy[d0 + out + o];
@@ -81,7 +89,7 @@ final class Linear {
                             + g3 * x[x0 + 3 * in + i];
                 }
                 if (dx != null) {
-                    for (int i = 0; i < in; i++) {
+                    for (int i = dxFrom; i < in; i++) {
                         double wv = w[row + i];
                         dx[dx0 + i] += g0 * wv;
                         dx[dx0 + in + i] += g1 * wv;

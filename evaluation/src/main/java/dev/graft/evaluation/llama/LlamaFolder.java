@@ -35,7 +35,8 @@ public final class LlamaFolder {
      * runs on a CPU, so a larger one would take minutes a token.
      */
     public static final long MAX_PARAMETERS = 50_000_000L;
-    private static final String WEIGHTS = "model.safetensors";
+    /** The weights file inside a folder. */
+    public static final String WEIGHTS = "model.safetensors";
 
     private LlamaFolder() {
     }

@@ -32,9 +32,8 @@ public final class LlamaTrainer {
         this.log = log;
     }
 
-    /** A decoder pre-trained from {@link LlamaWeights#initial} under {@code seed}. */
-    public LlamaWeights pretrain(LlamaShape shape, long seed, double promptShare, TrainingSchedule schedule) {
-        PretrainingText text = new PretrainingText(seed, promptShare);
+    /** A decoder pre-trained on {@code text} from {@link LlamaWeights#initial} under {@code seed}. */
+    public LlamaWeights pretrain(LlamaShape shape, long seed, PretrainingText text, TrainingSchedule schedule) {
         return train(LlamaWeights.initial(shape, seed), text::next, schedule, "pre-training");
     }
 

@@ -38,6 +38,18 @@ public final class TaskScorer {
 
     /** The score of {@code weights} on {@code examples} of {@code task}. */
     public TaskScore score(LlamaWeights weights, TextTask task, List<TextExample> examples) {
+        return score(weights, task, examples, true);
+    }
+
+    /**
+     * The exact-match accuracy of {@code weights} on {@code examples} of {@code task}, 0 to 1: {@link #score}
+     * without the teacher-forced pass that only the loss needs, for the evaluation's many merges.
+     */
+    public double accuracy(LlamaWeights weights, TextTask task, List<TextExample> examples) {
+        return score(weights, task, examples, false).accuracy();
+    }
+
+    private TaskScore score(LlamaWeights weights, TextTask task, List<TextExample> examples, boolean withLoss) {
         if (!weights.shape().equals(shape)) {
             throw new IllegalArgumentException("weights of shape " + weights.shape() + " for a scorer of " + shape);
         }
@@ -49,7 +61,7 @@ public final class TaskScorer {
         lanes.forEach(examples.size(), (lane, pass, i) -> {
             TextExample e = examples.get(i);
             TokenSequence s = TokenSequence.answer(e);
-            loss[i] = pass.loss(w, s.tokens(), s.length(), s.predicted(), 1, null);
+            loss[i] = withLoss ? pass.loss(w, s.tokens(), s.length(), s.predicted(), 1, null) : Double.NaN;
             tokens[i] = s.predictedCount();
             int[] got = new GreedyDecoder(pass, w).continuation(ByteVocabulary.encodeWithBos(e.prompt()),
                     TextTask.MAX_ANSWER + 1, ByteVocabulary.EOS);
@@ -64,7 +76,7 @@ public final class TaskScorer {
             total += loss[i];
             count += tokens[i];
         }
-        return new TaskScore(task.id(), examples.size(), correct, count == 0 ? 0 : total / count,
-                Arrays.asList(outputs));
+        double lossPerToken = !withLoss ? Double.NaN : count == 0 ? 0 : total / count;
+        return new TaskScore(task.id(), examples.size(), correct, lossPerToken, Arrays.asList(outputs));
     }
 }

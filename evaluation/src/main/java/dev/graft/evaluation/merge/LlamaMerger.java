@@ -6,6 +6,7 @@ import dev.graft.evaluation.llama.LlamaWeights;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Merges Llama decoders as a user merges real checkpoints: the base and the fine-tunes are written once as Hugging
@@ -18,6 +19,7 @@ public final class LlamaMerger {
     private final List<Path> fineTunes = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
     private final long seed;
+    private int merges;
 
     /**
      * @param dir  a folder this merger owns (its folders are replaced)
@@ -45,6 +47,23 @@ public final class LlamaMerger {
 
     /** Merges the fine-tunes with indices {@code models} with {@code spec} ({@link MergeSpec#run}). */
     public LlamaWeights merge(MergeSpec spec, List<Integer> models) {
-        return LlamaFolder.read(spec.run(base, names, fineTunes, models, seed, dir.resolve("merged")));
+        LlamaWeights merged = LlamaFolder.read(spec.run(base, names, fineTunes, models, seed, dir.resolve("merged")));
+        merges++;
+        return merged;
+    }
+
+    /** Merges the first {@code count} fine-tunes with {@code spec}. */
+    public LlamaWeights merge(MergeSpec spec, int count) {
+        return merge(spec, IntStream.range(0, count).boxed().toList());
+    }
+
+    /** Merges the fine-tune with index {@code task} alone (e.g. a negation, with a negative weight). */
+    public LlamaWeights mergeOne(MergeSpec spec, int task) {
+        return merge(spec, List.of(task));
+    }
+
+    /** How many merges this merger ran. */
+    public int merges() {
+        return merges;
     }
 }

@@ -3,6 +3,7 @@ package dev.graft.evaluation.reconstruct;
 import dev.graft.algorithms.compress.Compression;
 import dev.graft.algorithms.compress.Decompression;
 import dev.graft.algorithms.compress.LowRank;
+import dev.graft.evaluation.llama.LlamaFolder;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,8 +83,8 @@ public final class CompressedDelta implements DeltaReconstruction {
     public Reconstruction apply(Path base, Path tuned, Path workDir) {
         Path delta = workDir.resolve("delta.safetensors");
         method.get().base(base).tuned(tuned).threads(1).overwrite(true).write(delta);
-        Path out = workDir.resolve("decompressed.safetensors");
+        Path out = workDir.resolve("decompressed");
         Decompression.options().threads(1).overwrite(true).run(base, delta, out);
-        return new Reconstruction(out, 8.0 * StoredBits.tensorBytes(delta) / StoredBits.parameters(tuned));
+        return new Reconstruction(out, 8.0 * StoredBits.tensorBytes(delta) / StoredBits.parameters(tuned.resolve(LlamaFolder.WEIGHTS)));
     }
 }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * accuracy the stand-in keeps, against what it costs to store.
  *
  * <p>Implementations wrap Graft's public extraction and compression APIs; they read and write safetensors files
- * with the trunk's tensor names (float32).
+ * as Hugging Face folders (float32), as users' checkpoints are.
  */
 public interface DeltaReconstruction {
     /** The row label, e.g. {@code "phlora rank 4"} or {@code "bitdelta"}. */
@@ -20,8 +20,8 @@ public interface DeltaReconstruction {
     /**
      * Builds the stand-in.
      *
-     * @param base    the base trunk's file
-     * @param tuned   the fine-tuned trunk's file
+     * @param base    the base model's folder
+     * @param tuned   the fine-tuned model's folder
      * @param workDir a folder the implementation may write into
      * @return the reconstructed fine-tune's file and its storage cost
      */
@@ -30,9 +30,9 @@ public interface DeltaReconstruction {
     /**
      * A reconstructed fine-tune.
      *
-     * @param weights           a safetensors file with every trunk tensor (base + reconstructed delta)
+     * @param weights           a model folder with every tensor (base + reconstructed delta)
      * @param bitsPerParameter  bits stored per parameter of the delta (adapter factors or compressed delta,
-     *                          including scales), over the whole trunk
+     *                          including scales), over the whole model
      */
     record Reconstruction(Path weights, double bitsPerParameter) {
     }

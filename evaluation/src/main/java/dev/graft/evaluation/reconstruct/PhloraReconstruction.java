@@ -2,6 +2,7 @@ package dev.graft.evaluation.reconstruct;
 
 import dev.graft.algorithms.lora.Extraction;
 import dev.graft.algorithms.lora.LoraApplication;
+import dev.graft.evaluation.llama.LlamaFolder;
 import dev.graft.formats.dtype.DType;
 
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import java.util.List;
  * (factors, {@code lora_B} biases and tensors saved whole).
  */
 public final class PhloraReconstruction implements DeltaReconstruction {
-    /** The largest rank an energy rule may pick: every trunk matrix has full rank at most this. */
+    /** The largest rank an energy rule may pick: every matrix of the evaluation's decoder has full rank at most this. */
     private static final int MAX_RANK = 256;
 
     private final int rank;
@@ -36,14 +37,14 @@ public final class PhloraReconstruction implements DeltaReconstruction {
         return new PhloraReconstruction(0, fraction);
     }
 
-    /** The published sweep: ranks 1 to 64 (full rank of the trunk's matrices) and energies 0.5 to 0.99. */
+    /** The published sweep: ranks 1 to 64 (full rank of the decoder's 64-wide matrices) and energies 0.5 to 0.99. */
     public static List<DeltaReconstruction> standard() {
         return sweep(List.of(1, 2, 4, 8, 16, 32, 64), List.of(0.5, 0.75, 0.9, 0.95, 0.99));
     }
 
     /** The reduced sweep of the CI run. */
     public static List<DeltaReconstruction> quick() {
-        return sweep(List.of(1, 32), List.of(0.9));
+        return sweep(List.of(1, 64), List.of(0.9));
     }
 
     /** Ranks and energies spread from a sliver of the delta to nearly all of it. */
@@ -69,9 +70,9 @@ public final class PhloraReconstruction implements DeltaReconstruction {
         Path adapter = workDir.resolve("adapter");
         Extraction x = Extraction.of(base, tuned).dtype(DType.BF16).threads(1).overwrite(true);
         (Double.isNaN(energy) ? x.rank(rank) : x.energy(energy, MAX_RANK)).write(adapter);
-        Path out = workDir.resolve("adapted.safetensors");
+        Path out = workDir.resolve("adapted");
         LoraApplication.to(base).adapter(adapter, 1.0).threads(1).overwrite(true).write(out);
         return new Reconstruction(out, 8.0 * StoredBits.tensorBytes(adapter.resolve("adapter_model.safetensors"))
-                / StoredBits.parameters(tuned));
+                / StoredBits.parameters(tuned.resolve(LlamaFolder.WEIGHTS)));
     }
 }

@@ -1,8 +1,9 @@
 package dev.graft.evaluation.report;
 
-import dev.graft.evaluation.experiment.AblationOutcome;
 import dev.graft.evaluation.experiment.EvaluationConfig;
+import dev.graft.evaluation.llama.LlamaShape;
 import dev.graft.evaluation.experiment.EvaluationResults;
+import dev.graft.evaluation.experiment.FineTuneOutcome;
 import dev.graft.evaluation.experiment.Interference;
 import dev.graft.evaluation.experiment.MergeOutcome;
 import dev.graft.evaluation.experiment.NegationOutcome;
@@ -38,11 +39,11 @@ public final class MarkdownReport {
         s.append("Produced by `").append(r.command().isEmpty() ? "the Java API" : r.command()).append("` in ")
                 .append(String.format("%.0f", r.seconds())).append(" s (").append(r.conditions()).append(").\n\n");
         setup(s, c);
+        fineTunes(s, r.fineTunes());
         merging(s, r, imageDir);
         hypotheses(s, r);
         interference(s, r);
         negation(s, r.negations());
-        ablation(s, r.ablation(), imageDir);
         reconstructions(s, r.reconstructions(), imageDir);
         if (!discussion.isBlank()) {
             s.append(discussion.strip()).append('\n');
@@ -51,28 +52,45 @@ public final class MarkdownReport {
     }
 
     private static void setup(StringBuilder s, EvaluationConfig c) {
+        LlamaShape m = c.shape();
         s.append("## Set-up\n\n");
-        s.append(String.format("- Trunk: input projection %d → %d, then %d residual MLP blocks "
-                        + "(inner size %d, ReLU), "
-                        + "%,d parameters, named `model.layers.{i}.mlp.{up,down}_proj.{weight,bias}` so that LiNeS "
-                        + "scales it per block.%n", c.shape().inputs(), c.shape().width(), c.shape().blocks(),
-                c.shape().inner(), c.shape().parameterCount()));
-        s.append(String.format("- Pre-training: %d synthetic teachers (random two-layer tanh networks of "
-                        + "sharpness 1, 2 "
-                        + "and 3 in turn, %d classes each) trained jointly, one head each, %d Adam steps of %d "
-                        + "examples.%n", c.pretrainTeachers(), c.classes(), c.training().pretrainSteps(),
-                c.training().pretrainBatch()));
-        s.append(String.format("- Tasks: %d new teachers of sharpness %.1f per seed. Each task's head is fitted on "
-                        + "the pre-trained features and frozen; the trunk is fine-tuned under it for %d Adam steps "
-                        + "of %d examples (rate %.0e). Only the trunk is merged.%n", c.tasks(), c.taskSharpness(),
-                c.training().fineTuneSteps(), c.training().fineTuneBatch(), c.training().fineTuneRate()));
-        s.append(String.format("- Splits: %d validation and %d test examples per task; hyper-parameters are chosen "
-                        + "on validation, every number below is on test. Seeds: %s (one full replicate each).%n",
+        s.append(String.format("- Model: a Llama decoder (`LlamaForCausalLM`: RMSNorm, rotary positions, "
+                        + "grouped-query attention, SwiGLU, untied `lm_head`), hidden %d, SwiGLU inner %d, %d layers, "
+                        + "%d heads on %d key/value heads, byte-level vocabulary of %d, %,d parameters, trained in "
+                        + "Java and stored as Hugging Face folders.%n", m.hidden(), m.intermediate(), m.layers(),
+                m.heads(), m.kvHeads(), m.vocab(), m.parameterCount()));
+        s.append(String.format("- Pre-training (once, seed %d, shared by every seed as the papers share one CLIP): "
+                        + "%d Adam steps of %d sequences (rate %.0e), %.0f %% the tasks' examples with their answers, "
+                        + "%.0f %% their prompts alone, the rest grammar sentences.%n", c.pretrainingSeed(),
+                c.pretraining().steps(), c.pretraining().batch(), c.pretraining().rate(), 100 * c.answerShare(),
+                100 * c.promptShare()));
+        s.append(String.format("- Tasks: %s. Each is fine-tuned from the base (all weights) for %d Adam steps of "
+                        + "%d examples (rate %.0e), the loss on the answer.%n",
+                c.tasks().stream().map(t -> "`" + t.id() + "`").collect(Collectors.joining(", ")),
+                c.fineTuning().steps(), c.fineTuning().batch(), c.fineTuning().rate()));
+        s.append(String.format("- Splits: %d validation and %d test prompts per task, disjoint from the training "
+                        + "prompts; hyper-parameters are chosen on validation, every number below is on test. Seeds: "
+                        + "%s (fine-tuning data, examples and the random methods' draws).%n",
                 c.validationExamples(), c.testExamples(), c.seeds()));
-        s.append("- Normalized accuracy: the merged trunk's accuracy on a task divided by that task's fine-tune's, "
-                + "averaged over the merged tasks. Intervals are 95 % Student-t intervals over seeds.\n");
-        s.append("- Every merge runs through Graft's `Merge` builder on safetensors files (the code behind "
-                + "`graft merge`).\n\n");
+        s.append("- Accuracy: greedy decoding must write exactly the answer, then EOS. Normalized accuracy: the "
+                + "merged model's accuracy on a task divided by that task's fine-tune's, averaged over the merged "
+                + "tasks. Intervals are 95 % Student-t intervals over seeds.\n");
+        s.append("- Every merge, adapter and compressed delta runs through Graft's public API (`Merge`, "
+                + "`Extraction`, `Compression`) on the Hugging Face folders.\n\n");
+    }
+
+    private static void fineTunes(StringBuilder s, List<FineTuneOutcome> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        s.append("## The models merged\n\nExact-match test accuracy (%) of the pre-trained model and of each task's "
+                + "fine-tune, mean ± 95 % CI over seeds:\n\n| task | pre-trained | fine-tuned |\n|---|---|---|\n");
+        Map<String, List<FineTuneOutcome>> byTask = new LinkedHashMap<>();
+        rows.forEach(f -> byTask.computeIfAbsent(f.task(), k -> new ArrayList<>()).add(f));
+        byTask.forEach((task, list) -> s.append("| `").append(task).append("` | ")
+                .append(iv(list, FineTuneOutcome::pretrained)).append(" | ")
+                .append(iv(list, FineTuneOutcome::fineTuned)).append(" |\n"));
+        s.append('\n');
     }
 
     private static void merging(StringBuilder s, EvaluationResults r, String imageDir) {
@@ -110,7 +128,12 @@ public final class MarkdownReport {
         claims.put("averaging > pre-trained", new String[] {"averaging", "pretrained"});
         claims.put("task arithmetic > averaging", new String[] {"task_arithmetic", "averaging"});
         claims.put("TIES > task arithmetic", new String[] {"ties", "task_arithmetic"});
-        for (String m : List.of("averaging", "task_arithmetic", "ties", "dare_ties", "breadcrumbs", "della")) {
+        claims.put("TSV > task arithmetic", new String[] {"tsv", "task_arithmetic"});
+        claims.put("Iso-C > task arithmetic", new String[] {"iso_c", "task_arithmetic"});
+        claims.put("Iso-CTS > Iso-C", new String[] {"iso_cts", "iso_c"});
+        claims.put("TSV > TIES", new String[] {"tsv", "ties"});
+        for (String m : List.of("averaging", "task_arithmetic", "ties", "dare_ties", "breadcrumbs", "della", "tsv",
+                "iso_c")) {
             claims.put("LiNeS improves " + m, new String[] {m + "+lines", m});
         }
         claims.forEach((claim, pair) -> {
@@ -178,7 +201,7 @@ public final class MarkdownReport {
             return;
         }
         s.append("## Interference between the fine-tunes\n\nWhat limits every merge, measured on the ")
-                .append(r.config().tasks()).append(" fine-tunes of each seed (mean ± 95 % CI over seeds):\n\n")
+                .append(r.config().taskCount()).append(" fine-tunes of each seed (mean ± 95 % CI over seeds):\n\n")
                 .append("| mean cosine of two task vectors | accuracy of fine-tune j on task i ≠ j, % of the "
                         + "base's |\n|---|---|\n| ")
                 .append(Interval.of(r.interference().stream().mapToDouble(Interference::meanCosine).toArray())
@@ -193,12 +216,11 @@ public final class MarkdownReport {
         s.append("## Negation\n\nθ = θ_base − λ·τ_target, λ chosen on validation as the lowest target accuracy "
                 + "that keeps the control tasks at ≥ 95 % of their pre-trained accuracy. Test accuracies (%), "
                 + "mean ± 95 % CI over seeds and targets:\n\n");
-        s.append("| target pre-trained | target fine-tuned | target negated | chance | controls kept (% of "
-                + "pre-trained) | λ chosen |\n|---|---|---|---|---|---|\n");
+        s.append("| target pre-trained | target fine-tuned | target negated | controls kept (% of "
+                + "pre-trained) | λ chosen |\n|---|---|---|---|---|\n");
         s.append("| ").append(iv(rows, NegationOutcome::targetPretrained)).append(" | ")
                 .append(iv(rows, NegationOutcome::targetFineTuned)).append(" | ")
                 .append(iv(rows, NegationOutcome::targetNegated)).append(" | ")
-                .append(String.format("%.1f", 100 * rows.getFirst().chance())).append(" | ")
                 .append(iv(rows, NegationOutcome::controlRetained)).append(" | ")
                 .append(rows.stream().map(n -> String.valueOf(n.lambda())).collect(Collectors.joining(", ")))
                 .append(" |\n\n");
@@ -206,24 +228,6 @@ public final class MarkdownReport {
 
     private static <T> String iv(List<T> rows, java.util.function.ToDoubleFunction<T> f) {
         return Interval.of(rows.stream().mapToDouble(f).toArray()).percent();
-    }
-
-    private static void ablation(StringBuilder s, List<AblationOutcome> rows, String imageDir) {
-        if (rows.isEmpty()) {
-            return;
-        }
-        s.append("## Ablation: TIES's gain vs sign conflicts\n\nTasks share a fraction ρ of one teacher; each is "
-                + "fine-tuned from the same base. The conflict rate is measured on the task vectors trimmed to their "
-                + "top 20 % (TIES's view). Test, normalized (%), mean ± 95 % CI over seeds:\n\n");
-        s.append("| ρ | sign conflicts | task arithmetic | TIES | TIES − TA |\n|---|---|---|---|---|\n");
-        Map<Double, List<AblationOutcome>> byRho = rows.stream()
-                .collect(Collectors.groupingBy(AblationOutcome::similarity, TreeMap::new, Collectors.toList()));
-        byRho.forEach((rho, list) -> s.append("| ").append(rho).append(" | ")
-                .append(iv(list, AblationOutcome::signConflicts)).append(" | ")
-                .append(iv(list, AblationOutcome::taskArithmetic)).append(" | ")
-                .append(iv(list, AblationOutcome::ties)).append(" | ")
-                .append(iv(list, AblationOutcome::tiesGain)).append(" |\n"));
-        s.append("\n![TIES gain vs sign conflicts](").append(imageDir).append("/ties-vs-conflicts.png)\n\n");
     }
 
     private static void reconstructions(StringBuilder s, List<ReconstructionOutcome> rows, String imageDir) {
@@ -248,7 +252,7 @@ public final class MarkdownReport {
         s.append("Each fine-tune is replaced by its stand-in (base + reconstructed delta) and scored on its own task. "
                 + "Normalized test accuracy (%, the stand-in's accuracy over the full fine-tune's), mean ± 95 % CI "
                 + "over seeds and tasks; bits per parameter are those stored for the delta, averaged over the whole "
-                + "trunk (the full fine-tune's delta in bf16 is 16):\n\n"
+                + "model (the full fine-tune's delta in bf16 is 16):\n\n"
                 + "| setting | bits / parameter | normalized accuracy |\n|---|---|---|\n");
         Map<String, List<ReconstructionOutcome>> byName = new LinkedHashMap<>();
         for (ReconstructionOutcome o : rows) {

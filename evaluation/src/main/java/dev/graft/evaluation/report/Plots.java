@@ -1,6 +1,5 @@
 package dev.graft.evaluation.report;
 
-import dev.graft.evaluation.experiment.AblationOutcome;
 import dev.graft.evaluation.experiment.EvaluationResults;
 import dev.graft.evaluation.experiment.ReconstructionOutcome;
 import org.knowm.xchart.BitmapEncoder;
@@ -46,19 +45,6 @@ public final class Plots {
                     .toArray();
             chart.addSeries(method, x, y);
         }
-        save(chart, png);
-    }
-
-    /** TIES's gain over task arithmetic against the measured sign-conflict rate, one point per seed and ρ. */
-    public static void tiesGainVsConflicts(List<AblationOutcome> rows, Path png) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("TIES gain vs sign conflicts")
-                .xAxisTitle("sign-conflict rate (%)").yAxisTitle("TIES − task arithmetic (points)").build();
-        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        Map<Double, List<AblationOutcome>> byRho = rows.stream()
-                .collect(Collectors.groupingBy(AblationOutcome::similarity, TreeMap::new, Collectors.toList()));
-        byRho.forEach((rho, list) -> chart.addSeries("ρ = " + rho,
-                list.stream().mapToDouble(a -> 100 * a.signConflicts()).toArray(),
-                list.stream().mapToDouble(a -> 100 * a.tiesGain()).toArray()));
         save(chart, png);
     }
 

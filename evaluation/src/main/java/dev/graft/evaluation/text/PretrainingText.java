@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The pre-training mixture: sentences from a small grammar (words, numbers, letters in varied orders) and the
- * eight tasks' prompts without their answers. The model learns the bytes, the formats and where prompts end, but
- * never sees an answer, so its accuracy on the tasks starts near zero and every point a fine-tune or a merge gains
- * is the tasks' own skill.
+ * The pre-training mixture: sentences from a small grammar (words, numbers, letters in varied orders), some tasks'
+ * prompts without their answers, and (at the share asked) their training examples with the answers. Without
+ * answers the model learns the bytes, the formats and where prompts end but no task, so its accuracy starts near
+ * zero; with a share of answered examples it becomes partly competent, as a pre-trained model is on the tasks the
+ * task-vector papers merge, and fine-tuning has less to move.
  */
 public final class PretrainingText {
     private static final List<String> ARTICLES = List.of("the", "a", "one", "every", "some");
@@ -20,26 +21,39 @@ public final class PretrainingText {
     private final SplittableRandom rng;
     private final TaskExamples[] prompts;
     private final double promptShare;
+    private final double answerShare;
 
     /**
-     * @param promptShare fraction of sequences that are task prompts (the rest are grammar sentences)
+     * @param promptShare fraction of sequences that are task prompts without their answers
+     * @param answerShare fraction of sequences that are task examples with their answers (the rest are grammar
+     *                    sentences)
+     * @param tasks       the tasks whose prompts and examples the mixture draws, in equal shares
      */
-    public PretrainingText(long seed, double promptShare) {
-        if (!(promptShare >= 0 && promptShare <= 1)) {
-            throw new IllegalArgumentException("prompt share " + promptShare + " outside 0 to 1");
+    public PretrainingText(long seed, double promptShare, double answerShare, List<TextTask> tasks) {
+        if (!(promptShare >= 0 && answerShare >= 0 && promptShare + answerShare <= 1)) {
+            throw new IllegalArgumentException("prompt share " + promptShare + " and answer share " + answerShare
+                    + " must be at least 0 and add up to at most 1");
+        }
+        if (tasks.isEmpty() && promptShare + answerShare > 0) {
+            throw new IllegalArgumentException("a mixture with task prompts needs at least one task");
         }
         this.rng = Seeds.stream(seed, "text:pretraining", 0);
         this.promptShare = promptShare;
-        TextTask[] tasks = TextTask.values();
-        this.prompts = new TaskExamples[tasks.length];
-        for (int i = 0; i < tasks.length; i++) {
-            prompts[i] = new TaskExamples(tasks[i], Split.TRAIN, seed);
+        this.answerShare = answerShare;
+        this.prompts = new TaskExamples[tasks.size()];
+        for (int i = 0; i < prompts.length; i++) {
+            prompts[i] = new TaskExamples(tasks.get(i), Split.TRAIN, seed);
         }
     }
 
     /** The next sequence of the mixture. */
     public TokenSequence next() {
-        if (rng.nextDouble() < promptShare) {
+        double u = rng.nextDouble();
+        if (u < answerShare) {
+            TextExample e = prompts[rng.nextInt(prompts.length)].next();
+            return TokenSequence.text(e.prompt() + e.answer(), true);
+        }
+        if (u < answerShare + promptShare) {
             return TokenSequence.text(prompts[rng.nextInt(prompts.length)].next().prompt(), false);
         }
         return TokenSequence.text(sentence(), true);

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * The evaluation's eight synthetic text tasks: each a distinct skill with its own prompt format and one exact
+ * The evaluation's synthetic text tasks: each a distinct skill with its own prompt format and one exact
  * answer, short enough for a byte-level model of a hundred thousand parameters. Prompts are at most
  * {@link #MAX_PROMPT} bytes and answers at most {@link #MAX_ANSWER}.
  */
@@ -103,11 +103,54 @@ public enum TextTask {
         @Override
         public TextExample example(SplittableRandom rng) {
             String s = letters(rng, 3 + rng.nextInt(4), 26);
-            StringBuilder out = new StringBuilder();
-            for (char c : s.toCharArray()) {
-                out.append(CIPHER_KEY.charAt(c - 'a'));
+            return new TextExample("enc[" + s + "]", eachLetter(s, c -> String.valueOf(CIPHER_KEY.charAt(c - 'a'))));
+        }
+    },
+    /** The largest of a few two-digit numbers: {@code max 38 15 72?} → {@code 72}. */
+    MAXIMUM("maximum", "the largest of 3 to 5 numbers from 10 to 99") {
+        @Override
+        public TextExample example(SplittableRandom rng) {
+            int n = 3 + rng.nextInt(3);
+            StringBuilder s = new StringBuilder("max");
+            int max = 0;
+            for (int i = 0; i < n; i++) {
+                int v = 10 + rng.nextInt(90);
+                s.append(' ').append(v);
+                max = Math.max(max, v);
             }
-            return new TextExample("enc[" + s + "]", out.toString());
+            return new TextExample(s.append('?').toString(), Integer.toString(max));
+        }
+    },
+    /** Doubling every letter: {@code dup(abc)} → {@code aabbcc}. */
+    DOUBLING("doubling", "write each of 3 to 5 letters twice") {
+        @Override
+        public TextExample example(SplittableRandom rng) {
+            String s = letters(rng, 3 + rng.nextInt(3), 26);
+            return new TextExample("dup(" + s + ")", eachLetter(s, c -> String.valueOf((char) c).repeat(2)));
+        }
+    },
+    /** The last letter of a word: {@code last(kqzt)} → {@code t}. */
+    LAST("last", "the last of 3 to 8 letters") {
+        @Override
+        public TextExample example(SplittableRandom rng) {
+            String s = letters(rng, 3 + rng.nextInt(6), 26);
+            return new TextExample("last(" + s + ")", s.substring(s.length() - 1));
+        }
+    },
+    /** Copying a word: {@code copy kqzt:} → {@code kqzt}. */
+    COPY("copy", "copy 3 to 6 letters") {
+        @Override
+        public TextExample example(SplittableRandom rng) {
+            String s = letters(rng, 3 + rng.nextInt(4), 26);
+            return new TextExample("copy " + s + ":", s);
+        }
+    },
+    /** The length of a word: {@code len(kqzt)} → {@code 4}. */
+    LENGTH("length", "the number of 1 to 9 letters") {
+        @Override
+        public TextExample example(SplittableRandom rng) {
+            String s = letters(rng, 1 + rng.nextInt(9), 26);
+            return new TextExample("len(" + s + ")", Integer.toString(s.length()));
         }
     };
 
@@ -163,6 +206,13 @@ public enum TextTask {
             s.append((char) ('a' + rng.nextInt(alphabet)));
         }
         return s.toString();
+    }
+
+    /** {@code s} with each letter replaced by what {@code f} makes of it. */
+    private static String eachLetter(String s, java.util.function.IntFunction<String> f) {
+        StringBuilder out = new StringBuilder();
+        s.chars().forEach(c -> out.append(f.apply(c)));
+        return out.toString();
     }
 
     private static String distinctLetters(SplittableRandom rng, int n) {

@@ -15,8 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The reduced evaluation (one seed, 2 and 3 tasks, short training): it runs end to end through Graft's merge code,
- * is exactly reproducible, and shows the orderings that held in every run of the full evaluation.
+ * The reduced evaluation (a smaller decoder, one seed, 2 and 3 tasks, short training): it runs end to end through
+ * Graft's public API on Hugging Face folders, is exactly reproducible at any thread count, and shows the orderings
+ * that held in the full evaluation.
  */
 class EvaluationQuickTest {
     @TempDir
@@ -30,9 +31,10 @@ class EvaluationQuickTest {
     }
 
     @Test
-    void sameSeedGivesTheSameNumbersWhateverTheThreadCount() {
+    void sameConfigGivesTheSameNumbersWhateverTheThreadCount() {
         EvaluationResults again = new Evaluation(EvaluationConfig.quick(1), standIns(), line -> { })
                 .run(dir.resolve("b"));
+        assertThat(again.fineTunes()).isEqualTo(first.fineTunes());
         assertThat(again.merges()).isEqualTo(first.merges());
         assertThat(again.negations()).isEqualTo(first.negations());
         assertThat(again.interference()).isEqualTo(first.interference());
@@ -42,8 +44,7 @@ class EvaluationQuickTest {
     @Test
     void everyMethodAndLinesVariantIsReportedForEveryTaskCount() {
         assertThat(first.methods()).containsExactly("pretrained", "fine-tuned", "averaging", "averaging+lines",
-                "task_arithmetic", "task_arithmetic+lines", "ties", "ties+lines", "dare_ties", "dare_ties+lines",
-                "breadcrumbs", "breadcrumbs+lines", "della", "della+lines", "model_stock");
+                "task_arithmetic", "task_arithmetic+lines", "ties", "ties+lines", "tsv", "tsv+lines");
         for (String m : first.methods()) {
             assertThat(first.testScores(m, 2)).as(m).hasSize(1);
             assertThat(first.testScores(m, 3)).as(m).hasSize(1);
@@ -51,38 +52,48 @@ class EvaluationQuickTest {
     }
 
     @Test
-    void fineTuningHelpsAndMergesKeepPartOfIt() {
+    void fineTuningTeachesEachTaskAndMergesLandBetweenBaseAndFineTunes() {
+        assertThat(first.fineTunes()).extracting(FineTuneOutcome::task).containsExactly("counting", "last", "depth");
+        for (FineTuneOutcome f : first.fineTunes()) {
+            assertThat(f.fineTuned()).as(f.task()).isGreaterThan(f.pretrained() + 0.2);
+        }
         for (int n : List.of(2, 3)) {
             double pretrained = first.testScores("pretrained", n)[0];
-            assertThat(pretrained).as("the fine-tunes beat the base on their tasks").isLessThan(0.99);
-            for (String m : List.of("averaging", "task_arithmetic", "ties")) {
-                double score = first.testScores(m, n)[0];
-                assertThat(score).as("%s with %d tasks beats the pre-trained trunk", m, n).isGreaterThan(pretrained);
-                assertThat(score).as("%s with %d tasks stays below its fine-tunes", m, n).isLessThan(1.0);
-            }
+            assertThat(pretrained).as("the pre-trained model is far from the fine-tunes").isLessThan(0.6);
+            double arithmetic = first.testScores("task_arithmetic", n)[0];
+            assertThat(arithmetic).as("task arithmetic of %d tasks beats the pre-trained model", n)
+                    .isGreaterThan(pretrained + 0.1).isLessThan(1.0);
+            assertThat(first.testScores("ties", n)[0]).as("TIES of %d tasks", n).isGreaterThan(pretrained)
+                    .isLessThan(arithmetic);
+            assertThat(first.testScores("averaging", n)[0]).as("averaging of %d tasks", n).isLessThan(arithmetic);
         }
     }
 
     @Test
     void fullRankAdaptersKeepTheFineTuneAndRankOneLosesSomeOfIt() {
-        // the quick trunk's matrices are 64×32 and 32×64: rank 32 is their full rank (factors rounded to bf16)
-        List<ReconstructionOutcome> full = rows("phlora rank 32");
+        // the decoder's widest matrices have rank 64 at most: rank 64 is every matrix's full rank (bf16 factors)
+        List<ReconstructionOutcome> full = rows("phlora rank 64");
         List<ReconstructionOutcome> one = rows("phlora rank 1");
-        assertThat(full).hasSize(3).allSatisfy(o -> assertThat(o.normalized()).isGreaterThan(0.99));
+        assertThat(full).hasSize(3).allSatisfy(o -> assertThat(o.normalized()).isGreaterThan(0.95));
         assertThat(mean(one)).isLessThan(mean(full));
         assertThat(one.getFirst().bitsPerParameter()).isLessThan(full.getFirst().bitsPerParameter());
     }
 
     @Test
     void compressedDeltasCostWhatTheirFormatsStore() {
-        // the quick trunk: 9 matrices (16·32 + 8 · 32·64 = 16,896 entries) and 416 bias entries, 17,312 in all.
-        // BitDelta stores a sign bit per matrix entry and a float32 scale per matrix; the biases stay float32.
-        double bitdelta = (16_896 + 9 * 32 + 416 * 32) / 17_312.0;
+        // the quick decoder (EvaluationConfig.QUICK_SHAPE): 16 matrices, 2 × 259·32 + 2 × (32·32 + 2 · 16·32
+        // + 32·32 + 3 · 64·32) = 35,008 entries, and 5 norms of 32, 35,168 parameters in all. BitDelta stores a
+        // sign bit per matrix entry and a float32 scale per matrix; the norms stay float32.
+        double bitdelta = (35_008 + 16 * 32 + 160 * 32) / 35_168.0;
         assertThat(rows("bitdelta")).hasSize(3)
                 .allSatisfy(o -> assertThat(o.bitsPerParameter()).isCloseTo(bitdelta, within(1e-9)));
-        for (String name : List.of("bitdelta", "delta-come 1.0 bits", "compeft density 0.1", "low rank 1.0 bits")) {
-            assertThat(mean(rows(name))).as(name).isBetween(0.9, 1.01);
-        }
+    }
+
+    @Test
+    void negationLowersTheTargetAndKeepsTheControls() {
+        NegationOutcome neg = first.negations().getFirst();
+        assertThat(neg.targetNegated()).isLessThan(neg.targetFineTuned());
+        assertThat(neg.controlRetained()).isGreaterThan(0.8);
     }
 
     private static List<ReconstructionOutcome> rows(String name) {
@@ -97,12 +108,5 @@ class EvaluationQuickTest {
 
     private static double mean(List<ReconstructionOutcome> rows) {
         return rows.stream().mapToDouble(ReconstructionOutcome::normalized).average().orElseThrow();
-    }
-
-    @Test
-    void negationLowersTheTargetAndKeepsTheControls() {
-        NegationOutcome neg = first.negations().getFirst();
-        assertThat(neg.targetNegated()).isLessThan(neg.targetPretrained());
-        assertThat(neg.controlRetained()).isGreaterThan(0.9);
     }
 }

@@ -3,6 +3,7 @@ package dev.graft.evaluation.lmtrain;
 import dev.graft.evaluation.llama.ByteVocabulary;
 import dev.graft.evaluation.llama.LlamaShape;
 import dev.graft.evaluation.llama.LlamaWeights;
+import dev.graft.evaluation.text.PretrainingText;
 import dev.graft.evaluation.text.Split;
 import dev.graft.evaluation.text.TaskExamples;
 import dev.graft.evaluation.text.TextExample;
@@ -36,7 +37,8 @@ class FineTuneReach {
                 Integer.parseInt(a[2]), 4, 2, 64, 10000, 1e-5);
         LlamaTrainer trainer = new LlamaTrainer(2, line -> { });
         long t0 = System.nanoTime();
-        LlamaWeights base = trainer.pretrain(shape, 1, 0.5, new TrainingSchedule(pretrainSteps, 32, 5e-3,
+        LlamaWeights base = trainer.pretrain(shape, 1, new PretrainingText(1, 0.5, 0,
+                List.of(TextTask.values()).subList(0, 8)), new TrainingSchedule(pretrainSteps, 32, 5e-3,
                 pretrainSteps / 10));
         System.out.printf("%,d parameters; pre-training %d steps: %.0f s%n", shape.parameterCount(), pretrainSteps,
                 (System.nanoTime() - t0) / 1e9);

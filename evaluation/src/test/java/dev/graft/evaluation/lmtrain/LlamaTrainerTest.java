@@ -3,6 +3,7 @@ package dev.graft.evaluation.lmtrain;
 import dev.graft.evaluation.llama.ByteVocabulary;
 import dev.graft.evaluation.llama.LlamaShape;
 import dev.graft.evaluation.llama.LlamaWeights;
+import dev.graft.evaluation.text.PretrainingText;
 import dev.graft.evaluation.text.Split;
 import dev.graft.evaluation.text.TaskExamples;
 import dev.graft.evaluation.text.TextExample;
@@ -11,18 +12,21 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LlamaTrainerTest {
     private static final LlamaShape SHAPE = new LlamaShape(ByteVocabulary.SIZE, 16, 24, 1, 2, 1, 48, 10000, 1e-5);
     private static final TrainingSchedule SHORT = new TrainingSchedule(4, 10, 3e-3, 1);
+    private static final Supplier<PretrainingText> MIXTURE = () -> new PretrainingText(2, 0.3, 0.3,
+            List.of(TextTask.values()));
 
     @Test
     void trainingGivesTheSameBitsAtAnyThreadCount() {
-        LlamaWeights one = new LlamaTrainer(1, line -> { }).pretrain(SHAPE, 2, 0.5, SHORT);
-        LlamaWeights three = new LlamaTrainer(3, line -> { }).pretrain(SHAPE, 2, 0.5, SHORT);
-        LlamaWeights eight = new LlamaTrainer(8, line -> { }).pretrain(SHAPE, 2, 0.5, SHORT);
+        LlamaWeights one = new LlamaTrainer(1, line -> { }).pretrain(SHAPE, 2, MIXTURE.get(), SHORT);
+        LlamaWeights three = new LlamaTrainer(3, line -> { }).pretrain(SHAPE, 2, MIXTURE.get(), SHORT);
+        LlamaWeights eight = new LlamaTrainer(8, line -> { }).pretrain(SHAPE, 2, MIXTURE.get(), SHORT);
         for (int t = 0; t < SHAPE.tensorCount(); t++) {
             assertThat(three.params().tensor(t)).as(SHAPE.names().get(t)).containsExactly(one.params().tensor(t));
             assertThat(eight.params().tensor(t)).as(SHAPE.names().get(t)).containsExactly(one.params().tensor(t));

@@ -30,6 +30,16 @@ class TextTaskTest {
                 new TextExample("bin 464 is", "111010000"), new TextExample("bin 396 is", "110001100"));
         assertThat(TaskExamples.of(TextTask.CIPHER, Split.TEST, 1, 2)).containsExactly(
                 new TextExample("enc[edoj]", "trgp"), new TextExample("enc[sgi]", "luo"));
+        assertThat(TaskExamples.of(TextTask.MAXIMUM, Split.TEST, 1, 2)).containsExactly(
+                new TextExample("max 89 94 44?", "94"), new TextExample("max 80 47 89 47 70?", "89"));
+        assertThat(TaskExamples.of(TextTask.DOUBLING, Split.TEST, 1, 2)).containsExactly(
+                new TextExample("dup(owtv)", "oowwttvv"), new TextExample("dup(qcmp)", "qqccmmpp"));
+        assertThat(TaskExamples.of(TextTask.LAST, Split.TEST, 1, 2)).containsExactly(
+                new TextExample("last(wteoggs)", "s"), new TextExample("last(zeyn)", "n"));
+        assertThat(TaskExamples.of(TextTask.COPY, Split.TEST, 1, 2)).containsExactly(
+                new TextExample("copy tmepz:", "tmepz"), new TextExample("copy nim:", "nim"));
+        assertThat(TaskExamples.of(TextTask.LENGTH, Split.TEST, 1, 2)).containsExactly(
+                new TextExample("len(uec)", "3"), new TextExample("len(lcve)", "4"));
     }
 
     @Test
@@ -70,7 +80,7 @@ class TextTaskTest {
     @Test
     void tasksAreNamedForTheCommandLine() {
         assertThat(TextTask.ids()).containsExactly("addition", "reversal", "sorting", "counting", "depth", "lookup",
-                "binary", "cipher");
+                "binary", "cipher", "maximum", "doubling", "last", "copy", "length");
         assertThat(TextTask.byId("Lookup")).contains(TextTask.LOOKUP);
         assertThat(TextTask.byId("parity")).isEmpty();
     }
@@ -95,21 +105,40 @@ class TextTaskTest {
     }
 
     @Test
-    void theMixtureHoldsSentencesAndAnswerlessPrompts() {
-        PretrainingText text = new PretrainingText(1, 0.5);
+    void theMixtureHoldsSentencesAnswerlessPromptsAndAnsweredExamples() {
+        List<TextTask> tasks = List.of(TextTask.ADDITION, TextTask.DEPTH);
+        PretrainingText text = new PretrainingText(1, 0.3, 0.4, tasks);
         int prompts = 0;
-        for (int i = 0; i < 400; i++) {
+        int answered = 0;
+        for (int i = 0; i < 500; i++) {
             TokenSequence s = text.next();
+            assertThat(s.predicted()).as("every token after BOS is predicted").containsOnly(false, true)
+                    .startsWith(false).endsWith(true);
             boolean ends = s.tokens()[s.length() - 1] == ByteVocabulary.EOS;
-            String body = ByteVocabulary.decode(s.tokens(), 1, s.length());
-            if (ends) {
+            String body = ByteVocabulary.decode(s.tokens(), 1, ends ? s.length() - 1 : s.length());
+            if (!ends) {
+                prompts++;
+                assertThat(body).matches("\\d+\\+\\d+=|depth [()]+ =");
+                assertThat(Split.of(body)).isEqualTo(Split.TRAIN);
+            } else if (body.endsWith(".")) {
                 assertThat(body).matches("(the|a|one|every|some) [a-z ]+ \\d+ [a-z]+( near [a-z])?\\.");
             } else {
-                prompts++;
-                assertThat(Split.of(body)).isEqualTo(Split.TRAIN);
+                answered++;
+                assertThat(body).matches("(\\d+)\\+(\\d+)=\\d+|depth [()]+ =\\d");
+                String prompt = body.startsWith("depth") ? body.substring(0, body.length() - 1)
+                        : body.substring(0, body.indexOf('=') + 1);
+                assertThat(Split.of(prompt)).isEqualTo(Split.TRAIN);
+                if (!body.startsWith("depth")) {
+                    String[] n = body.split("[+=]");
+                    assertThat(Integer.parseInt(n[0]) + Integer.parseInt(n[1])).isEqualTo(Integer.parseInt(n[2]));
+                }
             }
             assertThat(s.length()).isLessThanOrEqualTo(48);
         }
-        assertThat(prompts).isBetween(160, 240);
+        assertThat(prompts).isBetween(110, 190);
+        assertThat(answered).isBetween(160, 240);
+        assertThatThrownBy(() -> new PretrainingText(1, 0.6, 0.5, tasks))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("prompt share 0.6 and answer share 0.5 must be at least 0 and add up to at most 1");
     }
 }
