@@ -48,9 +48,9 @@ public final class IsoC extends SpectralMethod {
         return new IsoCMerge(SvdPolicy.DEFAULT);
     }
 
-    /** The sum, the SVD's copy and factors, the result. */
+    /** The sum, the SVD's copy and factors (with the Gram path: a transpose and a deflated copy), the result. */
     @Override
     int scratchMatrices() {
-        return 5;
+        return 6;
     }
 }

@@ -86,7 +86,7 @@ final class GramSvd {
     }
 
     private static Svd tall(LinearAlgebra la, Matrix a, int k, boolean isotropic, double tolerance) {
-        try (Matrix gram = la.multiply(a, true, a, false); SymmetricEigen first = la.symmetricEigen(gram)) {
+        try (SymmetricEigen first = gramEigen(la, a)) {
             float[] lambda = first.values();
             if (error(lambda, k, isotropic) <= tolerance) {
                 return build(la, a, first.vectors(), lambda, k, null, null, 0);
@@ -99,8 +99,7 @@ final class GramSvd {
                 return null;
             }
             try (Matrix vt = leading(la, first.vectors(), t); Matrix deflated = deflate(la, a, vt);
-                 Matrix gram2 = la.multiply(deflated, true, deflated, false);
-                 SymmetricEigen second = la.symmetricEigen(gram2)) {
+                 SymmetricEigen second = gramEigen(la, deflated)) {
                 float[] rest = second.values();
                 double[] sums = new double[2];
                 if (!accumulate(lambda, 0, t, isotropic, sums) || !accumulate(rest, 0, k - t, isotropic, sums)
@@ -109,6 +108,13 @@ final class GramSvd {
                 }
                 return build(la, a, first.vectors(), lambda, t, deflated, second, k - t);
             }
+        }
+    }
+
+    /** The eigendecomposition of {@code aᵀa}, the Gram matrix closed as soon as it is decomposed. */
+    private static SymmetricEigen gramEigen(LinearAlgebra la, Matrix a) {
+        try (Matrix gram = la.multiply(a, true, a, false)) {
+            return la.symmetricEigen(gram);
         }
     }
 

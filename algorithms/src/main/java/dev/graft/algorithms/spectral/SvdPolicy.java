@@ -87,9 +87,23 @@ public record SvdPolicy(int exactBelow, int aspect, double gramTolerance) {
         }
     }
 
+    /**
+     * Whether the Gram path is worth trying. Not when all of a near-square matrix's directions weigh alike (a polar
+     * factor, Iso-C's sum): its smallest singular value sits near the Marchenko–Pastur edge
+     * {@code (1 − √(short/long))·scale}, close to 0 there, so the estimate would fail after an eigendecomposition
+     * spent for nothing.
+     */
+    private boolean tryGram(int rows, int cols, int k, boolean isotropic) {
+        int small = Math.min(rows, cols);
+        int large = Math.max(rows, cols);
+        return small > exactBelow && gramTolerance > 0 && !(isotropic && k == small && small > NEAR_SQUARE * large);
+    }
+
+    /** The shape ratio above which {@link #tryGram} skips a full-rank isotropic decomposition. */
+    private static final double NEAR_SQUARE = 0.8;
+
     private Svd top(LinearAlgebra la, Matrix a, int k, boolean isotropic) {
-        int small = Math.min(a.rows(), a.cols());
-        if (small > exactBelow && gramTolerance > 0) {
+        if (tryGram(a.rows(), a.cols(), k, isotropic)) {
             Svd gram = GramSvd.top(la, a, k, isotropic, gramTolerance);
             if (gram != null) {
                 return gram;

@@ -97,8 +97,6 @@ class GramSvdTest {
                     assertThat(actual).as("%dx%d, k %d, error within %s", rows, cols, k, tolerance)
                             .isLessThanOrEqualTo(tolerance);
                     tightest = tolerance;
-                    System.out.printf("%dx%d spike %.0f k %d iso %b: tol %.0e actual %.3g%n", rows, cols, spike, k,
-                            isotropic, tolerance, actual);
                 }
             }
             assertThat(tightest).as("the tightest tolerance the Gram path accepts").isLessThanOrEqualTo(reached);
