@@ -2,6 +2,7 @@ package dev.graft.algorithms.spectral;
 
 import dev.graft.linalg.LinearAlgebra;
 import dev.graft.linalg.Matrix;
+import dev.graft.linalg.RandomizedSvdOptions;
 import dev.graft.linalg.Svd;
 import dev.graft.linalg.SymmetricEigen;
 
@@ -24,17 +25,25 @@ import java.lang.foreign.MemorySegment;
  * the estimate). The caller takes another SVD when the estimate is above its tolerance.
  *
  * <p>A fine-tuning delta is a few strong directions over a flat noise floor (σ₁²/σⱼ² in the thousands), which
- * would put δ near 1e-3. So when one pass misses the tolerance, the leading directions up to a ratio of
- * {@value #SPLIT} are kept and deflated, {@code a' = a − (a·V_t)·V_tᵀ}, and the rest come from the Gram matrix of
- * a', whose own σ₁ is the noise floor's: the error of each stage is that of its own spread.
+ * would put δ near 1e-3. So a randomized SVD of rank {@value #SPIKE_PROBE} first looks for leading directions
+ * that stand clear of the rest (a gap of {@value #SPIKE_GAP} in σ after them); they are kept and deflated,
+ * {@code a' = a − (a·V_t)·V_tᵀ}, and the rest come from the Gram matrix of a', whose own σ₁ is the noise floor's:
+ * the error of each part is that of its own spread, plus the sketch's {@code (σ_t+1/σ_t)^(2q+1)} on the deflated
+ * directions.
  */
 final class GramSvd {
     /** float32's unit roundoff, 2⁻²⁴. */
     private static final double ROUNDOFF = 0x1p-24;
     /** The factor on the first-order estimate; see the class description. */
     static final double SAFETY = 64;
-    /** The largest σ₁²/σⱼ² kept from the first pass when the second one deflates them. */
+    /** The largest σ₁²/σⱼ² among the deflated leading directions. */
     static final double SPLIT = 100;
+    /** The rank of the randomized probe that looks for leading directions to deflate. */
+    static final int SPIKE_PROBE = 16;
+    /** The power iterations of that probe. */
+    static final int SPIKE_POWER_ITERATIONS = 3;
+    /** The least ratio σ_t/σ_t+1 after the deflated directions. */
+    static final double SPIKE_GAP = 8;
 
     private GramSvd() {
     }
@@ -86,28 +95,81 @@ final class GramSvd {
     }
 
     private static Svd tall(LinearAlgebra la, Matrix a, int k, boolean isotropic, double tolerance) {
-        try (SymmetricEigen first = gramEigen(la, a)) {
-            float[] lambda = first.values();
-            if (error(lambda, k, isotropic) <= tolerance) {
-                return build(la, a, first.vectors(), lambda, k, null, null, 0);
+        Spike found = spike(la, a, k);
+        if (found == null) {
+            try (SymmetricEigen eigen = gramEigen(la, a)) {
+                float[] lambda = eigen.values();
+                return error(lambda, k, isotropic) <= tolerance
+                        ? build(la, a, eigen.vectors(), lambda, k, null, null, 0) : null;
             }
-            int t = 0;
-            while (t < k && lambda[t] > 0 && lambda[0] / lambda[t] <= SPLIT) {
-                t++;
-            }
-            if (t == 0 || t == k) {
+        }
+        Svd spike = found.svd();
+        int t = spike.rank();
+        float[] s = spike.s();
+        float[] lambda = new float[t];
+        for (int j = 0; j < t; j++) {
+            lambda[j] = s[j] * s[j];
+        }
+        try (spike; Matrix v = spike.vt().transpose(); Matrix deflated = deflate(la, a, v);
+             SymmetricEigen second = gramEigen(la, deflated)) {
+            double[] sums = new double[2];
+            if (!accumulate(lambda, 0, t, isotropic, sums) || !accumulate(second.values(), 0, k - t, isotropic, sums)) {
                 return null;
             }
-            try (Matrix vt = leading(la, first.vectors(), t); Matrix deflated = deflate(la, a, vt);
-                 SymmetricEigen second = gramEigen(la, deflated)) {
-                float[] rest = second.values();
-                double[] sums = new double[2];
-                if (!accumulate(lambda, 0, t, isotropic, sums) || !accumulate(rest, 0, k - t, isotropic, sums)
-                        || !(estimate(sums) <= tolerance)) {
-                    return null;
-                }
-                return build(la, a, first.vectors(), lambda, t, deflated, second, k - t);
+            // The sketch's own error on the spike's directions, (σ_t+1/σ_t)^(2q+1) (Halko et al., §10), in the
+            // same units as the round-off terms.
+            double sketch = Math.pow(found.gap(), -(2 * SPIKE_POWER_ITERATIONS + 1)) / (SAFETY * ROUNDOFF);
+            sums[0] += (isotropic ? t : energy(lambda)) * sketch * sketch;
+            if (!(estimate(sums) <= tolerance)) {
+                return null;
             }
+            return build(la, a, v, lambda, t, deflated, second, k - t);
+        }
+    }
+
+    /** Leading directions to deflate, and the ratio σ_t/σ_t+1 after them. */
+    private record Spike(Svd svd, double gap) {
+    }
+
+    private static double energy(float[] lambda) {
+        double sum = 0;
+        for (float l : lambda) {
+            sum += l;
+        }
+        return sum;
+    }
+
+    /**
+     * The leading directions of {@code a} that stand clear of the rest — a gap of at least {@value #SPIKE_GAP} in
+     * singular value after them, all within σ₁²/σⱼ² ≤ {@value #SPLIT} — from a randomized SVD of rank
+     * {@value #SPIKE_PROBE} (a few thin GEMMs), or null when there is none (or fewer than k directions would be
+     * left). Found this way, the deflation costs one eigendecomposition, not two.
+     */
+    private static Spike spike(LinearAlgebra la, Matrix a, int k) {
+        int n = a.cols();
+        if (k <= 1 || n < 4 * (SPIKE_PROBE + RandomizedSvdOptions.DEFAULT_OVERSAMPLING)) {
+            return null;
+        }
+        try (Svd probe = la.randomizedSvd(a, new RandomizedSvdOptions(SPIKE_PROBE,
+                RandomizedSvdOptions.DEFAULT_OVERSAMPLING, SPIKE_POWER_ITERATIONS, 0, 0))) {
+            float[] s = probe.s();
+            int best = 0;
+            double bestGap = 0;
+            for (int t = 1; t < Math.min(s.length, k); t++) {
+                double spread = (double) s[0] * s[0] / ((double) s[t - 1] * s[t - 1]);
+                if (!(s[t] > 0) || spread > SPLIT) {
+                    break;
+                }
+                double gap = s[t - 1] / s[t];
+                if (gap > bestGap) {
+                    bestGap = gap;
+                    best = t;
+                }
+            }
+            if (bestGap < SPIKE_GAP) {
+                return null;
+            }
+            return new Spike(probe.truncate(best), bestGap);
         }
     }
 
