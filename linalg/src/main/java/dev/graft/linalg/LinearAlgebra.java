@@ -107,6 +107,24 @@ public interface LinearAlgebra {
     Svd svd(Matrix a);
 
     /**
+     * The eigendecomposition of a symmetric positive semi-definite matrix, such as a Gram matrix {@code aᵀ·a}: for
+     * such a matrix it is its SVD with {@code u = v}, and LAPACK's symmetric solver ({@code ssyevd}) takes a fraction
+     * of the time of {@code sgesdd} on the same n × n. Only the upper triangle is read. The default takes the SVD,
+     * which agrees for a positive semi-definite {@code a}; a backend with a symmetric solver overrides it.
+     *
+     * @throws LinearAlgebraException if {@code a} is not square or the decomposition does not converge
+     */
+    default SymmetricEigen symmetricEigen(Matrix a) {
+        if (a.rows() != a.cols()) {
+            throw new LinearAlgebraException("an eigendecomposition needs a square matrix, got " + a.rows() + "×"
+                    + a.cols());
+        }
+        try (Svd svd = svd(a)) {
+            return new SymmetricEigen(svd.s(), svd.u().copy());
+        }
+    }
+
+    /**
      * A randomized truncated SVD of {@code a} (Halko–Martinsson–Tropp): a Gaussian sketch of r + p columns,
      * q power iterations with a QR after each product, then the exact SVD of the small projected matrix. Its cost
      * is a few GEMMs of a by an (r + p)-column matrix, instead of an O(mn·min(m, n)) full SVD. When the sketch

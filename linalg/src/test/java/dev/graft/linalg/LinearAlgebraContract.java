@@ -135,6 +135,36 @@ public abstract class LinearAlgebraContract {
     }
 
     @Test
+    public void symmetricEigenOfAKnownGramMatrix() {
+        // Eigenvalues 5, 3, 1 with eigenvectors e₃, (1, 1, 0)/√2, (1, −1, 0)/√2.
+        float[] values = {2, 1, 0, 1, 2, 0, 0, 0, 5};
+        try (Matrix a = la.of(values, 3, 3); SymmetricEigen eigen = la.symmetricEigen(a)) {
+            assertThat(eigen.values()).containsExactly(new float[] {5, 3, 1}, within(1e-6f));
+            float h = (float) Math.sqrt(0.5);
+            float[] v = eigen.vectors().toArray();
+            float[][] expected = {{0, 0, 1}, {h, h, 0}, {h, -h, 0}};
+            int[] nonZero = {2, 0, 0};
+            for (int j = 0; j < 3; j++) {
+                // An eigenvector's sign is free: compare up to it.
+                float sign = Math.signum(v[nonZero[j] * 3 + j]);
+                for (int i = 0; i < 3; i++) {
+                    assertThat(sign * v[i * 3 + j]).as("vector %d, element %d", j, i)
+                            .isCloseTo(expected[j][i], within(1e-6f));
+                }
+            }
+            assertThat(a.toArray()).containsExactly(values);
+        }
+    }
+
+    @Test
+    public void symmetricEigenRefusesANonSquareMatrix() {
+        try (Matrix a = la.zeros(2, 3)) {
+            assertThatThrownBy(() -> la.symmetricEigen(a).close()).isInstanceOf(LinearAlgebraException.class)
+                    .hasMessage("an eigendecomposition needs a square matrix, got 2×3");
+        }
+    }
+
+    @Test
     public void svdReportsNonFiniteInput() {
         try (Matrix a = la.of(new float[] {1, Float.NaN, 3, 4}, 2, 2)) {
             assertThatThrownBy(() -> la.svd(a).close()).isInstanceOf(LinearAlgebraException.class)

@@ -2,13 +2,14 @@ package dev.graft.algorithms.methods;
 
 import dev.graft.algorithms.spectral.IsoCMerge;
 import dev.graft.algorithms.spectral.MatrixMerge;
+import dev.graft.algorithms.spectral.SvdPolicy;
 import dev.graft.core.method.ParameterDef;
 
 import java.util.List;
 
 /**
  * {@code iso_c}, Iso-C (isotropic merging in the common subspace). Per 2-D tensor, with task vectors
- * τᵢ = θᵢ − θ_base and the exact SVD of their sum {@code Σᵢ τᵢ = U·diag(σ₁ … σ_r)·Vᵀ}, r = min(m, n):
+ * τᵢ = θᵢ − θ_base and the SVD of their sum {@code Σᵢ τᵢ = U·diag(σ₁ … σ_r)·Vᵀ}, r = min(m, n):
  * <pre>
  *   θ = θ_base + λ · σ̄ · U·Vᵀ,   σ̄ = (1/r) Σⱼ σⱼ
  * </pre>
@@ -44,12 +45,12 @@ public final class IsoC extends SpectralMethod {
 
     @Override
     MatrixMerge matrixMerge() {
-        return new IsoCMerge();
+        return new IsoCMerge(SvdPolicy.DEFAULT);
     }
 
-    /** The sum, the SVD's copy and factors, the result. */
+    /** The sum, the SVD's copy and factors (with the Gram path: a transpose and a deflated copy), the result. */
     @Override
     int scratchMatrices() {
-        return 5;
+        return 6;
     }
 }

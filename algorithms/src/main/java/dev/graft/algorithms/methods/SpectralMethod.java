@@ -73,9 +73,13 @@ abstract class SpectralMethod implements MergeMethod {
         return Float.BYTES * ((inputs - 1 + scratchMatrices()) * mn + gramBytes(small, large) / Float.BYTES);
     }
 
-    /** Bytes of square matrices beyond {@link #scratchMatrices()} (WUDI's n × n Gram matrices). */
+    /**
+     * Bytes of square matrices beyond {@link #scratchMatrices()}: by default the r × r ones of the Gram-path SVD
+     * (SvdPolicy), r the short side: the Gram matrix, the eigensolver's copy and its eigenvectors, and the first
+     * pass's eigenvectors kept through a second pass.
+     */
     long gramBytes(long small, long large) {
-        return 0;
+        return 4L * Float.BYTES * small * small;
     }
 
     @Override

@@ -2,13 +2,12 @@ package dev.graft.algorithms.spectral;
 
 import dev.graft.linalg.LinearAlgebra;
 import dev.graft.linalg.Matrix;
-import dev.graft.linalg.Svd;
 
 import java.lang.foreign.MemorySegment;
 
 /**
- * The matrix steps the SVD merges share: placing singular vectors side by side, the polar factor that
- * orthogonalises them, and rebuilding {@code U·diag(s)·Vᵀ}.
+ * The matrix steps the SVD merges share: placing singular vectors side by side and rebuilding
+ * {@code U·diag(s)·Vᵀ} (the polar factor that orthogonalises them is {@link SvdPolicy#polar}).
  */
 final class Factors {
     private Factors() {
@@ -27,17 +26,6 @@ final class Factors {
     static void putRows(Matrix src, int k, Matrix dst, int at) {
         MemorySegment.copy(src.data(), 0, dst.data(), (long) at * dst.cols() * Float.BYTES,
                 (long) k * src.cols() * Float.BYTES);
-    }
-
-    /**
-     * The polar factor of {@code a}: with {@code a = P·S·Qᵀ} its exact SVD, {@code P·Qᵀ}, the orthogonal (or, for a
-     * wide a, row-orthonormal) matrix nearest to a in Frobenius norm. TSV-M and Iso-CTS "whiten" their stacked
-     * singular vectors with it, as the authors' code does with {@code torch.linalg.svd}.
-     */
-    static Matrix polar(LinearAlgebra la, Matrix a) {
-        try (Svd svd = la.svd(a)) {
-            return la.multiply(svd.u(), false, svd.vt(), false);
-        }
     }
 
     /** {@code u · diag(s) · vt}; {@code u} is scaled in place. */
@@ -60,6 +48,18 @@ final class Factors {
         for (long i = 0; i < n; i++) {
             d.setAtIndex(Matrix.ELEMENT, i, d.getAtIndex(Matrix.ELEMENT, i) * factor);
         }
+    }
+
+    /** A new matrix {@code a − b}. */
+    static Matrix difference(Matrix a, Matrix b) {
+        Matrix out = a.copy();
+        MemorySegment d = out.data();
+        MemorySegment q = b.data();
+        long n = (long) a.rows() * a.cols();
+        for (long i = 0; i < n; i++) {
+            d.setAtIndex(Matrix.ELEMENT, i, d.getAtIndex(Matrix.ELEMENT, i) - q.getAtIndex(Matrix.ELEMENT, i));
+        }
+        return out;
     }
 
     /** A new matrix {@code Σᵢ tasksᵢ}, summed in task order in float32. */

@@ -19,6 +19,13 @@ import java.util.List;
  *   <li>U = [task-specific … | U_c], V likewise, replaced by their polar factors; every singular value replaced by
  *       the mean σ̄ of the r collected ones: {@code τ = σ̄ · polar(U) · polar(V)ᵀ}.</li>
  * </ol>
+ * The decompositions are exact or Gram-path ones, randomized for a vocabulary-shaped matrix the Gram path cannot
+ * take, as {@link SvdPolicy} decides (with equal weights: the spectrum is made isotropic); polar(U) decomposes only
+ * the task-specific columns: they are singular vectors of task vectors with U_c projected out, so
+ * {@code U_sᵀ·U_c = 0}, {@code UᵀU = diag(U_sᵀU_s, I)}, whose inverse square root leaves U_c as it is:
+ * {@code polar([U_s | U_c]) = [polar(U_s) | U_c]}, an m × T·s decomposition instead of m × r (a fifth of it at the
+ * default common_fraction 0.8). No such shortcut holds for V: the task-specific right singular vectors are not
+ * orthogonal to V_c.
  */
 public final class IsoCtsMerge implements MatrixMerge {
     private final SvdPolicy policy;
@@ -53,21 +60,32 @@ public final class IsoCtsMerge implements MatrixMerge {
         int k = size[0];
         int s = size[1];
         float[] sigma = new float[r];
-        try (Matrix u = la.zeros(m, r); Matrix vt = la.zeros(r, n)) {
-            try (Matrix sum = Factors.sum(tasks); Svd common = policy.top(la, sum, k)) {
-                Factors.putColumns(common.u(), k, u, t * s);
-                Factors.putRows(common.vt(), k, vt, t * s);
-                System.arraycopy(common.s(), 0, sigma, t * s, k);
+        int specificTotal = t * s;
+        // polar(U) is assembled in place: U_c goes in as it is, polar(U_s) beside it (see the class description).
+        try (Matrix us = specificTotal > 0 ? la.zeros(m, specificTotal) : null; Matrix vt = la.zeros(r, n);
+             Matrix pu = la.zeros(m, r)) {
+            try (Matrix sum = Factors.sum(tasks); Svd common = policy.isotropicTop(la, sum, k)) {
+                Factors.putColumns(common.u(), k, pu, specificTotal);
+                Factors.putRows(common.vt(), k, vt, specificTotal);
+                System.arraycopy(common.s(), 0, sigma, specificTotal, k);
                 for (int i = 0; s > 0 && i < t; i++) {
                     try (Matrix specific = withoutCommon(la, tasks.get(i), common.u());
-                         Svd svd = policy.top(la, specific, s)) {
-                        Factors.putColumns(svd.u(), s, u, i * s);
+                         Svd svd = policy.isotropicTop(la, specific, s)) {
+                        Factors.putColumns(svd.u(), s, us, i * s);
                         Factors.putRows(svd.vt(), s, vt, i * s);
                         System.arraycopy(svd.s(), 0, sigma, i * s, s);
                     }
                 }
+                if (us != null) {
+                    // In float32 U_sᵀ·U_c is round-off, not 0, and an ill-conditioned U_s would magnify it: it is
+                    // projected out, so that polar(U_s), which stays in U_s's span, is orthogonal to U_c.
+                    try (Matrix orthogonal = withoutCommon(la, us, common.u());
+                         Matrix polar = policy.polar(la, orthogonal)) {
+                        Factors.putColumns(polar, specificTotal, pu, 0);
+                    }
+                }
             }
-            try (Matrix pu = Factors.polar(la, u); Matrix pv = Factors.polar(la, vt)) {
+            try (Matrix pv = policy.polar(la, vt)) {
                 Matrix out = la.multiply(pu, false, pv, false);
                 Factors.scale(out, Factors.mean(sigma));
                 return out;
@@ -79,14 +97,7 @@ public final class IsoCtsMerge implements MatrixMerge {
     private static Matrix withoutCommon(LinearAlgebra la, Matrix task, Matrix uc) {
         try (Matrix coords = la.multiply(uc, true, task, false);
              Matrix projected = la.multiply(uc, false, coords, false)) {
-            Matrix out = task.copy();
-            var d = out.data();
-            var q = projected.data();
-            long n = (long) task.rows() * task.cols();
-            for (long i = 0; i < n; i++) {
-                d.setAtIndex(Matrix.ELEMENT, i, d.getAtIndex(Matrix.ELEMENT, i) - q.getAtIndex(Matrix.ELEMENT, i));
-            }
-            return out;
+            return Factors.difference(task, projected);
         }
     }
 }

@@ -11,12 +11,14 @@ import java.util.List;
  * TSV-M for one m × n matrix (Gargiulo et al., CVPR 2025): each task vector's top k singular triplets,
  * {@code k = max(1, ⌊fraction · min(m, n)⌋)} (fraction 1/T by default), placed side by side,
  * {@code U = [U₁ … U_T]}, {@code Σ = diag(Σ₁ … Σ_T)}, {@code V = [V₁ … V_T]}; U and V replaced by their polar factors
- * (the nearest orthogonal matrices, through an exact SVD); {@code τ = polar(U) · Σ · polar(V)ᵀ}.
+ * (the nearest orthogonal matrices, {@link SvdPolicy#polar}); {@code τ = polar(U) · Σ · polar(V)ᵀ}. The per-task
+ * truncations and the polar factors are exact or Gram-path SVDs (randomized for a vocabulary-shaped matrix whose
+ * Gram path is too ill-conditioned) as {@link SvdPolicy} decides.
  */
 public final class TsvMerge implements MatrixMerge {
     private final SvdPolicy policy;
 
-    /** @param policy where the per-task truncated SVDs are exact and where randomized */
+    /** @param policy how the per-task truncations and the polar factors are decomposed */
     public TsvMerge(SvdPolicy policy) {
         this.policy = policy;
     }
@@ -42,7 +44,7 @@ public final class TsvMerge implements MatrixMerge {
                     System.arraycopy(svd.s(), 0, s, i * k, k);
                 }
             }
-            try (Matrix pu = Factors.polar(la, u); Matrix pv = Factors.polar(la, vt)) {
+            try (Matrix pu = policy.polar(la, u); Matrix pv = policy.polar(la, vt)) {
                 return Factors.rebuild(la, pu, s, pv);
             }
         }

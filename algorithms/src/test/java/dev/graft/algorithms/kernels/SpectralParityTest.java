@@ -87,6 +87,32 @@ class SpectralParityTest {
         }
     }
 
+    /**
+     * The Gram path ({@code exactBelow} 0 puts these small matrices on it) against the exact oracle, within the
+     * policy's tolerance; and not the exact path's bytes, so the path was taken.
+     */
+    private static void checkGramPath(Function<SvdPolicy, MatrixMerge> method, Map<String, Object> global,
+                                      double factor, Function<List<RealMatrix>, RealMatrix> oracle) {
+        SvdPolicy gram = new SvdPolicy(0, 8, 1e-4);
+        for (int[] s : new int[][] {{240, 80}, {80, 240}}) {
+            float[][] in = family(7L * s[0], 3, s[0] * s[1]);
+            float[] out = merge(method.apply(gram), true, Shape.of(s[0], s[1]), global, 1, in);
+            RealMatrix expected = oracle.apply(taskVectors(in, s[0], s[1])).scalarMultiply(factor);
+            assertThat(relativeError(out, in[0], expected)).as("%dx%d", s[0], s[1]).isLessThan(1e-4);
+            float[] exact = merge(method.apply(SvdPolicy.DEFAULT), true, Shape.of(s[0], s[1]), global, 1, in);
+            assertThat(out).as("%dx%d through the Gram path", s[0], s[1]).isNotEqualTo(exact);
+        }
+    }
+
+    @Test
+    void theGramPathOfEachMethodMatchesTheExactOracleWithinItsTolerance() {
+        checkGramPath(TsvMerge::new, global("fraction", 1.0 / 3, "lambda", 1.0), 1.0,
+                t -> SpectralOracle.tsv(t, 1.0 / 3));
+        checkGramPath(IsoCMerge::new, global("lambda", 1.0), 1.0, SpectralOracle::isoC);
+        checkGramPath(IsoCtsMerge::new, global("common_fraction", 0.8, "lambda", 1.0), 1.0,
+                t -> SpectralOracle.isoCts(t, 0.8));
+    }
+
     private static Map<String, Object> global(Object... pairs) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
@@ -118,7 +144,7 @@ class SpectralParityTest {
 
     @Test
     void isoCMatchesTheExactOracle() {
-        check(new IsoCMerge(), true, global("lambda", 1.1), 1.1, SpectralOracle::isoC);
+        check(new IsoCMerge(SvdPolicy.DEFAULT), true, global("lambda", 1.1), 1.1, SpectralOracle::isoC);
     }
 
     @Test
@@ -162,7 +188,7 @@ class SpectralParityTest {
         float[] base = {1, 2, 3, 4};
         float[] ft1 = {1.5f, 2, 2, 4};
         float[] ft2 = {2.5f, 2, 3, 5};
-        float[] out = merge(new IsoCMerge(), true, Shape.of(4), global("lambda", 2.0), 0.5, new float[][] {base, ft1, ft2});
+        float[] out = merge(new IsoCMerge(SvdPolicy.DEFAULT), true, Shape.of(4), global("lambda", 2.0), 0.5, new float[][] {base, ft1, ft2});
         // base + 2 · 0.5 · mean(δ): δ mean = (1, 0, −0.5, 0.5)
         assertThat(out).containsExactly(2, 2, 2.5f, 4.5f);
         float[] wudi = merge(new WudiMerge(), false, Shape.of(4), global("steps", 300.0, "lr", 1e-5), 1,
@@ -183,7 +209,7 @@ class SpectralParityTest {
         // Finite models whose difference overflows float32 are refused the same way.
         float[][] wide = {{-3e38f, 0, 0, 0}, {3e38f, 0, 0, 0}, {0, 1, 0, 0}};
         assertThat(catchThrowableOfType(UnmergeableTensorException.class,
-                () -> merge(new IsoCMerge(), true, Shape.of(2, 2), global("lambda", 1.0), 1, wide)))
+                () -> merge(new IsoCMerge(SvdPolicy.DEFAULT), true, Shape.of(2, 2), global("lambda", 1.0), 1, wide)))
                 .hasMessageContaining("the task vector of ft1 holds 1 non-finite value");
     }
 
@@ -191,7 +217,7 @@ class SpectralParityTest {
     void oneModelBesidesTheBaseIsRefusedNamingTheTensor() {
         float[][] in = family(5, 1, 4 * 3);
         assertThat(catchThrowableOfType(UnmergeableTensorException.class,
-                () -> merge(new IsoCMerge(), true, Shape.of(4, 3), global("lambda", 1.0), 1, in)))
+                () -> merge(new IsoCMerge(SvdPolicy.DEFAULT), true, Shape.of(4, 3), global("lambda", 1.0), 1, in)))
                 .hasMessage("test needs a base model and at least two models besides it for tensor t, got 1");
     }
 

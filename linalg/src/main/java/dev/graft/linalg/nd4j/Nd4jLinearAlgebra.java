@@ -5,6 +5,7 @@ import dev.graft.linalg.LinearAlgebraException;
 import dev.graft.linalg.Matrix;
 import dev.graft.linalg.ProductShape;
 import dev.graft.linalg.Svd;
+import dev.graft.linalg.SymmetricEigen;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -117,6 +118,37 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
             u.close();
             vt.close();
             throw e;
+        }
+    }
+
+    @Override
+    public SymmetricEigen symmetricEigen(Matrix a) {
+        int n = a.rows();
+        if (a.cols() != n) {
+            throw new LinearAlgebraException("an eigendecomposition needs a square matrix, got " + n + "×" + a.cols());
+        }
+        // ssyevd overwrites its input with the eigenvectors (as columns), eigenvalues ascending.
+        Nd4jMatrix work = (Nd4jMatrix) own(a).copy();
+        try (FloatPointer w = new FloatPointer(n)) {
+            check("ssyevd", a, openblas.LAPACKE_ssyevd(openblas.LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', n,
+                    work.pointer(), n, w));
+            float[] ascending = new float[n];
+            w.get(ascending);
+            float[] values = new float[n];
+            Nd4jMatrix vectors = uninitialized(n, n);
+            MemorySegment src = work.data();
+            MemorySegment dst = vectors.data();
+            for (int j = 0; j < n; j++) {
+                values[j] = ascending[n - 1 - j];
+            }
+            for (long r = 0; r < n; r++) {
+                for (int j = 0; j < n; j++) {
+                    dst.setAtIndex(Matrix.ELEMENT, r * n + j, src.getAtIndex(Matrix.ELEMENT, r * n + (n - 1 - j)));
+                }
+            }
+            return new SymmetricEigen(values, vectors);
+        } finally {
+            work.close();
         }
     }
 
