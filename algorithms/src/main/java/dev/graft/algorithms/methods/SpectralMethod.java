@@ -3,12 +3,9 @@ package dev.graft.algorithms.methods;
 import dev.graft.algorithms.spectral.MatrixMerge;
 import dev.graft.algorithms.spectral.SpectralKernel;
 import dev.graft.core.kernel.TensorKernel;
-import dev.graft.core.method.BaseModel;
-import dev.graft.core.method.MergeMethod;
 import dev.graft.core.method.ParameterDef;
 import dev.graft.formats.tensor.Shape;
 
-import java.util.List;
 
 /**
  * What the data-free SVD merges share: a base model and at least two fine-tunes, no per-model parameter (each
@@ -16,9 +13,14 @@ import java.util.List;
  * {@link SpectralKernel} that holds each 2-D tensor whole; their working set, stated in the dry run, is the matrix
  * times the number of models plus the method's factors.
  */
-abstract class SpectralMethod implements MergeMethod {
+abstract class SpectralMethod extends UnweightedMethod {
     /** {@code lambda}, the scale of the merged task vector. */
     static final ParameterDef LAMBDA = ParameterDef.number("lambda", 1.0, "scale of the merged task vector");
+
+    /** The base and two fine-tunes: with one task vector there is nothing to merge. */
+    SpectralMethod() {
+        super(true, 3, 0);
+    }
 
     /** The math for one matrix. */
     abstract MatrixMerge matrixMerge();
@@ -38,27 +40,6 @@ abstract class SpectralMethod implements MergeMethod {
     @Override
     public final boolean mergekit() {
         return false;
-    }
-
-    @Override
-    public final BaseModel baseModel() {
-        return BaseModel.REQUIRED;
-    }
-
-    @Override
-    public final List<ParameterDef> modelParameters() {
-        return List.of();
-    }
-
-    @Override
-    public final boolean taskVector() {
-        return true;
-    }
-
-    /** The base and two fine-tunes: with one task vector there is nothing to merge. */
-    @Override
-    public final int minInputs() {
-        return 3;
     }
 
     /** For a matrix: (T task vectors + the method's scratch) × m × n float32, plus an n × n Gram for WUDI. */

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * What the methods share that need the base model and take no per-model parameter, because they derive each
  * model's share from the data ({@code sce}, {@code ram}, {@code ramplus_tl}, {@code nearswap},
- * {@code arcee_fusion}): each subclass names its global parameters, kernel and how many inputs it merges.
+ * {@code arcee_fusion}, and the SVD merges through {@link SpectralMethod}): each subclass names its global
+ * parameters, kernel and how many inputs it merges.
  */
 abstract class UnweightedMethod implements MergeMethod {
     private final boolean taskVector;
