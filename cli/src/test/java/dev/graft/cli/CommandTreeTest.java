@@ -27,9 +27,19 @@ class CommandTreeTest {
     void helpVersionMistakesAndNoCommandGetTheWholeTree() {
         int all = Main.commandLine().getSubcommands().size();
         assertThat(all).isEqualTo(16);
-        for (String[] args : new String[][] {{}, {"--help"}, {"-V"}, {"help", "merge"}, {"merg"}, {"--verbose"},
+        for (String[] args : new String[][] {{}, {"--help"}, {"-V", "merge"}, {"help", "merge"}, {"merg"}, {"--verbose"},
                 {"--backend", "cpu"}, {"--nonsense", "merge"}}) {
             assertThat(Main.commandLine(new Main(), args).getSubcommands()).as(String.join(" ", args)).hasSize(all);
+        }
+    }
+
+    @Test
+    void theVersionAloneBuildsNoCommandAndPrintsTheSameLines() {
+        for (String flag : new String[] {"--version", "-V"}) {
+            assertThat(Main.commandLine(new Main(), flag).getSubcommands()).as(flag).isEmpty();
+            StringWriter whole = new StringWriter();
+            Main.commandLine().printVersionHelp(new PrintWriter(whole, true));
+            assertThat(run(flag)).as(flag).isEqualTo(whole.toString()).startsWith("graft ");
         }
     }
 
