@@ -27,8 +27,8 @@ class CommandTreeTest {
     void helpVersionMistakesAndNoCommandGetTheWholeTree() {
         int all = Main.commandLine().getSubcommands().size();
         assertThat(all).isEqualTo(16);
-        for (String[] args : new String[][] {{}, {"--help"}, {"-V", "merge"}, {"help", "merge"}, {"merg"}, {"--verbose"},
-                {"--backend", "cpu"}, {"--nonsense", "merge"}}) {
+        for (String[] args : new String[][] {{}, {"--help"}, {"-V", "merge"}, {"help", "merge"}, {"merg"},
+                {"--verbose"}, {"--backend", "cpu"}, {"--nonsense", "merge"}}) {
             assertThat(Main.commandLine(new Main(), args).getSubcommands()).as(String.join(" ", args)).hasSize(all);
         }
     }
