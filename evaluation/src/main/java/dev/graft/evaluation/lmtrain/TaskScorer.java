@@ -38,22 +38,7 @@ public final class TaskScorer {
 
     /** The score of {@code weights} on {@code examples} of {@code task}. */
     public TaskScore score(LlamaWeights weights, TextTask task, List<TextExample> examples) {
-        return score(weights, task, examples, true);
-    }
-
-    /**
-     * The exact-match accuracy of {@code weights} on {@code examples} of {@code task}, 0 to 1: {@link #score}
-     * without the teacher-forced pass that only the loss needs, for the evaluation's many merges.
-     */
-    public double accuracy(LlamaWeights weights, TextTask task, List<TextExample> examples) {
-        return score(weights, task, examples, false).accuracy();
-    }
-
-    private TaskScore score(LlamaWeights weights, TextTask task, List<TextExample> examples, boolean withLoss) {
-        if (!weights.shape().equals(shape)) {
-            throw new IllegalArgumentException("weights of shape " + weights.shape() + " for a scorer of " + shape);
-        }
-        WideWeights w = weights.widened();
+        WideWeights w = widened(weights);
         boolean[] right = new boolean[examples.size()];
         double[] loss = new double[examples.size()];
         int[] tokens = new int[examples.size()];
@@ -61,7 +46,7 @@ public final class TaskScorer {
         lanes.forEach(examples.size(), (lane, pass, i) -> {
             TextExample e = examples.get(i);
             TokenSequence s = TokenSequence.answer(e);
-            loss[i] = withLoss ? pass.loss(w, s.tokens(), s.length(), s.predicted(), 1, null) : Double.NaN;
+            loss[i] = pass.loss(w, s.tokens(), s.length(), s.predicted(), 1, null);
             tokens[i] = s.predictedCount();
             int[] got = new GreedyDecoder(pass, w).continuation(ByteVocabulary.encodeWithBos(e.prompt()),
                     TextTask.MAX_ANSWER + 1, ByteVocabulary.EOS);
@@ -76,7 +61,35 @@ public final class TaskScorer {
             total += loss[i];
             count += tokens[i];
         }
-        double lossPerToken = !withLoss ? Double.NaN : count == 0 ? 0 : total / count;
-        return new TaskScore(task.id(), examples.size(), correct, lossPerToken, Arrays.asList(outputs));
+        return new TaskScore(task.id(), examples.size(), correct, count == 0 ? 0 : total / count,
+                Arrays.asList(outputs));
+    }
+
+    /**
+     * The exact-match accuracy of {@code weights} on {@code examples} of {@code task}, 0 to 1, the same as
+     * {@link #score}'s: for the evaluation's many merges it skips the teacher-forced loss, and decides each example
+     * with {@link GreedyDecoder#gives} (one batched pass over prompt and answer, stopping at the first wrong token)
+     * instead of decoding it.
+     */
+    public double accuracy(LlamaWeights weights, TextTask task, List<TextExample> examples) {
+        WideWeights w = widened(weights);
+        boolean[] right = new boolean[examples.size()];
+        lanes.forEach(examples.size(), (lane, pass, i) -> {
+            TextExample e = examples.get(i);
+            right[i] = new GreedyDecoder(pass, w).gives(ByteVocabulary.encodeWithBos(e.prompt()),
+                    ByteVocabulary.encode(e.answer()), ByteVocabulary.EOS);
+        });
+        int correct = 0;
+        for (boolean r : right) {
+            correct += r ? 1 : 0;
+        }
+        return examples.isEmpty() ? 0 : (double) correct / examples.size();
+    }
+
+    private WideWeights widened(LlamaWeights weights) {
+        if (!weights.shape().equals(shape)) {
+            throw new IllegalArgumentException("weights of shape " + weights.shape() + " for a scorer of " + shape);
+        }
+        return weights.widened();
     }
 }
