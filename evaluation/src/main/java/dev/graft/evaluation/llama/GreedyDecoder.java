@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * Greedy decoding (the arg-max token at each step, the lowest id on a tie) with the pass's key/value cache: the
- * prompt is run once, then one position per generated token. {@link #gives} decides whether decoding would give a
- * known answer without decoding it.
+ * prompt is run once (only past the prefix the pass still holds from the previous prompt, {@link LlamaPass#extend}),
+ * then one position per generated token. {@link #gives} decides whether decoding would give a known answer
+ * without decoding it.
  */
 public final class GreedyDecoder {
     private final LlamaPass pass;
@@ -30,7 +31,7 @@ public final class GreedyDecoder {
                     + cap + " positions");
         }
         int[] seq = Arrays.copyOf(prompt, cap);
-        pass.run(weights, seq, 0, prompt.length);
+        pass.extend(weights, seq, prompt.length);
         int n = prompt.length;
         int limit = Math.min(cap, prompt.length + maxTokens);
         while (n < limit) {
@@ -49,13 +50,14 @@ public final class GreedyDecoder {
 
     /**
      * Whether {@link #continuation continuation(prompt, expected.length + 1, stop)} is exactly {@code expected}
-     * (that is, {@code expected}, which cannot hold {@code stop}, and then {@code stop}), decided teacher-forced: the pass runs the prompt, then all
-     * of {@code expected} at once, and compares each position's arg-max with the next expected token, stopping at
-     * the first that differs. As long as decoding has produced {@code expected}'s first tokens, it has run exactly
-     * these positions on exactly these tokens, and the pass gives the same bits for positions run one at a time or
-     * together, so the arg-max tokens agree; at the first disagreement decoding has gone wrong for good. What
-     * decoding costs in single-position steps this does in one batched run, and not at all for an answer whose first
-     * token is wrong.
+     * (that is, {@code expected}, which cannot hold {@code stop}, and then {@code stop}), decided teacher-forced:
+     * the pass runs the prompt and checks that its arg-max is the first expected token, then runs all of
+     * {@code expected} at once and compares each position's arg-max with the next expected token (the last with
+     * {@code stop}), stopping at the first that differs. As long as decoding has produced {@code expected}'s first
+     * tokens, it has run exactly these positions on exactly these tokens, and the pass gives the same bits for
+     * positions run one at a time or together, so the arg-max tokens agree; at the first disagreement decoding has
+     * gone wrong for good. What decoding costs in single-position steps this does in one run of several positions,
+     * and an answer whose first token is wrong costs the prompt alone.
      *
      * @throws IllegalArgumentException when prompt and answer leave no room for {@code stop} in the capacity
      */
@@ -73,17 +75,12 @@ public final class GreedyDecoder {
         }
         int[] seq = Arrays.copyOf(prompt, end);
         System.arraycopy(expected, 0, seq, prompt.length, expected.length);
-        pass.run(weights, seq, 0, prompt.length);
-        if (argmax(pass.logits(weights, prompt.length - 1)) != (expected.length > 0 ? expected[0] : stop)) {
-            return false;
-        }
-        if (expected.length == 0) {
-            return true;
-        }
-        pass.run(weights, seq, prompt.length, end);
-        for (int p = prompt.length; p < end; p++) {
-            int next = p + 1 < end ? seq[p + 1] : stop;
-            if (argmax(pass.logits(weights, p)) != next) {
+        pass.extend(weights, seq, prompt.length);
+        for (int p = prompt.length - 1; p < end; p++) {
+            if (p == prompt.length) {
+                pass.extend(weights, seq, end);
+            }
+            if (argmax(pass.logits(weights, p)) != (p + 1 < end ? seq[p + 1] : stop)) {
                 return false;
             }
         }
