@@ -54,6 +54,8 @@ public final class LlamaPass {
     /** A projection's output before it joins the residual stream; not needed afterwards. */
     private final double[] scratch;
     private final double[] logits;
+    /** The logits, then their gradients, of a run of consecutive predicted positions in {@link #loss}. */
+    private final double[] runLogits;
     /** The weights, and their {@link WideWeights#version()}, that computed the positions {@link #held} counts. */
     private WideWeights heldWeights;
     private long heldVersion;
@@ -111,6 +113,7 @@ public final class LlamaPass {
         rf = new double[capacity];
         scratch = new double[capacity * d];
         logits = new double[shape.vocab()];
+        runLogits = new double[capacity * shape.vocab()];
         dx = new double[capacity * d];
         dBuf = new double[capacity * d];
         dO = new double[capacity * qd];
@@ -281,28 +284,43 @@ public final class LlamaPass {
         }
         double total = 0;
         int vocab = s.vocab();
-        for (int t = 1; t < length; t++) {
+        // runs of consecutive predicted tokens, so that lm_head's products (and its weight gradient, four positions
+        // a read of the weights) run over several positions at once
+        for (int t = 1; t < length; ) {
             if (!predicted[t]) {
+                t++;
                 continue;
             }
-            int p = t - 1;
-            double[] z = logits(w, p);
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < vocab; j++) {
-                max = Math.max(max, z[j]);
+            int first = t;
+            while (t < length && predicted[t]) {
+                t++;
             }
-            double sum = 0;
-            for (int j = 0; j < vocab; j++) {
-                sum += Math.exp(z[j] - max);
-            }
-            double lse = max + Math.log(sum);
-            total += lse - z[seq[t]];
-            if (grad != null) {
+            int from = first - 1;
+            int n = t - first;
+            Linear.apply(w.columns(s.lmHead()), vocab, d, f, from * d, runLogits, 0, n);
+            for (int k = 0; k < n; k++) {
+                int z = k * vocab;
+                double max = Double.NEGATIVE_INFINITY;
                 for (int j = 0; j < vocab; j++) {
-                    z[j] = scale * Math.exp(z[j] - lse);
+                    max = Math.max(max, runLogits[z + j]);
                 }
-                z[seq[t]] -= scale;
-                Linear.backward(w.rows(s.lmHead()), vocab, d, f, p * d, z, 0, grad[s.lmHead()], dBuf, p * d, 1);
+                double sum = 0;
+                for (int j = 0; j < vocab; j++) {
+                    sum += Math.exp(runLogits[z + j] - max);
+                }
+                double lse = max + Math.log(sum);
+                int target = seq[first + k];
+                total += lse - runLogits[z + target];
+                if (grad != null) {
+                    for (int j = 0; j < vocab; j++) {
+                        runLogits[z + j] = scale * Math.exp(runLogits[z + j] - lse);
+                    }
+                    runLogits[z + target] -= scale;
+                }
+            }
+            if (grad != null) {
+                Linear.backward(w.rows(s.lmHead()), vocab, d, f, from * d, runLogits, 0, grad[s.lmHead()], dBuf,
+                        from * d, n);
             }
         }
         if (grad != null) {
