@@ -108,10 +108,14 @@ final class EvalCommand implements Callable<Integer> {
             List<DeltaReconstruction> standIns = new ArrayList<>(
                     quick ? PhloraReconstruction.quick() : PhloraReconstruction.standard());
             standIns.addAll(quick ? CompressedDelta.quick() : CompressedDelta.standard());
-            r = new Evaluation(config, standIns, line -> err.println("graft: eval: " + line)).run(work)
-                    .withCommand("graft eval" + (quick ? " --quick" : "") + (seeds != null ? " --seeds " + seeds : "")
-                            + " --threads " + t);
-            deleteQuietly(work);
+            try {
+                r = new Evaluation(config, standIns, line -> err.println("graft: eval: " + line)).run(work)
+                        .withCommand("graft eval" + (quick ? " --quick" : "")
+                                + (seeds != null ? " --seeds " + seeds : "") + " --threads " + t);
+            } finally {
+                // also when the run fails: the folder may be in RAM (/dev/shm)
+                deleteQuietly(work);
+            }
         }
 
         createDirectories(images);
