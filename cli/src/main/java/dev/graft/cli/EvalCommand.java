@@ -3,6 +3,7 @@ package dev.graft.cli;
 import dev.graft.evaluation.experiment.Evaluation;
 import dev.graft.evaluation.experiment.EvaluationConfig;
 import dev.graft.evaluation.experiment.EvaluationResults;
+import dev.graft.evaluation.merge.ScratchFolder;
 import dev.graft.evaluation.report.Interval;
 import dev.graft.evaluation.report.MarkdownReport;
 import dev.graft.evaluation.report.Plots;
@@ -107,10 +108,14 @@ final class EvalCommand implements Callable<Integer> {
             List<DeltaReconstruction> standIns = new ArrayList<>(
                     quick ? PhloraReconstruction.quick() : PhloraReconstruction.standard());
             standIns.addAll(quick ? CompressedDelta.quick() : CompressedDelta.standard());
-            r = new Evaluation(config, standIns, line -> err.println("graft: eval: " + line)).run(work)
-                    .withCommand("graft eval" + (quick ? " --quick" : "") + (seeds != null ? " --seeds " + seeds : "")
-                            + " --threads " + t);
-            deleteQuietly(work);
+            try {
+                r = new Evaluation(config, standIns, line -> err.println("graft: eval: " + line)).run(work)
+                        .withCommand("graft eval" + (quick ? " --quick" : "")
+                                + (seeds != null ? " --seeds " + seeds : "") + " --threads " + t);
+            } finally {
+                // also when the run fails: the folder may be in RAM (/dev/shm)
+                deleteQuietly(work);
+            }
         }
 
         createDirectories(images);
@@ -187,10 +192,10 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private static Path createTempDir() {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         try {
-            return Files.createTempDirectory(tmp, "graft-eval-");
+            return ScratchFolder.create("graft-eval-");
         } catch (IOException e) {
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
             throw new FileAccessException(tmp, "cannot create a temporary folder", e);
         }
     }

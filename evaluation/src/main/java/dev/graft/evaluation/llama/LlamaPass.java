@@ -15,8 +15,11 @@ import java.util.Arrays;
  * logits = RMSNorm(x)·w_norm·lm_headᵀ
  * </pre>
  * Positions are computed incrementally: {@link #run} on {@code [from, to)} reuses the keys and values it stored for
- * earlier positions, which is the key/value cache greedy decoding needs. Not thread-safe: one pass per thread, the
- * widened weights shared.
+ * earlier positions, which is the key/value cache greedy decoding needs; {@link #extend} finds by itself how much
+ * of a new sequence the cache already holds, so that sequences with a common prefix (a task's fixed prompt format)
+ * compute it once. A position's values depend only on the tokens up to it, and every sum runs in the same order
+ * whether positions are run one by one or together, so reused and recomputed positions have the same bits. Not
+ * thread-safe: one pass per thread, the widened weights shared.
  */
 public final class LlamaPass {
     private final LlamaShape s;
@@ -51,6 +54,13 @@ public final class LlamaPass {
     /** A projection's output before it joins the residual stream; not needed afterwards. */
     private final double[] scratch;
     private final double[] logits;
+    /** The logits, then their gradients, of a run of consecutive predicted positions in {@link #loss}. */
+    private final double[] runLogits;
+    /** The weights, and their {@link WideWeights#version()}, that computed the positions {@link #held} counts. */
+    private WideWeights heldWeights;
+    private long heldVersion;
+    /** Leading positions whose stored values are those of {@code tokens[0, held)} under {@link #heldWeights}. */
+    private int held;
 
     // backward workspace
     private final double[] dx;
@@ -103,6 +113,7 @@ public final class LlamaPass {
         rf = new double[capacity];
         scratch = new double[capacity * d];
         logits = new double[shape.vocab()];
+        runLogits = new double[capacity * shape.vocab()];
         dx = new double[capacity * d];
         dBuf = new double[capacity * d];
         dO = new double[capacity * qd];
@@ -128,6 +139,8 @@ public final class LlamaPass {
         if (from < 0 || to > capacity || from >= to) {
             throw new IllegalArgumentException("positions " + from + " to " + to + " outside 0 to " + capacity);
         }
+        // until the run completes, only the positions before from are known to be right
+        held = Math.min(held, from);
         double[] emb = w.rows(0);
         for (int p = from; p < to; p++) {
             int t = seq[p];
@@ -182,6 +195,33 @@ public final class LlamaPass {
         for (int p = from; p < to; p++) {
             rf[p] = RmsNorm.apply(xOut, p * d, w.rows(s.finalNorm()), d, s.rmsEps(), f, p * d);
         }
+        heldWeights = w;
+        heldVersion = w.version();
+        held = to;
+    }
+
+    /**
+     * Makes positions {@code [0, to)} those of {@code seq}, running only the ones after the longest prefix of
+     * {@code seq} that the pass still holds from earlier runs with the same weights (unchanged since); afterwards
+     * {@link #logits} answers for any of them.
+     *
+     * @return the first position it ran, {@code to} when all were held
+     */
+    public int extend(WideWeights w, int[] seq, int to) {
+        if (to <= 0 || to > capacity) {
+            throw new IllegalArgumentException("positions 0 to " + to + " outside 0 to " + capacity);
+        }
+        int same = 0;
+        if (w == heldWeights && w.version() == heldVersion) {
+            int limit = Math.min(held, to);
+            while (same < limit && tokens[same] == seq[same]) {
+                same++;
+            }
+        }
+        if (same < to) {
+            run(w, seq, same, to);
+        }
+        return same;
     }
 
     /** Causal attention of position {@code p} over positions {@code 0..p} of layer {@code l}. */
@@ -244,28 +284,43 @@ public final class LlamaPass {
         }
         double total = 0;
         int vocab = s.vocab();
-        for (int t = 1; t < length; t++) {
+        // runs of consecutive predicted tokens, so that lm_head's products (and its weight gradient, four positions
+        // a read of the weights) run over several positions at once
+        for (int t = 1; t < length; ) {
             if (!predicted[t]) {
+                t++;
                 continue;
             }
-            int p = t - 1;
-            double[] z = logits(w, p);
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < vocab; j++) {
-                max = Math.max(max, z[j]);
+            int first = t;
+            while (t < length && predicted[t]) {
+                t++;
             }
-            double sum = 0;
-            for (int j = 0; j < vocab; j++) {
-                sum += Math.exp(z[j] - max);
-            }
-            double lse = max + Math.log(sum);
-            total += lse - z[seq[t]];
-            if (grad != null) {
+            int from = first - 1;
+            int n = t - first;
+            Linear.apply(w.columns(s.lmHead()), vocab, d, f, from * d, runLogits, 0, n);
+            for (int k = 0; k < n; k++) {
+                int z = k * vocab;
+                double max = Double.NEGATIVE_INFINITY;
                 for (int j = 0; j < vocab; j++) {
-                    z[j] = scale * Math.exp(z[j] - lse);
+                    max = Math.max(max, runLogits[z + j]);
                 }
-                z[seq[t]] -= scale;
-                Linear.backward(w.rows(s.lmHead()), vocab, d, f, p * d, z, 0, grad[s.lmHead()], dBuf, p * d, 1);
+                double sum = 0;
+                for (int j = 0; j < vocab; j++) {
+                    sum += Math.exp(runLogits[z + j] - max);
+                }
+                double lse = max + Math.log(sum);
+                int target = seq[first + k];
+                total += lse - runLogits[z + target];
+                if (grad != null) {
+                    for (int j = 0; j < vocab; j++) {
+                        runLogits[z + j] = scale * Math.exp(runLogits[z + j] - lse);
+                    }
+                    runLogits[z + target] -= scale;
+                }
+            }
+            if (grad != null) {
+                Linear.backward(w.rows(s.lmHead()), vocab, d, f, from * d, runLogits, 0, grad[s.lmHead()], dBuf,
+                        from * d, n);
             }
         }
         if (grad != null) {

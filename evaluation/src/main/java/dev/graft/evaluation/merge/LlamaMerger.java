@@ -19,6 +19,7 @@ public final class LlamaMerger {
     private final List<Path> fineTunes = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
     private final long seed;
+    private final int threads;
     private int merges;
 
     /**
@@ -26,8 +27,21 @@ public final class LlamaMerger {
      * @param seed the seed of the random methods' draws (DARE, DELLA)
      */
     public LlamaMerger(LlamaWeights base, List<LlamaWeights> fineTunes, Path dir, long seed) {
+        this(base, fineTunes, dir, seed, 1);
+    }
+
+    /**
+     * @param dir     a folder this merger owns (its folders are replaced)
+     * @param seed    the seed of the random methods' draws (DARE, DELLA)
+     * @param threads tensors merged at once (the merges do not depend on it)
+     */
+    public LlamaMerger(LlamaWeights base, List<LlamaWeights> fineTunes, Path dir, long seed, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1: " + threads);
+        }
         this.dir = dir;
         this.seed = seed;
+        this.threads = threads;
         this.base = LlamaFolder.write(base, dir.resolve("base"), true);
         for (int i = 0; i < fineTunes.size(); i++) {
             this.fineTunes.add(LlamaFolder.write(fineTunes.get(i), dir.resolve("ft" + i), true));
@@ -47,7 +61,8 @@ public final class LlamaMerger {
 
     /** Merges the fine-tunes with indices {@code models} with {@code spec} ({@link MergeSpec#run}). */
     public LlamaWeights merge(MergeSpec spec, List<Integer> models) {
-        LlamaWeights merged = LlamaFolder.read(spec.run(base, names, fineTunes, models, seed, dir.resolve("merged")));
+        LlamaWeights merged = LlamaFolder.read(spec.run(base, names, fineTunes, models, seed, threads,
+                dir.resolve("merged")));
         merges++;
         return merged;
     }

@@ -67,7 +67,16 @@ public record MergeSpec(String family, String method, Map<String, Object> perMod
      * @return {@code out}
      */
     public Path run(Path base, List<String> names, List<Path> paths, List<Integer> models, long seed, Path out) {
-        Merge m = builder().base("base", base).seed(seed).threads(1).overwrite(true);
+        return run(base, names, paths, models, seed, 1, out);
+    }
+
+    /**
+     * {@link #run(Path, List, List, List, long, Path)} merging {@code threads} tensors at once; the output does not
+     * depend on the thread count.
+     */
+    public Path run(Path base, List<String> names, List<Path> paths, List<Integer> models, long seed, int threads,
+                    Path out) {
+        Merge m = builder().base("base", base).seed(seed).threads(threads).overwrite(true);
         for (int k : models) {
             m.add(names.get(k), paths.get(k), perModel);
         }

@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
 class LlamaMergerTest {
@@ -78,5 +80,29 @@ class LlamaMergerTest {
         }
         // density 0.2 of each of three deltas, the sign election dropping some: between 20 % and 60 % survive
         assertThat((double) (total - zeros) / total).isBetween(0.2, 0.6);
+    }
+
+    @Test
+    void mergesDoNotDependOnTheThreadCount() {
+        LlamaWeights base = LlamaWeights.initial(SHAPE, 1);
+        List<LlamaWeights> tunes = List.of(tuned(base, 2, 0.01), tuned(base, 3, 0.01), tuned(base, 4, 0.01));
+        LlamaMerger one = new LlamaMerger(base, tunes, dir.resolve("one"), 7);
+        LlamaMerger two = new LlamaMerger(base, tunes, dir.resolve("two"), 7, 2);
+        for (MergeSpec spec : List.of(
+                new MergeSpec("dare_ties", "dare_ties", Map.of("weight", 1.0, "density", 0.3), Map.of("lambda", 1.0)),
+                new MergeSpec("tsv", "tsv", Map.of(), Map.of("lambda", 1.0)),
+                new MergeSpec("ties", "ties", Map.of("weight", 1.0, "density", 0.2), Map.of("lambda", 1.0))
+                        .withLines(OptionalDouble.empty(), 1.0))) {
+            Params a = one.merge(spec, 3).params();
+            Params b = two.merge(spec, 3).params();
+            for (int t = 0; t < a.count(); t++) {
+                assertThat(b.tensor(t)).as("%s %s", spec.family(), SHAPE.names().get(t)).containsExactly(a.tensor(t));
+            }
+            float[] moved = a.minus(base.params()).tensor(0);
+            assertThat(IntStream.range(0, moved.length).filter(j -> moved[j] != 0).count()).as(spec.family())
+                    .isGreaterThan(moved.length / 10);
+        }
+        assertThatThrownBy(() -> new LlamaMerger(base, tunes, dir.resolve("none"), 7, 0))
+                .hasMessage("threads must be at least 1: 0");
     }
 }
