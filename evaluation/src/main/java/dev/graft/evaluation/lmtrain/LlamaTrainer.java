@@ -43,8 +43,49 @@ public final class LlamaTrainer {
         return train(base.copy(), () -> TokenSequence.answer(examples.next()), schedule, task.id());
     }
 
+    /**
+     * {@code base} fine-tuned on {@code task}'s training split under {@code seed} until {@code done} says so or the
+     * schedule's steps run out; {@code done} is asked every {@code every} steps, with the weights and the steps
+     * taken, so that a fine-tune can stop once its task is learnt (its task vector then stays small).
+     *
+     * @return the weights and the number of steps taken
+     */
+    public Stopped fineTune(LlamaWeights base, TextTask task, long seed, TrainingSchedule schedule, int every,
+                            StopRule done) {
+        if (every <= 0) {
+            throw new IllegalArgumentException("the stopping rule must be asked every 1 or more steps, not " + every);
+        }
+        TaskExamples examples = new TaskExamples(task, Split.TRAIN, seed);
+        int[] taken = {schedule.steps()};
+        LlamaWeights w = train(base.copy(), () -> TokenSequence.answer(examples.next()), schedule, task.id(),
+                (weights, steps) -> {
+                    if (steps % every == 0 && done.reached(weights, steps)) {
+                        taken[0] = steps;
+                        return true;
+                    }
+                    return false;
+                });
+        return new Stopped(w, taken[0]);
+    }
+
+    /** When a fine-tune has learnt enough. */
+    @FunctionalInterface
+    public interface StopRule {
+        /** Whether training may stop with {@code weights} after {@code steps} steps. */
+        boolean reached(LlamaWeights weights, int steps);
+    }
+
+    /** A fine-tune's weights and the steps it took. */
+    public record Stopped(LlamaWeights weights, int steps) {
+    }
+
     private LlamaWeights train(LlamaWeights w, Supplier<TokenSequence> stream, TrainingSchedule schedule,
                                String what) {
+        return train(w, stream, schedule, what, (weights, steps) -> false);
+    }
+
+    private LlamaWeights train(LlamaWeights w, Supplier<TokenSequence> stream, TrainingSchedule schedule,
+                               String what, StopRule stop) {
         LlamaShape shape = w.shape();
         if (shape.maxPositions() < POSITIONS) {
             throw new IllegalArgumentException("training needs " + POSITIONS + " positions; the model has "
@@ -67,6 +108,9 @@ public final class LlamaTrainer {
                 log.accept(String.format("%s: step %d of %d, loss %.3f", what, step + 1, schedule.steps(),
                         recent / every));
                 recent = 0;
+            }
+            if (stop.reached(w, step + 1)) {
+                break;
             }
         }
         return w;

@@ -137,6 +137,22 @@ public enum TextTask {
             return new TextExample("last(" + s + ")", s.substring(s.length() - 1));
         }
     },
+    /** The first letter of a word: {@code first(kqzt)} → {@code k}. */
+    FIRST("first", "the first of 3 to 8 letters") {
+        @Override
+        public TextExample example(SplittableRandom rng) {
+            String s = letters(rng, 3 + rng.nextInt(6), 26);
+            return new TextExample("first(" + s + ")", s.substring(0, 1));
+        }
+    },
+    /** The alphabetically smallest letter of a word: {@code min(kqzt)} → {@code k}. */
+    SMALLEST("smallest", "the alphabetically first of 3 to 6 letters") {
+        @Override
+        public TextExample example(SplittableRandom rng) {
+            String s = letters(rng, 3 + rng.nextInt(4), 26);
+            return new TextExample("min(" + s + ")", String.valueOf((char) s.chars().min().orElseThrow()));
+        }
+    },
     /** Copying a word: {@code copy kqzt:} → {@code kqzt}. */
     COPY("copy", "copy 3 to 6 letters") {
         @Override
