@@ -65,7 +65,7 @@ public final class Evaluation {
                 report(seed, "fine-tuned " + suite.size() + " tasks", t0);
                 LlamaMerger merger = new LlamaMerger(base, suite.fineTunes(), dir.resolve("merges"), seed);
                 merges.addAll(MergingExperiment.run(suite, merger, config.taskCounts(), config.methods(),
-                        seed));
+                        config.screen(), seed));
                 report(seed, "merged (" + merger.merges() + " merges)", t0);
                 negations.addAll(NegationExperiment.run(suite, merger, config.negationTargets(), seed));
                 report(seed, "negated", t0);

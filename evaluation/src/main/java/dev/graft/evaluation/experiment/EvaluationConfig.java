@@ -24,19 +24,22 @@ import java.util.stream.LongStream;
  *                           their answers (what makes the base partly competent on it)
  * @param pretraining        the pre-training's schedule
  * @param fineTuning         each fine-tune's schedule; its steps are a cap
+ * @param tuned              which tensors a fine-tune updates
  * @param stopAccuracy       the validation exact match at which a fine-tune stops (above 1: never)
  * @param checkEvery         how many steps apart a fine-tune's validation accuracy is checked
  * @param splitSeed          the seed of the validation and test examples, the same for every replicate
  * @param validationExamples examples per task on which hyper-parameters are chosen
+ * @param screen             how much of the validation split each candidate merge is scored on
  * @param testExamples       examples per task on which results are reported
  * @param negationTargets    tasks negated in turn (each of the first n)
  * @param threads            threads for training and scoring (seeds run one after another)
  */
 public record EvaluationConfig(List<Long> seeds, List<Integer> taskCounts, List<TextTask> tasks, List<String> methods,
                                LlamaShape shape, long pretrainingSeed, double promptShare, List<Double> answerShares,
-                               TrainingSchedule pretraining, TrainingSchedule fineTuning, double stopAccuracy,
-                               int checkEvery, long splitSeed, int validationExamples, int testExamples,
-                               int negationTargets, int threads) {
+                               TrainingSchedule pretraining, TrainingSchedule fineTuning, TunedTensors tuned,
+                               double stopAccuracy,
+                               int checkEvery, long splitSeed, int validationExamples, ValidationScreen screen,
+                               int testExamples, int negationTargets, int threads) {
     /** The published decoder: hidden 64, 2 layers, 4 heads on 2 key/value heads, 64 positions. */
     public static final LlamaShape SHAPE = new LlamaShape(ByteVocabulary.SIZE, 64, 128, 2, 4, 2, 64, 10000, 1e-5);
     /** The quick run's smaller decoder: hidden 32, 2 layers, 4 heads on 2 key/value heads. */
@@ -83,14 +86,15 @@ public record EvaluationConfig(List<Long> seeds, List<Integer> taskCounts, List<
     public static EvaluationConfig full(int threads) {
         return new EvaluationConfig(List.of(1L, 2L, 3L, 4L, 5L), List.of(2, 4, 8), TASKS, MethodGrid.FAMILIES, SHAPE,
                 1, 0.1, ANSWER_SHARES, new TrainingSchedule(1200, 32, 5e-3, 120),
-                new TrainingSchedule(400, 32, 1e-3, 20), 0.97, 20, 1000, 200, 500, 2, threads);
+                new TrainingSchedule(400, 32, 1e-3, 20), TunedTensors.BLOCKS, 0.97, 20, 1000, 200, new ValidationScreen(50, 3), 500, 2,
+                threads);
     }
 
     /** The reduced run of the CI test: a smaller decoder, one seed, 2 and 3 tasks, short training. */
     public static EvaluationConfig quick(int threads) {
         return new EvaluationConfig(List.of(1L), List.of(2, 3), QUICK_TASKS, QUICK_METHODS, QUICK_SHAPE, 1, 0.1,
                 List.of(0.5 / 3, 0.5 / 3, 0.5 / 3), new TrainingSchedule(500, 32, 5e-3, 50),
-                new TrainingSchedule(200, 32, 2e-3, 20), 2, 200, 1000, 30, 50, 1, threads);
+                new TrainingSchedule(200, 32, 2e-3, 20), TunedTensors.ALL, 2, 200, 1000, 30, new ValidationScreen(30, 3), 50, 1, threads);
     }
 
     /** This config with seeds 1 … {@code count}. */
@@ -99,8 +103,8 @@ public record EvaluationConfig(List<Long> seeds, List<Integer> taskCounts, List<
             throw new IllegalArgumentException("seeds must be at least 1, not " + count);
         }
         return new EvaluationConfig(LongStream.rangeClosed(1, count).boxed().toList(), taskCounts, tasks, methods,
-                shape, pretrainingSeed, promptShare, answerShares, pretraining, fineTuning, stopAccuracy, checkEvery,
-                splitSeed, validationExamples, testExamples, negationTargets, threads);
+                shape, pretrainingSeed, promptShare, answerShares, pretraining, fineTuning, tuned, stopAccuracy,
+                checkEvery, splitSeed, validationExamples, screen, testExamples, negationTargets, threads);
     }
 
     /** The number of tasks each seed fine-tunes. */

@@ -46,7 +46,8 @@ public final class FineTunedTasks {
             validation.add(TaskExamples.of(task, Split.VALIDATION, config.splitSeed(), config.validationExamples()));
             test.add(TaskExamples.of(task, Split.TEST, config.splitSeed(), config.testExamples()));
             int index = k;
-            LlamaTrainer.Stopped ft = trainer.fineTune(base, task, seed, config.fineTuning(), config.checkEvery(),
+            LlamaTrainer.Stopped ft = trainer.fineTune(base, task, seed, config.fineTuning(), config.tuned(),
+                    config.checkEvery(),
                     (w, taken) -> accuracy(w, index, Split.VALIDATION) >= config.stopAccuracy());
             fineTunes.add(ft.weights());
             steps[k] = ft.steps();
@@ -81,6 +82,15 @@ public final class FineTunedTasks {
     /** Exact-match accuracy of {@code model} on task {@code k}'s examples of {@code split}. */
     public double accuracy(LlamaWeights model, int k, Split split) {
         return scorer.accuracy(model, tasks.get(k), examples(k, split));
+    }
+
+    /**
+     * How many of task {@code k}'s examples {@code from} (inclusive) to {@code to} (exclusive) of {@code split}
+     * {@code model} answers exactly, so that a score can be built up over slices of a split.
+     */
+    public int correct(LlamaWeights model, int k, Split split, int from, int to) {
+        List<TextExample> slice = examples(k, split).subList(from, to);
+        return slice.isEmpty() ? 0 : (int) Math.round(scorer.accuracy(model, tasks.get(k), slice) * slice.size());
     }
 
     /** Task {@code k}'s validation or test examples. */

@@ -64,19 +64,21 @@ public final class MarkdownReport {
                         + "%d Adam steps of %d sequences (rate %.0e), %s, %.0f %% their prompts alone, the rest "
                         + "grammar sentences.%n", c.pretrainingSeed(), c.pretraining().steps(),
                 c.pretraining().batch(), c.pretraining().rate(), answerShares(c), 100 * c.promptShare()));
-        s.append(String.format("- Tasks: %s. Each is fine-tuned from the base (all weights) with Adam on batches of "
+        s.append(String.format("- Tasks: %s. Each is fine-tuned from the base (%s) with Adam on batches of "
                         + "%d examples (rate %.0e, warm-up %d steps, cosine over %d steps), the loss on the answer, "
                         + "%s.%n",
                 c.tasks().stream().map(t -> "`" + t.id() + "`").collect(Collectors.joining(", ")),
-                c.fineTuning().batch(), c.fineTuning().rate(), c.fineTuning().warmup(), c.fineTuning().steps(),
+                c.tuned().description(), c.fineTuning().batch(), c.fineTuning().rate(), c.fineTuning().warmup(), c.fineTuning().steps(),
                 c.stopAccuracy() > 1 ? "for every step"
                         : String.format("until its validation exact match reaches %.0f %% (checked every %d steps) "
                         + "or the %d steps run out", 100 * c.stopAccuracy(), c.checkEvery(), c.fineTuning().steps())));
         s.append(String.format("- Splits: %d validation and %d test prompts per task, disjoint from the training "
                         + "prompts and the same for every seed (drawn under seed %d); hyper-parameters are chosen "
-                        + "on validation, every number below is on test. Seeds: %s (fine-tuning data and order, and "
-                        + "the random methods' draws).%n",
-                c.validationExamples(), c.testExamples(), c.splitSeed(), c.seeds()));
+                        + "on validation (every candidate scored on the first %d validation prompts of each task, "
+                        + "the best %d on all of them), every number below is on test. Seeds: %s (fine-tuning data "
+                        + "and order, and the random methods' draws).%n",
+                c.validationExamples(), c.testExamples(), c.splitSeed(), c.screen().examples(),
+                c.screen().finalists(), c.seeds()));
         s.append("- Accuracy: greedy decoding must write exactly the answer, then EOS. Normalized accuracy: the "
                 + "merged model's accuracy on a task divided by that task's fine-tune's, averaged over the merged "
                 + "tasks. Intervals are 95 % Student-t intervals over seeds.\n");

@@ -153,6 +153,34 @@ public enum TextTask {
             return new TextExample("min(" + s + ")", String.valueOf((char) s.chars().min().orElseThrow()));
         }
     },
+    /**
+     * The letter after a word's last letter in the alphabet: {@code succ(kqzt)} → {@code u} (the last letter is
+     * drawn from a to y, so that no answer wraps).
+     */
+    SUCCESSOR("successor", "the letter after the last of 2 to 7 letters") {
+        @Override
+        public TextExample example(SplittableRandom rng) {
+            String s = letters(rng, 1 + rng.nextInt(6), 26) + (char) ('a' + rng.nextInt(25));
+            return new TextExample("succ(" + s + ")", String.valueOf((char) (s.charAt(s.length() - 1) + 1)));
+        }
+    },
+    /** A word's first letter in upper case: {@code cap(kqzt)} → {@code K}. */
+    CAPITAL("capital", "the first of 3 to 8 letters in upper case") {
+        @Override
+        public TextExample example(SplittableRandom rng) {
+            String s = letters(rng, 3 + rng.nextInt(6), 26);
+            return new TextExample("cap(" + s + ")", String.valueOf(Character.toUpperCase(s.charAt(0))));
+        }
+    },
+    /** Comparing two numbers: {@code 38?72} → {@code <} (one of {@code <}, {@code =}, {@code >}). */
+    COMPARISON("comparison", "compare two numbers from 10 to 99") {
+        @Override
+        public TextExample example(SplittableRandom rng) {
+            int a = 10 + rng.nextInt(90);
+            int b = rng.nextInt(10) == 0 ? a : 10 + rng.nextInt(90);
+            return new TextExample(a + "?" + b, a < b ? "<" : a > b ? ">" : "=");
+        }
+    },
     /** Copying a word: {@code copy kqzt:} → {@code kqzt}. */
     COPY("copy", "copy 3 to 6 letters") {
         @Override

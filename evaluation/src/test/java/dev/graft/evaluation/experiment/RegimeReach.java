@@ -1,6 +1,8 @@
 package dev.graft.evaluation.experiment;
 
+import dev.graft.evaluation.llama.ByteVocabulary;
 import dev.graft.evaluation.llama.LlamaFolder;
+import dev.graft.evaluation.llama.LlamaShape;
 import dev.graft.evaluation.llama.LlamaWeights;
 import dev.graft.evaluation.lmtrain.LlamaTrainer;
 import dev.graft.evaluation.lmtrain.TrainingSchedule;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -49,11 +52,15 @@ class RegimeReach {
         EvaluationConfig full = EvaluationConfig.full(2);
         int steps = Integer.parseInt(pre[0]);
         int ftSteps = Integer.parseInt(ft[0]);
-        EvaluationConfig c = new EvaluationConfig(List.of(seed), List.of(2, tasks.size()), tasks, full.methods(), full.shape(), 1,
+        int[] size = Arrays.stream(System.getProperty("graft.regime.shape", "64,128,2").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        LlamaShape shape = new LlamaShape(ByteVocabulary.SIZE, size[0], size[1], size[2], 4, 2, 64, 10000, 1e-5);
+        EvaluationConfig c = new EvaluationConfig(List.of(seed), List.of(2, tasks.size()), tasks, full.methods(), shape, 1,
                 full.promptShare(), shares, new TrainingSchedule(steps, 32, Double.parseDouble(pre[1]), steps / 10),
                 new TrainingSchedule(ftSteps, 32, Double.parseDouble(ft[1]), ftSteps / 20),
+                TunedTensors.valueOf(System.getProperty("graft.regime.tuned", "blocks").toUpperCase(Locale.ROOT)),
                 Double.parseDouble(ft[2]), Integer.parseInt(ft[3]), full.splitSeed(),
-                Integer.getInteger("graft.regime.validation", full.validationExamples()),
+                Integer.getInteger("graft.regime.validation", full.validationExamples()), full.screen(),
                 Integer.getInteger("graft.regime.test", full.testExamples()), 0, 2);
         LlamaTrainer trainer = new LlamaTrainer(2, line -> { });
         long t0 = System.nanoTime();
@@ -87,12 +94,13 @@ class RegimeReach {
             System.out.printf("%d tasks pre-trained normalized %5.1f%n", n,
                     100 * suite.baseNormalizedAccuracy(n, Split.TEST));
             List<MergeSpec> specs = new ArrayList<>();
-            for (double lambda : new double[] {0.3, 0.5, 0.8, 1.0}) {
+            for (double lambda : doubles("graft.regime.arithmetic", "0.2,0.3,0.5,0.8,1.0")) {
                 specs.add(new MergeSpec("task_arithmetic", "task_arithmetic", Map.of("weight", 1.0),
                         Map.of("lambda", lambda)));
             }
-            for (double lambda : new double[] {0.5, 1.0, 1.5}) {
-                specs.add(new MergeSpec("ties", "ties", Map.of("weight", 1.0, "density", 0.2),
+            for (double lambda : doubles("graft.regime.ties", "0.5,1.0,1.5")) {
+                specs.add(new MergeSpec("ties", "ties", Map.of("weight", 1.0, "density",
+                        Double.parseDouble(System.getProperty("graft.regime.density", "0.2"))),
                         Map.of("lambda", lambda)));
             }
             for (MergeSpec spec : specs) {
@@ -107,5 +115,10 @@ class RegimeReach {
             }
         }
         System.out.printf("total %.0f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static double[] doubles(String property, String otherwise) {
+        return Arrays.stream(System.getProperty(property, otherwise).split(",")).mapToDouble(Double::parseDouble)
+                .toArray();
     }
 }
