@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Multi-task merging: for each number of tasks, each method's hyper-parameters are chosen by the mean normalized
@@ -32,7 +33,12 @@ public final class MergingExperiment {
                 out.add(best.outcome(seed, n, family.getKey(), suite));
                 List<MergeSpec> lines = MethodGrid.withLines(best.spec, n);
                 if (!lines.isEmpty()) {
-                    out.add(choose(suite, merger, lines, n, screen).outcome(seed, n, family.getKey() + "+lines", suite));
+                    // the last variant (α = 1, β = 0) is the chosen merge itself: it keeps its scores instead of
+                    // being merged and scored again, and wins ties, so LiNeS is never worse on validation
+                    Chosen scaled = choose(suite, merger, lines.subList(0, lines.size() - 1), n, screen);
+                    Chosen itself = new Chosen(lines.getLast(), best.merged, best.validation);
+                    out.add((scaled.validation > itself.validation ? scaled : itself)
+                            .outcome(seed, n, family.getKey() + "+lines", suite));
                 }
             }
         }
@@ -55,17 +61,12 @@ public final class MergingExperiment {
             for (int k = 0; k < n; k++) {
                 right[k] = suite.correct(merged, k, Split.VALIDATION, 0, first);
             }
-            scored.add(new Scored(scored.size(), spec, merged, right));
+            scored.add(new Scored(spec, merged, right));
         }
-        List<Scored> finalists = scored;
-        if (scored.size() > screen.finalists()) {
-            // a stable sort: among equal screen scores the earlier candidate goes on
-            finalists = scored.stream().sorted(Comparator.comparingDouble((Scored c) -> c.score(suite, first))
-                            .reversed()).limit(screen.finalists()).sorted(Comparator.comparingInt(Scored::order))
-                    .toList();
-        }
+        double[] screened = scored.stream().mapToDouble(c -> c.score(suite, first)).toArray();
         Chosen best = null;
-        for (Scored c : finalists) {
+        for (int i : finalists(screened, screen.finalists())) {
+            Scored c = scored.get(i);
             for (int k = 0; k < n; k++) {
                 c.right()[k] += suite.correct(c.merged(), k, Split.VALIDATION, first, all);
             }
@@ -77,8 +78,18 @@ public final class MergingExperiment {
         return best;
     }
 
+    /**
+     * The indices of the {@code keep} best of {@code scores}, in index order; among equal scores the lower index
+     * goes on, so the choice does not depend on anything but the scores and the grid's order.
+     */
+    static List<Integer> finalists(double[] scores, int keep) {
+        return IntStream.range(0, scores.length).boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> scores[i]).reversed().thenComparing(i -> i))
+                .limit(keep).sorted().toList();
+    }
+
     /** A candidate with its exact answers per task so far. */
-    private record Scored(int order, MergeSpec spec, LlamaWeights merged, int[] right) {
+    private record Scored(MergeSpec spec, LlamaWeights merged, int[] right) {
         /** The normalized accuracy of {@code right} out of {@code prompts} per task. */
         double score(FineTunedTasks suite, int prompts) {
             double s = 0;

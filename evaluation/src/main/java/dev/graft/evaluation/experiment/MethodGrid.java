@@ -29,6 +29,13 @@ public final class MethodGrid {
     private static final List<Double> MEAN_LAMBDAS = List.of(0.5, 1.0, 1.5, 2.0, 3.0);
     /** λ of the methods that sum pruned or dropped-and-rescaled task vectors. */
     private static final List<Double> PRUNED_SUM_LAMBDAS = List.of(0.1, 0.3, 0.5, 1.0, 1.5);
+    /**
+     * The shares kept by the methods that drop entries at random or by magnitude rank (DARE, DELLA): three values,
+     * so that a choice at either end says the grid should reach further.
+     */
+    private static final List<Double> KEPT_SHARES = List.of(0.2, 0.4, 0.7);
+    /** Breadcrumbs' kept shares (it drops the largest entries as well as the smallest, so it keeps more). */
+    private static final List<Double> BREADCRUMBS_SHARES = List.of(0.5, 0.7, 0.9);
     /** Methods that are not task-vector methods: LiNeS does not apply to them. */
     private static final Set<String> WITHOUT_LINES = Set.of("model_stock", "karcher", "multislerp");
     /** Every family, in report order (after the grids it is built from). */
@@ -49,16 +56,16 @@ public final class MethodGrid {
         Map<String, List<MergeSpec>> g = new LinkedHashMap<>();
         g.put("averaging", List.of(spec("averaging", "linear", Map.of("weight", 1.0), Map.of())));
         g.put("task_arithmetic", grid("task_arithmetic", "task_arithmetic", List.of(), SUM_LAMBDAS, Map.of()));
-        g.put("ties", grid("ties", "ties", List.of(0.2, 0.5), MEAN_LAMBDAS, Map.of()));
-        g.put("dare_ties", grid("dare_ties", "dare_ties", List.of(0.3, 0.6), MEAN_LAMBDAS, Map.of()));
-        g.put("dare_linear", grid("dare_linear", "dare_linear", List.of(0.3, 0.6), PRUNED_SUM_LAMBDAS,
+        g.put("ties", grid("ties", "ties", List.of(0.1, 0.2, 0.4), MEAN_LAMBDAS, Map.of()));
+        g.put("dare_ties", grid("dare_ties", "dare_ties", KEPT_SHARES, MEAN_LAMBDAS, Map.of()));
+        g.put("dare_linear", grid("dare_linear", "dare_linear", KEPT_SHARES, PRUNED_SUM_LAMBDAS,
                 Map.of()));
-        g.put("breadcrumbs", grid("breadcrumbs", "breadcrumbs", List.of(0.6, 0.9), PRUNED_SUM_LAMBDAS,
+        g.put("breadcrumbs", grid("breadcrumbs", "breadcrumbs", BREADCRUMBS_SHARES, PRUNED_SUM_LAMBDAS,
                 Map.of()));
-        g.put("breadcrumbs_ties", grid("breadcrumbs_ties", "breadcrumbs_ties", List.of(0.6, 0.9),
+        g.put("breadcrumbs_ties", grid("breadcrumbs_ties", "breadcrumbs_ties", BREADCRUMBS_SHARES,
                 PRUNED_SUM_LAMBDAS, Map.of()));
-        g.put("della", grid("della", "della", List.of(0.3, 0.6), MEAN_LAMBDAS, Map.of("epsilon", 0.1)));
-        g.put("della_linear", grid("della_linear", "della_linear", List.of(0.3, 0.6), PRUNED_SUM_LAMBDAS,
+        g.put("della", grid("della", "della", KEPT_SHARES, MEAN_LAMBDAS, Map.of("epsilon", 0.1)));
+        g.put("della_linear", grid("della_linear", "della_linear", KEPT_SHARES, PRUNED_SUM_LAMBDAS,
                 Map.of("epsilon", 0.1)));
         g.put("sce", globals("sce", "sce", "select_topk", List.of(0.1, 0.3, 1.0)));
         g.put("ram", List.of(spec("ram", "ram", Map.of(), Map.of())));
@@ -75,8 +82,8 @@ public final class MethodGrid {
 
     /**
      * The LiNeS variants of a family's chosen merge, or none for the methods that do not merge task vectors: the
-     * paper's automatic alpha with several betas, a fixed alpha, and the merge itself (α = 1, β = 0), so that LiNeS
-     * is never worse on validation. λ and density stay as chosen, so a block's scale is λ·(α + β·i/(L−1)).
+     * paper's automatic alpha with several betas, a fixed alpha, and last the merge itself (α = 1, β = 0), so that
+     * LiNeS is never worse on validation. λ and density stay as chosen, so a block's scale is λ·(α + β·i/(L−1)).
      * Averaging is expressed as task arithmetic with weights 1/n, its exact equivalent, so that LiNeS can scale it.
      */
     public static List<MergeSpec> withLines(MergeSpec chosen, int n) {

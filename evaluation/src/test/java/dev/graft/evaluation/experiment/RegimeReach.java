@@ -85,6 +85,16 @@ class RegimeReach {
                     100 * suite.fineTunedAccuracy(k, Split.TEST), suite.steps(k));
         }
         System.out.printf("fine-tuned in %.0f s%n", (System.nanoTime() - t1) / 1e9);
+        // forgetting: each fine-tune's test exact match on the first four tasks (the base's on the diagonal's row)
+        for (int k = 0; k < suite.size(); k++) {
+            StringBuilder row = new StringBuilder();
+            for (int j = 0; j < Math.min(4, suite.size()); j++) {
+                row.append(String.format(" %s %.0f (base %.0f)", tasks.get(j).id(),
+                        100 * suite.accuracy(suite.fineTunes().get(k), j, Split.TEST),
+                        100 * suite.baseAccuracy(j, Split.TEST)));
+            }
+            System.out.printf("fine-tune %-10s on%s%n", tasks.get(k).id(), row);
+        }
         LlamaMerger merger = new LlamaMerger(base, suite.fineTunes(), Files.createTempDirectory("graft-regime"),
                 seed);
         for (int n : new int[] {2, 4, tasks.size()}) {
