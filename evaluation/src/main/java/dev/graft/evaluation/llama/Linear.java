@@ -75,6 +75,7 @@ final class Linear {
             int d0 = dyOff + r * out;
             int dx0 = dxOff + r * in;
             int dxFrom = dx != null && VECTORS ? LinearVectors.inputGradient4(w, out, in, dy, d0, dx, dx0) : 0;
+            int dwFrom = VECTORS ? LinearVectors.weightGradient4(dw, out, in, x, x0, dy, d0) : 0;
             for (int o = 0; o < out; o++) {
                 double g0 = dy[d0 + o];
                 double g1 = dy[d0 + out + o];
@@ -84,7 +85,7 @@ final class Linear {
                     continue;
                 }
                 int row = o * in;
-                for (int i = 0; i < in; i++) {
+                for (int i = dwFrom; i < in; i++) {
                     dw[row + i] += g0 * x[x0 + i] + g1 * x[x0 + in + i] + g2 * x[x0 + 2 * in + i]
                             + g3 * x[x0 + 3 * in + i];
                 }

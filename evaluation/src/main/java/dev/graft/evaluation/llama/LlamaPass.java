@@ -15,8 +15,11 @@ import java.util.Arrays;
  * logits = RMSNorm(x)·w_norm·lm_headᵀ
  * </pre>
  * Positions are computed incrementally: {@link #run} on {@code [from, to)} reuses the keys and values it stored for
- * earlier positions, which is the key/value cache greedy decoding needs. Not thread-safe: one pass per thread, the
- * widened weights shared.
+ * earlier positions, which is the key/value cache greedy decoding needs; {@link #extend} finds by itself how much
+ * of a new sequence the cache already holds, so that sequences with a common prefix (a task's fixed prompt format)
+ * compute it once. A position's values depend only on the tokens up to it, and every sum runs in the same order
+ * whether positions are run one by one or together, so reused and recomputed positions have the same bits. Not
+ * thread-safe: one pass per thread, the widened weights shared.
  */
 public final class LlamaPass {
     private final LlamaShape s;
@@ -51,6 +54,11 @@ public final class LlamaPass {
     /** A projection's output before it joins the residual stream; not needed afterwards. */
     private final double[] scratch;
     private final double[] logits;
+    /** The weights, and their {@link WideWeights#version()}, that computed the positions {@link #held} counts. */
+    private WideWeights heldWeights;
+    private long heldVersion;
+    /** Leading positions whose stored values are those of {@code tokens[0, held)} under {@link #heldWeights}. */
+    private int held;
 
     // backward workspace
     private final double[] dx;
@@ -128,6 +136,8 @@ public final class LlamaPass {
         if (from < 0 || to > capacity || from >= to) {
             throw new IllegalArgumentException("positions " + from + " to " + to + " outside 0 to " + capacity);
         }
+        // until the run completes, only the positions before from are known to be right
+        held = Math.min(held, from);
         double[] emb = w.rows(0);
         for (int p = from; p < to; p++) {
             int t = seq[p];
@@ -182,6 +192,33 @@ public final class LlamaPass {
         for (int p = from; p < to; p++) {
             rf[p] = RmsNorm.apply(xOut, p * d, w.rows(s.finalNorm()), d, s.rmsEps(), f, p * d);
         }
+        heldWeights = w;
+        heldVersion = w.version();
+        held = to;
+    }
+
+    /**
+     * Makes positions {@code [0, to)} those of {@code seq}, running only the ones after the longest prefix of
+     * {@code seq} that the pass still holds from earlier runs with the same weights (unchanged since); afterwards
+     * {@link #logits} answers for any of them.
+     *
+     * @return the first position it ran, {@code to} when all were held
+     */
+    public int extend(WideWeights w, int[] seq, int to) {
+        if (to <= 0 || to > capacity) {
+            throw new IllegalArgumentException("positions 0 to " + to + " outside 0 to " + capacity);
+        }
+        int same = 0;
+        if (w == heldWeights && w.version() == heldVersion) {
+            int limit = Math.min(held, to);
+            while (same < limit && tokens[same] == seq[same]) {
+                same++;
+            }
+        }
+        if (same < to) {
+            run(w, seq, same, to);
+        }
+        return same;
     }
 
     /** Causal attention of position {@code p} over positions {@code 0..p} of layer {@code l}. */

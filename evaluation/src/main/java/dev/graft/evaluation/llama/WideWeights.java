@@ -12,6 +12,8 @@ public final class WideWeights {
     private final LlamaShape shape;
     private final double[][] rows;
     private final double[][] columns;
+    /** Counts {@link #set} calls, so that a pass does not reuse what it computed with other values. */
+    private long version;
 
     WideWeights(LlamaShape shape, double[][] rows) {
         this.shape = shape;
@@ -42,6 +44,11 @@ public final class WideWeights {
         return columns[t];
     }
 
+    /** How many times {@link #set} changed these weights. */
+    long version() {
+        return version;
+    }
+
     /** Number of tensors. */
     public int count() {
         return rows.length;
@@ -59,6 +66,7 @@ public final class WideWeights {
 
     /** Sets value {@code j} (stored layout) of tensor {@code t}, in both copies. */
     public void set(int t, int j, double value) {
+        version++;
         rows[t][j] = value;
         if (columns[t] != null) {
             int in = (int) shape.shapes().get(t)[1];

@@ -46,4 +46,17 @@ final class Lanes {
             }
         });
     }
+
+    /**
+     * {@link #forEach} with lane {@code l} taking the {@code l}-th of {@code COUNT} consecutive runs of items
+     * instead of every {@code COUNT}-th item: for items that reuse what their lane's pass computed for the item
+     * before them (sorted prompts sharing prefixes), where only per-item results, not a lane's running sums, count.
+     */
+    void forEachRun(int n, Item item) {
+        Parallel.run(threads, "graft-eval-lane", ALL, lane -> {
+            for (int i = (int) ((long) n * lane / COUNT), end = (int) ((long) n * (lane + 1) / COUNT); i < end; i++) {
+                item.run(lane, passes[lane], i);
+            }
+        });
+    }
 }

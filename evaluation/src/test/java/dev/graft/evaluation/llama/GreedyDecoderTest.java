@@ -53,6 +53,50 @@ class GreedyDecoderTest {
                 .hasMessage("a prompt of 32 tokens leaves no room in 32 positions");
     }
 
+    @Test
+    void theTeacherForcedCheckAgreesWithDecodingOnEveryPrefixAndEveryWrongToken() {
+        WideWeights w = LlamaWeights.initial(SHAPE, 8).widened();
+        int[] prompt = ByteVocabulary.encodeWithBos("bin 5 is");
+        int[] decoded = reference(w, prompt, 12);
+        int agreed = 0;
+        int right = 0;
+        for (int k = 0; k < 12; k++) {
+            int stop = decoded[k];
+            int[] answer = Arrays.copyOf(decoded, k);
+            // right when the stop token does not occur earlier in the answer, and wrong for any token changed
+            for (int changed = -1; changed < k; changed++) {
+                int[] tried = answer.clone();
+                if (changed >= 0) {
+                    tried[changed] = (tried[changed] + 1) % ByteVocabulary.SIZE;
+                }
+                boolean decodes = Arrays.equals(new GreedyDecoder(new LlamaPass(SHAPE, 32), w)
+                        .continuation(prompt, k + 1, stop), tried);
+                assertThat(new GreedyDecoder(new LlamaPass(SHAPE, 32), w).gives(prompt, tried, stop))
+                        .as("answer %s, stop %d", Arrays.toString(tried), stop).isEqualTo(decodes);
+                agreed++;
+                right += decodes ? 1 : 0;
+            }
+        }
+        assertThat(agreed).isEqualTo(78);
+        // right: the decoded prefixes whose stop token does not occur in them, and no changed answer
+        int fresh = 0;
+        for (int k = 0; k < 12; k++) {
+            int stop = decoded[k];
+            fresh += Arrays.stream(decoded, 0, k).noneMatch(t -> t == stop) ? 1 : 0;
+        }
+        assertThat(right).isEqualTo(fresh).isPositive();
+    }
+
+    @Test
+    void theTeacherForcedCheckNeedsRoomForTheStopToken() {
+        WideWeights w = LlamaWeights.initial(SHAPE, 8).widened();
+        int[] prompt = ByteVocabulary.encodeWithBos("0123456789");
+        int[] answer = ByteVocabulary.encode("0123456789012345678901");
+        assertThatThrownBy(() -> new GreedyDecoder(new LlamaPass(SHAPE, 32), w).gives(prompt, answer, 0))
+                .hasMessage("a prompt of 11 and an answer of 22 tokens leave no room for the stop token in 32 "
+                        + "positions");
+    }
+
     private static Integer[] box(int[] a) {
         return Arrays.stream(a).boxed().toArray(Integer[]::new);
     }

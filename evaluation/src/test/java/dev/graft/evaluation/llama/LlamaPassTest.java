@@ -89,4 +89,43 @@ class LlamaPassTest {
         assertThat(pass.logits(w, 0)).containsExactly(first);
         assertThat(pass.logits(w, 1)).isNotEqualTo(first);
     }
+
+    @Test
+    void extendingRunsOnlyPastTheHeldPrefixAndGivesTheLogitsOfAFreshPass() {
+        WideWeights w = weights();
+        int[] shorter = {3, 7, 1, 10};
+        int[] branch = {3, 7, 4, 4, 4, 0};
+        LlamaPass pass = new LlamaPass(SHAPE, 8);
+        assertThat(pass.extend(w, SEQ, SEQ.length)).isZero();
+        assertThat(pass.extend(w, shorter, shorter.length)).isEqualTo(4); // all held
+        assertThat(pass.extend(w, branch, branch.length)).isEqualTo(2);
+        assertThat(pass.extend(w, SEQ, SEQ.length)).isEqualTo(2);
+        for (int[] seq : new int[][] {branch, SEQ}) {
+            pass.extend(w, seq, seq.length);
+            LlamaPass fresh = new LlamaPass(SHAPE, 8);
+            fresh.run(w, seq, 0, seq.length);
+            for (int p = 0; p < seq.length; p++) {
+                assertThat(pass.logits(w, p)).as("position %d", p).containsExactly(fresh.logits(w, p).clone());
+            }
+        }
+        // other weights, or the same ones changed, share nothing with what was run
+        assertThat(pass.extend(weights(), SEQ, SEQ.length)).isZero();
+        w.set(3, 0, 0.25);
+        assertThat(pass.extend(w, SEQ, SEQ.length)).isZero();
+        assertThat(pass.extend(w, SEQ, SEQ.length)).isEqualTo(SEQ.length);
+    }
+
+    @Test
+    void anExplicitRunForgetsWhatFollowsIt() {
+        WideWeights w = weights();
+        LlamaPass pass = new LlamaPass(SHAPE, 8);
+        pass.extend(w, SEQ, SEQ.length);
+        int[] other = SEQ.clone();
+        other[2] = 9;
+        pass.run(w, other, 2, 3);
+        // positions 3.. were computed after SEQ's token 2, not other's: only 0..2 are held now
+        assertThat(pass.extend(w, SEQ, SEQ.length)).isEqualTo(2);
+        pass.run(w, other, 2, 3);
+        assertThat(pass.extend(w, other, SEQ.length)).isEqualTo(3);
+    }
 }
