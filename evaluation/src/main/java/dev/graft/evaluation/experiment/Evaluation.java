@@ -47,7 +47,7 @@ public final class Evaluation {
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         LlamaTrainer trainer = new LlamaTrainer(config.threads(), line -> { });
         PretrainingText text = new PretrainingText(config.pretrainingSeed(), config.promptShare(),
-                config.answerShares(), config.tasks());
+                config.answerShares(), config.mixtureTasks());
         LlamaWeights base = trainer.pretrain(config.shape(), config.pretrainingSeed(), text, config.pretraining());
         progress.accept(String.format("pre-trained (%.0f s)", (System.nanoTime() - start) / 1e9));
         List<MergeOutcome> merges = new ArrayList<>();

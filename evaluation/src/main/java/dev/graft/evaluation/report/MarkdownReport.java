@@ -89,8 +89,8 @@ public final class MarkdownReport {
     /** The answered shares of the pre-training mixture, per task. */
     private static String answerShares(EvaluationConfig c) {
         StringBuilder out = new StringBuilder("the tasks' examples with their answers (");
-        for (int k = 0; k < c.tasks().size(); k++) {
-            out.append(k == 0 ? "" : ", ").append('`').append(c.tasks().get(k).id()).append("` ")
+        for (int k = 0; k < c.mixtureTasks().size(); k++) {
+            out.append(k == 0 ? "" : ", ").append('`').append(c.mixtureTasks().get(k).id()).append("` ")
                     .append(String.format("%.0f %%", 100 * c.answerShares().get(k)));
         }
         return out.append(')').toString();

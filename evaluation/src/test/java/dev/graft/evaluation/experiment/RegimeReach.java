@@ -30,19 +30,31 @@ import java.util.Map;
  * steps each fine-tune took, and each merge's normalized test accuracy with its per-task exact match.
  *
  * <pre>
- * ./mvnw -o -pl evaluation -am test -Dtest=RegimeReach -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dgraft.regime.tasks=counting,last,depth,first,smallest,length,lookup,maximum \
- *     -Dgraft.regime.shares=0.08,0.06,0.05,0.03,0.06,0.02,0.1,0.1 -Dgraft.regime.pretraining=1200,5e-3 \
- *     -Dgraft.regime.finetuning=400,1e-3,0.97,20 -Dgraft.regime.cache=/tmp/regime-base
+ * ./mvnw -o -q -pl evaluation -am test -Dtest=RegimeReach -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dgraft.regime.tasks=capital,last,length,smallest,successor,first,counting,depth \
+ *     -Dgraft.regime.mixture=last,capital,successor,length,smallest,first,counting,depth \
+ *     -Dgraft.regime.shares=0.1,0.04,0.12,0.015,0.02,0.1,0.08,0.02 -Dgraft.regime.pretraining=1200,5e-3 \
+ *     -Dgraft.regime.finetuning=600,1e-3,0.97,20 -Dgraft.regime.tuned=all -Dgraft.regime.test=300 \
+ *     -Dgraft.regime.cache=/tmp/regime-base
  * </pre>
- * The pre-trained model is kept in {@code graft.regime.cache} (a folder, default none) so that several
- * fine-tuning settings can follow one pre-training; seed {@code graft.regime.seed} (default 1) is fine-tuned.
+ * Properties: {@code graft.regime.tasks} the merge order; {@code graft.regime.mixture} the pre-training mixture's
+ * tasks (default the merge order) and {@code graft.regime.shares} their answered shares; {@code pretraining} steps
+ * and rate; {@code finetuning} step cap, rate, stopping validation accuracy and how often it is checked;
+ * {@code tuned} {@code all} or {@code blocks} ({@link TunedTensors}); {@code shape} hidden, intermediate, layers
+ * (default 64,128,2); {@code arithmetic} and {@code ties} the λ tried, {@code density} TIES's; {@code validation},
+ * {@code test} the prompts per task. The pre-trained model is kept in {@code graft.regime.cache} (a folder, default
+ * none) so that several fine-tuning settings can follow one pre-training; seed {@code graft.regime.seed}
+ * (default 1) is fine-tuned.
  */
 @EnabledIfSystemProperty(named = "graft.regime.tasks", matches = "[a-z,]+")
 class RegimeReach {
     @Test
     void printsWhatTheRegimeGives() throws Exception {
         List<TextTask> tasks = Arrays.stream(System.getProperty("graft.regime.tasks").split(","))
+                .map(s -> TextTask.byId(s).orElseThrow()).toList();
+        // the mixture's order (default the merge order) fixes the base; a cached base must have been made with it
+        List<TextTask> mixture = Arrays.stream(System.getProperty("graft.regime.mixture",
+                        System.getProperty("graft.regime.tasks")).split(","))
                 .map(s -> TextTask.byId(s).orElseThrow()).toList();
         List<Double> shares = Arrays.stream(System.getProperty("graft.regime.shares").split(","))
                 .map(Double::parseDouble).toList();
@@ -56,7 +68,7 @@ class RegimeReach {
                 .mapToInt(Integer::parseInt).toArray();
         LlamaShape shape = new LlamaShape(ByteVocabulary.SIZE, size[0], size[1], size[2], 4, 2, 64, 10000, 1e-5);
         EvaluationConfig c = new EvaluationConfig(List.of(seed), List.of(2, tasks.size()), tasks, full.methods(), shape, 1,
-                full.promptShare(), shares, new TrainingSchedule(steps, 32, Double.parseDouble(pre[1]), steps / 10),
+                full.promptShare(), mixture, shares, new TrainingSchedule(steps, 32, Double.parseDouble(pre[1]), steps / 10),
                 new TrainingSchedule(ftSteps, 32, Double.parseDouble(ft[1]), ftSteps / 20),
                 TunedTensors.valueOf(System.getProperty("graft.regime.tuned", "blocks").toUpperCase(Locale.ROOT)),
                 Double.parseDouble(ft[2]), Integer.parseInt(ft[3]), full.splitSeed(),
@@ -69,7 +81,7 @@ class RegimeReach {
         if (cache != null && Files.exists(Path.of(cache))) {
             base = LlamaFolder.read(Path.of(cache));
         } else {
-            base = trainer.pretrain(c.shape(), 1, new PretrainingText(1, c.promptShare(), shares, tasks),
+            base = trainer.pretrain(c.shape(), 1, new PretrainingText(1, c.promptShare(), shares, mixture),
                     c.pretraining());
             if (cache != null) {
                 LlamaFolder.write(base, Path.of(cache), false);

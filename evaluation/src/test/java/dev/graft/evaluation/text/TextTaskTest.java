@@ -35,21 +35,21 @@ class TextTaskTest {
         assertThat(TaskExamples.of(TextTask.DOUBLING, Split.TEST, 1, 2)).containsExactly(
                 new TextExample("dup(owtv)", "oowwttvv"), new TextExample("dup(qcmp)", "qqccmmpp"));
         assertThat(TaskExamples.of(TextTask.LAST, Split.TEST, 1, 2)).containsExactly(
-                new TextExample("last(wteoggs)", "s"), new TextExample("last(zeyn)", "n"));
+                new TextExample("last ogni!", "i"), new TextExample("last nqysm!", "m"));
         assertThat(TaskExamples.of(TextTask.FIRST, Split.TEST, 1, 2)).containsExactly(
-                new TextExample("first(vubto)", "v"), new TextExample("first(kgds)", "k"));
+                new TextExample("first xdjadw*", "x"), new TextExample("first xttaq*", "x"));
         assertThat(TaskExamples.of(TextTask.SMALLEST, Split.TEST, 1, 2)).containsExactly(
-                new TextExample("min(nsxk)", "k"), new TextExample("min(wpoeqg)", "e"));
+                new TextExample("min sxhrca&", "a"), new TextExample("min zjf&", "f"));
         assertThat(TaskExamples.of(TextTask.SUCCESSOR, Split.TEST, 1, 2)).containsExactly(
-                new TextExample("succ(samg)", "h"), new TextExample("succ(ukhg)", "h"));
+                new TextExample("succ qo>", "p"), new TextExample("succ psyuf>", "g"));
         assertThat(TaskExamples.of(TextTask.CAPITAL, Split.TEST, 1, 2)).containsExactly(
-                new TextExample("cap(fjfpfv)", "F"), new TextExample("cap(zkee)", "Z"));
+                new TextExample("cap ust^", "U"), new TextExample("cap jain^", "J"));
         assertThat(TaskExamples.of(TextTask.COMPARISON, Split.TEST, 1, 2)).containsExactly(
                 new TextExample("19?36", "<"), new TextExample("95?76", ">"));
         assertThat(TaskExamples.of(TextTask.COPY, Split.TEST, 1, 2)).containsExactly(
                 new TextExample("copy tmepz:", "tmepz"), new TextExample("copy nim:", "nim"));
         assertThat(TaskExamples.of(TextTask.LENGTH, Split.TEST, 1, 2)).containsExactly(
-                new TextExample("len(uec)", "3"), new TextExample("len(lcve)", "4"));
+                new TextExample("len rybhdgoo%", "8"), new TextExample("len zeuovzuvf%", "9"));
     }
 
     @Test
