@@ -42,8 +42,7 @@ import java.util.concurrent.Callable;
                         + "(BitDelta, Delta-CoMe, ComPEFT, low rank) at several sizes in place of each fine-tune. "
                         + "Writes a Markdown report, PNG charts and the results as JSON.",
                 "",
-                "Three seeds took 21 minutes on 2 heavily loaded cores (five: about half an hour); --quick about 2 "
-                        + "minutes."},
+                "docs/llama-evaluation.md gives the measured run times and how the configuration was chosen."},
         footer = {"", "Examples:",
                 "  graft eval --force     # the full run; replaces docs/evaluation.md",
                 "  graft eval --quick --doc /tmp/eval.md",

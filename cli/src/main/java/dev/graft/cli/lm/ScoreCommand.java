@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
                         + "mean cross-entropy of the answers (nats per token, end of sequence included).",
                 "",
                 "Tasks: addition, reversal, sorting, counting, depth, lookup, binary, cipher, maximum, doubling, "
-                        + "last, copy, length."},
+                        + "last, first, smallest, successor, capital, comparison, copy, length."},
         footer = {"", "Examples:",
                 "  graft score ./byte-llama --task addition",
                 "  graft score ./byte-llama --task lookup --task cipher --examples 50 --show 3"})

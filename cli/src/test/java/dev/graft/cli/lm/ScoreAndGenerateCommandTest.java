@@ -70,7 +70,7 @@ class ScoreAndGenerateCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).startsWith("graft: Invalid value for option '--task' (NAME): unknown task 'parity': expected "
                 + "one of addition, reversal, sorting, counting, depth, lookup, binary, cipher, maximum, doubling, last, "
-                + "copy, length\n");
+                + "first, smallest, successor, capital, comparison, copy, length\n");
     }
 
     @Test

@@ -47,7 +47,7 @@ public final class Evaluation {
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         LlamaTrainer trainer = new LlamaTrainer(config.threads(), line -> { });
         PretrainingText text = new PretrainingText(config.pretrainingSeed(), config.promptShare(),
-                config.answerShare(), config.tasks());
+                config.answerShares(), config.mixtureTasks());
         LlamaWeights base = trainer.pretrain(config.shape(), config.pretrainingSeed(), text, config.pretraining());
         progress.accept(String.format("pre-trained (%.0f s)", (System.nanoTime() - start) / 1e9));
         List<MergeOutcome> merges = new ArrayList<>();
@@ -60,14 +60,12 @@ public final class Evaluation {
             try {
                 Files.createDirectories(dir);
                 long t0 = System.nanoTime();
-                FineTunedTasks suite = new FineTunedTasks(base, config.tasks().subList(0, config.taskCount()),
-                        trainer, config.fineTuning(), config.validationExamples(), config.testExamples(),
-                        config.threads(), seed);
+                FineTunedTasks suite = new FineTunedTasks(base, config, trainer, seed);
                 fineTunes.addAll(FineTuneOutcome.of(suite, seed));
                 report(seed, "fine-tuned " + suite.size() + " tasks", t0);
                 LlamaMerger merger = new LlamaMerger(base, suite.fineTunes(), dir.resolve("merges"), seed);
                 merges.addAll(MergingExperiment.run(suite, merger, config.taskCounts(), config.methods(),
-                        seed));
+                        config.screen(), seed));
                 report(seed, "merged (" + merger.merges() + " merges)", t0);
                 negations.addAll(NegationExperiment.run(suite, merger, config.negationTargets(), seed));
                 report(seed, "negated", t0);

@@ -11,7 +11,7 @@ import java.util.stream.LongStream;
 /**
  * Everything that defines an evaluation run; the same config gives the same numbers.
  *
- * @param seeds              the seeds (one replicate each: fine-tuning data, validation and test examples, merges)
+ * @param seeds              the seeds (one replicate each: fine-tuning data and order, the random methods' draws)
  * @param taskCounts         the numbers of tasks merged (the first n of {@code tasks}); the largest is the number of
  *                           tasks fine-tuned
  * @param tasks              the tasks, in merge order
@@ -20,17 +20,29 @@ import java.util.stream.LongStream;
  * @param shape              the decoder's sizes
  * @param pretrainingSeed    the seed of the one pre-training every replicate starts from
  * @param promptShare        share of pre-training sequences that are task prompts without their answers
- * @param answerShare        share of pre-training sequences that are task examples with their answers
+ * @param mixtureTasks       the tasks of the pre-training mixture, in the order its draws map to them (its own
+ *                           order, so that the merge order of {@code tasks} can change without changing the base);
+ *                           every task of {@code tasks} is among them
+ * @param answerShares       per task of {@code mixtureTasks}, the share of pre-training sequences that are its examples with
+ *                           their answers (what makes the base partly competent on it)
  * @param pretraining        the pre-training's schedule
- * @param fineTuning         each fine-tune's schedule
+ * @param fineTuning         each fine-tune's schedule; its steps are a cap
+ * @param tuned              which tensors a fine-tune updates
+ * @param stopAccuracy       the validation exact match at which a fine-tune stops (above 1: never)
+ * @param checkEvery         how many steps apart a fine-tune's validation accuracy is checked
+ * @param splitSeed          the seed of the validation and test examples, the same for every replicate
  * @param validationExamples examples per task on which hyper-parameters are chosen
+ * @param screen             how much of the validation split each candidate merge is scored on
  * @param testExamples       examples per task on which results are reported
  * @param negationTargets    tasks negated in turn (each of the first n)
  * @param threads            threads for training and scoring (seeds run one after another)
  */
 public record EvaluationConfig(List<Long> seeds, List<Integer> taskCounts, List<TextTask> tasks, List<String> methods,
-                               LlamaShape shape, long pretrainingSeed, double promptShare, double answerShare,
-                               TrainingSchedule pretraining, TrainingSchedule fineTuning, int validationExamples,
+                               LlamaShape shape, long pretrainingSeed, double promptShare,
+                               List<TextTask> mixtureTasks, List<Double> answerShares,
+                               TrainingSchedule pretraining, TrainingSchedule fineTuning, TunedTensors tuned,
+                               double stopAccuracy,
+                               int checkEvery, long splitSeed, int validationExamples, ValidationScreen screen,
                                int testExamples, int negationTargets, int threads) {
     /** The published decoder: hidden 64, 2 layers, 4 heads on 2 key/value heads, 64 positions. */
     public static final LlamaShape SHAPE = new LlamaShape(ByteVocabulary.SIZE, 64, 128, 2, 4, 2, 64, 10000, 1e-5);
@@ -38,22 +50,29 @@ public record EvaluationConfig(List<Long> seeds, List<Integer> taskCounts, List<
     public static final LlamaShape QUICK_SHAPE = new LlamaShape(ByteVocabulary.SIZE, 32, 64, 2, 4, 2, 64, 10000,
             1e-5);
     /**
-     * The published tasks, in merge order: the ones a gentle fine-tune (300 steps at rate 1e-3) takes to 95 % exact
-     * match from the pre-trained decoder (docs/llama-evaluation.md).
+     * The published tasks, in merge order: every prompt ends in a byte of its own, and the first four are those whose
+     * pre-trained accuracies average at most 60 % of their fine-tunes' (docs/llama-evaluation.md, runs J and K).
      */
-    public static final List<TextTask> TASKS = List.of(TextTask.COUNTING, TextTask.LAST, TextTask.DEPTH,
-            TextTask.LENGTH);
+    public static final List<TextTask> TASKS = List.of(TextTask.CAPITAL, TextTask.LAST, TextTask.LENGTH,
+            TextTask.SMALLEST, TextTask.SUCCESSOR, TextTask.FIRST, TextTask.COUNTING, TextTask.DEPTH);
+    /** The pre-training mixture's tasks, in the order of its draws (that of run J). */
+    public static final List<TextTask> MIXTURE_TASKS = List.of(TextTask.LAST, TextTask.CAPITAL, TextTask.SUCCESSOR,
+            TextTask.LENGTH, TextTask.SMALLEST, TextTask.FIRST, TextTask.COUNTING, TextTask.DEPTH);
+    /** Per task of {@link #MIXTURE_TASKS}, its share of answered pre-training examples. */
+    public static final List<Double> ANSWER_SHARES = List.of(0.1, 0.04, 0.12, 0.015, 0.02, 0.1, 0.08, 0.02);
 
     /** The methods of the quick run: the ones whose ordering the full run shows robustly. */
     public static final List<String> QUICK_METHODS = List.of("averaging", "task_arithmetic", "ties", "tsv");
     /** The tasks of the quick run: three that a short training teaches. */
-    public static final List<TextTask> QUICK_TASKS = List.of(TextTask.COUNTING, TextTask.LAST, TextTask.DEPTH);
+    public static final List<TextTask> QUICK_TASKS = List.of(TextTask.LAST, TextTask.SUCCESSOR, TextTask.LENGTH);
 
     public EvaluationConfig {
         seeds = List.copyOf(seeds);
         taskCounts = List.copyOf(taskCounts);
         tasks = List.copyOf(tasks);
         methods = List.copyOf(methods);
+        mixtureTasks = List.copyOf(mixtureTasks);
+        answerShares = List.copyOf(answerShares);
         if (!MethodGrid.FAMILIES.containsAll(methods)) {
             throw new IllegalArgumentException("unknown merge methods in " + methods + "; known: "
                     + MethodGrid.FAMILIES);
@@ -65,20 +84,38 @@ public record EvaluationConfig(List<Long> seeds, List<Integer> taskCounts, List<
         if (taskCounts.stream().anyMatch(n -> n < 2 || n > most)) {
             throw new IllegalArgumentException("merges need 2 to " + most + " tasks: " + taskCounts);
         }
+        if (answerShares.size() != mixtureTasks.size()) {
+            throw new IllegalArgumentException(answerShares.size() + " answer shares for " + mixtureTasks.size()
+                    + " pre-training tasks");
+        }
+        if (!mixtureTasks.containsAll(tasks)) {
+            throw new IllegalArgumentException("the pre-training tasks " + mixtureTasks + " leave out some of "
+                    + tasks);
+        }
+        if (checkEvery <= 0) {
+            throw new IllegalArgumentException("a fine-tune's accuracy must be checked every 1 or more steps, not "
+                    + checkEvery);
+        }
     }
 
-    /** The published evaluation: 5 seeds, 2 and 4 tasks. */
+    /**
+     * The published evaluation: 5 seeds, 2, 4 and 8 tasks, fine-tunes of every weight that stop at 97 % validation
+     * exact match (600 steps at most), 200 validation prompts per task (every candidate merge screened on 40, the best 3
+     * on all), 300 test prompts.
+     */
     public static EvaluationConfig full(int threads) {
-        return new EvaluationConfig(List.of(1L, 2L, 3L, 4L, 5L), List.of(2, 4), TASKS, MethodGrid.FAMILIES, SHAPE,
-                1, 0.1, 0.5, new TrainingSchedule(1200, 32, 5e-3, 120), new TrainingSchedule(300, 32, 1e-3, 30), 40,
-                100, 2, threads);
+        return new EvaluationConfig(List.of(1L, 2L, 3L, 4L, 5L), List.of(2, 4, 8), TASKS, MethodGrid.FAMILIES, SHAPE,
+                1, 0.1, MIXTURE_TASKS, ANSWER_SHARES, new TrainingSchedule(1200, 32, 5e-3, 120),
+                new TrainingSchedule(600, 32, 1e-3, 30), TunedTensors.ALL, 0.97, 20, 1000, 200,
+                new ValidationScreen(40, 3), 300, 2, threads);
     }
 
     /** The reduced run of the CI test: a smaller decoder, one seed, 2 and 3 tasks, short training. */
     public static EvaluationConfig quick(int threads) {
         return new EvaluationConfig(List.of(1L), List.of(2, 3), QUICK_TASKS, QUICK_METHODS, QUICK_SHAPE, 1, 0.1,
-                0.5, new TrainingSchedule(500, 32, 5e-3, 50), new TrainingSchedule(200, 32, 2e-3, 20), 30, 50, 1,
-                threads);
+                QUICK_TASKS, List.of(0.05, 0.05, 0.05), new TrainingSchedule(500, 32, 5e-3, 50),
+                new TrainingSchedule(300, 32, 2e-3, 15), TunedTensors.ALL, 0.9, 20, 1000, 60,
+                new ValidationScreen(20, 2), 100, 1, threads);
     }
 
     /** This config with seeds 1 … {@code count}. */
@@ -87,8 +124,8 @@ public record EvaluationConfig(List<Long> seeds, List<Integer> taskCounts, List<
             throw new IllegalArgumentException("seeds must be at least 1, not " + count);
         }
         return new EvaluationConfig(LongStream.rangeClosed(1, count).boxed().toList(), taskCounts, tasks, methods,
-                shape, pretrainingSeed, promptShare, answerShare, pretraining, fineTuning, validationExamples, testExamples,
-                negationTargets, threads);
+                shape, pretrainingSeed, promptShare, mixtureTasks, answerShares, pretraining, fineTuning, tuned, stopAccuracy,
+                checkEvery, splitSeed, validationExamples, screen, testExamples, negationTargets, threads);
     }
 
     /** The number of tasks each seed fine-tunes. */

@@ -13,14 +13,15 @@ import java.util.List;
  * @param task       the task's id
  * @param pretrained the pre-trained model's accuracy
  * @param fineTuned  the fine-tune's accuracy
+ * @param steps      the Adam steps the fine-tune took (it stops once its validation accuracy is reached)
  */
-public record FineTuneOutcome(long seed, String task, double pretrained, double fineTuned) {
+public record FineTuneOutcome(long seed, String task, double pretrained, double fineTuned, int steps) {
     /** One row per task of {@code suite}. */
     static List<FineTuneOutcome> of(FineTunedTasks suite, long seed) {
         List<FineTuneOutcome> out = new ArrayList<>();
         for (int k = 0; k < suite.size(); k++) {
             out.add(new FineTuneOutcome(seed, suite.tasks().get(k).id(), suite.baseAccuracy(k, Split.TEST),
-                    suite.fineTunedAccuracy(k, Split.TEST)));
+                    suite.fineTunedAccuracy(k, Split.TEST), suite.steps(k)));
         }
         return out;
     }

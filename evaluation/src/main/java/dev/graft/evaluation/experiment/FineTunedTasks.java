@@ -3,7 +3,6 @@ package dev.graft.evaluation.experiment;
 import dev.graft.evaluation.llama.LlamaWeights;
 import dev.graft.evaluation.lmtrain.LlamaTrainer;
 import dev.graft.evaluation.lmtrain.TaskScorer;
-import dev.graft.evaluation.lmtrain.TrainingSchedule;
 import dev.graft.evaluation.text.Split;
 import dev.graft.evaluation.text.TaskExamples;
 import dev.graft.evaluation.text.TextExample;
@@ -25,29 +24,43 @@ public final class FineTunedTasks {
     private final List<List<TextExample>> test = new ArrayList<>();
     private final double[][] baseAccuracy;
     private final double[][] fineTunedAccuracy;
+    private final int[] steps;
 
     /**
-     * Fine-tunes {@code base} on each task's training split under {@code seed} and scores base and fine-tune on
-     * the task's validation and test examples (drawn under {@code seed}).
+     * Fine-tunes {@code base} on each of {@code config}'s {@link EvaluationConfig#taskCount()} tasks' training
+     * split under {@code seed} until the fine-tune's validation accuracy reaches
+     * {@link EvaluationConfig#stopAccuracy()} (asked every {@link EvaluationConfig#checkEvery()} steps) or the
+     * fine-tuning schedule ends, and scores base and fine-tune on the task's validation and test examples. Those
+     * are drawn under {@link EvaluationConfig#splitSeed()}, the same for every seed, as the papers' test sets are
+     * fixed; {@code seed} varies the fine-tuning data and order.
      */
-    public FineTunedTasks(LlamaWeights base, List<TextTask> tasks, LlamaTrainer trainer, TrainingSchedule schedule,
-                          int validationExamples, int testExamples, int threads, long seed) {
+    public FineTunedTasks(LlamaWeights base, EvaluationConfig config, LlamaTrainer trainer, long seed) {
         this.base = base;
-        this.tasks = List.copyOf(tasks);
-        this.scorer = new TaskScorer(base.shape(), threads);
+        this.tasks = List.copyOf(config.tasks().subList(0, config.taskCount()));
+        this.scorer = new TaskScorer(base.shape(), config.threads());
         baseAccuracy = new double[2][tasks.size()];
         fineTunedAccuracy = new double[2][tasks.size()];
+        steps = new int[tasks.size()];
         for (int k = 0; k < tasks.size(); k++) {
             TextTask task = tasks.get(k);
-            validation.add(TaskExamples.of(task, Split.VALIDATION, seed, validationExamples));
-            test.add(TaskExamples.of(task, Split.TEST, seed, testExamples));
-            LlamaWeights ft = trainer.fineTune(base, task, seed, schedule);
-            fineTunes.add(ft);
+            validation.add(TaskExamples.of(task, Split.VALIDATION, config.splitSeed(), config.validationExamples()));
+            test.add(TaskExamples.of(task, Split.TEST, config.splitSeed(), config.testExamples()));
+            int index = k;
+            LlamaTrainer.Stopped ft = trainer.fineTune(base, task, seed, config.fineTuning(), config.tuned(),
+                    config.checkEvery(),
+                    (w, taken) -> accuracy(w, index, Split.VALIDATION) >= config.stopAccuracy());
+            fineTunes.add(ft.weights());
+            steps[k] = ft.steps();
             baseAccuracy[0][k] = accuracy(base, k, Split.VALIDATION);
             baseAccuracy[1][k] = accuracy(base, k, Split.TEST);
-            fineTunedAccuracy[0][k] = accuracy(ft, k, Split.VALIDATION);
-            fineTunedAccuracy[1][k] = accuracy(ft, k, Split.TEST);
+            fineTunedAccuracy[0][k] = accuracy(ft.weights(), k, Split.VALIDATION);
+            fineTunedAccuracy[1][k] = accuracy(ft.weights(), k, Split.TEST);
         }
+    }
+
+    /** The Adam steps task {@code k}'s fine-tune took. */
+    public int steps(int k) {
+        return steps[k];
     }
 
     public LlamaWeights base() {
@@ -69,6 +82,15 @@ public final class FineTunedTasks {
     /** Exact-match accuracy of {@code model} on task {@code k}'s examples of {@code split}. */
     public double accuracy(LlamaWeights model, int k, Split split) {
         return scorer.accuracy(model, tasks.get(k), examples(k, split));
+    }
+
+    /**
+     * How many of task {@code k}'s examples {@code from} (inclusive) to {@code to} (exclusive) of {@code split}
+     * {@code model} answers exactly, so that a score can be built up over slices of a split.
+     */
+    public int correct(LlamaWeights model, int k, Split split, int from, int to) {
+        List<TextExample> slice = examples(k, split).subList(from, to);
+        return slice.isEmpty() ? 0 : (int) Math.round(scorer.accuracy(model, tasks.get(k), slice) * slice.size());
     }
 
     /** Task {@code k}'s validation or test examples. */

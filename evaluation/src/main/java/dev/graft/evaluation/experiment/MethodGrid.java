@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.Set;
 
@@ -24,8 +25,17 @@ public final class MethodGrid {
     /** LiNeS's fixed alphas tried with β = 1. */
     public static final List<Double> FIXED_ALPHAS = List.of(0.5);
 
-    private static final List<Double> SUM_LAMBDAS = List.of(0.2, 0.3, 0.5, 0.7, 1.0);
-    private static final List<Double> MEAN_LAMBDAS = List.of(0.5, 1.0, 1.5);
+    private static final List<Double> SUM_LAMBDAS = List.of(0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5);
+    private static final List<Double> MEAN_LAMBDAS = List.of(0.5, 1.0, 1.5, 2.0, 3.0);
+    /** λ of the methods that sum pruned or dropped-and-rescaled task vectors. */
+    private static final List<Double> PRUNED_SUM_LAMBDAS = List.of(0.1, 0.3, 0.5, 1.0, 1.5);
+    /**
+     * The shares kept by the methods that drop entries at random or by magnitude rank (DARE, DELLA): three values,
+     * so that a choice at either end says the grid should reach further.
+     */
+    private static final List<Double> KEPT_SHARES = List.of(0.2, 0.4, 0.7);
+    /** Breadcrumbs' kept shares (it drops the largest entries as well as the smallest, so it keeps more). */
+    private static final List<Double> BREADCRUMBS_SHARES = List.of(0.5, 0.7, 0.9);
     /** Methods that are not task-vector methods: LiNeS does not apply to them. */
     private static final Set<String> WITHOUT_LINES = Set.of("model_stock", "karcher", "multislerp");
     /** Every family, in report order (after the grids it is built from). */
@@ -46,16 +56,16 @@ public final class MethodGrid {
         Map<String, List<MergeSpec>> g = new LinkedHashMap<>();
         g.put("averaging", List.of(spec("averaging", "linear", Map.of("weight", 1.0), Map.of())));
         g.put("task_arithmetic", grid("task_arithmetic", "task_arithmetic", List.of(), SUM_LAMBDAS, Map.of()));
-        g.put("ties", grid("ties", "ties", List.of(0.2, 0.5), MEAN_LAMBDAS, Map.of()));
-        g.put("dare_ties", grid("dare_ties", "dare_ties", List.of(0.3, 0.6), MEAN_LAMBDAS, Map.of()));
-        g.put("dare_linear", grid("dare_linear", "dare_linear", List.of(0.3, 0.6), List.of(0.3, 0.5, 1.0),
+        g.put("ties", grid("ties", "ties", List.of(0.1, 0.2, 0.4), MEAN_LAMBDAS, Map.of()));
+        g.put("dare_ties", grid("dare_ties", "dare_ties", KEPT_SHARES, MEAN_LAMBDAS, Map.of()));
+        g.put("dare_linear", grid("dare_linear", "dare_linear", KEPT_SHARES, PRUNED_SUM_LAMBDAS,
                 Map.of()));
-        g.put("breadcrumbs", grid("breadcrumbs", "breadcrumbs", List.of(0.6, 0.9), List.of(0.3, 0.5, 1.0),
+        g.put("breadcrumbs", grid("breadcrumbs", "breadcrumbs", BREADCRUMBS_SHARES, PRUNED_SUM_LAMBDAS,
                 Map.of()));
-        g.put("breadcrumbs_ties", grid("breadcrumbs_ties", "breadcrumbs_ties", List.of(0.6, 0.9),
-                List.of(0.3, 0.5, 1.0), Map.of()));
-        g.put("della", grid("della", "della", List.of(0.3, 0.6), MEAN_LAMBDAS, Map.of("epsilon", 0.1)));
-        g.put("della_linear", grid("della_linear", "della_linear", List.of(0.3, 0.6), List.of(0.3, 0.5, 1.0),
+        g.put("breadcrumbs_ties", grid("breadcrumbs_ties", "breadcrumbs_ties", BREADCRUMBS_SHARES,
+                PRUNED_SUM_LAMBDAS, Map.of()));
+        g.put("della", grid("della", "della", KEPT_SHARES, MEAN_LAMBDAS, Map.of("epsilon", 0.1)));
+        g.put("della_linear", grid("della_linear", "della_linear", KEPT_SHARES, PRUNED_SUM_LAMBDAS,
                 Map.of("epsilon", 0.1)));
         g.put("sce", globals("sce", "sce", "select_topk", List.of(0.1, 0.3, 1.0)));
         g.put("ram", List.of(spec("ram", "ram", Map.of(), Map.of())));
@@ -72,8 +82,8 @@ public final class MethodGrid {
 
     /**
      * The LiNeS variants of a family's chosen merge, or none for the methods that do not merge task vectors: the
-     * paper's automatic alpha with several betas, a fixed alpha, and the merge itself (α = 1, β = 0), so that LiNeS
-     * is never worse on validation. λ and density stay as chosen, so a block's scale is λ·(α + β·i/(L−1)).
+     * paper's automatic alpha with several betas, a fixed alpha, and last the merge itself (α = 1, β = 0), so that
+     * LiNeS is never worse on validation. λ and density stay as chosen, so a block's scale is λ·(α + β·i/(L−1)).
      * Averaging is expressed as task arithmetic with weights 1/n, its exact equivalent, so that LiNeS can scale it.
      */
     public static List<MergeSpec> withLines(MergeSpec chosen, int n) {
@@ -88,6 +98,47 @@ public final class MethodGrid {
         FIXED_ALPHAS.forEach(a -> variants.add(base.withLines(OptionalDouble.of(a), 1.0)));
         variants.add(base.withLines(OptionalDouble.of(1.0), 0.0));
         return variants;
+    }
+
+    /**
+     * The hyper-parameters of a chosen merge (as {@link MergeSpec#describe()} writes it, of family {@code family}
+     * or its {@code +lines} row) whose value is the smallest or the largest its family's grid tries, so a report can
+     * say where a grid should reach further. LiNeS's alpha and beta are not checked (their grid is the paper's), nor a
+     * density or top-k share of 1 (it keeps every entry).
+     */
+    public static List<String> atEdge(String family, String chosen) {
+        String plain = family.endsWith("+lines") ? family.substring(0, family.length() - "+lines".length()) : family;
+        List<MergeSpec> grid = candidates(2).get(plain);
+        if (grid == null) {
+            return List.of();
+        }
+        Map<String, String> picked = parameters(chosen);
+        List<String> out = new ArrayList<>();
+        picked.forEach((name, value) -> {
+            if (name.equals("alpha") || name.equals("beta")) {
+                return;
+            }
+            List<Double> tried = grid.stream().map(c -> parameters(c.describe()).get(name))
+                    .filter(Objects::nonNull).map(Double::parseDouble).distinct().sorted().toList();
+            double v = Double.parseDouble(value);
+            // a density or top-k share of 1 keeps everything: the grid cannot reach further
+            boolean bound = v == 1.0 && !name.equals("lambda");
+            if (tried.size() > 1 && !bound && (v == tried.getFirst() || v == tried.getLast())) {
+                out.add(name + "=" + value);
+            }
+        });
+        return out;
+    }
+
+    private static Map<String, String> parameters(String described) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String part : described.split(" ")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                out.put(part.substring(0, eq), part.substring(eq + 1));
+            }
+        }
+        return out;
     }
 
     private static List<MergeSpec> grid(String family, String method, List<Double> densities, List<Double> lambdas,

@@ -11,8 +11,10 @@ import dev.graft.evaluation.text.TextTask;
 import dev.graft.evaluation.text.TokenSequence;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -43,8 +45,50 @@ public final class LlamaTrainer {
         return train(base.copy(), () -> TokenSequence.answer(examples.next()), schedule, task.id());
     }
 
+    /**
+     * {@code base} fine-tuned on {@code task}'s training split under {@code seed} until {@code done} says so or the
+     * schedule's steps run out; {@code done} is asked every {@code every} steps, with the weights and the steps
+     * taken, so that a fine-tune can stop once its task is learnt (its task vector then stays small). Only the
+     * tensors {@code trains} accepts (by Hugging Face name) are updated; the others keep the base's values.
+     *
+     * @return the weights and the number of steps taken
+     */
+    public Stopped fineTune(LlamaWeights base, TextTask task, long seed, TrainingSchedule schedule,
+                            Predicate<String> trains, int every, StopRule done) {
+        if (every <= 0) {
+            throw new IllegalArgumentException("the stopping rule must be asked every 1 or more steps, not " + every);
+        }
+        TaskExamples examples = new TaskExamples(task, Split.TRAIN, seed);
+        int[] taken = {schedule.steps()};
+        LlamaWeights w = train(base.copy(), () -> TokenSequence.answer(examples.next()), schedule, task.id(), trains,
+                (weights, steps) -> {
+                    if (steps % every == 0 && done.reached(weights, steps)) {
+                        taken[0] = steps;
+                        return true;
+                    }
+                    return false;
+                });
+        return new Stopped(w, taken[0]);
+    }
+
+    /** When a fine-tune has learnt enough. */
+    @FunctionalInterface
+    public interface StopRule {
+        /** Whether training may stop with {@code weights} after {@code steps} steps. */
+        boolean reached(LlamaWeights weights, int steps);
+    }
+
+    /** A fine-tune's weights and the steps it took. */
+    public record Stopped(LlamaWeights weights, int steps) {
+    }
+
     private LlamaWeights train(LlamaWeights w, Supplier<TokenSequence> stream, TrainingSchedule schedule,
                                String what) {
+        return train(w, stream, schedule, what, name -> true, (weights, steps) -> false);
+    }
+
+    private LlamaWeights train(LlamaWeights w, Supplier<TokenSequence> stream, TrainingSchedule schedule,
+                               String what, Predicate<String> trains, StopRule stop) {
         LlamaShape shape = w.shape();
         if (shape.maxPositions() < POSITIONS) {
             throw new IllegalArgumentException("training needs " + POSITIONS + " positions; the model has "
@@ -61,12 +105,21 @@ public final class LlamaTrainer {
                 batch.add(stream.get());
             }
             recent += gradient.compute(w.widened(), batch, grad);
+            // a frozen tensor's zero gradient leaves Adam's moments, and so the tensor, unchanged
+            for (int t = 0; t < grad.count(); t++) {
+                if (!trains.test(shape.names().get(t))) {
+                    Arrays.fill(grad.tensor(t), 0f);
+                }
+            }
             clip(grad, 1.0);
             adam.step(w.params(), grad, schedule.rateAt(step));
             if ((step + 1) % every == 0) {
                 log.accept(String.format("%s: step %d of %d, loss %.3f", what, step + 1, schedule.steps(),
                         recent / every));
                 recent = 0;
+            }
+            if (stop.reached(w, step + 1)) {
+                break;
             }
         }
         return w;

@@ -6,6 +6,7 @@ import dev.graft.evaluation.experiment.EvaluationResults;
 import dev.graft.evaluation.experiment.FineTuneOutcome;
 import dev.graft.evaluation.experiment.Interference;
 import dev.graft.evaluation.experiment.MergeOutcome;
+import dev.graft.evaluation.experiment.MethodGrid;
 import dev.graft.evaluation.experiment.NegationOutcome;
 import dev.graft.evaluation.experiment.ReconstructionOutcome;
 
@@ -60,18 +61,24 @@ public final class MarkdownReport {
                         + "Java and stored as Hugging Face folders.%n", m.hidden(), m.intermediate(), m.layers(),
                 m.heads(), m.kvHeads(), m.vocab(), m.parameterCount()));
         s.append(String.format("- Pre-training (once, seed %d, shared by every seed as the papers share one CLIP): "
-                        + "%d Adam steps of %d sequences (rate %.0e), %.0f %% the tasks' examples with their answers, "
-                        + "%.0f %% their prompts alone, the rest grammar sentences.%n", c.pretrainingSeed(),
-                c.pretraining().steps(), c.pretraining().batch(), c.pretraining().rate(), 100 * c.answerShare(),
-                100 * c.promptShare()));
-        s.append(String.format("- Tasks: %s. Each is fine-tuned from the base (all weights) for %d Adam steps of "
-                        + "%d examples (rate %.0e), the loss on the answer.%n",
+                        + "%d Adam steps of %d sequences (rate %.0e), %s, %.0f %% their prompts alone, the rest "
+                        + "grammar sentences.%n", c.pretrainingSeed(), c.pretraining().steps(),
+                c.pretraining().batch(), c.pretraining().rate(), answerShares(c), 100 * c.promptShare()));
+        s.append(String.format("- Tasks: %s. Each is fine-tuned from the base (%s) with Adam on batches of "
+                        + "%d examples (rate %.0e, warm-up %d steps, cosine over %d steps), the loss on the answer, "
+                        + "%s.%n",
                 c.tasks().stream().map(t -> "`" + t.id() + "`").collect(Collectors.joining(", ")),
-                c.fineTuning().steps(), c.fineTuning().batch(), c.fineTuning().rate()));
+                c.tuned().description(), c.fineTuning().batch(), c.fineTuning().rate(), c.fineTuning().warmup(), c.fineTuning().steps(),
+                c.stopAccuracy() > 1 ? "for every step"
+                        : String.format("until its validation exact match reaches %.0f %% (checked every %d steps) "
+                        + "or the %d steps run out", 100 * c.stopAccuracy(), c.checkEvery(), c.fineTuning().steps())));
         s.append(String.format("- Splits: %d validation and %d test prompts per task, disjoint from the training "
-                        + "prompts; hyper-parameters are chosen on validation, every number below is on test. Seeds: "
-                        + "%s (fine-tuning data, examples and the random methods' draws).%n",
-                c.validationExamples(), c.testExamples(), c.seeds()));
+                        + "prompts and the same for every seed (drawn under seed %d); hyper-parameters are chosen "
+                        + "on validation (every candidate scored on the first %d validation prompts of each task, "
+                        + "the best %d on all of them), every number below is on test. Seeds: %s (fine-tuning data "
+                        + "and order, and the random methods' draws).%n",
+                c.validationExamples(), c.testExamples(), c.splitSeed(), c.screen().examples(),
+                c.screen().finalists(), c.seeds()));
         s.append("- Accuracy: greedy decoding must write exactly the answer, then EOS. Normalized accuracy: the "
                 + "merged model's accuracy on a task divided by that task's fine-tune's, averaged over the merged "
                 + "tasks. Intervals are 95 % Student-t intervals over seeds.\n");
@@ -79,17 +86,30 @@ public final class MarkdownReport {
                 + "`Extraction`, `Compression`) on the Hugging Face folders.\n\n");
     }
 
+    /** The answered shares of the pre-training mixture, per task. */
+    private static String answerShares(EvaluationConfig c) {
+        StringBuilder out = new StringBuilder("the tasks' examples with their answers (");
+        for (int k = 0; k < c.mixtureTasks().size(); k++) {
+            out.append(k == 0 ? "" : ", ").append('`').append(c.mixtureTasks().get(k).id()).append("` ")
+                    .append(String.format("%.0f %%", 100 * c.answerShares().get(k)));
+        }
+        return out.append(')').toString();
+    }
+
     private static void fineTunes(StringBuilder s, List<FineTuneOutcome> rows) {
         if (rows.isEmpty()) {
             return;
         }
         s.append("## The models merged\n\nExact-match test accuracy (%) of the pre-trained model and of each task's "
-                + "fine-tune, mean ± 95 % CI over seeds:\n\n| task | pre-trained | fine-tuned |\n|---|---|---|\n");
+                + "fine-tune, mean ± 95 % CI over seeds, and the Adam steps the fine-tunes took (fewest to most "
+                + "over seeds):\n\n| task | pre-trained | fine-tuned | steps |\n|---|---|---|---|\n");
         Map<String, List<FineTuneOutcome>> byTask = new LinkedHashMap<>();
         rows.forEach(f -> byTask.computeIfAbsent(f.task(), k -> new ArrayList<>()).add(f));
         byTask.forEach((task, list) -> s.append("| `").append(task).append("` | ")
                 .append(iv(list, FineTuneOutcome::pretrained)).append(" | ")
-                .append(iv(list, FineTuneOutcome::fineTuned)).append(" |\n"));
+                .append(iv(list, FineTuneOutcome::fineTuned)).append(" | ")
+                .append(list.stream().mapToInt(FineTuneOutcome::steps).min().orElseThrow()).append('–')
+                .append(list.stream().mapToInt(FineTuneOutcome::steps).max().orElseThrow()).append(" |\n"));
         s.append('\n');
     }
 
@@ -108,8 +128,25 @@ public final class MarkdownReport {
             }
             s.append(' ').append(mostFrequent(r.merges(), m, counts.getLast())).append(" |\n");
         }
+        s.append('\n').append(edges(r)).append('\n');
         s.append("\n![normalized accuracy vs tasks](").append(imageDir).append("/merging.png)\n\n");
         s.append("![with LiNeS](").append(imageDir).append("/merging-lines.png)\n\n");
+    }
+
+    /** A sentence naming every choice, over seeds and task counts, at an edge of its method's grid. */
+    private static String edges(EvaluationResults r) {
+        Map<String, Long> atEdge = new LinkedHashMap<>();
+        for (MergeOutcome m : r.merges()) {
+            for (String p : MethodGrid.atEdge(m.method(), m.chosen())) {
+                atEdge.merge(m.method() + " `" + p + "` (" + m.tasks() + " tasks)", 1L, Long::sum);
+            }
+        }
+        if (atEdge.isEmpty()) {
+            return "No method's chosen hyper-parameters sit at an edge of its grid (any seed, any number of tasks).";
+        }
+        return "Chosen at an edge of the method's grid (the value tried that is smallest or largest; seeds out of "
+                + r.config().seeds().size() + "): " + atEdge.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")) + ".";
     }
 
     private static String mostFrequent(List<MergeOutcome> rows, String method, int n) {

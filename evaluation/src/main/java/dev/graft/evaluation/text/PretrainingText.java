@@ -2,6 +2,7 @@ package dev.graft.evaluation.text;
 
 import dev.graft.evaluation.data.Seeds;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -21,39 +22,73 @@ public final class PretrainingText {
     private final SplittableRandom rng;
     private final TaskExamples[] prompts;
     private final double promptShare;
-    private final double answerShare;
+    /** Cumulative answered shares: task k's answered examples are the draws in [answerEnds[k-1], answerEnds[k]). */
+    private final double[] answerEnds;
 
     /**
+     * A mixture whose answered examples are shared equally among the tasks.
+     *
      * @param promptShare fraction of sequences that are task prompts without their answers
      * @param answerShare fraction of sequences that are task examples with their answers (the rest are grammar
      *                    sentences)
      * @param tasks       the tasks whose prompts and examples the mixture draws, in equal shares
      */
     public PretrainingText(long seed, double promptShare, double answerShare, List<TextTask> tasks) {
-        if (!(promptShare >= 0 && answerShare >= 0 && promptShare + answerShare <= 1)) {
-            throw new IllegalArgumentException("prompt share " + promptShare + " and answer share " + answerShare
+        this(seed, promptShare, equalShares(answerShare, tasks.size()), tasks);
+    }
+
+    /**
+     * A mixture with a share of answered examples per task, so that the pre-trained model can be made partly
+     * competent on each task to the degree chosen (a skill the base already has needs a smaller share).
+     *
+     * @param promptShare  fraction of sequences that are task prompts without their answers (tasks drawn equally)
+     * @param answerShares per task of {@code tasks}, the fraction of sequences that are its examples with answers
+     */
+    public PretrainingText(long seed, double promptShare, List<Double> answerShares, List<TextTask> tasks) {
+        if (answerShares.size() != tasks.size()) {
+            throw new IllegalArgumentException(answerShares.size() + " answer shares for " + tasks.size()
+                    + " tasks");
+        }
+        double answerShare = answerShares.stream().mapToDouble(Double::doubleValue).sum();
+        if (!(promptShare >= 0 && answerShares.stream().allMatch(a -> a >= 0) && promptShare + answerShare <= 1)) {
+            throw new IllegalArgumentException("prompt share " + promptShare + " and answer shares " + answerShares
                     + " must be at least 0 and add up to at most 1");
         }
-        if (tasks.isEmpty() && promptShare + answerShare > 0) {
+        if (tasks.isEmpty() && promptShare > 0) {
             throw new IllegalArgumentException("a mixture with task prompts needs at least one task");
         }
         this.rng = Seeds.stream(seed, "text:pretraining", 0);
         this.promptShare = promptShare;
-        this.answerShare = answerShare;
         this.prompts = new TaskExamples[tasks.size()];
+        this.answerEnds = new double[tasks.size()];
+        double end = 0;
         for (int i = 0; i < prompts.length; i++) {
             prompts[i] = new TaskExamples(tasks.get(i), Split.TRAIN, seed);
+            end += answerShares.get(i);
+            answerEnds[i] = end;
         }
+    }
+
+    private static List<Double> equalShares(double total, int tasks) {
+        if (tasks == 0 && total > 0) {
+            throw new IllegalArgumentException("a mixture with task prompts needs at least one task");
+        }
+        return Collections.nCopies(tasks, total / Math.max(1, tasks));
     }
 
     /** The next sequence of the mixture. */
     public TokenSequence next() {
         double u = rng.nextDouble();
-        if (u < answerShare) {
-            TextExample e = prompts[rng.nextInt(prompts.length)].next();
+        double answered = answerEnds.length == 0 ? 0 : answerEnds[answerEnds.length - 1];
+        if (u < answered) {
+            int k = 0;
+            while (u >= answerEnds[k]) {
+                k++;
+            }
+            TextExample e = prompts[k].next();
             return TokenSequence.text(e.prompt() + e.answer(), true);
         }
-        if (u < answerShare + promptShare) {
+        if (u < answered + promptShare) {
             return TokenSequence.text(prompts[rng.nextInt(prompts.length)].next().prompt(), false);
         }
         return TokenSequence.text(sentence(), true);

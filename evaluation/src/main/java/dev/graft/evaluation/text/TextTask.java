@@ -129,12 +129,56 @@ public enum TextTask {
             return new TextExample("dup(" + s + ")", eachLetter(s, c -> String.valueOf((char) c).repeat(2)));
         }
     },
-    /** The last letter of a word: {@code last(kqzt)} → {@code t}. */
+    /** The last letter of a word: {@code last kqzt!} → {@code t}. */
     LAST("last", "the last of 3 to 8 letters") {
         @Override
         public TextExample example(SplittableRandom rng) {
             String s = letters(rng, 3 + rng.nextInt(6), 26);
-            return new TextExample("last(" + s + ")", s.substring(s.length() - 1));
+            return new TextExample("last " + s + "!", s.substring(s.length() - 1));
+        }
+    },
+    /** The first letter of a word: {@code first kqzt*} → {@code k}. */
+    FIRST("first", "the first of 3 to 8 letters") {
+        @Override
+        public TextExample example(SplittableRandom rng) {
+            String s = letters(rng, 3 + rng.nextInt(6), 26);
+            return new TextExample("first " + s + "*", s.substring(0, 1));
+        }
+    },
+    /** The alphabetically smallest letter of a word: {@code min kqzt&} → {@code k}. */
+    SMALLEST("smallest", "the alphabetically first of 3 to 6 letters") {
+        @Override
+        public TextExample example(SplittableRandom rng) {
+            String s = letters(rng, 3 + rng.nextInt(4), 26);
+            return new TextExample("min " + s + "&", String.valueOf((char) s.chars().min().orElseThrow()));
+        }
+    },
+    /**
+     * The letter after a word's last letter in the alphabet: {@code succ kqzt>} → {@code u} (the last letter is
+     * drawn from a to y, so that no answer wraps).
+     */
+    SUCCESSOR("successor", "the letter after the last of 2 to 7 letters") {
+        @Override
+        public TextExample example(SplittableRandom rng) {
+            String s = letters(rng, 1 + rng.nextInt(6), 26) + (char) ('a' + rng.nextInt(25));
+            return new TextExample("succ " + s + ">", String.valueOf((char) (s.charAt(s.length() - 1) + 1)));
+        }
+    },
+    /** A word's first letter in upper case: {@code cap kqzt^} → {@code K}. */
+    CAPITAL("capital", "the first of 3 to 8 letters in upper case") {
+        @Override
+        public TextExample example(SplittableRandom rng) {
+            String s = letters(rng, 3 + rng.nextInt(6), 26);
+            return new TextExample("cap " + s + "^", String.valueOf(Character.toUpperCase(s.charAt(0))));
+        }
+    },
+    /** Comparing two numbers: {@code 38?72} → {@code <} (one of {@code <}, {@code =}, {@code >}). */
+    COMPARISON("comparison", "compare two numbers from 10 to 99") {
+        @Override
+        public TextExample example(SplittableRandom rng) {
+            int a = 10 + rng.nextInt(90);
+            int b = rng.nextInt(10) == 0 ? a : 10 + rng.nextInt(90);
+            return new TextExample(a + "?" + b, a < b ? "<" : a > b ? ">" : "=");
         }
     },
     /** Copying a word: {@code copy kqzt:} → {@code kqzt}. */
@@ -145,12 +189,12 @@ public enum TextTask {
             return new TextExample("copy " + s + ":", s);
         }
     },
-    /** The length of a word: {@code len(kqzt)} → {@code 4}. */
+    /** The length of a word: {@code len kqzt%} → {@code 4}. */
     LENGTH("length", "the number of 1 to 9 letters") {
         @Override
         public TextExample example(SplittableRandom rng) {
             String s = letters(rng, 1 + rng.nextInt(9), 26);
-            return new TextExample("len(" + s + ")", Integer.toString(s.length()));
+            return new TextExample("len " + s + "%", Integer.toString(s.length()));
         }
     };
 

@@ -52,21 +52,25 @@ class EvaluationQuickTest {
     }
 
     @Test
-    void fineTuningTeachesEachTaskAndMergesLandBetweenBaseAndFineTunes() {
-        assertThat(first.fineTunes()).extracting(FineTuneOutcome::task).containsExactly("counting", "last", "depth");
+    void fineTuningTeachesEachTaskAndTwoTaskMergesLandBetweenBaseAndFineTunes() {
+        assertThat(first.fineTunes()).extracting(FineTuneOutcome::task).containsExactly("last", "successor",
+                "length");
         for (FineTuneOutcome f : first.fineTunes()) {
             assertThat(f.fineTuned()).as(f.task()).isGreaterThan(f.pretrained() + 0.2);
+            assertThat(f.steps()).as("%s stops at its validation accuracy or the cap", f.task()).isPositive()
+                    .isLessThanOrEqualTo(EvaluationConfig.quick(1).fineTuning().steps());
         }
-        for (int n : List.of(2, 3)) {
-            double pretrained = first.testScores("pretrained", n)[0];
-            assertThat(pretrained).as("the pre-trained model is far from the fine-tunes").isLessThan(0.6);
-            double arithmetic = first.testScores("task_arithmetic", n)[0];
-            assertThat(arithmetic).as("task arithmetic of %d tasks beats the pre-trained model", n)
-                    .isGreaterThan(pretrained + 0.1).isLessThan(1.0);
-            assertThat(first.testScores("ties", n)[0]).as("TIES of %d tasks", n).isGreaterThan(pretrained)
-                    .isLessThan(arithmetic);
-            assertThat(first.testScores("averaging", n)[0]).as("averaging of %d tasks", n).isLessThan(arithmetic);
-        }
+        // the orderings every regime of docs/llama-evaluation.md showed at 2 tasks; at 3 or more tasks merges stay
+        // near the pre-trained model and nothing is asserted beyond their being reported
+        double pretrained = first.testScores("pretrained", 2)[0];
+        assertThat(pretrained).as("the pre-trained model is far from the fine-tunes").isLessThan(0.6);
+        double arithmetic = first.testScores("task_arithmetic", 2)[0];
+        assertThat(arithmetic).as("task arithmetic of 2 tasks beats the pre-trained model")
+                .isGreaterThan(pretrained + 0.1).isLessThan(1.0);
+        assertThat(first.testScores("ties", 2)[0]).as("TIES of 2 tasks").isGreaterThan(pretrained)
+                .isLessThan(arithmetic);
+        assertThat(first.testScores("averaging", 2)[0]).as("averaging of 2 tasks").isGreaterThan(pretrained)
+                .isLessThan(arithmetic);
     }
 
     @Test

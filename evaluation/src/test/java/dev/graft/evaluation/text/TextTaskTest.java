@@ -35,11 +35,21 @@ class TextTaskTest {
         assertThat(TaskExamples.of(TextTask.DOUBLING, Split.TEST, 1, 2)).containsExactly(
                 new TextExample("dup(owtv)", "oowwttvv"), new TextExample("dup(qcmp)", "qqccmmpp"));
         assertThat(TaskExamples.of(TextTask.LAST, Split.TEST, 1, 2)).containsExactly(
-                new TextExample("last(wteoggs)", "s"), new TextExample("last(zeyn)", "n"));
+                new TextExample("last ogni!", "i"), new TextExample("last nqysm!", "m"));
+        assertThat(TaskExamples.of(TextTask.FIRST, Split.TEST, 1, 2)).containsExactly(
+                new TextExample("first xdjadw*", "x"), new TextExample("first xttaq*", "x"));
+        assertThat(TaskExamples.of(TextTask.SMALLEST, Split.TEST, 1, 2)).containsExactly(
+                new TextExample("min sxhrca&", "a"), new TextExample("min zjf&", "f"));
+        assertThat(TaskExamples.of(TextTask.SUCCESSOR, Split.TEST, 1, 2)).containsExactly(
+                new TextExample("succ qo>", "p"), new TextExample("succ psyuf>", "g"));
+        assertThat(TaskExamples.of(TextTask.CAPITAL, Split.TEST, 1, 2)).containsExactly(
+                new TextExample("cap ust^", "U"), new TextExample("cap jain^", "J"));
+        assertThat(TaskExamples.of(TextTask.COMPARISON, Split.TEST, 1, 2)).containsExactly(
+                new TextExample("19?36", "<"), new TextExample("95?76", ">"));
         assertThat(TaskExamples.of(TextTask.COPY, Split.TEST, 1, 2)).containsExactly(
                 new TextExample("copy tmepz:", "tmepz"), new TextExample("copy nim:", "nim"));
         assertThat(TaskExamples.of(TextTask.LENGTH, Split.TEST, 1, 2)).containsExactly(
-                new TextExample("len(uec)", "3"), new TextExample("len(lcve)", "4"));
+                new TextExample("len rybhdgoo%", "8"), new TextExample("len zeuovzuvf%", "9"));
     }
 
     @Test
@@ -80,7 +90,8 @@ class TextTaskTest {
     @Test
     void tasksAreNamedForTheCommandLine() {
         assertThat(TextTask.ids()).containsExactly("addition", "reversal", "sorting", "counting", "depth", "lookup",
-                "binary", "cipher", "maximum", "doubling", "last", "copy", "length");
+                "binary", "cipher", "maximum", "doubling", "last", "first", "smallest", "successor", "capital", "comparison", "copy",
+                "length");
         assertThat(TextTask.byId("Lookup")).contains(TextTask.LOOKUP);
         assertThat(TextTask.byId("parity")).isEmpty();
     }
@@ -139,6 +150,29 @@ class TextTaskTest {
         assertThat(answered).isBetween(160, 240);
         assertThatThrownBy(() -> new PretrainingText(1, 0.6, 0.5, tasks))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("prompt share 0.6 and answer share 0.5 must be at least 0 and add up to at most 1");
+                .hasMessage("prompt share 0.6 and answer shares [0.25, 0.25] must be at least 0 and add up to at most 1");
+    }
+
+    @Test
+    void eachTaskGetsItsOwnShareOfAnsweredExamples() {
+        PretrainingText text = new PretrainingText(1, 0.2, List.of(0.1, 0.3), List.of(TextTask.ADDITION,
+                TextTask.DEPTH));
+        int additions = 0;
+        int depths = 0;
+        for (int i = 0; i < 20_000; i++) {
+            TokenSequence s = text.next();
+            if (s.tokens()[s.length() - 1] != ByteVocabulary.EOS) {
+                continue;
+            }
+            String body = ByteVocabulary.decode(s.tokens(), 1, s.length() - 1);
+            additions += body.matches("\\d+\\+\\d+=\\d+") ? 1 : 0;
+            depths += body.startsWith("depth") ? 1 : 0;
+        }
+        // 2,000 and 6,000 expected of 20,000 draws (binomial standard deviations 42 and 65)
+        assertThat(additions).isBetween(1850, 2150);
+        assertThat(depths).isBetween(5800, 6200);
+        assertThatThrownBy(() -> new PretrainingText(1, 0.2, List.of(0.1), List.of(TextTask.ADDITION,
+                TextTask.DEPTH))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("1 answer shares for 2 tasks");
     }
 }
