@@ -69,10 +69,12 @@ class MethodGridTest {
         assertThat(MethodGrid.atEdge("task_arithmetic", "lambda=1.5")).containsExactly("lambda=1.5");
         assertThat(MethodGrid.atEdge("task_arithmetic", "lambda=0.1")).containsExactly("lambda=0.1");
         assertThat(MethodGrid.atEdge("task_arithmetic", "lambda=0.5")).isEmpty();
-        assertThat(MethodGrid.atEdge("ties", "density=0.1 lambda=3.0")).containsExactly("density=0.1", "lambda=3.0");
-        assertThat(MethodGrid.atEdge("dare_ties", "density=0.7 lambda=1.0")).containsExactly("density=0.7");
+        assertThat(MethodGrid.atEdge("ties", "density=0.2 lambda=3.0")).containsExactly("density=0.2", "lambda=3.0");
+        assertThat(MethodGrid.atEdge("dare_ties", "density=0.2 lambda=1.0")).containsExactly("density=0.2");
+        assertThat(MethodGrid.atEdge("dare_ties", "density=0.7 lambda=0.25")).containsExactly("lambda=0.25");
+        assertThat(MethodGrid.atEdge("breadcrumbs", "density=1.0 lambda=0.5")).isEmpty();
         // LiNeS's own parameters are the paper's grid; a density of 1 keeps everything and cannot go further
-        assertThat(MethodGrid.atEdge("ties+lines", "density=0.2 lambda=1.0 alpha=auto beta=1.0")).isEmpty();
+        assertThat(MethodGrid.atEdge("ties+lines", "density=0.4 lambda=1.0 alpha=auto beta=1.0")).isEmpty();
         assertThat(MethodGrid.atEdge("sce", "select_topk=1.0")).isEmpty();
         assertThat(MethodGrid.atEdge("wudi", "-")).isEmpty();
     }
