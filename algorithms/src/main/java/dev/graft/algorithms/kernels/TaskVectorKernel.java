@@ -112,14 +112,14 @@ public final class TaskVectorKernel implements TensorKernel {
             out.write(r, 0, len);
         };
         if (!fused) {
-            scan.scan(deltaBlock);
+            scan.lastScan(deltaBlock);
             return;
         }
         float[] bound = new float[n];
         float[] tie = new float[n];
         long[] tied = new long[n];
         float[] scratch = new float[ConsensusLanes.scratchLength(n)];
-        scan.scanInputs((first, len, x, base, offset) -> {
+        scan.lastScanInputs((first, len, x, base, offset) -> {
             for (int k = 0; k < n; k++) {
                 bound[k] = masks[k].settledBound(len);
                 if (Float.isNaN(bound[k])) {
