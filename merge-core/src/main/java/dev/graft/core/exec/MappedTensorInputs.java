@@ -117,7 +117,8 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
 
     private void scan(ChunkVisitor visitor, boolean mayKeep) {
         if (done) {
-            throw new IllegalStateException(task.name() + ": scanned after its last scan");
+            // A kernel bug, not a user's: its final pass must be its last (see TensorInputs.lastScan).
+            throw new IllegalStateException("tensor \"" + task.name() + "\": scanned again after its last scan");
         }
         long total = shape.elementCount();
         if (total == 0) {
