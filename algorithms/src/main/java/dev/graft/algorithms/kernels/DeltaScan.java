@@ -1,5 +1,6 @@
 package dev.graft.algorithms.kernels;
 
+import dev.graft.core.kernel.ChunkVisitor;
 import dev.graft.core.kernel.TensorInputs;
 
 /**
@@ -82,16 +83,30 @@ public final class DeltaScan {
      * do not.
      */
     public void scanInputs(InputVisitor visitor) {
+        scanInputs(visitor, false);
+    }
+
+    /** As {@link #scanInputs}, as the last pass (see {@link TensorInputs#lastScan}). */
+    public void lastScanInputs(InputVisitor visitor) {
+        scanInputs(visitor, true);
+    }
+
+    private void scanInputs(InputVisitor visitor, boolean last) {
         int base = inputs.baseIndex();
         float[][] x = new float[models.length][];
-        inputs.scan((first, chunk, v, off) -> {
+        ChunkVisitor blocks = (first, chunk, v, off) -> {
             for (int k = 0; k < models.length; k++) {
                 x[k] = v[models[k]];
             }
             for (int at = 0; at < chunk; at += block) {
                 visitor.visit(first + at, Math.min(block, chunk - at), x, v[base], off + at);
             }
-        });
+        };
+        if (last) {
+            inputs.lastScan(blocks);
+        } else {
+            inputs.scan(blocks);
+        }
     }
 
     /**
@@ -125,7 +140,15 @@ public final class DeltaScan {
 
     /** One pass over the whole tensor. */
     public void scan(Visitor visitor) {
-        scanInputs((first, len, x, base, offset) -> visitor.visit(first, len, deltas(x, base, offset, len), base,
-                offset));
+        scanInputs(withDeltas(visitor), false);
+    }
+
+    /** One pass over the whole tensor, the last (see {@link TensorInputs#lastScan}). */
+    public void lastScan(Visitor visitor) {
+        scanInputs(withDeltas(visitor), true);
+    }
+
+    private InputVisitor withDeltas(Visitor visitor) {
+        return (first, len, x, base, offset) -> visitor.visit(first, len, deltas(x, base, offset, len), base, offset);
     }
 }

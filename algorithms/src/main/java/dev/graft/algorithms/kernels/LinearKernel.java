@@ -21,7 +21,7 @@ public final class LinearKernel implements TensorKernel {
         }
         float divisor = p.globalBoolean("normalize") ? sum : 1f;
         float[] r = new float[in.maxChunk()];
-        in.scan((first, len, v, off) -> {
+        in.lastScan((first, len, v, off) -> {
             java.util.Arrays.fill(r, 0, len, 0f);
             for (int i = 0; i < n; i++) {
                 float wi = w[i];

@@ -20,7 +20,7 @@ public final class NearSwapKernel implements TensorKernel {
         int otherIndex = 1 - baseIndex;
         double t = p.globalDouble("t");
         float[] r = new float[in.maxChunk()];
-        in.scan((first, len, v, off) -> {
+        in.lastScan((first, len, v, off) -> {
             float[] base = v[baseIndex];
             float[] other = v[otherIndex];
             for (int e = 0; e < len; e++) {

@@ -191,7 +191,7 @@ public final class PointScan {
 
     /** One pass writing input {@code input} unchanged (a merge of one model is that model, as in mergekit). */
     public void writeInput(int input, TensorOutput out) {
-        inputs.scan((first, len, v, off) -> out.write(v[input], off, len));
+        inputs.lastScan((first, len, v, off) -> out.write(v[input], off, len));
     }
 
     /** Writes zeros, reading nothing. */

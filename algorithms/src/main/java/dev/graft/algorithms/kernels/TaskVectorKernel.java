@@ -111,17 +111,35 @@ public final class TaskVectorKernel implements TensorKernel {
             }
             out.write(r, 0, len);
         };
+        if (!consensus && keepsAll(masks) && unscaled(scale)) {
+            // Task arithmetic: nothing to mask or rescale, so the deltas need no buffers of their own; the same
+            // arithmetic, in the same order, straight from the inputs (one write and read of every delta less).
+            float div = normalize ? fixedDivisor : 1f;
+            scan.lastScanInputs((first, len, x, base, offset) -> {
+                for (int from = 0; from < len; from += BLOCK) {
+                    linearFromInputs(x, w, div, factor, base, offset, from, Math.min(len, from + BLOCK), mixed, r);
+                }
+                out.write(r, 0, len);
+            });
+            return;
+        }
         if (!fused) {
-            scan.scan(deltaBlock);
+            scan.lastScan(deltaBlock);
             return;
         }
         float[] bound = new float[n];
         float[] tie = new float[n];
         long[] tied = new long[n];
         float[] scratch = new float[ConsensusLanes.scratchLength(n)];
-        scan.scanInputs((first, len, x, base, offset) -> {
+        scan.lastScanInputs((first, len, x, base, offset) -> {
             for (int k = 0; k < n; k++) {
                 bound[k] = masks[k].settledBound(len);
+                if (Float.isNaN(bound[k])) {
+                    // The tie quota left is shorter than the block, which bf16 deltas make common: a tie group of
+                    // thousands of elements spreads its quota's end over hundreds of blocks. Counted, the block's
+                    // ties usually still fit, and the block stays on the fused path.
+                    bound[k] = masks[k].settledBound(len, tiesIn(x[k], base, offset, len, masks[k].tieMagnitude()));
+                }
                 if (Float.isNaN(bound[k])) {
                     deltaBlock.visit(first, len, scan.deltas(x, base, offset, len), base, offset);
                     return;
@@ -155,6 +173,53 @@ public final class TaskVectorKernel implements TensorKernel {
         for (int e = from; e < to; e++) {
             r[e] = base[bo + e] + (mixed[e] / div) * factor;
         }
+    }
+
+    /**
+     * As {@link #linear} with every mask keeping all and every rescale factor 1, taking each delta as
+     * {@code x[k][offset + e] − base[offset + e]} inside the loop that weights it: the same float operations in the
+     * same order, so the same bits.
+     */
+    private static void linearFromInputs(float[][] x, float[] w, float div, float factor, float[] base, int offset,
+                                         int from, int to, float[] mixed, float[] r) {
+        java.util.Arrays.fill(mixed, from, to, 0f);
+        for (int k = 0; k < x.length; k++) {
+            float[] xk = x[k];
+            float wk = w[k];
+            for (int e = from; e < to; e++) {
+                mixed[e] += wk * (xk[offset + e] - base[offset + e]);
+            }
+        }
+        for (int e = from; e < to; e++) {
+            r[e] = base[offset + e] + (mixed[e] / div) * factor;
+        }
+    }
+
+    /** How many of {@code |x[offset + e] − base[offset + e]|}, {@code e < length}, equal {@code tie} (none for NaN). */
+    private static long tiesIn(float[] x, float[] base, int offset, int length, float tie) {
+        long tied = 0;
+        for (int e = offset; e < offset + length; e++) {
+            tied += Math.abs(x[e] - base[e]) == tie ? 1 : 0;
+        }
+        return tied;
+    }
+
+    private static boolean keepsAll(DeltaMask[] masks) {
+        for (DeltaMask m : masks) {
+            if (m != DeltaMask.KEEP_ALL) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean unscaled(float[] scale) {
+        for (float s : scale) {
+            if (s != 1f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Elements {@code [from, to)} of a chunk with TIES' sign election; see {@link #linear} on the loop shapes. */

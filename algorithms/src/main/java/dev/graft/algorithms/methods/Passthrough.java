@@ -57,7 +57,7 @@ public final class Passthrough implements MergeMethod {
         return (in, p, out) -> {
             float scale = (float) p.modelDouble(0, "scale", 1);
             float[] r = new float[in.maxChunk()];
-            in.scan((first, len, v, off) -> {
+            in.lastScan((first, len, v, off) -> {
                 for (int e = 0; e < len; e++) {
                     r[e] = v[0][off + e] * scale;
                 }

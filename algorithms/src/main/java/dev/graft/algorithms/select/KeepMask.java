@@ -50,6 +50,15 @@ public interface KeepMask {
     }
 
     /**
+     * As {@link #settledBound(int)}, told how many of the next {@code count} elements have magnitude
+     * {@link #tieMagnitude()}: a caller that has counted them gets a bound for chunks whose ties all fit in what
+     * is left of the quota, however long the chunk. NaN where that does not settle them either.
+     */
+    default float settledBound(int count, long tiesAmongThem) {
+        return settledBound(count);
+    }
+
+    /**
      * The magnitude whose elements count against the tie quota; see {@link #settledBound}. NaN when counting them
      * no longer changes anything (the quota is used up).
      */

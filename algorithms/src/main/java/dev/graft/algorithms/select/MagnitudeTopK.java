@@ -167,6 +167,15 @@ public final class MagnitudeTopK implements MagnitudeSelector {
             return MaskLoops.leastAbove(settledKeyBound());
         }
 
+        @Override
+        public float settledBound(int count, long tiesAmongThem) {
+            // Every one of the chunk's ties fits in the quota: all of them are kept, as the bound keeps them.
+            if (!finite || ties < quota && tiesAmongThem > quota - ties) {
+                return Float.NaN;
+            }
+            return MaskLoops.leastAbove(settledKeyBound());
+        }
+
         /**
          * The key bound of a settled chunk: keys above it are kept, so ties are kept (bound one below the
          * threshold) while the quota lasts, and dropped once it is used up.

@@ -26,6 +26,14 @@ public interface DeltaMask {
         return Float.NaN;
     }
 
+    /**
+     * As {@link #settledBound(int)}, told how many of the next {@code length} elements have magnitude
+     * {@link #tieMagnitude()} (see {@link dev.graft.algorithms.select.KeepMask#settledBound(int, long)}).
+     */
+    default float settledBound(int length, long tiesAmongThem) {
+        return settledBound(length);
+    }
+
     /** The magnitude counted against the mask's tie quota (NaN: no need to count); see {@link #settledBound}. */
     default float tieMagnitude() {
         return Float.NaN;

@@ -34,6 +34,11 @@ final class SelectionMask implements DeltaMask {
     }
 
     @Override
+    public float settledBound(int length, long tiesAmongThem) {
+        return mask.settledBound(length, tiesAmongThem);
+    }
+
+    @Override
     public float tieMagnitude() {
         return mask.tieMagnitude();
     }

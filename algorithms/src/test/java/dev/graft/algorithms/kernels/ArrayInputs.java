@@ -4,12 +4,20 @@ import dev.graft.core.kernel.ChunkVisitor;
 import dev.graft.core.kernel.TensorInputs;
 import dev.graft.formats.tensor.Shape;
 
-/** In-memory inputs for kernel unit tests: one chunk per {@code rowsPerChunk} rows. */
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * In-memory inputs for kernel unit tests: one chunk per {@code rowsPerChunk} rows. They keep the executor's
+ * contract that nothing is scanned after {@link #lastScan}, so every kernel test also checks its kernel honours it,
+ * and record the passes a kernel made.
+ */
 final class ArrayInputs implements TensorInputs {
     private final float[][] values;
     private final int base;
     private final Shape shape;
     private final int rowsPerChunk;
+    private final List<String> passes = new ArrayList<>();
 
     ArrayInputs(Shape shape, int base, int rowsPerChunk, float[]... values) {
         this.values = values;
@@ -43,8 +51,26 @@ final class ArrayInputs implements TensorInputs {
         return (int) Math.min(shape.elementCount(), rowsPerChunk * rowLength());
     }
 
+    /** The passes made so far, in order: "scan" or "last". */
+    List<String> passes() {
+        return List.copyOf(passes);
+    }
+
     @Override
     public void scan(ChunkVisitor visitor) {
+        pass("scan", visitor);
+    }
+
+    @Override
+    public void lastScan(ChunkVisitor visitor) {
+        pass("last", visitor);
+    }
+
+    private void pass(String kind, ChunkVisitor visitor) {
+        if (passes.contains("last")) {
+            throw new IllegalStateException("tensor \"t\": scanned again after its last scan");
+        }
+        passes.add(kind);
         // Hands the arrays over in place, as cached inputs are: kernels must honour the offset.
         int n = (int) shape.elementCount();
         int chunk = maxChunk();

@@ -178,6 +178,29 @@ class MagnitudeTopKTest {
     }
 
     @Test
+    void aChunkLongerThanTheQuotaLeftIsSettledWhenItsCountedTiesFit() {
+        //               0  1  2  3  4  5  6  7  8  9
+        float[] values = {5, 1, 1, 0, 1, 2, 1, 1, 0, 1};
+        // k = 5: 5 and 2 above the cut, then three of the six ties at |x| = 1 (indices 1, 2, 4).
+        MagnitudeTopK top = MagnitudeTopK.of(values.length, 5);
+        Passes.run(top, values, Passes.uniform(10, 10));
+        KeepMask mask = top.mask();
+        float keepTies = 1f; // |x| >= 1 keeps the ties
+        float dropTies = Math.nextUp(1f); // |x| > 1 drops them
+
+        assertThat(mask.tieMagnitude()).isEqualTo(1f);
+        assertThat(mask.settledBound(4)).as("4 elements, a quota of 3").isNaN();
+        assertThat(mask.settledBound(4, 2)).as("elements 0-3 hold 2 ties").isEqualTo(keepTies);
+        mask.skip(4, 2);
+        assertThat(mask.settledBound(4, 3)).as("elements 4-7 hold 3 ties, 1 fits").isNaN();
+        assertThat(mask.settledBound(1, 1)).as("element 4 alone").isEqualTo(keepTies);
+        mask.skip(1, 1);
+        assertThat(mask.tieMagnitude()).as("quota used up").isNaN();
+        assertThat(mask.settledBound(5)).isEqualTo(dropTies);
+        assertThat(mask.settledBound(5, 3)).isEqualTo(dropTies);
+    }
+
+    @Test
     void mixesPerElementAndBulkDecisionsInOneMask() {
         float[] values = TestData.sets(1_000, 5).get(1).values(); // few values: ties everywhere
         MagnitudeTopK top = MagnitudeTopK.of(1_000, 400);

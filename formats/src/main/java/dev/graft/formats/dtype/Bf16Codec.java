@@ -45,10 +45,10 @@ final class Bf16Codec implements FloatCodec {
         for (int done = 0; done < count; done += bits.length) {
             int n = Math.min(bits.length, count - done);
             MemorySegment.copy(src, LittleEndian.SHORT, srcOffset + 2L * done, bits, 0, n);
-            widen(bits, n, dst, dstIndex + done);
             if (countNonFinite) {
-                // While the block is in L1, on the 16-bit patterns.
-                nonFinite += countNonFinite(bits, n);
+                nonFinite += widenCountingNonFinite(bits, n, dst, dstIndex + done);
+            } else {
+                widen(bits, n, dst, dstIndex + done);
             }
         }
         return nonFinite;
@@ -69,11 +69,17 @@ final class Bf16Codec implements FloatCodec {
         }
     }
 
-    private static int countNonFinite(short[] bits, int n) {
+    /**
+     * {@link #widen}, counting the non-finite patterns in the same loop: C2 vectorises neither loop (not the
+     * float reinterpretation, not the count), and one loop over the block measured 0.64 against 0.81 ns per element
+     * for the two (a scratch loop over 4,096-element blocks, thread CPU time, load 9).
+     */
+    private static int widenCountingNonFinite(short[] bits, int n, float[] dst, int at) {
         int count = 0;
         for (int i = 0; i < n; i++) {
-            // On the 16-bit patterns, which C2 vectorises (it does not vectorise the floats' bits).
-            count += (bits[i] & EXPONENT) == EXPONENT ? 1 : 0;
+            int b = bits[i];
+            dst[at + i] = Float.intBitsToFloat(b << 16);
+            count += (b & EXPONENT) == EXPONENT ? 1 : 0;
         }
         return count;
     }

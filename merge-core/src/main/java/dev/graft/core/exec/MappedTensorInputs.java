@@ -46,6 +46,8 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
     private float[][] cache;
     private boolean cached;
     private boolean scanned;
+    /** After {@link #lastScan}. */
+    private boolean done;
 
     /**
      * @param pool heap for keeping decoded inputs between passes, or null to always read from the files
@@ -103,6 +105,21 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
      */
     @Override
     public void scan(ChunkVisitor visitor) {
+        scan(visitor, true);
+    }
+
+    /** A last scan keeps nothing: what no later pass reads is decoded into chunk buffers that stay in cache. */
+    @Override
+    public void lastScan(ChunkVisitor visitor) {
+        scan(visitor, false);
+        done = true;
+    }
+
+    private void scan(ChunkVisitor visitor, boolean mayKeep) {
+        if (done) {
+            // A kernel bug, not a user's: its final pass must be its last (see TensorInputs.lastScan).
+            throw new IllegalStateException("tensor \"" + task.name() + "\": scanned again after its last scan");
+        }
         long total = shape.elementCount();
         if (total == 0) {
             return;
@@ -116,7 +133,7 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
             }
             return;
         }
-        boolean keep = cache == null && reserveCache(total);
+        boolean keep = mayKeep && cache == null && reserveCache(total);
         float[][] buffers = keep ? cache : new float[tensors.length][capacity];
         MemorySegment scratch = rounding == null ? null
                 : MemorySegment.ofArray(new byte[capacity * rounding.dtype().byteSize()]);

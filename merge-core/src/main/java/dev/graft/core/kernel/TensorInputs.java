@@ -33,4 +33,13 @@ public interface TensorInputs {
 
     /** Reads every element of every input once, in order, chunk by chunk. */
     void scan(ChunkVisitor visitor);
+
+    /**
+     * As {@link #scan}, for the last time: no scan may follow, so nothing read needs keeping for one. A kernel's
+     * final pass (its only one, for single-pass methods) reads through this, and the inputs then stream through
+     * chunk-sized buffers that stay in cache instead of filling whole-tensor arrays no pass will read again.
+     */
+    default void lastScan(ChunkVisitor visitor) {
+        scan(visitor);
+    }
 }
