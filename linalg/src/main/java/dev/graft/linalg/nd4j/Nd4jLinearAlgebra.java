@@ -23,6 +23,11 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
     /** This backend's name. */
     public static final String NAME = "nd4j";
 
+    /**
+     * The system property that sets how many threads OpenBLAS and ND4J's OpenMP ops may use per call (default 1).
+     */
+    public static final String THREADS_PROPERTY = "graft.blas.threads";
+
     private static volatile Nd4jLinearAlgebra instance;
 
     private Nd4jLinearAlgebra() {
@@ -42,6 +47,7 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
                     try {
                         Nd4j.getBackend();
                         org.bytedeco.javacpp.Loader.load(openblas.class);
+                        limitNativeThreads(nativeThreads());
                     } catch (LinkageError | RuntimeException e) {
                         throw new LinearAlgebraException("cannot load ND4J's native libraries for "
                                 + System.getProperty("os.name") + " " + System.getProperty("os.arch")
@@ -53,6 +59,45 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
             }
         }
         return la;
+    }
+
+    /**
+     * The threads each native call may use: {@value #THREADS_PROPERTY}, else 1.
+     *
+     * @throws LinearAlgebraException if the property is not a positive integer
+     */
+    static int nativeThreads() {
+        String value = System.getProperty(THREADS_PROPERTY);
+        if (value == null) {
+            return 1;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new LinearAlgebraException("system property " + THREADS_PROPERTY + " must be a positive integer, got '"
+                + value + "'");
+    }
+
+    /*
+     * Graft's executors already run one worker per core over the matrices. OpenBLAS's and ND4J's OpenMP threads on
+     * top of them oversubscribe the cores, and OpenBLAS's idle threads spin in sched_yield while they wait, which
+     * showed up as system time (2.77 M sched_yield calls in one cold extract; docs/benchmarks.md).
+     */
+    private static void limitNativeThreads(int threads) {
+        openblas.blas_set_num_threads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.getEnvironment().setMaxThreads(threads);
+    }
+
+    /** The threads OpenBLAS uses per call now. */
+    public static int blasThreads() {
+        instance();
+        return openblas.blas_get_num_threads();
     }
 
     @Override
