@@ -15,9 +15,22 @@ class NativeThreadsTest {
     }
 
     @Test
-    void openBlasRunsOneThreadPerCallByDefault() {
-        assertThat(Nd4jLinearAlgebra.nativeThreads()).isEqualTo(1);
-        assertThat(Nd4jLinearAlgebra.blasThreads()).isEqualTo(1);
+    void withoutThePropertyTheLibrariesKeepTheirOwnDefault() {
+        assertThat(Nd4jLinearAlgebra.nativeThreads()).isZero();
+    }
+
+    @Test
+    void limitThreadsSetsOpenBlasThreadCount() {
+        int before = Nd4jLinearAlgebra.blasThreads();
+        try {
+            Nd4jLinearAlgebra.limitThreads(1);
+            assertThat(Nd4jLinearAlgebra.blasThreads()).isEqualTo(1);
+        } finally {
+            Nd4jLinearAlgebra.limitThreads(before);
+        }
+        assertThat(Nd4jLinearAlgebra.blasThreads()).isEqualTo(before);
+        assertThatThrownBy(() -> Nd4jLinearAlgebra.limitThreads(0)).isInstanceOf(LinearAlgebraException.class)
+                .hasMessage("native threads must be at least 1, got 0");
     }
 
     @Test
