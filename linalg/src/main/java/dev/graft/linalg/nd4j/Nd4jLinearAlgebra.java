@@ -23,6 +23,15 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
     /** This backend's name. */
     public static final String NAME = "nd4j";
 
+    /**
+     * The system property that caps the threads OpenBLAS and ND4J's OpenMP ops use per call; unset, they keep
+     * their own default (one per core). {@code -Dgraft.blas.threads=1} stops them competing with Graft's own
+     * per-matrix workers on small machines (docs/benchmarks.md, "OpenBLAS threads"); it is not the default yet
+     * because OpenBLAS's rounding depends on its thread count and the Gram-path error estimate's safety factor was
+     * calibrated at the default.
+     */
+    public static final String THREADS_PROPERTY = "graft.blas.threads";
+
     private static volatile Nd4jLinearAlgebra instance;
 
     private Nd4jLinearAlgebra() {
@@ -42,6 +51,10 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
                     try {
                         Nd4j.getBackend();
                         org.bytedeco.javacpp.Loader.load(openblas.class);
+                        int threads = nativeThreads();
+                        if (threads > 0) {
+                            limitNativeThreads(threads);
+                        }
                     } catch (LinkageError | RuntimeException e) {
                         throw new LinearAlgebraException("cannot load ND4J's native libraries for "
                                 + System.getProperty("os.name") + " " + System.getProperty("os.arch")
@@ -53,6 +66,59 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
             }
         }
         return la;
+    }
+
+    /**
+     * The threads each native call may use: {@value #THREADS_PROPERTY}, else 0 (the libraries' own default).
+     *
+     * @throws LinearAlgebraException if the property is not a positive integer
+     */
+    static int nativeThreads() {
+        String value = System.getProperty(THREADS_PROPERTY);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new LinearAlgebraException("system property " + THREADS_PROPERTY + " must be a positive integer, got '"
+                + value + "'");
+    }
+
+    /*
+     * Graft's executors already run one worker per core over the matrices. OpenBLAS's and ND4J's OpenMP threads on
+     * top of them oversubscribe the cores, and OpenBLAS's idle threads spin in sched_yield while they wait, which
+     * showed up as system time (2.77 M sched_yield calls in one cold extract; docs/benchmarks.md).
+     */
+    /**
+     * Caps the threads OpenBLAS and ND4J's OpenMP ops use per call from now on, for the whole process.
+     *
+     * @param threads at least 1
+     * @throws LinearAlgebraException if {@code threads} is below 1
+     */
+    public static void limitThreads(int threads) {
+        if (threads < 1) {
+            throw new LinearAlgebraException("native threads must be at least 1, got " + threads);
+        }
+        instance();
+        limitNativeThreads(threads);
+    }
+
+    private static void limitNativeThreads(int threads) {
+        openblas.blas_set_num_threads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.getEnvironment().setMaxThreads(threads);
+    }
+
+    /** The threads OpenBLAS uses per call now. */
+    public static int blasThreads() {
+        instance();
+        return openblas.blas_get_num_threads();
     }
 
     @Override
