@@ -21,7 +21,9 @@ import java.util.Map;
  *
  * <p>Arguments: {@code ROWS COLS METHOD POLICY [OUT]}, METHOD one of tsv, iso_c, iso_cts, wudi (its steps from the
  * system property {@code steps}, default 1), POLICY {@code default} ({@link SvdPolicy#DEFAULT}) or {@code exact}
- * (every SVD by {@code sgesdd}); OUT, if given, receives the merged matrix as little-endian float32.
+ * (every SVD by {@code sgesdd}); OUT, if given, receives the merged matrix as little-endian float32. The system
+ * property {@code workers} (default 1) runs that many merges of the matrix at once on their own threads, as
+ * {@code graft merge --threads} does with different tensors.
  */
 public final class SpectralProfile {
     private SpectralProfile() {
@@ -62,14 +64,31 @@ public final class SpectralProfile {
             case "wudi" -> new WudiMerge();
             default -> throw new IllegalArgumentException("no method " + method);
         };
+        // Several merges of the same matrix at once, as the executor's worker threads run them (--threads).
+        int workers = Integer.getInteger("workers", 1);
+        List<Thread> threads = new ArrayList<>();
+        Matrix[] outs = new Matrix[workers];
         long start = System.nanoTime();
-        try (Matrix out = merge.merge(la, tasks, p)) {
-            System.out.printf("%s %s %dx%d: %.1f s%n", method, args[3], m, n, (System.nanoTime() - start) / 1e9);
-            if (args.length > 4) {
-                ByteBuffer bytes = ByteBuffer.allocate(m * n * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-                bytes.asFloatBuffer().put(out.toArray());
-                Files.write(Path.of(args[4]), bytes.array());
+        for (int w = 0; w < workers; w++) {
+            int slot = w;
+            threads.add(Thread.ofPlatform().start(() -> outs[slot] = merge.merge(la, tasks, p)));
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
             }
+        }
+        System.out.printf("%s %s %dx%d, %d at once: %.1f s%n", method, args[3], m, n, workers,
+                (System.nanoTime() - start) / 1e9);
+        if (args.length > 4) {
+            ByteBuffer bytes = ByteBuffer.allocate(m * n * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            bytes.asFloatBuffer().put(outs[0].toArray());
+            Files.write(Path.of(args[4]), bytes.array());
+        }
+        for (Matrix out : outs) {
+            out.close();
         }
         tasks.forEach(Matrix::close);
     }
