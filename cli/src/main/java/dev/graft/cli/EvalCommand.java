@@ -34,9 +34,9 @@ import java.util.concurrent.Callable;
                 "Measure what merges do to accuracy on a Llama trained in Java.",
                 "",
                 "A byte-level Llama decoder (107,200 parameters) is pre-trained on grammar text and synthetic text "
-                        + "tasks, fine-tuned on each of 4 tasks, and the fine-tunes are merged as Hugging Face folders "
+                        + "tasks, fine-tuned on each of 8 tasks, and the fine-tunes are merged as Hugging Face folders "
                         + "through Graft's Merge API with every method that merges any number of models, each with "
-                        + "and without LiNeS, at 2 and 4 tasks. Hyper-parameters are chosen on a validation split "
+                        + "and without LiNeS, at 2, 4 and 8 tasks. Hyper-parameters are chosen on a validation split "
                         + "and reported on a test split (greedy exact match), over several seeds with 95%% "
                         + "confidence intervals; also task negation, and PHLoRA adapters and compressed deltas "
                         + "(BitDelta, Delta-CoMe, ComPEFT, low rank) at several sizes in place of each fine-tune. "

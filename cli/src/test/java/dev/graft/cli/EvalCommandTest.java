@@ -1,10 +1,12 @@
 package dev.graft.cli;
 
+import dev.graft.evaluation.experiment.EvaluationConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,6 +58,21 @@ class EvalCommandTest {
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.out()).contains("Rendered the results of 1 seeds in ");
         assertThat(Files.readString(doc)).isEqualTo(md);
+    }
+
+    @Test
+    void theHelpDescribesThePublishedConfiguration() {
+        // The description is a constant; this keeps it true when EvaluationConfig.full() changes.
+        EvaluationConfig full = EvaluationConfig.full(1);
+        String counts = full.taskCounts().stream().map(String::valueOf).collect(Collectors.joining(", "));
+        int last = counts.lastIndexOf(", ");
+        String spoken = last < 0 ? counts : counts.substring(0, last) + " and " + counts.substring(last + 2);
+        Cli.Result r = Cli.graft("eval", "--help");
+        String help = r.out().replaceAll("\\s+", " ");
+        assertThat(help).contains(String.format("A byte-level Llama decoder (%,d parameters)",
+                        full.shape().parameterCount()),
+                "fine-tuned on each of " + full.tasks().size() + " tasks",
+                "at " + spoken + " tasks.");
     }
 
     @Test
