@@ -4,8 +4,6 @@ import dev.graft.algorithms.kernels.DeltaScan;
 import dev.graft.algorithms.random.CounterRng;
 import dev.graft.core.kernel.TensorParameters;
 
-import java.util.Arrays;
-
 /**
  * DELLA's MagPrune (mergekit's {@code della_magprune}): within each row, rank the entries of a task vector by |δ|
  * (1 = smallest, ties by index), and keep entry {@code j} with probability
@@ -42,7 +40,7 @@ public final class DellaSparsifier implements Sparsifier {
         private final double low;
         private final double spread;
         private final int row;
-        private final long[] order;
+        private final MagnitudeOrder magnitudes;
         private final double[] u;
 
         RankMask(CounterRng rng, double density, double epsilon, int row, int maxChunk) {
@@ -50,7 +48,7 @@ public final class DellaSparsifier implements Sparsifier {
             this.low = density - epsilon;
             this.spread = 2 * epsilon;
             this.row = row;
-            this.order = new long[row];
+            this.magnitudes = new MagnitudeOrder(row);
             this.u = new double[maxChunk];
         }
 
@@ -58,15 +56,10 @@ public final class DellaSparsifier implements Sparsifier {
         public void apply(long first, float[] delta, int length) {
             rng.fillUniform(first, u, 0, length);
             for (int start = 0; start < length; start += row) {
-                // Sort (|δ| bits, index) pairs: the magnitude bits of a non-NaN float order as its magnitude.
-                for (int j = 0; j < row; j++) {
-                    long mag = Float.floatToRawIntBits(delta[start + j]) & 0x7FFF_FFFFL;
-                    order[j] = (mag << 32) | j;
-                }
-                Arrays.sort(order);
+                int[] order = magnitudes.ascending(delta, start, row);
                 double denominator = row > 1 ? row - 1 : 1;
                 for (int rank = 0; rank < row; rank++) {
-                    int j = (int) order[rank];
+                    int j = order[rank];
                     double keep = low + spread * (rank / denominator);
                     if (!(u[start + j] < keep)) {
                         delta[start + j] = 0f;
