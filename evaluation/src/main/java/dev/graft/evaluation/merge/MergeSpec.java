@@ -62,17 +62,10 @@ public record MergeSpec(String family, String method, Map<String, Object> perMod
     /**
      * Runs this merge of {@code models} (by index into {@code names} and {@code paths}) onto {@code base} into
      * {@code out}, replacing it. Models are named, not identified by path, so that DARE's and DELLA's draws under
-     * {@code seed} do not depend on the folder.
+     * {@code seed} do not depend on the folder. {@code threads} tensors are merged at once; the output does not
+     * depend on the thread count.
      *
      * @return {@code out}
-     */
-    public Path run(Path base, List<String> names, List<Path> paths, List<Integer> models, long seed, Path out) {
-        return run(base, names, paths, models, seed, 1, out);
-    }
-
-    /**
-     * {@link #run(Path, List, List, List, long, Path)} merging {@code threads} tensors at once; the output does not
-     * depend on the thread count.
      */
     public Path run(Path base, List<String> names, List<Path> paths, List<Integer> models, long seed, int threads,
                     Path out) {

@@ -90,11 +90,6 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
                 + value + "'");
     }
 
-    /*
-     * Graft's executors already run one worker per core over the matrices. OpenBLAS's and ND4J's OpenMP threads on
-     * top of them oversubscribe the cores, and OpenBLAS's idle threads spin in sched_yield while they wait, which
-     * showed up as system time (2.77 M sched_yield calls in one cold extract; docs/benchmarks.md).
-     */
     /**
      * Caps the threads OpenBLAS and ND4J's OpenMP ops use per call from now on, for the whole process.
      *
@@ -110,6 +105,9 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
     }
 
     private static void limitNativeThreads(int threads) {
+        // Graft's executors already run one worker per core over the matrices. OpenBLAS's and ND4J's OpenMP threads
+        // on top of them oversubscribe the cores, and OpenBLAS's idle threads spin in sched_yield while they wait,
+        // which showed up as system time (2.77 M sched_yield calls in one cold extract; docs/benchmarks.md).
         openblas.blas_set_num_threads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.getEnvironment().setMaxThreads(threads);
