@@ -222,4 +222,20 @@ class SpectralMergesTest {
         assertThat(text.toString()).contains("Working set up to 258 kB per tensor (iso_c holds each 2-D tensor of "
                 + "every model at once, with its factors), included above");
     }
+
+    @Test
+    void wudisGramIsColumnsByColumnsWhicheverSideIsLonger() {
+        Plan plan = three(Merge.wudi()).plan();
+        TensorTask up = plan.tasks().stream().filter(t -> t.name().equals("model.layers.1.mlp.up_proj.weight"))
+                .findFirst().orElseThrow();
+        TensorTask down = plan.tasks().stream().filter(t -> t.name().equals("model.layers.1.mlp.down_proj.weight"))
+                .findFirst().orElseThrow();
+        assertThat(up.readShape().dims()).containsExactly(128L, 48L);
+        // (3 task vectors + 6 scratch) × m × n, and G with one Gᵢ, n × n: 48 × 48 for up_proj (a 1B model's
+        // 32000 × 2048 embeddings were estimated with 32000 × 32000, 8 GB, before), 128 × 128 for down_proj
+        assertThat(plan.method().workingBytes(up.readShape(), up.inputs().size()))
+                .isEqualTo(4L * (9 * 128 * 48 + 2 * 48 * 48));
+        assertThat(plan.method().workingBytes(down.readShape(), down.inputs().size()))
+                .isEqualTo(4L * (9 * 128 * 48 + 2 * 128 * 128));
+    }
 }

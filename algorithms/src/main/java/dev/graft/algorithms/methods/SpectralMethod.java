@@ -49,9 +49,7 @@ abstract class SpectralMethod extends UnweightedMethod {
             return 0;
         }
         long mn = shape.elementCount();
-        long small = Math.min(shape.dim(0), shape.dim(1));
-        long large = Math.max(shape.dim(0), shape.dim(1));
-        return Float.BYTES * ((inputs - 1 + scratchMatrices()) * mn + gramBytes(small, large) / Float.BYTES);
+        return Float.BYTES * ((inputs - 1 + scratchMatrices()) * mn) + gramBytes(shape.dim(0), shape.dim(1));
     }
 
     /**
@@ -59,7 +57,8 @@ abstract class SpectralMethod extends UnweightedMethod {
      * (SvdPolicy), r the short side: the Gram matrix, the eigensolver's copy and its eigenvectors, and the first
      * pass's eigenvectors kept through a second pass.
      */
-    long gramBytes(long small, long large) {
+    long gramBytes(long rows, long cols) {
+        long small = Math.min(rows, cols);
         return 4L * Float.BYTES * small * small;
     }
 

@@ -56,9 +56,12 @@ public final class Wudi extends SpectralMethod {
         return 6;
     }
 
-    /** G and one task's Gᵢ, n × n. */
+    /**
+     * G and one task's Gᵢ, n × n with n the matrix's columns (its input side, whichever is longer): a
+     * vocabulary-by-hidden embedding's are hidden × hidden.
+     */
     @Override
-    long gramBytes(long small, long large) {
-        return 2L * Float.BYTES * large * large;
+    long gramBytes(long rows, long cols) {
+        return 2L * Float.BYTES * cols * cols;
     }
 }

@@ -6,6 +6,7 @@ import dev.graft.linalg.Matrix;
 import dev.graft.linalg.ProductShape;
 import dev.graft.linalg.Svd;
 import dev.graft.linalg.SymmetricEigen;
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -163,6 +164,16 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>By {@code sgesdd} (divide and conquer). Its bidiagonal solver can fail to converge on finite, not even
+     * ill-conditioned matrices (LAPACK's {@code info > 0}; a 2048 × 2048 stacked V of an {@code iso_cts} merge of
+     * the 1B benchmark family, singular values 1.7 to 4e-4, is one, at one OpenBLAS thread); the matrix is then
+     * decomposed again in float64 by {@code dgesdd} and, should that fail too, {@code dgesvd} (QR iteration, the
+     * driver LAPACK keeps for this; 30× slower than {@code sgesdd} at that size, so not the first retry), and the
+     * factors rounded to float32. Only if all three fail is the matrix refused.
+     */
     @Override
     public Svd svd(Matrix a) {
         int m = a.rows();
@@ -174,14 +185,67 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
         try (Nd4jMatrix work = (Nd4jMatrix) own(a).copy(); FloatPointer s = new FloatPointer(k)) {
             int info = openblas.LAPACKE_sgesdd(openblas.LAPACK_ROW_MAJOR, (byte) 'S', m, n, work.pointer(), n, s,
                     u.pointer(), k, vt.pointer(), n);
-            check("sgesdd", a, info);
             float[] values = new float[k];
-            s.get(values);
+            if (info > 0) {
+                values = inDoublePrecision(own(a), u, vt);
+            } else {
+                check("sgesdd", a, info);
+                s.get(values);
+            }
             return new Svd(u, values, vt);
         } catch (RuntimeException e) {
             u.close();
             vt.close();
             throw e;
+        }
+    }
+
+    /**
+     * The SVD of {@code a} by {@code dgesdd}, or {@code dgesvd} where that does not converge, its factors rounded
+     * into {@code u} and {@code vt}; the singular values.
+     */
+    static float[] inDoublePrecision(Nd4jMatrix a, Nd4jMatrix u, Nd4jMatrix vt) {
+        int m = a.rows();
+        int n = a.cols();
+        int k = Math.min(m, n);
+        long size = (long) m * n;
+        try (DoublePointer work = new DoublePointer(size); DoublePointer s = new DoublePointer(k);
+             DoublePointer du = new DoublePointer((long) m * k); DoublePointer dvt = new DoublePointer((long) k * n)) {
+            widen(a, work);
+            int info = openblas.LAPACKE_dgesdd(openblas.LAPACK_ROW_MAJOR, (byte) 'S', m, n, work, n, s, du, k, dvt, n);
+            if (info > 0) {
+                widen(a, work);
+                try (DoublePointer superb = new DoublePointer(Math.max(1, k - 1))) {
+                    info = openblas.LAPACKE_dgesvd(openblas.LAPACK_ROW_MAJOR, (byte) 'S', (byte) 'S', m, n, work, n,
+                            s, du, k, dvt, n, superb);
+                }
+                check("sgesdd, dgesdd and dgesvd", a, info);
+            } else {
+                check("dgesdd (after sgesdd did not converge)", a, info);
+            }
+            narrow(du, u);
+            narrow(dvt, vt);
+            float[] values = new float[k];
+            for (int j = 0; j < k; j++) {
+                values[j] = (float) s.get(j);
+            }
+            return values;
+        }
+    }
+
+    private static void widen(Nd4jMatrix from, DoublePointer to) {
+        MemorySegment src = from.data();
+        long size = (long) from.rows() * from.cols();
+        for (long i = 0; i < size; i++) {
+            to.put(i, src.getAtIndex(Matrix.ELEMENT, i));
+        }
+    }
+
+    private static void narrow(DoublePointer from, Nd4jMatrix to) {
+        MemorySegment dst = to.data();
+        long size = (long) to.rows() * to.cols();
+        for (long i = 0; i < size; i++) {
+            dst.setAtIndex(Matrix.ELEMENT, i, (float) from.get(i));
         }
     }
 
