@@ -90,36 +90,29 @@ class GramSvdTest {
      * against the exact SVD is within that tolerance; and it accepts {@code reached}.
      */
     private void check(int rows, int cols, double spike, int k, boolean isotropic, double reached) {
+        float[] values = delta(rows * 31L + cols, rows, cols, spike);
         int before = Nd4jLinearAlgebra.blasThreads();
-        try {
+        try (Matrix a = la.of(values, rows, cols)) {
+            SingularValueDecomposition exact = new SingularValueDecomposition(real(a));
             for (int threads : BLAS_THREADS) {
                 Nd4jLinearAlgebra.limitThreads(threads);
-                check(rows, cols, spike, k, isotropic, reached, threads);
+                double tightest = Double.NaN;
+                for (double tolerance : TOLERANCES) {
+                    try (Svd svd = GramSvd.top(la, a, k, isotropic, tolerance)) {
+                        if (svd == null) {
+                            break;
+                        }
+                        double actual = error(svd, exact, k, isotropic);
+                        assertThat(actual).as("%dx%d, k %d, %d BLAS threads, error within %s", rows, cols, k,
+                                threads, tolerance).isLessThanOrEqualTo(tolerance);
+                        tightest = tolerance;
+                    }
+                }
+                assertThat(tightest).as("the tightest tolerance the Gram path accepts at %d BLAS threads", threads)
+                        .isLessThanOrEqualTo(reached);
             }
         } finally {
             Nd4jLinearAlgebra.limitThreads(before);
-        }
-    }
-
-    private void check(int rows, int cols, double spike, int k, boolean isotropic, double reached, int threads) {
-        float[] values = delta(rows * 31L + cols, rows, cols, spike);
-        try (Matrix a = la.of(values, rows, cols)) {
-            SingularValueDecomposition exact = new SingularValueDecomposition(real(a));
-            double tightest = Double.NaN;
-            for (double tolerance : TOLERANCES) {
-                try (Svd svd = GramSvd.top(la, a, k, isotropic, tolerance)) {
-                    if (svd == null) {
-                        break;
-                    }
-                    double actual = error(svd, exact, k, isotropic);
-                    assertThat(actual).as("%dx%d, k %d, %d BLAS threads, error within %s", rows, cols, k, threads,
-                                    tolerance)
-                            .isLessThanOrEqualTo(tolerance);
-                    tightest = tolerance;
-                }
-            }
-            assertThat(tightest).as("the tightest tolerance the Gram path accepts at %d BLAS threads", threads)
-                    .isLessThanOrEqualTo(reached);
         }
     }
 
