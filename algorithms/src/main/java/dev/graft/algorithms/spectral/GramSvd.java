@@ -37,7 +37,7 @@ import java.lang.foreign.MemorySegment;
  * The cut term is what makes a truncation sensitive to the thread count: where σₖ and σₖ₊₁ nearly coincide a
  * different rounding of the same Gram matrix rotates the cut differently (in {@code GramSvdTest}, a 200 × 600
  * matrix with a relative gap of 3e-4 at k = 66 measured 2.1e-5 at one BLAS thread and 4.4e-6 at two, both under
- * the estimate, 2.8e-5). The caller takes another SVD when the estimate is above its tolerance.
+ * the estimate, 2.9e-5). The caller takes another SVD when the estimate is above its tolerance.
  *
  * <p>A fine-tuning delta is a few strong directions over a flat noise floor (σ₁²/σⱼ² in the thousands), which
  * would put δ near 1e-3. So a randomized SVD of rank {@value #SPIKE_PROBE} first looks for leading directions
