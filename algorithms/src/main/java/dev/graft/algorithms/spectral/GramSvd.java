@@ -28,8 +28,8 @@ import java.lang.foreign.MemorySegment;
  *       cut, first-order perturbation theory (Stewart and Sun, "Matrix Perturbation Theory", ch. V):
  *       {@code θᵢⱼ = Eᵢⱼ/(σⱼ² − σᵢ²)} for j ≤ k < i, which moves the result by
  *       {@code √(Σ θᵢⱼ²·wⱼ·(1 + σᵢ²/σⱼ²) / Σ wⱼ)}. E's entries in the eigenbasis are taken as independent with
- *       root mean square {@code ρ = u·√(σ₁⁴ + (tr(aᵀa)/r)²·(m + 3)/(6m))}: the first part the solver's (measured
- *       0.55–0.67·u·σ₁² at r = 200–400), the second the GEMM's over an inner dimension m under the standard
+ *       root mean square {@code ρ = u·√(σ₁⁴ + (tr(aᵀa)/r)²·(m + 3)/(6m))}: the first part the solver's (E's measured
+ *       root mean square, GEMM included, was 0.52–0.67·u·σ₁² at r = 200–400; 1 leaves room), the second the GEMM's over an inner dimension m under the standard
  *       model of independent roundings — for any order of the m − 1 additions the partial sums' squared sizes
  *       add up to at most those of the sequential sum, m(m + 1)/2 terms' worth — so it holds at any thread
  *       count.</li>
