@@ -139,7 +139,10 @@ public final class Extraction {
         return this;
     }
 
-    /** Modules factored at once (default: half the cores, as each GEMM is multi-threaded itself). */
+    /**
+     * Modules factored at once (default: half the cores, chosen when each GEMM was multi-threaded itself; each now
+     * runs on one BLAS thread unless {@code -Dgraft.blas.threads=N}).
+     */
     public Extraction threads(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("threads must be at least 1, not " + n);

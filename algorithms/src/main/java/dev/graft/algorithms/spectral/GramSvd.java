@@ -14,15 +14,30 @@ import java.lang.foreign.MemorySegment;
  * its transpose). The Gram product is one GEMM and the symmetric eigensolver ({@code ssyevd}) takes a fraction of
  * {@code sgesdd}'s time on the same r × r, r = min(m, n) (docs/benchmarks.md has the figures).
  *
- * <p>The price is precision: forming {@code aᵀa} in float32 puts an error of the order of {@code u·σ₁²} (u the
- * unit roundoff) on every eigenvalue, so the j-th triplet comes out with a relative error of about
- * {@code δⱼ = u·σ₁²/σⱼ²} (the classic reason an SVD is not computed from the normal equations; Higham, "Accuracy
- * and Stability of Numerical Algorithms", ch. 20). {@link #error} estimates the relative Frobenius error this
- * brings to the result from the eigenvalues themselves, {@code C·u·√(Σ wⱼδⱼ² / Σ wⱼ)}, with weights
- * {@code wⱼ = σⱼ²} when the result weighs each direction by its singular value (TSV-M) and {@code wⱼ = 1} when
- * every direction counts alike (a polar factor, an isotropic spectrum); {@code C} = {@value #SAFETY} covers the
- * GEMM's and the solver's growth (in {@code GramSvdTest} the error found against an exact double SVD stays under
- * the estimate). The caller takes another SVD when the estimate is above its tolerance.
+ * <p>The price is precision. The computed eigenpairs are exact for {@code aᵀa + E}, where E gathers the GEMM's
+ * rounding and {@code ssyevd}'s backward error, and E's size depends on the order of the additions (OpenBLAS's
+ * blocking and thread count). {@link #error} estimates the relative Frobenius error E brings to the result from the
+ * eigenvalues σⱼ² themselves, as the root sum of squares of two terms, with weights {@code wⱼ = σⱼ²} when the
+ * result weighs each direction by its singular value (TSV-M) and {@code wⱼ = 1} when every direction counts alike
+ * (a polar factor, an isotropic spectrum):
+ * <ul>
+ *   <li>the eigenvalues' own error, {@code C·u·√(Σ wⱼδⱼ² / Σ wⱼ)} with {@code δⱼ = σ₁²/σⱼ²} (u the unit
+ *       roundoff; the classic reason an SVD is not computed from the normal equations; Higham, "Accuracy and
+ *       Stability of Numerical Algorithms", ch. 20), {@code C} = {@value #SAFETY};</li>
+ *   <li>when only the top k of the r directions are kept, the mixing of kept and dropped directions across the
+ *       cut, first-order perturbation theory (Stewart and Sun, "Matrix Perturbation Theory", ch. V):
+ *       {@code θᵢⱼ = Eᵢⱼ/(σⱼ² − σᵢ²)} for j ≤ k < i, which moves the result by
+ *       {@code √(Σ θᵢⱼ²·wⱼ·(1 + σᵢ²/σⱼ²) / Σ wⱼ)}. E's entries in the eigenbasis are taken as independent with
+ *       root mean square {@code ρ = u·√(σ₁⁴ + (tr(aᵀa)/r)²·(m + 3)/(6m))}: the first part the solver's (E's measured
+ *       root mean square, GEMM included, was 0.52–0.67·u·σ₁² at r = 200–400; 1 leaves room), the second the GEMM's over an inner dimension m under the standard
+ *       model of independent roundings — for any order of the m − 1 additions the partial sums' squared sizes
+ *       add up to at most those of the sequential sum, m(m + 1)/2 terms' worth — so it holds at any thread
+ *       count.</li>
+ * </ul>
+ * The cut term is what makes a truncation sensitive to the thread count: where σₖ and σₖ₊₁ nearly coincide a
+ * different rounding of the same Gram matrix rotates the cut differently (in {@code GramSvdTest}, a 200 × 600
+ * matrix with a relative gap of 3e-4 at k = 66 measured 2.1e-5 at one BLAS thread and 4.4e-6 at two, both under
+ * the estimate, 2.9e-5). The caller takes another SVD when the estimate is above its tolerance.
  *
  * <p>A fine-tuning delta is a few strong directions over a flat noise floor (σ₁²/σⱼ² in the thousands), which
  * would put δ near 1e-3. So a randomized SVD of rank {@value #SPIKE_PROBE} first looks for leading directions
@@ -34,7 +49,7 @@ import java.lang.foreign.MemorySegment;
 final class GramSvd {
     /** float32's unit roundoff, 2⁻²⁴. */
     private static final double ROUNDOFF = 0x1p-24;
-    /** The factor on the first-order estimate; see the class description. */
+    /** The factor on the eigenvalues' first-order estimate; see the class description. */
     static final double SAFETY = 64;
     /** The largest σ₁²/σⱼ² among the deflated leading directions. */
     static final double SPLIT = 100;
@@ -51,17 +66,22 @@ final class GramSvd {
     /**
      * The estimated relative Frobenius error of the Gram path for the leading {@code k} eigenvalues of one pass.
      *
-     * @param eigenvalues the Gram matrix's eigenvalues σⱼ², descending
+     * @param eigenvalues the Gram matrix's eigenvalues σⱼ², all r of them, descending
+     * @param inner       the Gram product's inner dimension m (the long side of the matrix)
      * @param isotropic   whether every direction weighs alike (else by its singular value)
      * @return the estimate; infinite when a kept eigenvalue is not positive (a zero singular value has no
-     *         direction the Gram path can recover)
+     *         direction the Gram path can recover) or equals the first dropped one
      */
-    static double error(float[] eigenvalues, int k, boolean isotropic) {
-        double[] sums = new double[2];
-        return accumulate(eigenvalues, 0, k, isotropic, sums) ? estimate(sums) : Double.POSITIVE_INFINITY;
+    static double error(float[] eigenvalues, int k, int inner, boolean isotropic) {
+        double[] sums = new double[3];
+        return accumulate(eigenvalues, 0, k, isotropic, sums) && cut(eigenvalues, 0, k, inner, isotropic, sums)
+                ? estimate(sums) : Double.POSITIVE_INFINITY;
     }
 
-    /** Adds Σ wⱼδⱼ² and Σ wⱼ over {@code [from, to)} of one pass to {@code sums}; false if an eigenvalue is ≤ 0. */
+    /**
+     * Adds Σ wⱼδⱼ² and Σ wⱼ over {@code [from, to)} of one pass to {@code sums[0]} and {@code sums[1]}; false if an
+     * eigenvalue is ≤ 0.
+     */
     private static boolean accumulate(float[] eigenvalues, int from, int to, boolean isotropic, double[] sums) {
         double top = eigenvalues[0];
         for (int j = from; j < to; j++) {
@@ -77,8 +97,42 @@ final class GramSvd {
         return true;
     }
 
+    /**
+     * Adds the cut term's Σ ρ²·θ-weights over the kept {@code [from, to)} against the dropped {@code [to, r)} of one
+     * pass to {@code sums[2]}; false if a kept eigenvalue equals a dropped one (the cut is not defined).
+     */
+    private static boolean cut(float[] eigenvalues, int from, int to, int inner, boolean isotropic, double[] sums) {
+        int r = eigenvalues.length;
+        if (to >= r) {
+            return true;
+        }
+        double top = eigenvalues[0];
+        double trace = 0;
+        for (float lambda : eigenvalues) {
+            trace += Math.max(lambda, 0);
+        }
+        double mean = trace / r;
+        double rho2 = ROUNDOFF * ROUNDOFF * (top * top + mean * mean * (inner + 3.0) / (6.0 * inner));
+        double sum = 0;
+        for (int j = from; j < to; j++) {
+            double lj = eigenvalues[j];
+            double w = isotropic ? 1 : lj;
+            for (int i = to; i < r; i++) {
+                double li = Math.max(eigenvalues[i], 0);
+                double gap = lj - li;
+                if (!(gap > 0)) {
+                    return false;
+                }
+                sum += w * (1 + li / lj) / (gap * gap);
+            }
+        }
+        sums[2] += rho2 * sum;
+        return true;
+    }
+
     private static double estimate(double[] sums) {
-        return SAFETY * ROUNDOFF * Math.sqrt(sums[0] / sums[1]);
+        double first = SAFETY * ROUNDOFF;
+        return Math.sqrt((first * first * sums[0] + sums[2]) / sums[1]);
     }
 
     /**
@@ -99,7 +153,7 @@ final class GramSvd {
         if (found == null) {
             try (SymmetricEigen eigen = gramEigen(la, a)) {
                 float[] lambda = eigen.values();
-                return error(lambda, k, isotropic) <= tolerance
+                return error(lambda, k, a.rows(), isotropic) <= tolerance
                         ? build(la, a, eigen.vectors(), lambda, k, null, null, 0) : null;
             }
         }
@@ -112,8 +166,10 @@ final class GramSvd {
         }
         try (spike; Matrix v = spike.vt().transpose(); Matrix deflated = deflate(la, a, v);
              SymmetricEigen second = gramEigen(la, deflated)) {
-            double[] sums = new double[2];
-            if (!accumulate(lambda, 0, t, isotropic, sums) || !accumulate(second.values(), 0, k - t, isotropic, sums)) {
+            double[] sums = new double[3];
+            float[] rest = second.values();
+            if (!accumulate(lambda, 0, t, isotropic, sums) || !accumulate(rest, 0, k - t, isotropic, sums)
+                    || !cut(rest, 0, k - t, a.rows(), isotropic, sums)) {
                 return null;
             }
             // The sketch's own error on the spike's directions, (σ_t+1/σ_t)^(2q+1) (Halko et al., §10), in the

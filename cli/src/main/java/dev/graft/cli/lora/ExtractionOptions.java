@@ -89,7 +89,7 @@ final class ExtractionOptions {
                     + "BASE's config.json _name_or_path, else BASE's absolute path).")
     String baseModelName;
 
-    @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Modules factored at once (default: half the cores; each GEMM is multi-threaded).")
+    @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Modules factored at once (default: half the cores; each GEMM on one BLAS thread by default).")
     Integer threads;
 
     @Option(names = "--table", description = "Print every module's rank, energy and error (they are always in graft_extraction.json).")

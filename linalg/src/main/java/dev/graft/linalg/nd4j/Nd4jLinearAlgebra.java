@@ -25,13 +25,16 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
     public static final String NAME = "nd4j";
 
     /**
-     * The system property that caps the threads OpenBLAS and ND4J's OpenMP ops use per call; unset, they keep
-     * their own default (one per core). {@code -Dgraft.blas.threads=1} stops them competing with Graft's own
-     * per-matrix workers on small machines (docs/benchmarks.md, "OpenBLAS threads"); it is not the default yet
-     * because OpenBLAS's rounding depends on its thread count and the Gram-path error estimate's safety factor was
-     * calibrated at the default.
+     * The system property that sets the threads OpenBLAS and ND4J's OpenMP ops use per call; unset,
+     * {@value #DEFAULT_THREADS}. Graft already runs its own workers over the matrices, and the libraries' default
+     * (one thread per core in every call) on top of them left idle BLAS threads spinning in {@code sched_yield}:
+     * on 2 cores a cold {@code graft extract --rank 64} took 2.6× the CPU time (docs/benchmarks.md, "OpenBLAS
+     * threads"). OpenBLAS's rounding depends on its thread count, so results are deterministic for a given value.
      */
     public static final String THREADS_PROPERTY = "graft.blas.threads";
+
+    /** The native threads per call when {@value #THREADS_PROPERTY} is unset. */
+    public static final int DEFAULT_THREADS = 1;
 
     private static volatile Nd4jLinearAlgebra instance;
 
@@ -52,10 +55,7 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
                     try {
                         Nd4j.getBackend();
                         org.bytedeco.javacpp.Loader.load(openblas.class);
-                        int threads = nativeThreads();
-                        if (threads > 0) {
-                            limitNativeThreads(threads);
-                        }
+                        limitNativeThreads(nativeThreads());
                     } catch (LinkageError | RuntimeException e) {
                         throw new LinearAlgebraException("cannot load ND4J's native libraries for "
                                 + System.getProperty("os.name") + " " + System.getProperty("os.arch")
@@ -70,14 +70,14 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
     }
 
     /**
-     * The threads each native call may use: {@value #THREADS_PROPERTY}, else 0 (the libraries' own default).
+     * The threads each native call may use: {@value #THREADS_PROPERTY}, else {@value #DEFAULT_THREADS}.
      *
      * @throws LinearAlgebraException if the property is not a positive integer
      */
     static int nativeThreads() {
         String value = System.getProperty(THREADS_PROPERTY);
         if (value == null) {
-            return 0;
+            return DEFAULT_THREADS;
         }
         try {
             int n = Integer.parseInt(value.trim());
