@@ -71,8 +71,10 @@ public final class MarkdownReport {
                 c.tasks().stream().map(t -> "`" + t.id() + "`").collect(Collectors.joining(", ")),
                 c.tuned().description(), c.fineTuning().batch(), c.fineTuning().rate(), c.fineTuning().warmup(), c.fineTuning().steps(),
                 c.stopAccuracy() > 1 ? "for every step"
-                        : String.format("until its validation exact match reaches %.0f %% (checked every %d steps) "
-                        + "or the %d steps run out", 100 * c.stopAccuracy(), c.checkEvery(), c.fineTuning().steps())));
+                        : String.format("until its validation exact match reaches %.0f %% (checked every %d steps%s) "
+                        + "or the %d steps run out", 100 * c.stopAccuracy(), c.checkEvery(),
+                        c.stopChecks() == 1 ? "" : ", on " + c.stopChecks() + " checks in a row",
+                        c.fineTuning().steps())));
         s.append(String.format("- Splits: %d validation and %d test prompts per task, disjoint from the training "
                         + "prompts and the same for every seed (drawn under seed %d); hyper-parameters are chosen "
                         + "on validation (every candidate scored on the first %d validation prompts of each task, "
