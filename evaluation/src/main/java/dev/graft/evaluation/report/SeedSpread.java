@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  *   <li>{@code shared} = R² of the least-squares fit y_s ≈ a + b·r_s: the share of the variance that moves with the
  *       seed's fine-tunes as task arithmetic sees them, {@code slope} = b how much the method amplifies it;</li>
  *   <li>{@code choices} = how many different hyper-parameter settings the seeds chose on validation, and
- *       {@code modalSd} = the standard deviation over the seeds that chose the most frequent one (NaN below two),
+ *       {@code modalSd} = the standard deviation over the seeds that chose the most frequent one (on a tie, the one the
+ *       earliest seed chose; NaN below two seeds),
  *       what is left when the choice does not jump;</li>
  *   <li>{@code seedsFor} = the fewest seeds n with t(0.975, n − 1)·sd/√n ≤ the target half-width, sd taken as
  *       measured.</li>
