@@ -4,6 +4,7 @@ import dev.graft.evaluation.llama.LlamaFolder;
 import dev.graft.evaluation.llama.LlamaWeights;
 import dev.graft.evaluation.lmtrain.LlamaTrainer;
 import dev.graft.evaluation.merge.LlamaMerger;
+import dev.graft.evaluation.report.Interval;
 import dev.graft.evaluation.text.Split;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -18,8 +20,8 @@ import java.util.List;
  * The full config's merging at the task counts given, for more seeds than the published run, on a base pre-trained
  * by {@link StopRuleReach} (its cache folder): run by hand to see how the spread over seeds narrows and what a seed
  * costs (docs/llama-evaluation.md, "The spread over seeds"). Prints each fine-tune's steps and test exact match,
- * every merge row ({@code ROW seed tasks method test chosen}) and the process CPU seconds of each seed's fine-tunes
- * and merges.
+ * every merge row ({@code ROW seed tasks method test chosen}), the process CPU seconds of each seed's fine-tunes
+ * and merges, and at the end each method's mean ± 95 % interval over the seeds run ({@code INTERVAL tasks method}).
  *
  * <pre>
  * ./mvnw -o -q -pl evaluation -am test -Dtest=SeedSpreadReach -Dsurefire.failIfNoSpecifiedTests=false \
@@ -40,6 +42,7 @@ class SeedSpreadReach {
         LlamaWeights base = LlamaFolder.read(Path.of(System.getProperty("graft.stop.cache", "target/stop-base")));
         LlamaTrainer trainer = new LlamaTrainer(2, line -> { });
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        List<MergeOutcome> all = new ArrayList<>();
         for (String s : a[1].split(",")) {
             long seed = Long.parseLong(s);
             long t0 = os.getProcessCpuTime();
@@ -52,11 +55,19 @@ class SeedSpreadReach {
                 System.out.printf("FT seed %d %s steps %d test %.4f%n", seed, suite.tasks().get(k).id(),
                         suite.steps(k), suite.fineTunedAccuracy(k, Split.TEST));
             }
+            all.addAll(rows);
             for (MergeOutcome m : rows) {
                 System.out.printf("ROW %d %d %s %.6f %s%n", m.seed(), m.tasks(), m.method(), m.test(), m.chosen());
             }
             System.out.printf("CPU seed %d fine-tune %.1f s, merge %.1f s%n", seed, (t1 - t0) / 1e9,
                     (t2 - t1) / 1e9);
+        }
+        for (int n : counts) {
+            for (String m : all.stream().map(MergeOutcome::method).distinct().toList()) {
+                double[] v = all.stream().filter(o -> o.tasks() == n && o.method().equals(m))
+                        .mapToDouble(MergeOutcome::test).toArray();
+                System.out.printf("INTERVAL %d %s %s%n", n, m, Interval.of(v).percent());
+            }
         }
     }
 }
