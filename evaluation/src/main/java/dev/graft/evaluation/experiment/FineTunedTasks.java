@@ -1,6 +1,7 @@
 package dev.graft.evaluation.experiment;
 
 import dev.graft.evaluation.llama.LlamaWeights;
+import dev.graft.evaluation.lmtrain.ChecksInARow;
 import dev.graft.evaluation.lmtrain.LlamaTrainer;
 import dev.graft.evaluation.lmtrain.TaskScorer;
 import dev.graft.evaluation.text.Split;
@@ -29,7 +30,8 @@ public final class FineTunedTasks {
     /**
      * Fine-tunes {@code base} on each of {@code config}'s {@link EvaluationConfig#taskCount()} tasks' training
      * split under {@code seed} until the fine-tune's validation accuracy reaches
-     * {@link EvaluationConfig#stopAccuracy()} (asked every {@link EvaluationConfig#checkEvery()} steps) or the
+     * {@link EvaluationConfig#stopAccuracy()} on {@link EvaluationConfig#stopChecks()} checks in a row (asked every
+     * {@link EvaluationConfig#checkEvery()} steps) or the
      * fine-tuning schedule ends, and scores base and fine-tune on the task's validation and test examples. Those
      * are drawn under {@link EvaluationConfig#splitSeed()}, the same for every seed, as the papers' test sets are
      * fixed; {@code seed} varies the fine-tuning data and order.
@@ -47,8 +49,8 @@ public final class FineTunedTasks {
             test.add(TaskExamples.of(task, Split.TEST, config.splitSeed(), config.testExamples()));
             int index = k;
             LlamaTrainer.Stopped ft = trainer.fineTune(base, task, seed, config.fineTuning(), config.tuned(),
-                    config.checkEvery(),
-                    (w, taken) -> accuracy(w, index, Split.VALIDATION) >= config.stopAccuracy());
+                    config.checkEvery(), new ChecksInARow(w -> accuracy(w, index, Split.VALIDATION),
+                            config.stopAccuracy(), config.stopChecks()));
             fineTunes.add(ft.weights());
             steps[k] = ft.steps();
             baseAccuracy[0][k] = accuracy(base, k, Split.VALIDATION);

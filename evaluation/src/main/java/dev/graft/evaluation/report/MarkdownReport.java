@@ -42,6 +42,7 @@ public final class MarkdownReport {
         setup(s, c);
         fineTunes(s, r.fineTunes());
         merging(s, r, imageDir);
+        spread(s, r);
         hypotheses(s, r);
         interference(s, r);
         negation(s, r.negations());
@@ -70,8 +71,10 @@ public final class MarkdownReport {
                 c.tasks().stream().map(t -> "`" + t.id() + "`").collect(Collectors.joining(", ")),
                 c.tuned().description(), c.fineTuning().batch(), c.fineTuning().rate(), c.fineTuning().warmup(), c.fineTuning().steps(),
                 c.stopAccuracy() > 1 ? "for every step"
-                        : String.format("until its validation exact match reaches %.0f %% (checked every %d steps) "
-                        + "or the %d steps run out", 100 * c.stopAccuracy(), c.checkEvery(), c.fineTuning().steps())));
+                        : String.format("until its validation exact match reaches %.0f %% (checked every %d steps%s) "
+                        + "or the %d steps run out", 100 * c.stopAccuracy(), c.checkEvery(),
+                        c.stopChecks() == 1 ? "" : ", on " + c.stopChecks() + " checks in a row",
+                        c.fineTuning().steps())));
         s.append(String.format("- Splits: %d validation and %d test prompts per task, disjoint from the training "
                         + "prompts and the same for every seed (drawn under seed %d); hyper-parameters are chosen "
                         + "on validation (every candidate scored on the first %d validation prompts of each task, "
@@ -131,6 +134,45 @@ public final class MarkdownReport {
         s.append('\n').append(edges(r)).append('\n');
         s.append("\n![normalized accuracy vs tasks](").append(imageDir).append("/merging.png)\n\n");
         s.append("![with LiNeS](").append(imageDir).append("/merging-lines.png)\n\n");
+    }
+
+    /**
+     * Where the seed-to-seed spread comes from at the middle task count ({@link SeedSpread}): every seed merges the
+     * same first n tasks and is scored on the same test prompts, so what varies is the seed's fine-tunes and the
+     * hyper-parameters chosen on them.
+     */
+    private static void spread(StringBuilder s, EvaluationResults r) {
+        List<Integer> counts = r.config().taskCounts();
+        int n = counts.get(counts.size() / 2);
+        if (r.config().seeds().size() < 2 || !r.methods().contains(SeedSpread.REFERENCE)) {
+            return;
+        }
+        List<SeedSpread> rows = SeedSpread.of(r, n);
+        s.append("### Where the spread over seeds comes from (").append(n).append(" tasks)\n\n");
+        s.append("Every seed merges the same ").append(n).append(" tasks (the first ").append(n)
+                .append(" above) and is scored on the same ").append(r.config().testExamples())
+                .append(" test prompts per task, so none of the spread is which tasks a seed merges. Per method: ")
+                .append("the standard deviation over seeds (points) and the interval's half-width; the binomial ")
+                .append("standard deviation the test prompts would add if each seed's model erred independently ")
+                .append("(an upper bound: the pre-trained model, the same on every seed, varies by ")
+                .append(rows.stream().filter(x -> x.method().equals("pretrained")).findFirst()
+                        .map(x -> String.format("%.1f", 100 * x.sd())).orElse("0.0"))
+                .append(" only through its normalization); the share of the variance that moves with ")
+                .append(SeedSpread.REFERENCE).append(" over seeds (R², with the slope: above 1 the method ")
+                .append("amplifies the fine-tunes' differences")
+                .append(SeedSpread.referenceFixed(r, n) ? "; task arithmetic chose the same λ on every seed, so it "
+                        + "moves with the fine-tunes alone" : "").append("); how many hyper-parameter settings ")
+                .append("the seeds chose and the standard deviation over the seeds on the most frequent one; and ")
+                .append("the seeds a ±2-point interval would need at the measured standard deviation.\n\n");
+        s.append("| method | ± | sd | test-prompt sd (bound) | R² with task arithmetic (slope) | settings chosen | "
+                + "sd on the most frequent | seeds for ±2 |\n|---|---|---|---|---|---|---|---|\n");
+        for (SeedSpread x : rows) {
+            s.append(String.format("| %s | %.1f | %.1f | %.1f | %.2f (%.2f) | %d | %s | %d |\n", x.method(),
+                    100 * x.half(), 100 * x.sd(), 100 * x.sampling(), x.shared(), x.slope(), x.choices(),
+                    Double.isNaN(x.modalSd()) ? "-" : String.format("%.1f", 100 * x.modalSd()),
+                    x.seedsFor(0.02)));
+        }
+        s.append('\n');
     }
 
     /** A sentence naming every choice, over seeds and task counts, at an edge of its method's grid. */

@@ -71,7 +71,7 @@ class RegimeReach {
                 full.promptShare(), mixture, shares, new TrainingSchedule(steps, 32, Double.parseDouble(pre[1]), steps / 10),
                 new TrainingSchedule(ftSteps, 32, Double.parseDouble(ft[1]), ftSteps / 20),
                 TunedTensors.valueOf(System.getProperty("graft.regime.tuned", "blocks").toUpperCase(Locale.ROOT)),
-                Double.parseDouble(ft[2]), Integer.parseInt(ft[3]), full.splitSeed(),
+                Double.parseDouble(ft[2]), Integer.parseInt(ft[3]), full.stopChecks(), full.splitSeed(),
                 Integer.getInteger("graft.regime.validation", full.validationExamples()), full.screen(),
                 Integer.getInteger("graft.regime.test", full.testExamples()), 0, 2);
         LlamaTrainer trainer = new LlamaTrainer(2, line -> { });
