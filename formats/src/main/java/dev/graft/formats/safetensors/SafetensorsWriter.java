@@ -178,10 +178,7 @@ public final class SafetensorsWriter implements AutoCloseable {
         private final TensorInfo info;
         private final Arena arena = Arena.ofConfined();
         private MemorySegment scratch;
-        /** Bytes accepted so far, written or pending. */
         private long position;
-        /** Encoded bytes at the start of {@code scratch} not yet written. */
-        private int pending;
 
         private TensorSink(SafetensorsWriter writer, int slot, TensorInfo info) {
             this.writer = writer;
@@ -198,12 +195,7 @@ public final class SafetensorsWriter implements AutoCloseable {
             return (info.byteSize() - position) * 8 / info.dtype().bits();
         }
 
-        /**
-         * Appends float32 values, rounded to the tensor's dtype as torch's {@code .to(dtype)} rounds. The encoded
-         * bytes gather in a buffer of {@value #CHUNK_ELEMENTS} × 8 bytes written when it fills or the tensor is
-         * complete: kernels hand over a few rows at a time (tens of kB), and one write per call made a 1.5 GB output
-         * 49,498 system calls (docs/benchmarks.md, fifth pass).
-         */
+        /** Appends float32 values, rounded to the tensor's dtype as torch's {@code .to(dtype)} rounds. */
         public void writeFloats(float[] src, int from, int count) {
             long bytes = (long) count * info.dtype().byteSize();
             checkRoom(bytes);
@@ -212,33 +204,18 @@ public final class SafetensorsWriter implements AutoCloseable {
             if (scratch == null) {
                 scratch = arena.allocate((long) CHUNK_ELEMENTS * 8, 64);
             }
-            int capacity = (int) (scratch.byteSize() / elemSize);
             int done = 0;
             while (done < count) {
-                int n = Math.min(capacity - pending / elemSize, count - done);
-                codec.encode(src, from + done, n, scratch, pending);
-                pending += n * elemSize;
-                position += (long) n * elemSize;
+                int n = Math.min(CHUNK_ELEMENTS, count - done);
+                codec.encode(src, from + done, n, scratch, 0);
+                append(scratch.asSlice(0, (long) n * elemSize).asByteBuffer());
                 done += n;
-                if (pending / elemSize == capacity || position == info.byteSize()) {
-                    flush();
-                }
-            }
-        }
-
-        /** Writes the pending encoded bytes. */
-        private void flush() {
-            if (pending > 0) {
-                writer.writeAt(scratch.asSlice(0, pending).asByteBuffer(), info.begin() + position - pending);
-                writer.recordWritten(slot, pending);
-                pending = 0;
             }
         }
 
         /** Appends raw little-endian bytes of the tensor's dtype. */
         public void writeBytes(MemorySegment bytes) {
             checkRoom(bytes.byteSize());
-            flush();
             for (long off = 0; off < bytes.byteSize(); off += MAX_COPY_BYTES) {
                 long n = Math.min(MAX_COPY_BYTES, bytes.byteSize() - off);
                 append(bytes.asSlice(off, n).asByteBuffer());
@@ -272,10 +249,9 @@ public final class SafetensorsWriter implements AutoCloseable {
             writer.recordWritten(slot, n);
         }
 
-        /** Writes what is pending and releases the buffer. Completeness is checked by {@link SafetensorsWriter#commit()}. */
+        /** Releases the conversion buffer. Completeness is checked by {@link SafetensorsWriter#commit()}. */
         @Override
         public void close() {
-            flush();
             arena.close();
         }
     }
