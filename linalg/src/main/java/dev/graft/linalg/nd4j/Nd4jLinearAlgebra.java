@@ -171,8 +171,8 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
      * ill-conditioned matrices (LAPACK's {@code info > 0}; a 2048 × 2048 stacked V of an {@code iso_cts} merge of
      * the 1B benchmark family, singular values 1.7 to 4e-4, is one, at one OpenBLAS thread); the matrix is then
      * decomposed again in float64 by {@code dgesdd} and, should that fail too, {@code dgesvd} (QR iteration, the
-     * driver LAPACK keeps for this; 30× slower than {@code sgesdd} at that size, so not the first retry), and the
-     * factors rounded to float32. Only if all three fail is the matrix refused.
+     * driver LAPACK keeps for this: its float32 form took 30× {@code sgesdd}'s time on that matrix, {@code dgesdd}
+     * 2.5×, so it is the second retry), and the factors rounded to float32. Only if all three fail is the matrix refused.
      */
     @Override
     public Svd svd(Matrix a) {
