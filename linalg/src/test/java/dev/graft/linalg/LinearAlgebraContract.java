@@ -375,7 +375,8 @@ public abstract class LinearAlgebraContract {
         return c;
     }
 
-    private static Array2DRowRealMatrix toReal(float[] values, int m, int n) {
+    /** A row-major m × n float matrix as Commons Math's, the tests' float64 reference. */
+    public static Array2DRowRealMatrix toReal(float[] values, int m, int n) {
         double[][] rows = new double[m][n];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {

@@ -185,13 +185,12 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
         try (Nd4jMatrix work = (Nd4jMatrix) own(a).copy(); FloatPointer s = new FloatPointer(k)) {
             int info = openblas.LAPACKE_sgesdd(openblas.LAPACK_ROW_MAJOR, (byte) 'S', m, n, work.pointer(), n, s,
                     u.pointer(), k, vt.pointer(), n);
-            float[] values = new float[k];
             if (info > 0) {
-                values = inDoublePrecision(own(a), u, vt);
-            } else {
-                check("sgesdd", a, info);
-                s.get(values);
+                return new Svd(u, inDoublePrecision(own(a), u, vt), vt);
             }
+            check("sgesdd", a, info);
+            float[] values = new float[k];
+            s.get(values);
             return new Svd(u, values, vt);
         } catch (RuntimeException e) {
             u.close();

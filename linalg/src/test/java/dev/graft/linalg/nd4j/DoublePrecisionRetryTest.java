@@ -1,7 +1,7 @@
 package dev.graft.linalg.nd4j;
 
+import dev.graft.linalg.LinearAlgebraContract;
 import dev.graft.linalg.LinearAlgebraException;
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.SingularValueDecomposition;
 import org.junit.jupiter.api.Test;
@@ -54,20 +54,10 @@ class DoublePrecisionRetryTest {
         return out;
     }
 
-    private static RealMatrix real(float[] v, int rows, int cols) {
-        double[][] d = new double[rows][cols];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                d[i][j] = v[i * cols + j];
-            }
-        }
-        return new Array2DRowRealMatrix(d, false);
-    }
-
     private void check(int m, int n, int cluster) {
         float[] v = values(m * 131L + n, m, n, cluster);
         int k = Math.min(m, n);
-        SingularValueDecomposition exact = new SingularValueDecomposition(real(v, m, n));
+        SingularValueDecomposition exact = new SingularValueDecomposition(LinearAlgebraContract.toReal(v, m, n));
         try (Nd4jMatrix a = (Nd4jMatrix) la.of(v, m, n); Nd4jMatrix u = (Nd4jMatrix) la.zeros(m, k);
              Nd4jMatrix vt = (Nd4jMatrix) la.zeros(k, n)) {
             float[] s = Nd4jLinearAlgebra.inDoublePrecision(a, u, vt);
@@ -75,15 +65,15 @@ class DoublePrecisionRetryTest {
             for (int j = 0; j < k; j++) {
                 assertThat((double) s[j]).as("σ%d of %dx%d", j, m, n).isCloseTo(reference[j], within(1e-6 * reference[0]));
             }
-            RealMatrix us = real(u.toArray(), m, k);
+            RealMatrix us = LinearAlgebraContract.toReal(u.toArray(), m, k);
             for (int j = 0; j < k; j++) {
                 us.setColumnVector(j, us.getColumnVector(j).mapMultiply(s[j]));
             }
-            RealMatrix rebuilt = us.multiply(real(vt.toArray(), k, n));
-            RealMatrix input = real(v, m, n);
+            RealMatrix rebuilt = us.multiply(LinearAlgebraContract.toReal(vt.toArray(), k, n));
+            RealMatrix input = LinearAlgebraContract.toReal(v, m, n);
             assertThat(rebuilt.subtract(input).getFrobeniusNorm() / input.getFrobeniusNorm()).as("%dx%d", m, n)
                     .isLessThan(1e-6);
-            RealMatrix gram = real(vt.toArray(), k, n).multiply(real(vt.toArray(), k, n).transpose());
+            RealMatrix gram = LinearAlgebraContract.toReal(vt.toArray(), k, n).multiply(LinearAlgebraContract.toReal(vt.toArray(), k, n).transpose());
             for (int i = 0; i < k; i++) {
                 for (int j = 0; j < k; j++) {
                     assertThat(gram.getEntry(i, j)).isCloseTo(i == j ? 1 : 0, within(1e-6));
