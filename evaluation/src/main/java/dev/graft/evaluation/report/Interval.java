@@ -16,21 +16,35 @@ public record Interval(double mean, double half, int n) {
         if (n == 0) {
             throw new IllegalArgumentException("an interval needs at least one value");
         }
+        double mean = mean(values);
+        if (n == 1) {
+            return new Interval(mean, Double.NaN, 1);
+        }
+        return new Interval(mean, t975(n) * sd(values) / Math.sqrt(n), n);
+    }
+
+    /** The sample mean of {@code values}, summed in order. */
+    static double mean(double[] values) {
         double mean = 0;
         for (double v : values) {
             mean += v;
         }
-        mean /= n;
-        if (n == 1) {
-            return new Interval(mean, Double.NaN, 1);
-        }
+        return mean / values.length;
+    }
+
+    /** The sample standard deviation of {@code values} (n − 1 in the denominator; two or more values). */
+    static double sd(double[] values) {
+        double mean = mean(values);
         double ss = 0;
         for (double v : values) {
             ss += (v - mean) * (v - mean);
         }
-        double sd = Math.sqrt(ss / (n - 1));
-        double t = new TDistribution(null, n - 1).inverseCumulativeProbability(0.975);
-        return new Interval(mean, t * sd / Math.sqrt(n), n);
+        return Math.sqrt(ss / (values.length - 1));
+    }
+
+    /** Student's t quantile at 0.975 for {@code n} replicates (n − 1 degrees of freedom). */
+    static double t975(int n) {
+        return new TDistribution(null, n - 1).inverseCumulativeProbability(0.975);
     }
 
     /** The mean and half-width with {@code decimals} decimals, unscaled ({@code "0.089 ± 0.004"}). */

@@ -3,8 +3,6 @@ package dev.graft.evaluation.report;
 import dev.graft.evaluation.experiment.EvaluationResults;
 import dev.graft.evaluation.experiment.MergeOutcome;
 
-import org.apache.commons.math3.distribution.TDistribution;
-
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,8 +61,8 @@ public record SeedSpread(String method, int tasks, double sd, double half, doubl
             throw new IllegalArgumentException(method + " at " + tasks + " tasks has " + y.length + " seeds, "
                     + REFERENCE + " " + ref.length + "; the spread needs the same two or more");
         }
-        double my = mean(y);
-        double mr = mean(ref);
+        double my = Interval.mean(y);
+        double mr = Interval.mean(ref);
         double sxy = 0;
         double sxx = 0;
         double syy = 0;
@@ -79,8 +77,8 @@ public record SeedSpread(String method, int tasks, double sd, double half, doubl
                 .collect(Collectors.groupingBy(MergeOutcome::chosen, LinkedHashMap::new, Collectors.toList()));
         List<MergeOutcome> modal = byChoice.values().stream().max(Comparator.comparingInt(List::size)).orElseThrow();
         double modalSd = modal.size() < 2 ? Double.NaN
-                : sd(modal.stream().mapToDouble(MergeOutcome::test).toArray());
-        double sd = sd(y);
+                : Interval.sd(modal.stream().mapToDouble(MergeOutcome::test).toArray());
+        double sd = Interval.sd(y);
         return new SeedSpread(method, tasks, sd, Interval.of(y).half(),
                 Math.sqrt(my * (1 - my) / ((double) tasks * testExamples)), shared, slope, byChoice.size(), modalSd);
     }
@@ -88,7 +86,7 @@ public record SeedSpread(String method, int tasks, double sd, double half, doubl
     /** The fewest seeds whose 95 % half-width t(0.975, n − 1)·sd/√n is at most {@code target}, at this sd. */
     public int seedsFor(double target) {
         for (int n = 2; n < 10_000; n++) {
-            if (new TDistribution(null, n - 1).inverseCumulativeProbability(0.975) * sd / Math.sqrt(n) <= target) {
+            if (Interval.t975(n) * sd / Math.sqrt(n) <= target) {
                 return n;
             }
         }
@@ -110,22 +108,5 @@ public record SeedSpread(String method, int tasks, double sd, double half, doubl
                 .collect(Collectors.groupingBy(MergeOutcome::chosen, LinkedHashMap::new, Collectors.counting()))
                 .entrySet().stream().map(e -> "`" + e.getKey() + "` ×" + e.getValue())
                 .collect(Collectors.joining(", "));
-    }
-
-    private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
-    }
-
-    private static double sd(double[] v) {
-        double m = mean(v);
-        double ss = 0;
-        for (double x : v) {
-            ss += (x - m) * (x - m);
-        }
-        return Math.sqrt(ss / (v.length - 1));
     }
 }
