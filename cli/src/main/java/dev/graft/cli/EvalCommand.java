@@ -55,7 +55,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "One seed, 2 and 3 tasks, short training: a smoke test in minutes.")
     boolean quick;
 
-    @Option(names = "--seeds", paramLabel = "N", description = "Run seeds 1 to N (default: 5, or 1 with --quick).")
+    @Option(names = "--seeds", paramLabel = "N", description = "Run seeds 1 to N at every task count (default: seeds 1 to 5, and 6 to 10 at 4 tasks only; 1 with "
+            + "--quick).")
     Integer seeds;
 
     @Option(names = "--doc", paramLabel = "FILE", defaultValue = "docs/evaluation.md",
@@ -139,8 +140,10 @@ final class EvalCommand implements Callable<Integer> {
             }
             out.println();
         }
-        out.printf("%s %d seeds in %.0f s; report in %s, charts in %s%n", from != null ? "Rendered the results of"
-                : "Evaluated", config.seeds().size(), r.seconds(), doc, images);
+        String moreAt = config.mergeOnlySeeds().isEmpty() ? "" : String.format(" (%d at %d tasks)",
+                config.seedsAt(config.mergeOnlyTasks()).size(), config.mergeOnlyTasks());
+        out.printf("%s %d seeds%s in %.0f s; report in %s, charts in %s%n", from != null ? "Rendered the results of"
+                : "Evaluated", config.seeds().size(), moreAt, r.seconds(), doc, images);
         return 0;
     }
 

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 
 /**
  * Runs a whole evaluation: one pre-training, then per seed the fine-tunes, multi-task merging, negation and the
- * reconstructions. Training and scoring are deterministic at any thread count, so the results depend only on the
+ * reconstructions, then per merge-only seed the fine-tunes and merges of its one task count. Training and scoring are deterministic at any thread count, so the results depend only on the
  * config.
  *
  * <pre>{@code
@@ -75,6 +75,23 @@ public final class Evaluation {
                     report(seed, "reconstructions done", t0);
                 }
                 interference.add(Interference.measure(suite, seed));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                deleteTree(dir);
+            }
+        }
+        for (long seed : config.mergeOnlySeeds()) {
+            Path dir = workDir.resolve("seed" + seed);
+            try {
+                Files.createDirectories(dir);
+                long t0 = System.nanoTime();
+                FineTunedTasks suite = new FineTunedTasks(base, config, trainer, seed, config.mergeOnlyTasks());
+                fineTunes.addAll(FineTuneOutcome.of(suite, seed));
+                LlamaMerger merger = new LlamaMerger(base, suite.fineTunes(), dir.resolve("merges"), seed);
+                merges.addAll(MergingExperiment.run(suite, merger, List.of(config.mergeOnlyTasks()),
+                        config.methods(), config.screen(), seed));
+                report(seed, "fine-tuned and merged " + suite.size() + " tasks (" + merger.merges() + " merges)", t0);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {

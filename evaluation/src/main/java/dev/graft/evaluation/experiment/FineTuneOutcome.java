@@ -13,7 +13,7 @@ import java.util.List;
  * @param task       the task's id
  * @param pretrained the pre-trained model's accuracy
  * @param fineTuned  the fine-tune's accuracy
- * @param steps      the Adam steps the fine-tune took (it stops once its validation accuracy is reached)
+ * @param steps      the Adam steps the fine-tune took (its schedule's, or fewer where an early stop ended it)
  */
 public record FineTuneOutcome(long seed, String task, double pretrained, double fineTuned, int steps) {
     /** One row per task of {@code suite}. */

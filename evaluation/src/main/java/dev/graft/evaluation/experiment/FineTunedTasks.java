@@ -28,17 +28,20 @@ public final class FineTunedTasks {
     private final int[] steps;
 
     /**
-     * Fine-tunes {@code base} on each of {@code config}'s {@link EvaluationConfig#taskCount()} tasks' training
-     * split under {@code seed} until the fine-tune's validation accuracy reaches
-     * {@link EvaluationConfig#stopAccuracy()} on {@link EvaluationConfig#stopChecks()} checks in a row (asked every
-     * {@link EvaluationConfig#checkEvery()} steps) or the
-     * fine-tuning schedule ends, and scores base and fine-tune on the task's validation and test examples. Those
-     * are drawn under {@link EvaluationConfig#splitSeed()}, the same for every seed, as the papers' test sets are
-     * fixed; {@code seed} varies the fine-tuning data and order.
+     * Fine-tunes {@code base} on each of the first {@code count} of {@code config}'s tasks' training split under
+     * {@code seed}, each on its own schedule ({@link EvaluationConfig#fineTuning(int)}), until the fine-tune's
+     * validation accuracy reaches {@link EvaluationConfig#stopAccuracy()} on {@link EvaluationConfig#stopChecks()}
+     * checks in a row (asked every {@link EvaluationConfig#checkEvery()} steps; never asked when the stop accuracy
+     * is above 1) or the schedule ends, and scores base and fine-tune on the task's validation and test examples.
+     * Those are drawn under {@link EvaluationConfig#splitSeed()}, the same for every seed, as the papers' test sets
+     * are fixed; {@code seed} varies the fine-tuning data and order.
      */
-    public FineTunedTasks(LlamaWeights base, EvaluationConfig config, LlamaTrainer trainer, long seed) {
+    public FineTunedTasks(LlamaWeights base, EvaluationConfig config, LlamaTrainer trainer, long seed, int count) {
+        if (count < 1 || count > config.tasks().size()) {
+            throw new IllegalArgumentException("fine-tune 1 to " + config.tasks().size() + " tasks, not " + count);
+        }
         this.base = base;
-        this.tasks = List.copyOf(config.tasks().subList(0, config.taskCount()));
+        this.tasks = List.copyOf(config.tasks().subList(0, count));
         this.scorer = new TaskScorer(base.shape(), config.threads());
         baseAccuracy = new double[2][tasks.size()];
         fineTunedAccuracy = new double[2][tasks.size()];
@@ -48,9 +51,11 @@ public final class FineTunedTasks {
             validation.add(TaskExamples.of(task, Split.VALIDATION, config.splitSeed(), config.validationExamples()));
             test.add(TaskExamples.of(task, Split.TEST, config.splitSeed(), config.testExamples()));
             int index = k;
-            LlamaTrainer.Stopped ft = trainer.fineTune(base, task, seed, config.fineTuning(), config.tuned(),
-                    config.checkEvery(), new ChecksInARow(w -> accuracy(w, index, Split.VALIDATION),
-                            config.stopAccuracy(), config.stopChecks()));
+            LlamaTrainer.StopRule stop = config.stopAccuracy() > 1 ? (w, s) -> false
+                    : new ChecksInARow(w -> accuracy(w, index, Split.VALIDATION), config.stopAccuracy(),
+                    config.stopChecks());
+            LlamaTrainer.Stopped ft = trainer.fineTune(base, task, seed, config.fineTuning(k), config.tuned(),
+                    config.checkEvery(), stop);
             fineTunes.add(ft.weights());
             steps[k] = ft.steps();
             baseAccuracy[0][k] = accuracy(base, k, Split.VALIDATION);
@@ -58,6 +63,11 @@ public final class FineTunedTasks {
             fineTunedAccuracy[0][k] = accuracy(ft.weights(), k, Split.VALIDATION);
             fineTunedAccuracy[1][k] = accuracy(ft.weights(), k, Split.TEST);
         }
+    }
+
+    /** Fine-tunes all of {@code config}'s {@link EvaluationConfig#taskCount()} tasks, as above. */
+    public FineTunedTasks(LlamaWeights base, EvaluationConfig config, LlamaTrainer trainer, long seed) {
+        this(base, config, trainer, seed, config.taskCount());
     }
 
     /** The Adam steps task {@code k}'s fine-tune took. */

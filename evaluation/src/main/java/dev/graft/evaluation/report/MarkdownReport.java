@@ -40,7 +40,7 @@ public final class MarkdownReport {
         s.append("Produced by `").append(r.command().isEmpty() ? "the Java API" : r.command()).append("` in ")
                 .append(String.format("%.0f", r.seconds())).append(" s (").append(r.conditions()).append(").\n\n");
         setup(s, c);
-        fineTunes(s, r.fineTunes());
+        fineTunes(s, c, r.fineTunes());
         merging(s, r, imageDir);
         spread(s, r);
         hypotheses(s, r);
@@ -66,27 +66,40 @@ public final class MarkdownReport {
                         + "grammar sentences.%n", c.pretrainingSeed(), c.pretraining().steps(),
                 c.pretraining().batch(), c.pretraining().rate(), answerShares(c), 100 * c.promptShare()));
         s.append(String.format("- Tasks: %s. Each is fine-tuned from the base (%s) with Adam on batches of "
-                        + "%d examples (rate %.0e, warm-up %d steps, cosine over %d steps), the loss on the answer, "
-                        + "%s.%n",
+                        + "%d examples (rate %.0e, warm-up %d steps, cosine %s), the loss on the answer, %s.%n",
                 c.tasks().stream().map(t -> "`" + t.id() + "`").collect(Collectors.joining(", ")),
-                c.tuned().description(), c.fineTuning().batch(), c.fineTuning().rate(), c.fineTuning().warmup(), c.fineTuning().steps(),
-                c.stopAccuracy() > 1 ? "for every step"
+                c.tuned().description(), c.fineTuning().batch(), c.fineTuning().rate(), c.fineTuning().warmup(),
+                c.fineTuneSteps().isEmpty() ? "over " + c.fineTuning().steps() + " steps" : "over each task's own "
+                        + "length: " + lengths(c),
+                c.stopAccuracy() > 1 ? "for every step of it"
                         : String.format("until its validation exact match reaches %.0f %% (checked every %d steps%s) "
-                        + "or the %d steps run out", 100 * c.stopAccuracy(), c.checkEvery(),
-                        c.stopChecks() == 1 ? "" : ", on " + c.stopChecks() + " checks in a row",
-                        c.fineTuning().steps())));
+                        + "or the schedule ends", 100 * c.stopAccuracy(), c.checkEvery(),
+                        c.stopChecks() == 1 ? "" : ", on " + c.stopChecks() + " checks in a row")));
         s.append(String.format("- Splits: %d validation and %d test prompts per task, disjoint from the training "
                         + "prompts and the same for every seed (drawn under seed %d); hyper-parameters are chosen "
                         + "on validation (every candidate scored on the first %d validation prompts of each task, "
                         + "the best %d on all of them), every number below is on test. Seeds: %s (fine-tuning data "
-                        + "and order, and the random methods' draws).%n",
+                        + "and order, and the random methods' draws)%s.%n",
                 c.validationExamples(), c.testExamples(), c.splitSeed(), c.screen().examples(),
-                c.screen().finalists(), c.seeds()));
+                c.screen().finalists(), c.seeds(), c.mergeOnlySeeds().isEmpty() ? ""
+                        : String.format("; seeds %s also fine-tune the first %d tasks and merge them at %d tasks only, "
+                        + "so that column has %d seeds", c.mergeOnlySeeds(), c.mergeOnlyTasks(), c.mergeOnlyTasks(),
+                        c.seedsAt(c.mergeOnlyTasks()).size())));
         s.append("- Accuracy: greedy decoding must write exactly the answer, then EOS. Normalized accuracy: the "
                 + "merged model's accuracy on a task divided by that task's fine-tune's, averaged over the merged "
                 + "tasks. Intervals are 95 % Student-t intervals over seeds.\n");
         s.append("- Every merge, adapter and compressed delta runs through Graft's public API (`Merge`, "
                 + "`Extraction`, `Compression`) on the Hugging Face folders.\n\n");
+    }
+
+    /** Each task's fine-tuning steps, e.g. {@code `capital` 100, `last` 80}. */
+    private static String lengths(EvaluationConfig c) {
+        StringBuilder out = new StringBuilder();
+        for (int k = 0; k < c.tasks().size(); k++) {
+            out.append(k == 0 ? "" : ", ").append('`').append(c.tasks().get(k).id()).append("` ")
+                    .append(c.fineTuneSteps().get(k));
+        }
+        return out.toString();
     }
 
     /** The answered shares of the pre-training mixture, per task. */
@@ -99,13 +112,15 @@ public final class MarkdownReport {
         return out.append(')').toString();
     }
 
-    private static void fineTunes(StringBuilder s, List<FineTuneOutcome> rows) {
+    private static void fineTunes(StringBuilder s, EvaluationConfig c, List<FineTuneOutcome> rows) {
         if (rows.isEmpty()) {
             return;
         }
         s.append("## The models merged\n\nExact-match test accuracy (%) of the pre-trained model and of each task's "
                 + "fine-tune, mean ± 95 % CI over seeds, and the Adam steps the fine-tunes took (fewest to most "
-                + "over seeds):\n\n| task | pre-trained | fine-tuned | steps |\n|---|---|---|---|\n");
+                + "over seeds" + (c.mergeOnlySeeds().isEmpty() ? "" : String.format(" (%d seeds for the first %d tasks, "
+                + "%d for the others)", c.seedsAt(c.mergeOnlyTasks()).size(), c.mergeOnlyTasks(), c.seeds().size()))
+                + "):\n\n| task | pre-trained | fine-tuned | steps |\n|---|---|---|---|\n");
         Map<String, List<FineTuneOutcome>> byTask = new LinkedHashMap<>();
         rows.forEach(f -> byTask.computeIfAbsent(f.task(), k -> new ArrayList<>()).add(f));
         byTask.forEach((task, list) -> s.append("| `").append(task).append("` | ")
@@ -144,7 +159,7 @@ public final class MarkdownReport {
     private static void spread(StringBuilder s, EvaluationResults r) {
         List<Integer> counts = r.config().taskCounts();
         int n = counts.get(counts.size() / 2);
-        if (r.config().seeds().size() < 2 || !r.methods().contains(SeedSpread.REFERENCE)) {
+        if (r.config().seedsAt(n).size() < 2 || !r.methods().contains(SeedSpread.REFERENCE)) {
             return;
         }
         List<SeedSpread> rows = SeedSpread.of(r, n);
@@ -186,8 +201,11 @@ public final class MarkdownReport {
         if (atEdge.isEmpty()) {
             return "No method's chosen hyper-parameters sit at an edge of its grid (any seed, any number of tasks).";
         }
+        String of = r.config().mergeOnlySeeds().isEmpty() ? String.valueOf(r.config().seeds().size())
+                : r.config().seeds().size() + ", " + r.config().seedsAt(r.config().mergeOnlyTasks()).size() + " at "
+                + r.config().mergeOnlyTasks() + " tasks";
         return "Chosen at an edge of the method's grid (the value tried that is smallest or largest; seeds out of "
-                + r.config().seeds().size() + "): " + atEdge.entrySet().stream()
+                + of + "): " + atEdge.entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")) + ".";
     }
 

@@ -69,11 +69,11 @@ class RegimeReach {
         LlamaShape shape = new LlamaShape(ByteVocabulary.SIZE, size[0], size[1], size[2], 4, 2, 64, 10000, 1e-5);
         EvaluationConfig c = new EvaluationConfig(List.of(seed), List.of(2, tasks.size()), tasks, full.methods(), shape, 1,
                 full.promptShare(), mixture, shares, new TrainingSchedule(steps, 32, Double.parseDouble(pre[1]), steps / 10),
-                new TrainingSchedule(ftSteps, 32, Double.parseDouble(ft[1]), ftSteps / 20),
+                new TrainingSchedule(ftSteps, 32, Double.parseDouble(ft[1]), ftSteps / 20), List.of(),
                 TunedTensors.valueOf(System.getProperty("graft.regime.tuned", "blocks").toUpperCase(Locale.ROOT)),
                 Double.parseDouble(ft[2]), Integer.parseInt(ft[3]), full.stopChecks(), full.splitSeed(),
                 Integer.getInteger("graft.regime.validation", full.validationExamples()), full.screen(),
-                Integer.getInteger("graft.regime.test", full.testExamples()), 0, 2);
+                Integer.getInteger("graft.regime.test", full.testExamples()), 0, List.of(), 0, 2);
         LlamaTrainer trainer = new LlamaTrainer(2, line -> { });
         long t0 = System.nanoTime();
         String cache = System.getProperty("graft.regime.cache");

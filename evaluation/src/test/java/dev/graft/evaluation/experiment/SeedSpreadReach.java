@@ -37,8 +37,9 @@ class SeedSpreadReach {
         EvaluationConfig f = EvaluationConfig.full(2);
         EvaluationConfig c = new EvaluationConfig(f.seeds(), counts, f.tasks(), f.methods(), f.shape(),
                 f.pretrainingSeed(), f.promptShare(), f.mixtureTasks(), f.answerShares(), f.pretraining(),
-                f.fineTuning(), f.tuned(), f.stopAccuracy(), f.checkEvery(), f.stopChecks(), f.splitSeed(),
-                f.validationExamples(), f.screen(), f.testExamples(), f.negationTargets(), 2);
+                f.fineTuning(), f.fineTuneSteps(), f.tuned(), f.stopAccuracy(), f.checkEvery(), f.stopChecks(),
+                f.splitSeed(), f.validationExamples(), f.screen(), f.testExamples(), f.negationTargets(), List.of(), 0,
+                2);
         LlamaWeights base = LlamaFolder.read(Path.of(System.getProperty("graft.stop.cache", "target/stop-base")));
         LlamaTrainer trainer = new LlamaTrainer(2, line -> { });
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
