@@ -55,8 +55,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "One seed, 2 and 3 tasks, short training: a smoke test in minutes.")
     boolean quick;
 
-    @Option(names = "--seeds", paramLabel = "N", description = "Run seeds 1 to N at every task count (default: seeds 1 to 5, and 6 to 10 at 4 tasks only; 1 with "
-            + "--quick).")
+    @Option(names = "--seeds", paramLabel = "N", description = "Run seeds 1 to N at every task count (default: "
+            + "seeds 1 to 5, and 6 to 10 at 4 tasks only; 1 with --quick).")
     Integer seeds;
 
     @Option(names = "--doc", paramLabel = "FILE", defaultValue = "docs/evaluation.md",

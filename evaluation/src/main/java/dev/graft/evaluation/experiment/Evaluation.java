@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * Runs a whole evaluation: one pre-training, then per seed the fine-tunes, multi-task merging, negation and the
- * reconstructions, then per merge-only seed the fine-tunes and merges of its one task count. Training and scoring are deterministic at any thread count, so the results depend only on the
- * config.
+ * reconstructions, then per merge-only seed the fine-tunes and merges of its one task count. Training and scoring
+ * are deterministic at any thread count, so the results depend only on the config.
  *
  * <pre>{@code
  * EvaluationResults r = new Evaluation(EvaluationConfig.full(2), List.of(), System.err::println).run(workDir);

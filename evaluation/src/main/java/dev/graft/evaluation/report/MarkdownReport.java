@@ -118,9 +118,10 @@ public final class MarkdownReport {
         }
         s.append("## The models merged\n\nExact-match test accuracy (%) of the pre-trained model and of each task's "
                 + "fine-tune, mean ± 95 % CI over seeds" + (c.mergeOnlySeeds().isEmpty() ? ""
-                : String.format(" (%d for the first %d tasks, %d for the others)", c.seedsAt(c.mergeOnlyTasks()).size(),
-                c.mergeOnlyTasks(), c.seeds().size()))
-                + ", and the Adam steps the fine-tunes took (fewest to most over seeds):\n\n| task | pre-trained | fine-tuned | steps |\n|---|---|---|---|\n");
+                : String.format(" (%d for the first %d tasks, %d for the others)",
+                c.seedsAt(c.mergeOnlyTasks()).size(), c.mergeOnlyTasks(), c.seeds().size()))
+                + ", and the Adam steps the fine-tunes took (fewest to most over seeds):\n\n"
+                + "| task | pre-trained | fine-tuned | steps |\n|---|---|---|---|\n");
         Map<String, List<FineTuneOutcome>> byTask = new LinkedHashMap<>();
         rows.forEach(f -> byTask.computeIfAbsent(f.task(), k -> new ArrayList<>()).add(f));
         byTask.forEach((task, list) -> s.append("| `").append(task).append("` | ")
