@@ -14,6 +14,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -33,7 +37,7 @@ public final class Evaluation {
 
     /**
      * @param reconstructions adapters and compressors to score (may be empty)
-     * @param progress        receives one line per finished phase
+     * @param progress        receives one line per finished phase, from the threads the seeds run on
      */
     public Evaluation(EvaluationConfig config, List<DeltaReconstruction> reconstructions, Consumer<String> progress) {
         this.config = config;
@@ -50,59 +54,117 @@ public final class Evaluation {
                 config.answerShares(), config.mixtureTasks());
         LlamaWeights base = trainer.pretrain(config.shape(), config.pretrainingSeed(), text, config.pretraining());
         progress.accept(String.format("pre-trained (%.0f s)", (System.nanoTime() - start) / 1e9));
-        List<MergeOutcome> merges = new ArrayList<>();
-        List<NegationOutcome> negations = new ArrayList<>();
-        List<ReconstructionOutcome> recon = new ArrayList<>();
-        List<Interference> interference = new ArrayList<>();
-        List<FineTuneOutcome> fineTunes = new ArrayList<>();
-        for (long seed : config.seeds()) {
-            Path dir = workDir.resolve("seed" + seed);
-            try {
-                Files.createDirectories(dir);
-                long t0 = System.nanoTime();
-                FineTunedTasks suite = new FineTunedTasks(base, config, trainer, seed);
-                fineTunes.addAll(FineTuneOutcome.of(suite, seed));
-                report(seed, "fine-tuned " + suite.size() + " tasks", t0);
-                LlamaMerger merger = new LlamaMerger(base, suite.fineTunes(), dir.resolve("merges"), seed);
-                merges.addAll(MergingExperiment.run(suite, merger, config.taskCounts(), config.methods(),
-                        config.screen(), seed));
-                report(seed, "merged (" + merger.merges() + " merges)", t0);
-                negations.addAll(NegationExperiment.run(suite, merger, config.negationTargets(), seed));
-                report(seed, "negated", t0);
-                recon.addAll(ReconstructionExperiment.run(suite, merger, reconstructions, dir.resolve("recon"),
-                        seed));
-                if (!reconstructions.isEmpty()) {
-                    report(seed, "reconstructions done", t0);
-                }
-                interference.add(Interference.measure(suite, seed));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } finally {
-                deleteTree(dir);
+        // seeds are independent and each is deterministic at any thread count, so they run side by side, one
+        // thread each: a seed's scoring and training use two threads less well than two seeds use one each
+        List<Long> jobs = Stream.concat(config.seeds().stream(), config.mergeOnlySeeds().stream()).toList();
+        int parallel = Math.max(1, Math.min(config.threads(), jobs.size()));
+        int inner = Math.max(1, config.threads() / parallel);
+        ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
+            Thread t = new Thread(r, "graft-eval-seed");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<SeedRows>> pending = new ArrayList<>();
+        try {
+            for (long seed : jobs) {
+                boolean whole = config.seeds().contains(seed);
+                pending.add(pool.submit(() -> whole ? wholeSeed(base, seed, inner, workDir)
+                        : mergeOnlySeed(base, seed, inner, workDir)));
             }
-        }
-        for (long seed : config.mergeOnlySeeds()) {
-            Path dir = workDir.resolve("seed" + seed);
-            try {
-                Files.createDirectories(dir);
-                long t0 = System.nanoTime();
-                FineTunedTasks suite = new FineTunedTasks(base, config, trainer, seed, config.mergeOnlyTasks());
-                fineTunes.addAll(FineTuneOutcome.of(suite, seed));
-                LlamaMerger merger = new LlamaMerger(base, suite.fineTunes(), dir.resolve("merges"), seed);
-                merges.addAll(MergingExperiment.run(suite, merger, List.of(config.mergeOnlyTasks()),
-                        config.methods(), config.screen(), seed));
-                report(seed, "fine-tuned and merged " + suite.size() + " tasks (" + merger.merges() + " merges)", t0);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } finally {
-                deleteTree(dir);
+            List<MergeOutcome> merges = new ArrayList<>();
+            List<NegationOutcome> negations = new ArrayList<>();
+            List<ReconstructionOutcome> recon = new ArrayList<>();
+            List<Interference> interference = new ArrayList<>();
+            List<FineTuneOutcome> fineTunes = new ArrayList<>();
+            for (Future<SeedRows> f : pending) {
+                SeedRows rows = await(f);
+                fineTunes.addAll(rows.fineTunes());
+                merges.addAll(rows.merges());
+                negations.addAll(rows.negations());
+                recon.addAll(rows.reconstructions());
+                interference.addAll(rows.interference());
             }
-        }
         String conditions = String.format("%d cores visible, %d threads, system load average %.1f before and "
                         + "%.1f after", Runtime.getRuntime().availableProcessors(), config.threads(), loadBefore,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        return new EvaluationResults(config, fineTunes, merges, negations, recon, interference,
-                (System.nanoTime() - start) / 1e9, conditions, "");
+            return new EvaluationResults(config, fineTunes, merges, negations, recon, interference,
+                    (System.nanoTime() - start) / 1e9, conditions, "");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One seed's fine-tunes, merging at every task count, negation, reconstructions and interference. */
+    private SeedRows wholeSeed(LlamaWeights base, long seed, int threads, Path workDir) throws IOException {
+        Path dir = workDir.resolve("seed" + seed);
+        try {
+            Files.createDirectories(dir);
+            long t0 = System.nanoTime();
+            FineTunedTasks suite = new FineTunedTasks(base, config.withThreads(threads),
+                    new LlamaTrainer(threads, line -> { }), seed);
+            report(seed, "fine-tuned " + suite.size() + " tasks", t0);
+            LlamaMerger merger = new LlamaMerger(base, suite.fineTunes(), dir.resolve("merges"), seed);
+            List<MergeOutcome> merges = MergingExperiment.run(suite, merger, config.taskCounts(), config.methods(),
+                    config.screen(), seed);
+            report(seed, "merged (" + merger.merges() + " merges)", t0);
+            List<NegationOutcome> negations = NegationExperiment.run(suite, merger, config.negationTargets(), seed);
+            report(seed, "negated", t0);
+            List<ReconstructionOutcome> recon = ReconstructionExperiment.run(suite, merger, reconstructions,
+                    dir.resolve("recon"), seed);
+            if (!reconstructions.isEmpty()) {
+                report(seed, "reconstructions done", t0);
+            }
+            return new SeedRows(FineTuneOutcome.of(suite, seed), merges, negations, recon,
+                    List.of(Interference.measure(suite, seed)));
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** One merge-only seed: the fine-tunes of its count's tasks and the merges at that count. */
+    private SeedRows mergeOnlySeed(LlamaWeights base, long seed, int threads, Path workDir) throws IOException {
+        Path dir = workDir.resolve("seed" + seed);
+        try {
+            Files.createDirectories(dir);
+            long t0 = System.nanoTime();
+            FineTunedTasks suite = new FineTunedTasks(base, config.withThreads(threads),
+                    new LlamaTrainer(threads, line -> { }), seed, config.mergeOnlyTasks());
+            LlamaMerger merger = new LlamaMerger(base, suite.fineTunes(), dir.resolve("merges"), seed);
+            List<MergeOutcome> merges = MergingExperiment.run(suite, merger, List.of(config.mergeOnlyTasks()),
+                    config.methods(), config.screen(), seed);
+            report(seed, "fine-tuned and merged " + suite.size() + " tasks (" + merger.merges() + " merges)", t0);
+            return new SeedRows(FineTuneOutcome.of(suite, seed), merges, List.of(), List.of(), List.of());
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** The seed's rows, or its failure as thrown. */
+    private static SeedRows await(Future<SeedRows> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the seeds ran", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /** What one seed measured. */
+    private record SeedRows(List<FineTuneOutcome> fineTunes, List<MergeOutcome> merges,
+                            List<NegationOutcome> negations, List<ReconstructionOutcome> reconstructions,
+                            List<Interference> interference) {
     }
 
     private void report(long seed, String what, long t0) {

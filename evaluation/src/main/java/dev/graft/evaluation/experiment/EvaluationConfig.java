@@ -50,7 +50,8 @@ import java.util.stream.Stream;
  *                           intervals for a fraction of a whole seed's cost
  * @param mergeOnlyTasks     the task count {@code mergeOnlySeeds} merge, one of {@code taskCounts} (0 when there are
  *                           none)
- * @param threads            threads for training and scoring (seeds run one after another)
+ * @param threads            threads for training and scoring: seeds run side by side on up to this many, one thread
+ *                           each (more each when there are fewer seeds than threads)
  */
 public record EvaluationConfig(List<Long> seeds, List<Integer> taskCounts, List<TextTask> tasks, List<String> methods,
                                LlamaShape shape, long pretrainingSeed, double promptShare,
@@ -172,6 +173,14 @@ public record EvaluationConfig(List<Long> seeds, List<Integer> taskCounts, List<
                 shape, pretrainingSeed, promptShare, mixtureTasks, answerShares, pretraining, fineTuning,
                 fineTuneSteps, tuned, stopAccuracy, checkEvery, stopChecks, splitSeed, validationExamples, screen,
                 testExamples, negationTargets, List.of(), 0, threads);
+    }
+
+    /** This config with {@code count} threads (the numbers do not depend on it). */
+    public EvaluationConfig withThreads(int count) {
+        return new EvaluationConfig(seeds, taskCounts, tasks, methods, shape, pretrainingSeed, promptShare,
+                mixtureTasks, answerShares, pretraining, fineTuning, fineTuneSteps, tuned, stopAccuracy, checkEvery,
+                stopChecks, splitSeed, validationExamples, screen, testExamples, negationTargets, mergeOnlySeeds,
+                mergeOnlyTasks, count);
     }
 
     /** The schedule of task {@code k}'s fine-tune ({@code fineTuneSteps}' length, if it gives one). */
