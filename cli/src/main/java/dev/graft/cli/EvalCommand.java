@@ -76,7 +76,7 @@ final class EvalCommand implements Callable<Integer> {
     Path from;
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads for training and scoring (default: the "
-            + "cores, at most 8); the results do not depend on it.")
+            + "cores, at most 8): seeds run side by side, one thread each; the results do not depend on it.")
     Integer threads;
 
     @Option(names = "--force", description = "Replace the report, charts and results file if they exist.")

@@ -54,6 +54,7 @@ class MergeOnlySeedsTest {
 
     @Test
     void aMergeOnlySeedsRowsAreThoseOfAWholeSeedAtThatCount() {
+        // the first run has its two seeds side by side on one thread each; this one runs seed 2 alone on two threads
         EvaluationResults whole = new Evaluation(config(List.of(2L), List.of(2), List.of(), 0), List.of(),
                 line -> { }).run(dir.resolve("b"));
         assertThat(run.merges()).filteredOn(m -> m.seed() == 2).containsExactlyElementsOf(whole.merges());
