@@ -84,13 +84,16 @@ public final class Evaluation {
                 recon.addAll(rows.reconstructions());
                 interference.addAll(rows.interference());
             }
-        String conditions = String.format("%d cores visible, %d threads, system load average %.1f before and "
-                        + "%.1f after", Runtime.getRuntime().availableProcessors(), config.threads(), loadBefore,
-                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            String conditions = String.format("%d cores visible, %d threads, system load average %.1f before and "
+                            + "%.1f after", Runtime.getRuntime().availableProcessors(), config.threads(), loadBefore,
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             return new EvaluationResults(config, fineTunes, merges, negations, recon, interference,
                     (System.nanoTime() - start) / 1e9, conditions, "");
         } finally {
             pool.shutdownNow();
+            // close() waits: after a failure the other seeds may still be writing under workDir, which callers
+            // delete once this returns
+            pool.close();
         }
     }
 
