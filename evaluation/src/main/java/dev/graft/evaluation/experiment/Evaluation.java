@@ -68,8 +68,7 @@ public final class Evaluation {
         try {
             for (long seed : jobs) {
                 boolean whole = config.seeds().contains(seed);
-                pending.add(pool.submit(() -> whole ? wholeSeed(base, seed, inner, workDir)
-                        : mergeOnlySeed(base, seed, inner, workDir)));
+                pending.add(pool.submit(() -> runSeed(base, seed, whole, inner, workDir)));
             }
             List<MergeOutcome> merges = new ArrayList<>();
             List<NegationOutcome> negations = new ArrayList<>();
@@ -97,16 +96,28 @@ public final class Evaluation {
         }
     }
 
-    /** One seed's fine-tunes, merging at every task count, negation, reconstructions and interference. */
-    private SeedRows wholeSeed(LlamaWeights base, long seed, int threads, Path workDir) throws IOException {
+    /**
+     * One seed: a whole one fine-tunes every task and runs merging at every task count, negation, the
+     * reconstructions and interference; a merge-only one fine-tunes its count's tasks and merges them at that count.
+     */
+    private SeedRows runSeed(LlamaWeights base, long seed, boolean whole, int threads, Path workDir)
+            throws IOException {
         Path dir = workDir.resolve("seed" + seed);
         try {
             Files.createDirectories(dir);
             long t0 = System.nanoTime();
+            int count = whole ? config.taskCount() : config.mergeOnlyTasks();
             FineTunedTasks suite = new FineTunedTasks(base, config.withThreads(threads),
-                    new LlamaTrainer(threads, line -> { }), seed);
-            report(seed, "fine-tuned " + suite.size() + " tasks", t0);
+                    new LlamaTrainer(threads, line -> { }), seed, count);
+            List<FineTuneOutcome> fineTunes = FineTuneOutcome.of(suite, seed);
             LlamaMerger merger = new LlamaMerger(base, suite.fineTunes(), dir.resolve("merges"), seed);
+            if (!whole) {
+                List<MergeOutcome> merges = MergingExperiment.run(suite, merger, List.of(count), config.methods(),
+                        config.screen(), seed);
+                report(seed, "fine-tuned and merged " + count + " tasks (" + merger.merges() + " merges)", t0);
+                return new SeedRows(fineTunes, merges, List.of(), List.of(), List.of());
+            }
+            report(seed, "fine-tuned " + count + " tasks", t0);
             List<MergeOutcome> merges = MergingExperiment.run(suite, merger, config.taskCounts(), config.methods(),
                     config.screen(), seed);
             report(seed, "merged (" + merger.merges() + " merges)", t0);
@@ -117,26 +128,7 @@ public final class Evaluation {
             if (!reconstructions.isEmpty()) {
                 report(seed, "reconstructions done", t0);
             }
-            return new SeedRows(FineTuneOutcome.of(suite, seed), merges, negations, recon,
-                    List.of(Interference.measure(suite, seed)));
-        } finally {
-            deleteTree(dir);
-        }
-    }
-
-    /** One merge-only seed: the fine-tunes of its count's tasks and the merges at that count. */
-    private SeedRows mergeOnlySeed(LlamaWeights base, long seed, int threads, Path workDir) throws IOException {
-        Path dir = workDir.resolve("seed" + seed);
-        try {
-            Files.createDirectories(dir);
-            long t0 = System.nanoTime();
-            FineTunedTasks suite = new FineTunedTasks(base, config.withThreads(threads),
-                    new LlamaTrainer(threads, line -> { }), seed, config.mergeOnlyTasks());
-            LlamaMerger merger = new LlamaMerger(base, suite.fineTunes(), dir.resolve("merges"), seed);
-            List<MergeOutcome> merges = MergingExperiment.run(suite, merger, List.of(config.mergeOnlyTasks()),
-                    config.methods(), config.screen(), seed);
-            report(seed, "fine-tuned and merged " + suite.size() + " tasks (" + merger.merges() + " merges)", t0);
-            return new SeedRows(FineTuneOutcome.of(suite, seed), merges, List.of(), List.of(), List.of());
+            return new SeedRows(fineTunes, merges, negations, recon, List.of(Interference.measure(suite, seed)));
         } finally {
             deleteTree(dir);
         }
