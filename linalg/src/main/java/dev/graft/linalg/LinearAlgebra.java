@@ -9,7 +9,8 @@ import java.util.ServiceLoader;
  *
  * <p>{@link #get()} returns the backend: the one named by the system property {@value #BACKEND_PROPERTY} among
  * those registered with {@link ServiceLoader}, or else the default, ND4J with its OpenBLAS (GEMM, LAPACK
- * {@code sgesdd} and {@code sgeqrf}; one thread per call unless {@code -Dgraft.blas.threads=N}). Two names are not backends' own: {@code cpu} is the default, and
+ * {@code sgesdd} and {@code sgeqrf}; one thread per call unless {@code -Dgraft.blas.threads=N}). Two names are
+ * not backends' own: {@code cpu} is the default, and
  * {@code auto} is the {@code cuda} backend (module {@code graft-linalg-cuda}) when its libraries and a GPU load,
  * else the default after a one-line note on standard error.
  *

@@ -172,7 +172,8 @@ public final class Nd4jLinearAlgebra implements LinearAlgebra {
      * the 1B benchmark family, singular values 1.7 to 4e-4, is one, at one OpenBLAS thread); the matrix is then
      * decomposed again in float64 by {@code dgesdd} and, should that fail too, {@code dgesvd} (QR iteration, the
      * driver LAPACK keeps for this: its float32 form took 30× {@code sgesdd}'s time on that matrix, {@code dgesdd}
-     * 2.5×, so it is the second retry), and the factors rounded to float32. Only if all three fail is the matrix refused.
+     * 2.5×, so it is the second retry), and the factors rounded to float32. Only if all three fail is the matrix
+     * refused.
      */
     @Override
     public Svd svd(Matrix a) {
