@@ -22,17 +22,7 @@ public final class LinearKernel implements TensorKernel {
         float divisor = p.globalBoolean("normalize") ? sum : 1f;
         float[] r = new float[in.maxChunk()];
         in.lastScan((first, len, v, off) -> {
-            java.util.Arrays.fill(r, 0, len, 0f);
-            for (int i = 0; i < n; i++) {
-                float wi = w[i];
-                float[] x = v[i];
-                for (int e = 0; e < len; e++) {
-                    r[e] += wi * x[off + e];
-                }
-            }
-            for (int e = 0; e < len; e++) {
-                r[e] /= divisor;
-            }
+            WeightedSums.soup(v, w, off, len, divisor, r);
             out.write(r, 0, len);
         });
     }

@@ -116,9 +116,7 @@ public final class TaskVectorKernel implements TensorKernel {
             // arithmetic, in the same order, straight from the inputs (one write and read of every delta less).
             float div = normalize ? fixedDivisor : 1f;
             scan.lastScanInputs((first, len, x, base, offset) -> {
-                for (int from = 0; from < len; from += BLOCK) {
-                    linearFromInputs(x, w, div, factor, base, offset, from, Math.min(len, from + BLOCK), mixed, r);
-                }
+                WeightedSums.taskVectors(x, w, base, offset, len, div, factor, r);
                 out.write(r, 0, len);
             });
             return;
@@ -172,26 +170,6 @@ public final class TaskVectorKernel implements TensorKernel {
         }
         for (int e = from; e < to; e++) {
             r[e] = base[bo + e] + (mixed[e] / div) * factor;
-        }
-    }
-
-    /**
-     * As {@link #linear} with every mask keeping all and every rescale factor 1, taking each delta as
-     * {@code x[k][offset + e] − base[offset + e]} inside the loop that weights it: the same float operations in the
-     * same order, so the same bits.
-     */
-    private static void linearFromInputs(float[][] x, float[] w, float div, float factor, float[] base, int offset,
-                                         int from, int to, float[] mixed, float[] r) {
-        java.util.Arrays.fill(mixed, from, to, 0f);
-        for (int k = 0; k < x.length; k++) {
-            float[] xk = x[k];
-            float wk = w[k];
-            for (int e = from; e < to; e++) {
-                mixed[e] += wk * (xk[offset + e] - base[offset + e]);
-            }
-        }
-        for (int e = from; e < to; e++) {
-            r[e] = base[offset + e] + (mixed[e] / div) * factor;
         }
     }
 
