@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An output file that appears under its final name complete or not at all.
@@ -20,16 +22,33 @@ import java.util.List;
  * which fails rather than replace a file that appeared meanwhile. Closing without committing deletes the temp
  * file, so a failed or interrupted write leaves nothing behind under the final name. Creating one claims the
  * target ({@link OutputClaim}): it is never an input, and never written by two processes at once.
+ *
+ * <p>Written through {@link #writeAt}, a large file is flushed behind the writers: each time another
+ * {@value #FLUSH_BYTES} bytes have been written, a background thread asks the system to write what is there to disk
+ * while the writers go on, so that {@link #commit()} waits only for the last of it. Publishing the file waits for
+ * every flush, and a flush that failed fails the commit.
  */
 public final class AtomicFile implements AutoCloseable {
+    /** Bytes written between two background flushes: 128 MiB. */
+    static final long FLUSH_BYTES = 128L << 20;
+
     private final OutputClaim claim;
     private final Path target;
     private final Path temp;
     private final boolean overwrite;
     private final FileChannel channel;
+    private final long flushBytes;
+    private final AtomicLong unflushed = new AtomicLong();
+    /** Background flushes started, for tests. */
+    private final AtomicInteger flushes = new AtomicInteger();
+    /** The flush running in the background, or null; guarded by this. */
+    private Thread flusher;
+    /** The first background flush's failure, reported by {@link #commit()}; guarded by this. */
+    private IOException flushFailure;
     private boolean done;
 
-    private AtomicFile(OutputClaim claim, Path temp, FileChannel channel) {
+    private AtomicFile(OutputClaim claim, Path temp, FileChannel channel, long flushBytes) {
+        this.flushBytes = flushBytes;
         this.claim = claim;
         this.target = claim.target();
         this.temp = temp;
@@ -56,6 +75,11 @@ public final class AtomicFile implements AutoCloseable {
      * @throws FileAccessException when the temp file cannot be created
      */
     public static AtomicFile create(OutputClaim claim) {
+        return create(claim, FLUSH_BYTES);
+    }
+
+    /** {@link #create(OutputClaim)} flushing behind every {@code flushBytes} bytes (tests use small values). */
+    static AtomicFile create(OutputClaim claim, long flushBytes) {
         if (claim.isFolder()) {
             claim.close();
             throw new IllegalArgumentException(claim.target() + " was claimed as a folder, not a file");
@@ -66,7 +90,7 @@ public final class AtomicFile implements AutoCloseable {
             FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     StandardOpenOption.READ);
             PendingOutputs.register(temp);
-            return new AtomicFile(claim, temp, ch);
+            return new AtomicFile(claim, temp, ch, flushBytes);
         } catch (IOException e) {
             claim.close();
             throw new FileAccessException(abs.getParent(), "cannot create a file in this folder", e);
@@ -99,6 +123,7 @@ public final class AtomicFile implements AutoCloseable {
      * @throws FileAccessException when the write fails (a full disk)
      */
     public void writeAt(java.nio.ByteBuffer buf, long position) {
+        long bytes = buf.remaining();
         try {
             long pos = position;
             while (buf.hasRemaining()) {
@@ -106,6 +131,65 @@ public final class AtomicFile implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new FileAccessException(target, "cannot write", e);
+        }
+        if (unflushed.addAndGet(bytes) >= flushBytes) {
+            flushBehind();
+        }
+    }
+
+    /**
+     * Starts writing the file's pages to disk on a background thread, unless one is already at it: without this,
+     * the whole file would wait in memory for the flush in {@link #commit()}, the writers idle meanwhile.
+     */
+    private synchronized void flushBehind() {
+        if (flusher != null || done) {
+            return;
+        }
+        unflushed.set(0);
+        flushes.incrementAndGet();
+        flusher = Thread.ofPlatform().daemon().name("graft-flush").start(() -> {
+            try {
+                channel.force(false);
+            } catch (IOException e) {
+                synchronized (this) {
+                    if (flushFailure == null) {
+                        flushFailure = e;
+                    }
+                }
+            } finally {
+                synchronized (this) {
+                    flusher = null;
+                    notifyAll();
+                }
+            }
+        });
+    }
+
+    /** How many background flushes this file has started. */
+    int flushesStarted() {
+        return flushes.get();
+    }
+
+    /**
+     * Waits for the background flush, if one runs.
+     *
+     * @throws IOException the first background flush's failure: the system reports a failed write-back once,
+     *                     so the final flush may not see it again
+     */
+    private synchronized void awaitFlushes() throws IOException {
+        boolean interrupted = false;
+        while (flusher != null) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (flushFailure != null) {
+            throw flushFailure;
         }
     }
 
@@ -124,6 +208,7 @@ public final class AtomicFile implements AutoCloseable {
             throw new IllegalStateException(target + " was already committed or abandoned");
         }
         try {
+            awaitFlushes();
             channel.force(true);
             channel.close();
             publish();
