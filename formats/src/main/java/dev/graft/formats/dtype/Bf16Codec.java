@@ -12,7 +12,8 @@ import java.lang.foreign.MemorySegment;
  * buffers makes them virtual calls, measured at several times the cost of the conversion itself.
  *
  * <p>Reading counts the NaN and infinite values in the same pass ({@link #decodeCountingNonFinite}): a bf16 value
- * is non-finite exactly when its eight exponent bits are all set, as its float32 widening's are.
+ * is non-finite exactly when its eight exponent bits are all set, as its float32 widening's are. The widening runs on
+ * the Vector API ({@link Bf16Lanes}) once {@link WideningSwitch} says it pays.
  */
 final class Bf16Codec implements FloatCodec {
 
@@ -42,10 +43,13 @@ final class Bf16Codec implements FloatCodec {
         CodecBounds.check(src, srcOffset, dst, dstIndex, count, 2);
         int nonFinite = 0;
         short[] bits = ShortBlocks.get();
+        boolean vector = WideningSwitch.vector(count);
         for (int done = 0; done < count; done += bits.length) {
             int n = Math.min(bits.length, count - done);
             MemorySegment.copy(src, LittleEndian.SHORT, srcOffset + 2L * done, bits, 0, n);
-            if (countNonFinite) {
+            if (vector) {
+                nonFinite += Bf16Lanes.widenCountingNonFinite(bits, n, dst, dstIndex + done);
+            } else if (countNonFinite) {
                 nonFinite += widenCountingNonFinite(bits, n, dst, dstIndex + done);
             } else {
                 widen(bits, n, dst, dstIndex + done);
