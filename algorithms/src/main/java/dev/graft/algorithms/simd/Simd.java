@@ -1,5 +1,7 @@
 package dev.graft.algorithms.simd;
 
+import dev.graft.formats.simd.VectorApi;
+
 /**
  * Whether the hot loops that need the floats' bits, or that gather, run on the JDK's incubating Vector API.
  *
@@ -21,13 +23,7 @@ public final class Simd {
     }
 
     private static boolean available() {
-        if (!Boolean.parseBoolean(System.getProperty("graft.simd", "true"))) {
-            return false;
-        }
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            return false;
-        }
-        // Only now may a class that links against the incubator module be loaded.
-        return Lanes.wideEnough();
+        // Only after VectorApi may a class that links against the incubator module be loaded.
+        return VectorApi.present() && Lanes.wideEnough();
     }
 }

@@ -1,5 +1,7 @@
 package dev.graft.formats.dtype;
 
+import dev.graft.formats.simd.VectorApi;
+
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -20,10 +22,8 @@ final class WideningSwitch {
     /** Elements a process widens with the scalar loop before the vector loop takes over: 2^28. */
     static final long SCALAR_FIRST = 1L << 28;
 
-    private static final boolean AVAILABLE = Boolean.parseBoolean(System.getProperty("graft.simd", "true"))
-            && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            // only now may a class linking against the incubator module be loaded
-            && Bf16Lanes.usable();
+    // only after VectorApi may a class linking against the incubator module be loaded
+    private static final boolean AVAILABLE = VectorApi.present() && Bf16Lanes.usable();
     private static final AtomicLong WIDENED = new AtomicLong();
     private static volatile boolean warm;
 

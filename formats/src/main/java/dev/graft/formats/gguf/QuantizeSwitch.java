@@ -1,5 +1,7 @@
 package dev.graft.formats.gguf;
 
+import dev.graft.formats.simd.VectorApi;
+
 /**
  * Whether the block quantizers run on the JDK's incubating Vector API ({@link QuantizeLanes}) or as scalar loops:
  * the vector form when the JVM was started with {@code --add-modules jdk.incubator.vector} (the {@code graft}
@@ -15,9 +17,7 @@ final class QuantizeSwitch {
     }
 
     private static boolean available() {
-        return Boolean.parseBoolean(System.getProperty("graft.simd", "true"))
-                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-                // only now may a class linking against the incubator module be loaded
-                && QuantizeLanes.usable();
+        // only after VectorApi may a class linking against the incubator module be loaded
+        return VectorApi.present() && QuantizeLanes.usable();
     }
 }
