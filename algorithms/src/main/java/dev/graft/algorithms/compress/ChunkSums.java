@@ -21,7 +21,7 @@ final class ChunkSums {
     static void addSumAndSquares(float[] v, int from, int count, double[] out) {
         double[] sums = new double[SumLanes.ACCUMULATORS];
         double[] squares = new double[SumLanes.ACCUMULATORS];
-        if (Simd.ENABLED) {
+        if (Simd.active()) {
             SumLanes.addSumAndSquares(v, from, count, sums, squares);
         } else {
             addSumAndSquaresScalar(v, from, count, sums, squares);

@@ -126,8 +126,9 @@ public final class ComPeft implements DeltaCodec {
             long quota = k >= n ? 0 : k - (n - top.threshold().below() - top.threshold().tied());
             long[] ties = new long[1];
             int chunk = (int) Math.min(MatrixDelta.CHUNK, Math.max(1, n));
-            int[] index = new int[chunk + (Simd.ENABLED ? GatherLanes.slack() : 0)];
-            int[] flags = Simd.ENABLED ? null : new int[chunk];
+            boolean vectors = Simd.active();
+            int[] index = new int[chunk + (vectors ? GatherLanes.slack() : 0)];
+            int[] flags = vectors ? null : new int[chunk];
             boolean finite = k < n && top.allFinite();
             pass(delta, all, (first, v, from, count) -> {
                 long tied = ties[0];
@@ -140,7 +141,7 @@ public final class ComPeft implements DeltaCodec {
                     float tie = Float.intBitsToFloat(cut);
                     if (!finite) {
                         gathered = gatherSettled(v, from, count, bound, cut, index);
-                    } else if (Simd.ENABLED) {
+                    } else if (vectors) {
                         gathered = GatherLanes.atLeast(v, from, count, least, tie, index);
                     } else {
                         gathered = gatherFinite(v, from, count, least, tie, flags, index);

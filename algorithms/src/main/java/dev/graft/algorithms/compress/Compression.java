@@ -9,6 +9,7 @@ import dev.graft.formats.delta.DeltaPart;
 import dev.graft.formats.delta.TensorChecksum;
 import dev.graft.formats.io.FileAccessException;
 import dev.graft.formats.model.ModelSource;
+import dev.graft.formats.simd.VectorWork;
 import dev.graft.formats.tensor.FiniteScan;
 import dev.graft.formats.tensor.Tensor;
 import dev.graft.formats.tensor.TensorSpec;
@@ -167,6 +168,11 @@ public final class Compression {
                 warnings.add("no tensor was compressed: the base shares no weight matrix with the fine-tune");
             }
             progress.started(jobs.size(), t.dataBytes());
+            long read = 0;
+            for (Job job : jobs) {
+                read += job.compress() ? 2 * job.spec().shape().elementCount() : 0;
+            }
+            VectorWork.expect(read);
             Parallel.run(threads, "graft-compress", jobs, job -> {
                 store(job, b, t, writer);
                 progress.tensorDone(job.spec());

@@ -9,6 +9,7 @@ import dev.graft.formats.delta.DeltaManifest;
 import dev.graft.formats.delta.TensorChecksum;
 import dev.graft.formats.gguf.export.GgufTypes;
 import dev.graft.formats.model.ModelSource;
+import dev.graft.formats.simd.VectorWork;
 import dev.graft.formats.tensor.TensorDataSink;
 import dev.graft.formats.shard.ShardedWriter;
 import dev.graft.formats.tensor.Tensor;
@@ -114,6 +115,7 @@ public final class Decompression {
             checkBase(manifest, b, delta);
             List<TensorSpec> specs = manifest.entries().stream().map(DeltaEntry::spec).toList();
             progress.started(specs.size(), manifest.tunedBytes());
+            VectorWork.expect(specs.stream().mapToLong(s -> s.shape().elementCount()).sum());
             try (MergeOutput output = open(out, specs, b, manifest, delta)) {
                 Parallel.run(threads, "graft-decompress", manifest.entries(), e -> {
                     apply(e, decoding, artifact, b, output);

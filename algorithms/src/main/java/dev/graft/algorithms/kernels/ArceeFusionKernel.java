@@ -109,7 +109,7 @@ public final class ArceeFusionKernel implements TensorKernel {
                         kept[r] = kl;
                     }
                 }
-                if (Simd.ENABLED) {
+                if (Simd.active()) {
                     ImportanceLanes.importances(x, b, off + start, row, kl, values, start);
                 } else {
                     importancesScalar(x, b, off + start, row, kl, values, start);

@@ -42,7 +42,7 @@ final class RowDivergence {
             return Double.NaN;
         }
         Arrays.fill(sums, 0);
-        if (Simd.ENABLED) {
+        if (Simd.active()) {
             DivergenceLanes.divergence(expX, expB, row, invX, invB, eps, sums);
         } else {
             divergenceScalar(expX, expB, row, invX, invB, eps, sums);
@@ -53,7 +53,7 @@ final class RowDivergence {
     /** Fills {@code e} with the row's {@code exp(v − max)}; returns their sum. */
     private double exponentials(float[] v, int from, double[] e) {
         Arrays.fill(sums, 0);
-        if (Simd.ENABLED) {
+        if (Simd.active()) {
             DivergenceLanes.exponentials(v, from, row, DivergenceLanes.max(v, from, row), e, sums);
         } else {
             exponentialsScalar(v, from, row, max(v, from, row), e, sums);

@@ -84,11 +84,12 @@ public final class TaskVectorKernel implements TensorKernel {
         // whose every mask is settled is merged straight from the inputs, deltas and masks in registers. The other
         // blocks are then rare (where a tie quota runs out) and take the scalar loops: vector code that runs rarely
         // stays unoptimised for long, allocating at every operation (it took a 700 MB merge to 1.6 GB resident).
-        boolean fused = consensus && Simd.ENABLED;
+        boolean vectors = Simd.active();
+        boolean fused = consensus && vectors;
         for (DeltaMask m : masks) {
             fused &= m.decidesByBound();
         }
-        boolean vectorBlocks = Simd.ENABLED && !fused;
+        boolean vectorBlocks = vectors && !fused;
         DeltaScan.Visitor deltaBlock = (first, len, d, base, bo) -> {
             for (int k = 0; k < n; k++) {
                 masks[k].apply(first, d[k], len);

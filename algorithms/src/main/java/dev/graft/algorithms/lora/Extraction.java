@@ -9,6 +9,7 @@ import dev.graft.formats.peft.AdapterConfig;
 import dev.graft.formats.peft.BaseModelName;
 import dev.graft.formats.peft.LoraKeys;
 import dev.graft.formats.peft.PeftTaskType;
+import dev.graft.formats.simd.VectorWork;
 import dev.graft.formats.tensor.Shape;
 import dev.graft.formats.tensor.FiniteScan;
 import dev.graft.formats.tensor.NonFiniteValuesException;
@@ -197,10 +198,14 @@ public final class Extraction {
             List<ModuleReport> reports = Collections.synchronizedList(new ArrayList<>());
             try (AdapterOutput out = AdapterOutput.create(target, overwrite, List.of(base, tuned))) {
                 long bytes = 0;
+                long read = 0;
                 for (LoraTarget lt : sel.targets()) {
-                    bytes += 2 * t.spec(lt.tensor()).orElseThrow().byteSize();
+                    TensorSpec spec = t.spec(lt.tensor()).orElseThrow();
+                    bytes += 2 * spec.byteSize();
+                    read += 2 * spec.shape().elementCount();
                 }
                 progress.started(sel.targets().size(), bytes);
+                VectorWork.expect(read);
                 Parallel.run(threads, "graft-extract", sel.targets(), lt -> {
                     reports.add(extract(backend, b, t, lt, out));
                     progress.itemDone(lt.module(), 2 * t.spec(lt.tensor()).orElseThrow().byteSize());

@@ -104,7 +104,7 @@ final class MaskLoops {
      * @param limit the bound {@link #limitBelow} gives; infinity for none
      */
     static int zeroOutsideFinite(float[] values, int from, int count, float least, float limit, float tie) {
-        if (Simd.ENABLED) {
+        if (Simd.active()) {
             return MaskLanes.zeroOutside(values, from, count, least, limit, tie);
         }
         return zeroOutsideFiniteScalar(values, from, count, least, limit, tie);

@@ -34,6 +34,8 @@ public final class RadixRankSearch {
 
     private final long n;
     private final DeferredRanks deferred;
+    /** Whether this search counts with the vector loops ({@link Simd#active()} when it was made). */
+    private final boolean vectors = Simd.active();
     private long[] ranks;
     private RankBoundary[] found;
     private Phase phase;
@@ -150,7 +152,7 @@ public final class RadixRankSearch {
     public void acceptDifference(float[] x, float[] base, int offset, int count, float[] scratch) {
         Objects.checkFromIndexSize(offset, count, x.length);
         Objects.checkFromIndexSize(offset, count, base.length);
-        if (phase == Phase.HIGH && Simd.ENABLED) {
+        if (phase == Phase.HIGH && vectors) {
             lowBitsUnion |= countHighOfDifferenceInLanes(x, base, offset, count, counts, indices());
             seen += count;
             return;
@@ -207,7 +209,7 @@ public final class RadixRankSearch {
     }
 
     private void countHigh(float[] values, int from, int end) {
-        if (Simd.ENABLED) {
+        if (vectors) {
             lowBitsUnion |= countHighInLanes(values, from, end, counts, indices());
         } else {
             lowBitsUnion |= countHigh(values, from, end, counts);
@@ -269,7 +271,7 @@ public final class RadixRankSearch {
 
     private void countLow(float[] values, int from, int end) {
         // One loop per case, in separate methods so that each is compiled with its own profile.
-        if (buckets.length == 1 && Simd.ENABLED) {
+        if (buckets.length == 1 && vectors) {
             countLowInLanes(values, from, end, buckets[0], lows[0], indices());
         } else if (buckets.length == 1) {
             countLowOneBucket(values, from, end, buckets[0], lows[0]);

@@ -1,6 +1,7 @@
 package dev.graft.algorithms.simd;
 
 import dev.graft.formats.simd.VectorApi;
+import dev.graft.formats.simd.VectorWork;
 
 /**
  * Whether the hot loops that need the floats' bits, or that gather, run on the JDK's incubating Vector API.
@@ -20,6 +21,23 @@ public final class Simd {
     public static final boolean ENABLED = available();
 
     private Simd() {
+    }
+
+    /**
+     * Whether the vector forms are used for work that starts now: {@link #ENABLED}, and this process has announced
+     * work enough to repay their start ({@link VectorWork}). Each unit of work (a tensor's merge, a selection) asks
+     * once and keeps its answer; the two forms give the same results to the bit either way.
+     */
+    public static boolean active() {
+        return ENABLED && VectorWork.worthIt();
+    }
+
+    /** For reports: "off", "on", or "on past N elements" while this process has announced less work than N. */
+    public static String describe() {
+        if (!ENABLED) {
+            return "off";
+        }
+        return VectorWork.worthIt() ? "on" : "on past " + VectorWork.threshold() + " elements";
     }
 
     private static boolean available() {

@@ -1,7 +1,9 @@
 package dev.graft.algorithms.kernels;
 
+import dev.graft.algorithms.simd.Simd;
 import dev.graft.core.kernel.TensorParameters;
 import dev.graft.core.method.MethodRegistry;
+import dev.graft.formats.simd.VectorWork;
 import dev.graft.formats.tensor.Shape;
 import org.junit.jupiter.api.Test;
 
@@ -104,5 +106,11 @@ class TiesTieGroupsTest {
         assertThat(written[0]).isEqualTo(N);
         KernelRun.assertSame(out, expected(base, models, w, new double[] {0.3, 0.5, 0.3}),
                 "ties on tie-heavy deltas");
+    }
+
+    @Test
+    void runsTheFormsTheBuildAsksFor() {
+        // This class runs twice: with the vector loops (graft.simd.work=0) and with the scalar ones.
+        assertThat(Simd.active()).isEqualTo(Simd.ENABLED && VectorWork.threshold() <= 0);
     }
 }

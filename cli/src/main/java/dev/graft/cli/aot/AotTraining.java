@@ -1,6 +1,7 @@
 package dev.graft.cli.aot;
 
 import dev.graft.cli.Main;
+import dev.graft.formats.simd.VectorWork;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * The training run of the {@code graft} launcher's ahead-of-time cache (JDK 25, {@code -XX:AOTCacheOutput}): the
  * commands users run most, on a small generated family, in one JVM, so that the cache holds the classes they load
- * and link and the profiles of the methods they run. Every later {@code graft} process of a streaming command
+ * and link and the profiles of the methods they run: once as small work (the scalar loops), once as large work (the
+ * Vector API's loops; {@link VectorWork}). Every later {@code graft} process of a streaming command
  * starts from that cache ({@code -XX:AOTCache}) instead of loading, verifying and linking those classes again.
  *
  * <p>Run by the launcher's build step as {@code java … -XX:AOTCacheOutput=… dev.graft.cli.aot.AotTraining DIR}; it
@@ -70,11 +72,13 @@ public final class AotTraining {
         try {
             Files.createDirectories(dir);
             for (String[] command : commands) {
-                StringWriter err = new StringWriter();
-                int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), Map.of(), command);
-                if (code != 0) {
-                    failed.add(String.join(" ", command) + ": " + err.toString().lines().findFirst().orElse(""));
-                }
+                run(command, failed);
+            }
+            // Small work runs the scalar loops and large work the Vector API's (VectorWork): the commands once more
+            // as large work, so that the cache holds both.
+            VectorWork.expect(VectorWork.threshold());
+            for (String[] command : commands.subList(1, commands.size())) {
+                run(command, failed);
             }
         } catch (IOException e) {
             failed.add(dir + ": " + e.getMessage());
@@ -82,6 +86,14 @@ public final class AotTraining {
             deleteContents(dir);
         }
         return failed;
+    }
+
+    private static void run(String[] command, List<String> failed) {
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), Map.of(), command);
+        if (code != 0) {
+            failed.add(String.join(" ", command) + ": " + err.toString().lines().findFirst().orElse(""));
+        }
     }
 
     private static void deleteContents(Path dir) {

@@ -63,7 +63,7 @@ public final class CompressBenchmark {
             SyntheticCheckpoint.write(tuned, specs, 1);
             log.printf("generated a bf16 base and fine-tune: %d tensors of %dx%d (%.2f G parameters, %s each) "
                             + "in %.1f s; %d threads; Vector API loops %s%n", n, side, side, n * (double) side * side / 1e9,
-                    ByteSize.format(n * 2L * side * side), (System.nanoTime() - t0) / 1e9, threads, Simd.ENABLED ? "on" : "off");
+                    ByteSize.format(n * 2L * side * side), (System.nanoTime() - t0) / 1e9, threads, Simd.describe());
             log.flush();
             List<DeltaCodec> once = List.of(new IoFloorCodec(), new BitDelta(), new ComPeft(ComPeft.DEFAULT_DENSITY,
                     Double.NaN));

@@ -95,7 +95,7 @@ public final class MergeBenchmark {
             long t0 = System.nanoTime();
             List<Path> models = inputs.write(work.resolve("inputs"));
             log.printf("generated %s in %.1f s; Vector API loops %s%n", inputs.describe(),
-                    (System.nanoTime() - t0) / 1e9, Simd.ENABLED ? "on" : "off");
+                    (System.nanoTime() - t0) / 1e9, Simd.describe());
             long outputBytes = RawFloor.bytes(List.of(models.getFirst()));
             List<Phase> phases = new ArrayList<>();
             for (int round = 0; round < 2; round++) {

@@ -43,7 +43,7 @@ final class Bf16Codec implements FloatCodec {
         CodecBounds.check(src, srcOffset, dst, dstIndex, count, 2);
         int nonFinite = 0;
         short[] bits = ShortBlocks.get();
-        boolean vector = WideningSwitch.vector(count);
+        boolean vector = WideningSwitch.vector();
         for (int done = 0; done < count; done += bits.length) {
             int n = Math.min(bits.length, count - done);
             MemorySegment.copy(src, LittleEndian.SHORT, srcOffset + 2L * done, bits, 0, n);

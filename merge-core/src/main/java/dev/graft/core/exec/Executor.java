@@ -6,6 +6,7 @@ import dev.graft.core.plan.TaskInput;
 import dev.graft.core.plan.TensorTask;
 import dev.graft.formats.io.OutputClaim;
 import dev.graft.formats.model.ModelSource;
+import dev.graft.formats.simd.VectorWork;
 import dev.graft.formats.tensor.TensorDataSink;
 import dev.graft.formats.tensor.FiniteScan;
 import dev.graft.formats.tensor.NonFiniteValuesException;
@@ -104,10 +105,22 @@ public final class Executor {
 
     private void runTasks(Plan plan, List<ModelSource> sources, MergeOutput out, Path target) {
         TensorKernel kernel = plan.method().kernel();
+        VectorWork.expect(elementsRead(plan));
         Parallel.run(options.threads(), "graft-merge", plan.tasks(), task -> {
             runTask(plan.method().name(), kernel, task, sources, out, target);
             options.progress().tensorDone(task);
         });
+    }
+
+    /** Every merged tensor's elements once per input: what the merge decodes in one pass over its inputs. */
+    static long elementsRead(Plan plan) {
+        long total = 0;
+        for (TensorTask t : plan.tasks()) {
+            if (!t.passthrough()) {
+                total += t.readShape().elementCount() * t.inputs().size();
+            }
+        }
+        return total;
     }
 
     private void runTask(String method, TensorKernel kernel, TensorTask task, List<ModelSource> sources,
