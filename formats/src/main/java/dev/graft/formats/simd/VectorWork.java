@@ -8,21 +8,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Compiled by C2, those loops are several times faster than their scalar forms. Until then they run as the Vector
  * API's allocating fallbacks, and compiling them costs C2 seconds of a two-core machine's time: a cost every process
  * pays again, which only enough work repays. Measured cold on this project's 2-core machine (docs/benchmarks.md,
- * "Seventh pass"): TIES on three 135 M-parameter bf16 fine-tunes took 4.4–5.6 s with the vector loops and 3.5–3.9 s
- * without; on three 748 M-parameter ones the vector loops saved about 1.5 s.
+ * "Seventh pass"), TIES at density 0.2 on three bf16 fine-tunes and their base: at 135 M parameters 4.7–5.9 s with
+ * the vector loops against 3.5–4.3 s without; at 389 M, 5.0–5.9 s with them against 5.7–7.4 s without; at 748 M
+ * they save about 1.5 s.
  *
  * <p>So the commands that stream whole models announce their work before they start ({@link #expect}): the
- * elements they decode, counting each input once (a merge of three fine-tunes and a base: four times the model's
- * parameters). Once this process has announced {@value #DEFAULT_THRESHOLD} of them (about a 400 M-parameter
- * merge of three fine-tunes), the vector loops are used from then on. Work that announces nothing runs the scalar
- * loops. Both forms give the same results to the bit, so this decides speed only.
+ * elements they read, counting each input once (a merge of three fine-tunes and a base: four times the model's
+ * parameters). Once this process has announced {@value #DEFAULT_THRESHOLD} of them (2^30, a 270 M-parameter merge
+ * of three fine-tunes), the vector loops are used from then on. Work that announces nothing runs the scalar loops.
+ * Both forms give the same results to the bit, so this decides speed only.
  *
  * <p>{@code -Dgraft.simd.work=N} sets the threshold: 0 uses the vector loops from the start (the tests do, to run
  * them), a very large N never.
  */
 public final class VectorWork {
     /** Elements announced before the vector loops take over, unless {@code graft.simd.work} says otherwise. */
-    public static final long DEFAULT_THRESHOLD = 1_600_000_000L;
+    public static final long DEFAULT_THRESHOLD = 1L << 30;
 
     private static final VectorWork PROCESS = new VectorWork(Long.getLong("graft.simd.work", DEFAULT_THRESHOLD));
 
