@@ -279,19 +279,18 @@ public final class TaskVectorKernel implements TensorKernel {
         for (DeltaMask m : masks) {
             m.restart();
         }
+        double[] sums = new double[n];
         scan.scan((first, len, d, base, bo) -> {
+            // Per model the chunk's sums as they always were (element order from +0, then into the total); only the
+            // models' chains now run side by side (L1Sums). Each mask changes its own model's deltas only.
+            L1Sums.of(d, len, sums);
             for (int k = 0; k < n; k++) {
-                double sum = 0;
-                for (int e = 0; e < len; e++) {
-                    sum += Math.abs(d[k][e]);
-                }
-                full[k] += sum;
+                full[k] += sums[k];
                 masks[k].apply(first, d[k], len);
-                double s2 = 0;
-                for (int e = 0; e < len; e++) {
-                    s2 += Math.abs(d[k][e]);
-                }
-                kept[k] += s2;
+            }
+            L1Sums.of(d, len, sums);
+            for (int k = 0; k < n; k++) {
+                kept[k] += sums[k];
             }
         });
         for (int k = 0; k < n; k++) {
