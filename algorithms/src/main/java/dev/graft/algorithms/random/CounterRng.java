@@ -1,5 +1,8 @@
 package dev.graft.algorithms.random;
 
+import dev.graft.algorithms.simd.RngLanes;
+import dev.graft.algorithms.simd.Simd;
+
 import java.util.Objects;
 
 /**
@@ -94,7 +97,8 @@ public final class CounterRng {
         // Clamped to [0, 2^24] (NaN to 0: u < NaN keeps nothing), so that m − below cannot overflow.
         int below = (int) Math.min(Math.max(Math.ceil(p * 0x1p24), 0), 0x1p24);
         long state = key + (firstIndex + 1) * SplitMix64.GAMMA;
-        for (int j = 0; j < count; j++) {
+        int done = Simd.active() ? RngLanes.keepBelow(state, below, values, from, count) : 0;
+        for (int j = done; j < count; j++) {
             int m = (int) (SplitMix64.mix64(state + j * SplitMix64.GAMMA) >>> 40);
             // All ones where m < below (their difference is negative), else zero.
             int keep = (m - below) >> 31;

@@ -8,6 +8,10 @@ public final class SplitMix64 {
 
     /** The golden-ratio increment {@code 0x9E3779B97F4A7C15}, SplitMix64's default gamma. */
     public static final long GAMMA = 0x9E37_79B9_7F4A_7C15L;
+    /** The finaliser's first multiplier. */
+    public static final long MIX1 = 0xBF58_476D_1CE4_E5B9L;
+    /** The finaliser's second multiplier. */
+    public static final long MIX2 = 0x94D0_49BB_1331_11EBL;
 
     private SplitMix64() {
     }
@@ -18,8 +22,8 @@ public final class SplitMix64 {
      * return z ^ (z >>> 31)}, all arithmetic modulo 2^64 with logical shifts.
      */
     public static long mix64(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
+        z = (z ^ (z >>> 30)) * MIX1;
+        z = (z ^ (z >>> 27)) * MIX2;
         return z ^ (z >>> 31);
     }
 }
