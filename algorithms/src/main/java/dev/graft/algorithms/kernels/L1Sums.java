@@ -2,12 +2,14 @@ package dev.graft.algorithms.kernels;
 
 /**
  * Each model's {@code Σ |d[k][e]|} over a chunk, in double, the terms added in element order from +0: the sums of
- * the L1 rescale ({@link TaskVectorKernel}), all models in one pass.
+ * the L1 rescale ({@link TaskVectorKernel}), two to four models in one pass.
  *
  * <p>Why one pass: a sum is a chain of dependent double additions, four cycles each, that no reordering may break
  * without changing its bits. Summed model after model, the chains run one at a time; summed together, element by
- * element, the models' chains overlap, each in its own register. One loop per model count up to four; more models
- * take a loop over the models per element. The same additions in the same order either way.
+ * element, the models' chains overlap, each in its own register: for three models over 32 K-element chunks, 0.41
+ * against 0.85 ns per element and model in a scratch loop on this project's 2-core machine. One loop per model
+ * count from two to four; one model, or more than four, are summed model after model. The same additions in the
+ * same order either way.
  */
 final class L1Sums {
     private L1Sums() {
@@ -16,14 +18,6 @@ final class L1Sums {
     /** {@code out[k] = Σ_{e < len} |d[k][e]|}, added in element order from +0, for every model {@code k}. */
     static void of(float[][] d, int len, double[] out) {
         switch (d.length) {
-            case 1 -> {
-                float[] d0 = d[0];
-                double s0 = 0;
-                for (int e = 0; e < len; e++) {
-                    s0 += Math.abs(d0[e]);
-                }
-                out[0] = s0;
-            }
             case 2 -> {
                 float[] d0 = d[0];
                 float[] d1 = d[1];
@@ -73,11 +67,15 @@ final class L1Sums {
                 out[3] = s3;
             }
             default -> {
-                java.util.Arrays.fill(out, 0, d.length, 0);
-                for (int e = 0; e < len; e++) {
-                    for (int k = 0; k < d.length; k++) {
-                        out[k] += Math.abs(d[k][e]);
+                // One model, or more than four: model after model, one chain at a time. Interleaved through
+                // out[k] instead, the chains ran slower still (1.2–1.5 against 0.85 ns).
+                for (int k = 0; k < d.length; k++) {
+                    float[] dk = d[k];
+                    double s0 = 0;
+                    for (int e = 0; e < len; e++) {
+                        s0 += Math.abs(dk[e]);
                     }
+                    out[k] = s0;
                 }
             }
         }
