@@ -66,12 +66,13 @@ public final class GgufWriter implements AutoCloseable {
      * @param overwrite replace an existing target; otherwise fail if it exists
      */
     public static GgufWriter create(Path target, GgufLayout layout, boolean overwrite) {
-        return start(AtomicFile.create(OutputClaim.file(target, overwrite, List.of(), layout.fileSize())), layout);
+        return start(AtomicFile.create(OutputClaim.file(target, overwrite, List.of(), layout.fileSize()),
+                layout.fileSize()), layout);
     }
 
     /** Writes the header of an output claimed earlier (see {@link OutputClaim}); the writer owns the claim. */
     public static GgufWriter create(OutputClaim claim, GgufLayout layout) {
-        return start(AtomicFile.create(claim), layout);
+        return start(AtomicFile.create(claim, layout.fileSize()), layout);
     }
 
     private static GgufWriter start(AtomicFile file, GgufLayout layout) {
@@ -134,13 +135,7 @@ public final class GgufWriter implements AutoCloseable {
             }
         }
         // Padding after the last tensor is part of the file (ggml and gguf-py write it): extend to the planned size.
-        try {
-            if (file.channel().size() < layout.fileSize()) {
-                file.writeAt(ByteBuffer.allocate(1), layout.fileSize() - 1);
-            }
-        } catch (IOException e) {
-            throw new FileAccessException(file.target(), "cannot write", e);
-        }
+        file.extendTo(layout.fileSize());
         return file.commit();
     }
 

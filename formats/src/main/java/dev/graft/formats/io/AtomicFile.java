@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * An output file that appears under its final name complete or not at all.
@@ -23,21 +24,29 @@ import java.util.concurrent.atomic.AtomicLong;
  * file, so a failed or interrupted write leaves nothing behind under the final name. Creating one claims the
  * target ({@link OutputClaim}): it is never an input, and never written by two processes at once.
  *
- * <p>Written through {@link #writeAt}, a large file is flushed behind the writers: each time another
- * {@value #FLUSH_BYTES} bytes have been written, a background thread asks the system to write what is there to disk
- * while the writers go on, so that {@link #commit()} waits only for the last of it. Publishing the file waits for
- * every flush, and a flush that failed fails the commit.
+ * <p>A file created with a planned size of {@value #DIRECT_MIN_BYTES} bytes or more is written past the page cache
+ * where the file system allows it ({@link DirectWriter}): {@link #writeAt} copies the bytes into aligned buffers that
+ * a background thread writes to disk as they fill. Otherwise a large file is flushed behind the writers: each time
+ * another {@value #FLUSH_BYTES} bytes have been written, a background thread asks the system to write what is there
+ * to disk while the writers go on, so that {@link #commit()} waits only for the last of it. Either way publishing
+ * the file waits for every write, and one that failed fails the commit.
  */
 public final class AtomicFile implements AutoCloseable {
     /** Bytes written between two background flushes: 128 MiB. */
     static final long FLUSH_BYTES = 128L << 20;
+    /** Planned size from which a file is written past the page cache: 64 MiB. */
+    static final long DIRECT_MIN_BYTES = 64L << 20;
 
     private final OutputClaim claim;
     private final Path target;
     private final Path temp;
     private final boolean overwrite;
     private final FileChannel channel;
+    /** Writes past the page cache, or null for writes through {@link #channel}. */
+    private final DirectWriter direct;
     private final long flushBytes;
+    /** The length asked for by {@link #extendTo}. */
+    private long minLength;
     private final AtomicLong unflushed = new AtomicLong();
     /** Background flushes started, for tests. */
     private final AtomicInteger flushes = new AtomicInteger();
@@ -47,7 +56,8 @@ public final class AtomicFile implements AutoCloseable {
     private IOException flushFailure;
     private boolean done;
 
-    private AtomicFile(OutputClaim claim, Path temp, FileChannel channel, long flushBytes) {
+    private AtomicFile(OutputClaim claim, Path temp, FileChannel channel, DirectWriter direct, long flushBytes) {
+        this.direct = direct;
         this.flushBytes = flushBytes;
         this.claim = claim;
         this.target = claim.target();
@@ -75,11 +85,31 @@ public final class AtomicFile implements AutoCloseable {
      * @throws FileAccessException when the temp file cannot be created
      */
     public static AtomicFile create(OutputClaim claim) {
-        return create(claim, FLUSH_BYTES);
+        return create(claim, 0, FLUSH_BYTES);
+    }
+
+    /**
+     * Starts writing a claimed file of about {@code plannedBytes} bytes, to be written through {@link #writeAt}; a
+     * large one is written past the page cache where the file system allows it.
+     *
+     * @throws FileAccessException when the temp file cannot be created
+     */
+    public static AtomicFile create(OutputClaim claim, long plannedBytes) {
+        return create(claim, plannedBytes, FLUSH_BYTES);
     }
 
     /** {@link #create(OutputClaim)} flushing behind every {@code flushBytes} bytes (tests use small values). */
-    static AtomicFile create(OutputClaim claim, long flushBytes) {
+    static AtomicFile flushingEvery(OutputClaim claim, long flushBytes) {
+        return create(claim, 0, flushBytes);
+    }
+
+    private static AtomicFile create(OutputClaim claim, long plannedBytes, long flushBytes) {
+        return create(claim, flushBytes, plannedBytes >= DIRECT_MIN_BYTES
+                ? temp -> DirectWriter.open(temp.path(), temp.channel()) : temp -> null);
+    }
+
+    /** {@link #create(OutputClaim, long)} with the direct writer {@code direct} makes (tests). */
+    static AtomicFile create(OutputClaim claim, long flushBytes, Function<Temp, DirectWriter> direct) {
         if (claim.isFolder()) {
             claim.close();
             throw new IllegalArgumentException(claim.target() + " was claimed as a folder, not a file");
@@ -90,7 +120,7 @@ public final class AtomicFile implements AutoCloseable {
             FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     StandardOpenOption.READ);
             PendingOutputs.register(temp);
-            return new AtomicFile(claim, temp, ch, flushBytes);
+            return new AtomicFile(claim, temp, ch, direct.apply(new Temp(temp, ch)), flushBytes);
         } catch (IOException e) {
             claim.close();
             throw new FileAccessException(abs.getParent(), "cannot create a file in this folder", e);
@@ -112,9 +142,30 @@ public final class AtomicFile implements AutoCloseable {
         }
     }
 
-    /** The channel to write to (positional writes are fine and thread-safe). */
+    /** A temp file just created, open for writing. */
+    record Temp(Path path, FileChannel channel) {
+    }
+
+    /**
+     * The channel to write to (positional writes are fine and thread-safe).
+     *
+     * @throws IllegalStateException for a file written past the page cache: write it through {@link #writeAt}
+     */
     public FileChannel channel() {
+        if (direct != null) {
+            throw new IllegalStateException(target + " is written through writeAt only");
+        }
         return channel;
+    }
+
+    /** Whether this file is written past the page cache (see {@link DirectWriter}). */
+    boolean writesDirect() {
+        return direct != null;
+    }
+
+    /** Makes the committed file at least {@code length} bytes long, zeros after the last byte written. */
+    public synchronized void extendTo(long length) {
+        minLength = Math.max(minLength, length);
     }
 
     /**
@@ -124,6 +175,14 @@ public final class AtomicFile implements AutoCloseable {
      */
     public void writeAt(java.nio.ByteBuffer buf, long position) {
         long bytes = buf.remaining();
+        if (direct != null) {
+            try {
+                direct.write(buf, position);
+            } catch (IOException e) {
+                throw new FileAccessException(target, "cannot write", e);
+            }
+            return;
+        }
         try {
             long pos = position;
             while (buf.hasRemaining()) {
@@ -208,7 +267,19 @@ public final class AtomicFile implements AutoCloseable {
             throw new IllegalStateException(target + " was already committed or abandoned");
         }
         try {
-            awaitFlushes();
+            long length;
+            synchronized (this) {
+                length = minLength;
+            }
+            if (direct != null) {
+                direct.finish(length);
+                direct.close();
+            } else {
+                awaitFlushes();
+                if (channel.size() < length) {
+                    channel.write(ByteBuffer.allocate(1), length - 1);
+                }
+            }
             channel.force(true);
             channel.close();
             publish();
@@ -259,6 +330,9 @@ public final class AtomicFile implements AutoCloseable {
     }
 
     private void deleteTemp() {
+        if (direct != null) {
+            direct.close();
+        }
         try {
             channel.close();
             Files.deleteIfExists(temp);

@@ -69,7 +69,8 @@ public final class SafetensorsWriter implements AutoCloseable {
     public static SafetensorsWriter create(Path target, Collection<TensorSpec> specs, Map<String, String> metadata,
                                            boolean overwrite) {
         SafetensorsLayout layout = SafetensorsLayout.plan(target, specs, metadata);
-        return start(AtomicFile.create(OutputClaim.file(target, overwrite, List.of(), layout.fileSize())), layout);
+        return start(AtomicFile.create(OutputClaim.file(target, overwrite, List.of(), layout.fileSize()),
+                layout.fileSize()), layout);
     }
 
     /**
@@ -84,7 +85,7 @@ public final class SafetensorsWriter implements AutoCloseable {
             claim.close();
             throw e;
         }
-        return start(AtomicFile.create(claim), layout);
+        return start(AtomicFile.create(claim, layout.fileSize()), layout);
     }
 
     private static SafetensorsWriter start(AtomicFile file, SafetensorsLayout layout) {

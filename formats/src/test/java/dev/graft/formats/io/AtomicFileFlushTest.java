@@ -24,7 +24,7 @@ class AtomicFileFlushTest {
         Path target = dir.resolve("out.bin");
         int pieces = 256;
         int pieceBytes = 4096;
-        AtomicFile file = AtomicFile.create(OutputClaim.file(target, false, List.of(), (long) pieces * pieceBytes),
+        AtomicFile file = AtomicFile.flushingEvery(OutputClaim.file(target, false, List.of(), (long) pieces * pieceBytes),
                 16 * 4096);
         try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
             Future<?> even = pool.submit(() -> writePieces(file, 0, pieces, pieceBytes));
