@@ -105,7 +105,7 @@ public final class AtomicFile implements AutoCloseable {
 
     private static AtomicFile create(OutputClaim claim, long plannedBytes, long flushBytes) {
         return create(claim, flushBytes, plannedBytes >= DIRECT_MIN_BYTES
-                ? temp -> DirectWriter.open(temp.path(), temp.channel()) : temp -> null);
+                ? temp -> DirectWriter.open(temp.path(), temp.channel(), plannedBytes) : temp -> null);
     }
 
     /** {@link #create(OutputClaim, long)} with the direct writer {@code direct} makes (tests). */

@@ -40,8 +40,8 @@ import java.util.Map;
 final class DirectWriter {
     /** Bytes per region: one direct write each. */
     static final int REGION_BYTES = 4 << 20;
-    /** Buffers: regions filling at once plus regions waiting for the disk. */
-    static final int BUFFERS = 24;
+    /** Buffers: regions filling at once plus regions waiting for the disk (64 MiB at most). */
+    static final int BUFFERS = 16;
 
     private final Path file;
     private final FileChannel direct;
@@ -49,11 +49,17 @@ final class DirectWriter {
     private final int regionBytes;
     private final int align;
     private final int maxBuffers;
+    /** The planned length, or 0 when unknown. */
+    private final long planned;
+    /** Regions of the planned length: when all of them are out, the buffers are released. */
+    private final long plannedRegions;
     private final Arena arena = Arena.ofShared();
     private final ArrayDeque<MemorySegment> free = new ArrayDeque<>();
     private final Map<Long, Region> open = new HashMap<>();
     /** Regions written as they stood: their later writes go through {@link #buffered}. */
     private final BitSet passedOn = new BitSet();
+    /** Regions of the planned length sent to disk, complete or passed on. */
+    private final BitSet out = new BitSet();
     private final ArrayDeque<Region> toDisk = new ArrayDeque<>();
     private final Thread thread;
     private int buffers;
@@ -62,12 +68,16 @@ final class DirectWriter {
     private long end;
     private long useCount;
     private boolean directRefused;
+    /** Every planned region is on disk and the buffers are gone: writes go through {@link #buffered}. */
+    private boolean released;
     private boolean closing;
     private IOException failure;
 
-    private DirectWriter(Path file, FileChannel direct, FileChannel buffered, int align, int regionBytes,
-                         int maxBuffers) {
+    DirectWriter(Path file, FileChannel direct, FileChannel buffered, int align, int regionBytes, int maxBuffers,
+                 long planned) {
         this.file = file;
+        this.planned = planned;
+        this.plannedRegions = (planned + regionBytes - 1) / regionBytes;
         this.direct = direct;
         this.buffered = buffered;
         this.align = align;
@@ -79,20 +89,24 @@ final class DirectWriter {
     /**
      * Opens {@code file} (already created, open as {@code buffered}) for direct writes, or returns null where the
      * platform or file system has no direct I/O.
+     *
+     * @param planned the length the file will have, or 0 when unknown: a region that ends there is complete
+     *                without the bytes after it, and once every region up to it is on disk the buffers are released
      */
-    static DirectWriter open(Path file, FileChannel buffered) {
-        return open(file, buffered, REGION_BYTES, BUFFERS);
+    static DirectWriter open(Path file, FileChannel buffered, long planned) {
+        return open(file, buffered, planned, REGION_BYTES, BUFFERS);
     }
 
-    /** {@link #open(Path, FileChannel)} with other sizes (tests). */
-    static DirectWriter open(Path file, FileChannel buffered, int regionBytes, int maxBuffers) {
+    /** {@link #open(Path, FileChannel, long)} with other sizes (tests). */
+    static DirectWriter open(Path file, FileChannel buffered, long planned, int regionBytes, int maxBuffers) {
         try {
             long block = Files.getFileStore(file).getBlockSize();
             if (block <= 0 || block > regionBytes || regionBytes % block != 0) {
                 return null;
             }
             FileChannel direct = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
-            return new DirectWriter(file, direct, buffered, (int) block, regionBytes, Math.max(2, maxBuffers));
+            return new DirectWriter(file, direct, buffered, (int) block, regionBytes, Math.max(2, maxBuffers),
+                    planned);
         } catch (IOException | UnsupportedOperationException e) {
             return null;
         }
@@ -129,6 +143,9 @@ final class DirectWriter {
         checkFailure();
         end = Math.max(end, writeEnd);
         while (true) {
+            if (released) {
+                return null;
+            }
             if (passedOn.get(Math.toIntExact(index))) {
                 // A buffered write must not race the direct write of the same region still on its way to disk.
                 while (isQueued(index)) {
@@ -154,7 +171,7 @@ final class DirectWriter {
     private synchronized void unpin(Region region, int from, int to) {
         region.pins--;
         region.cover(from, to);
-        if (region.pins == 0 && region.complete(regionBytes)) {
+        if (region.pins == 0 && region.complete(limit(region.index))) {
             open.remove(region.index);
             queue(region);
         } else if (region.pins == 0 && buffers == maxBuffers && free.isEmpty()) {
@@ -179,17 +196,36 @@ final class DirectWriter {
         }
         if (oldest != null) {
             open.remove(oldest.index);
-            passedOn.set(Math.toIntExact(oldest.index));
-            queue(oldest);
+            passOn(oldest);
         }
         await();
         checkFailure();
         return null;
     }
 
+    /** Sends a region that is not complete to disk as it stands; its later writes go through the page cache. */
+    private void passOn(Region region) {
+        passedOn.set(Math.toIntExact(region.index));
+        queue(region);
+    }
+
     private void queue(Region region) {
+        if (region.index < plannedRegions) {
+            out.set(Math.toIntExact(region.index));
+        }
         toDisk.add(region);
         notifyAll();
+    }
+
+    /** Whether every planned region is on disk and the buffers were released (tests). */
+    synchronized boolean released() {
+        return released;
+    }
+
+    /** The bytes of region {@code index} that complete it: all of them, or those up to the planned length. */
+    private int limit(long index) {
+        long start = index * regionBytes;
+        return planned > start ? (int) Math.min(regionBytes, planned - start) : regionBytes;
     }
 
     private boolean isQueued(long index) {
@@ -245,12 +281,19 @@ final class DirectWriter {
                 if (failed != null && failure == null) {
                     failure = failed;
                 }
-                if (!region.complete(regionBytes)) {
+                if (!region.complete(limit(region.index))) {
                     region.buffer.fill((byte) 0); // unwritten bytes must read as zeros next time
                 }
                 free.push(region.buffer);
                 inFlight--;
                 inFlightIndex = -1;
+                if (plannedRegions > 0 && toDisk.isEmpty() && open.isEmpty()
+                        && out.cardinality() == plannedRegions && !released) {
+                    // A sharded output keeps every shard open until the last: a finished one gives its memory back.
+                    released = true;
+                    free.clear();
+                    arena.close();
+                }
                 notifyAll();
             }
         }
@@ -258,7 +301,7 @@ final class DirectWriter {
 
     private void writeRegion(Region region) throws IOException {
         long start = region.index * regionBytes;
-        int length = region.complete(regionBytes) ? regionBytes : roundUp(region.coveredEnd());
+        int length = roundUp(region.coveredEnd());
         ByteBuffer bytes = region.buffer.asSlice(0, length).asByteBuffer();
         if (!directRefused) {
             try {
@@ -294,8 +337,7 @@ final class DirectWriter {
             for (Iterator<Region> it = open.values().iterator(); it.hasNext(); ) {
                 Region r = it.next();
                 it.remove();
-                passedOn.set(Math.toIntExact(r.index));
-                queue(r);
+                passOn(r);
             }
             while (!toDisk.isEmpty() || inFlight > 0) {
                 await();
@@ -331,7 +373,12 @@ final class DirectWriter {
         } catch (IOException ignored) {
             // the file is flushed through the other channel, or being deleted
         }
-        arena.close();
+        synchronized (this) {
+            if (!released) {
+                released = true;
+                arena.close();
+            }
+        }
     }
 
     /** One region's buffer and which of its bytes have arrived. */
@@ -363,8 +410,9 @@ final class DirectWriter {
             runs.add(i, new int[] {lo, hi});
         }
 
-        boolean complete(int regionBytes) {
-            return runs.size() == 1 && runs.get(0)[0] == 0 && runs.get(0)[1] == regionBytes;
+        /** Whether bytes {@code [0, limit)} have all been written. */
+        boolean complete(int limit) {
+            return runs.size() == 1 && runs.get(0)[0] == 0 && runs.get(0)[1] >= limit;
         }
 
         int coveredEnd() {
