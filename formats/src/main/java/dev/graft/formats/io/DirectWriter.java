@@ -56,10 +56,8 @@ final class DirectWriter {
     private final Arena arena = Arena.ofShared();
     private final ArrayDeque<MemorySegment> free = new ArrayDeque<>();
     private final Map<Long, Region> open = new HashMap<>();
-    /** Regions written as they stood: their later writes go through {@link #buffered}. */
-    private final BitSet passedOn = new BitSet();
-    /** Regions of the planned length sent to disk, complete or passed on. */
-    private final BitSet out = new BitSet();
+    /** Regions sent to disk, complete or as they stood: their later writes go through {@link #buffered}. */
+    private final BitSet sent = new BitSet();
     private final ArrayDeque<Region> toDisk = new ArrayDeque<>();
     private final Thread thread;
     private int buffers;
@@ -128,7 +126,7 @@ final class DirectWriter {
             int n = (int) Math.min(total - done, regionBytes - offset);
             Region region = pin(index, pos + n);
             if (region == null) {
-                buffered.write(bytes.asSlice(done, n).asByteBuffer(), pos);
+                writeFully(buffered, bytes.asSlice(done, n).asByteBuffer(), pos);
             } else {
                 MemorySegment.copy(bytes, done, region.buffer, offset, n);
                 unpin(region, offset, offset + n);
@@ -146,7 +144,7 @@ final class DirectWriter {
             if (released) {
                 return null;
             }
-            if (passedOn.get(Math.toIntExact(index))) {
+            if (sent.get(Math.toIntExact(index))) {
                 // A buffered write must not race the direct write of the same region still on its way to disk.
                 while (isQueued(index)) {
                     await();
@@ -203,16 +201,14 @@ final class DirectWriter {
         return null;
     }
 
-    /** Sends a region that is not complete to disk as it stands; its later writes go through the page cache. */
+    /** Sends a region that is not complete to disk as it stands. */
     private void passOn(Region region) {
-        passedOn.set(Math.toIntExact(region.index));
         queue(region);
     }
 
+    /** Sends a region to disk; its later writes (overwrites) go through the page cache. */
     private void queue(Region region) {
-        if (region.index < plannedRegions) {
-            out.set(Math.toIntExact(region.index));
-        }
+        sent.set(Math.toIntExact(region.index));
         toDisk.add(region);
         notifyAll();
     }
@@ -288,7 +284,7 @@ final class DirectWriter {
                 inFlight--;
                 inFlightIndex = -1;
                 if (plannedRegions > 0 && toDisk.isEmpty() && open.isEmpty()
-                        && out.cardinality() == plannedRegions && !released) {
+                        && sent.nextClearBit(0) >= plannedRegions && !released) {
                     // A sharded output keeps every shard open until the last: a finished one gives its memory back.
                     released = true;
                     free.clear();

@@ -56,13 +56,16 @@ class DirectWriterTest {
     }
 
     @Test
-    void aRegionFilledInOrderGoesOutWholeAndTheLastOneIsCutToTheFileLength() throws Exception {
+    void regionsFilledInOrderGoOutWholeTheLastIsCutToTheFileLengthAndAnOverwriteStillLands() throws Exception {
         byte[] expected = pattern(5 * REGION + 77, 2);
         Path target = dir.resolve("seq.bin");
         AtomicFile file = direct(target, 24);
         for (int at = 0; at < expected.length; at += 10_000) {
             file.writeAt(ByteBuffer.wrap(expected, at, Math.min(10_000, expected.length - at)), at);
         }
+        byte[] patch = pattern(3000, 14);
+        System.arraycopy(patch, 0, expected, 40_000, patch.length);
+        file.writeAt(ByteBuffer.wrap(patch), 40_000); // over the first region, complete and sent to disk
         file.commit();
         assertThat(Files.readAllBytes(target)).isEqualTo(expected);
     }
@@ -77,6 +80,8 @@ class DirectWriterTest {
         write(file, expected, 100, pattern(50, 5));              // over bytes written before
         write(file, expected, 3 * REGION - 5, pattern(10, 6));   // passes the first ones on: two buffers
         write(file, expected, 20, pattern(30, 7));               // into a region already passed on
+        write(file, expected, REGION + 10, pattern(REGION - 10, 12)); // completes the second region
+        write(file, expected, REGION + 5000, pattern(40, 13));   // over a region complete and sent to disk
         file.extendTo(expected.length);
         file.commit();
         assertThat(Files.readAllBytes(target)).isEqualTo(expected);
