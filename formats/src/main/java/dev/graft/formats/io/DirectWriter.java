@@ -139,6 +139,9 @@ final class DirectWriter {
     /** The region buffer for {@code index}, pinned; null when that region's writes go through the page cache. */
     private synchronized Region pin(long index, long writeEnd) throws IOException {
         checkFailure();
+        if (closing) {
+            throw new IOException(file + " was abandoned while being written");
+        }
         end = Math.max(end, writeEnd);
         while (true) {
             if (released) {
@@ -194,19 +197,14 @@ final class DirectWriter {
         }
         if (oldest != null) {
             open.remove(oldest.index);
-            passOn(oldest);
+            queue(oldest);
         }
         await();
         checkFailure();
         return null;
     }
 
-    /** Sends a region that is not complete to disk as it stands. */
-    private void passOn(Region region) {
-        queue(region);
-    }
-
-    /** Sends a region to disk; its later writes (overwrites) go through the page cache. */
+    /** Sends a region to disk, complete or as it stands; its later writes go through the page cache. */
     private void queue(Region region) {
         sent.set(Math.toIntExact(region.index));
         toDisk.add(region);
@@ -333,7 +331,7 @@ final class DirectWriter {
             for (Iterator<Region> it = open.values().iterator(); it.hasNext(); ) {
                 Region r = it.next();
                 it.remove();
-                passOn(r);
+                queue(r);
             }
             while (!toDisk.isEmpty() || inFlight > 0) {
                 await();

@@ -142,6 +142,8 @@ class DirectWriterTest {
         AtomicFile file = direct(target, 4);
         file.writeAt(ByteBuffer.wrap(pattern(3 * REGION, 9)), 0);
         file.close();
+        assertThatThrownBy(() -> file.writeAt(ByteBuffer.wrap(new byte[10]), 0))
+                .isInstanceOf(FileAccessException.class).hasMessageContaining("was abandoned while being written");
         assertThat(dir.toFile().list()).isEmpty();
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("graft-write"));
     }
