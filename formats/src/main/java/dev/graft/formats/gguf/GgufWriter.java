@@ -5,11 +5,9 @@ import dev.graft.formats.json.JsonStrings;
 import dev.graft.formats.dtype.DType;
 import dev.graft.formats.dtype.FloatCodec;
 import dev.graft.formats.io.AtomicFile;
-import dev.graft.formats.io.FileAccessException;
 import dev.graft.formats.io.OutputClaim;
 import dev.graft.formats.tensor.Tensor;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
