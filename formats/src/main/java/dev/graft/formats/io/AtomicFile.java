@@ -184,15 +184,20 @@ public final class AtomicFile implements AutoCloseable {
             return;
         }
         try {
-            long pos = position;
-            while (buf.hasRemaining()) {
-                pos += channel.write(buf, pos);
-            }
+            writeFully(channel, buf, position);
         } catch (IOException e) {
             throw new FileAccessException(target, "cannot write", e);
         }
         if (unflushed.addAndGet(bytes) >= flushBytes) {
             flushBehind();
+        }
+    }
+
+    /** Writes all of {@code bytes} at {@code position}: a positional write may write fewer. */
+    static void writeFully(FileChannel channel, ByteBuffer bytes, long position) throws IOException {
+        long pos = position;
+        while (bytes.hasRemaining()) {
+            pos += channel.write(bytes, pos);
         }
     }
 
@@ -272,13 +277,13 @@ public final class AtomicFile implements AutoCloseable {
                 length = minLength;
             }
             if (direct != null) {
-                direct.finish(length);
+                direct.finish();
                 direct.close();
             } else {
                 awaitFlushes();
-                if (channel.size() < length) {
-                    channel.write(ByteBuffer.allocate(1), length - 1);
-                }
+            }
+            if (channel.size() < length) {
+                channel.write(ByteBuffer.allocate(1), length - 1);
             }
             channel.force(true);
             channel.close();

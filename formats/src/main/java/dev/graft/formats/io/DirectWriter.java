@@ -32,7 +32,7 @@ import java.util.Map;
  * <p>Every byte written lands where a positional write would put it; later writes to the same bytes win. A region
  * that cannot complete (bytes left unwritten, or more regions open than buffers allow) is written as it stands,
  * unwritten bytes as zeros (what a hole reads as), and from then on that region's writes go through the page cache.
- * The file ends at the end of the last byte written; {@link #finish(long)} extends it further on request. If the
+ * After {@link #finish()} the file ends at the end of the last byte written. If the
  * file system refuses a direct write, that region and every later one go through the page cache instead.
  *
  * <p>Thread-safe: writes from several threads may touch the same region.
@@ -61,7 +61,7 @@ final class DirectWriter {
     private final ArrayDeque<Region> toDisk = new ArrayDeque<>();
     private final Thread thread;
     private int buffers;
-    private int inFlight;
+    /** The region the background thread is writing, or -1. */
     private long inFlightIndex = -1;
     private long end;
     private long useCount;
@@ -126,7 +126,7 @@ final class DirectWriter {
             int n = (int) Math.min(total - done, regionBytes - offset);
             Region region = pin(index, pos + n);
             if (region == null) {
-                writeFully(buffered, bytes.asSlice(done, n).asByteBuffer(), pos);
+                AtomicFile.writeFully(buffered, bytes.asSlice(done, n).asByteBuffer(), pos);
             } else {
                 MemorySegment.copy(bytes, done, region.buffer, offset, n);
                 unpin(region, offset, offset + n);
@@ -263,7 +263,6 @@ final class DirectWriter {
                 }
                 region = toDisk.pop();
                 inFlightIndex = region.index;
-                inFlight++;
             }
             IOException failed = null;
             try {
@@ -279,7 +278,6 @@ final class DirectWriter {
                     region.buffer.fill((byte) 0); // unwritten bytes must read as zeros next time
                 }
                 free.push(region.buffer);
-                inFlight--;
                 inFlightIndex = -1;
                 if (plannedRegions > 0 && toDisk.isEmpty() && open.isEmpty()
                         && sent.nextClearBit(0) >= plannedRegions && !released) {
@@ -299,51 +297,40 @@ final class DirectWriter {
         ByteBuffer bytes = region.buffer.asSlice(0, length).asByteBuffer();
         if (!directRefused) {
             try {
-                writeFully(direct, bytes, start);
+                AtomicFile.writeFully(direct, bytes, start);
                 return;
             } catch (IOException e) {
                 // Some file systems open with O_DIRECT and refuse the write: the page cache takes this region and the rest.
                 directRefused = true;
             }
         }
-        writeFully(buffered, region.buffer.asSlice(0, region.coveredEnd()).asByteBuffer(), start);
+        AtomicFile.writeFully(buffered, region.buffer.asSlice(0, region.coveredEnd()).asByteBuffer(), start);
     }
 
     private int roundUp(int bytes) {
         return (bytes + align - 1) / align * align;
     }
 
-    private static void writeFully(FileChannel channel, ByteBuffer bytes, long position) throws IOException {
-        long pos = position;
-        while (bytes.hasRemaining()) {
-            pos += channel.write(bytes, pos);
-        }
-    }
-
     /**
-     * Writes every region still open, waits for the disk, and sets the file's length to the end of the last byte
-     * written, or {@code minLength} if that is more. The caller then flushes and closes the file.
+     * Writes every region still open, waits for the disk, and cuts the file to the end of the last byte written
+     * (the last region went out in whole blocks). The caller then flushes and closes the file.
      *
      * @throws IOException the first write that failed
      */
-    void finish(long minLength) throws IOException {
+    void finish() throws IOException {
         synchronized (this) {
             for (Iterator<Region> it = open.values().iterator(); it.hasNext(); ) {
                 Region r = it.next();
                 it.remove();
                 queue(r);
             }
-            while (!toDisk.isEmpty() || inFlight > 0) {
+            while (!toDisk.isEmpty() || inFlightIndex >= 0) {
                 await();
             }
             checkFailure();
         }
-        long length = Math.max(end, minLength);
-        // The last region went out in whole blocks: cut the padding off, or extend to the length asked for.
-        if (buffered.size() > length) {
-            buffered.truncate(length);
-        } else if (buffered.size() < length) {
-            buffered.write(ByteBuffer.allocate(1), length - 1);
+        if (buffered.size() > end) {
+            buffered.truncate(end);
         }
     }
 

@@ -107,7 +107,7 @@ class DirectWriterTest {
             byte[] patch = pattern(5000, 11);
             System.arraycopy(patch, 0, expected, REGION - 2000, patch.length);
             writer.write(ByteBuffer.wrap(patch), REGION - 2000);
-            writer.finish(0);
+            writer.finish();
             writer.close();
             channel.force(true);
         }
