@@ -129,6 +129,35 @@ public final class CounterRng {
     }
 
     /**
+     * Keeps {@code values[from + j]} where {@code uniformDouble(firstIndex + j) < p} for the probability {@code p}
+     * of {@code thresholds[which[j]]}, and sets it to +0 elsewhere, for {@code j} in {@code [0, count)}: bit for bit
+     * {@code values[i] = u < p ? values[i] : 0f}, without the branch and without a double per draw. The
+     * probabilities are given as {@link #threshold}s: {@code m · 2^-53 < p} exactly when {@code m < threshold(p)}.
+     */
+    public void keepBelow(long firstIndex, long[] thresholds, int[] which, float[] values, int from, int count) {
+        Objects.checkFromIndexSize(from, count, values.length);
+        Objects.checkFromIndexSize(0, count, which.length);
+        long state = key + (firstIndex + 1) * SplitMix64.GAMMA;
+        for (int j = 0; j < count; j++) {
+            long m = SplitMix64.mix64(state) >>> 11;
+            state += SplitMix64.GAMMA;
+            // All ones where m < threshold: both lie in [0, 2^53], so the sign of their difference says it.
+            int keep = (int) ((m - thresholds[which[j]]) >> 63);
+            values[from + j] = Float.intBitsToFloat(Float.floatToRawIntBits(values[from + j]) & keep);
+        }
+    }
+
+    /**
+     * Probability {@code p} in the form {@link #keepBelow(long, long[], int[], float[], int, int)} compares with:
+     * {@code ceil(p · 2^53)}, 0 for {@code p <= 0} and 2^53 for {@code p >= 1}.
+     *
+     * @throws IllegalArgumentException if {@code p} is NaN
+     */
+    public static long threshold(double p) {
+        return keepBelow(p);
+    }
+
+    /**
      * The integer form of the trial: with {@code m = bits >>> 11}, {@code uniformDouble = m * 2^-53 < p} exactly when
      * {@code m < ceil(p * 2^53)} ({@code m} is an integer, and scaling by 2^53 is exact for {@code p <= 1}).
      */

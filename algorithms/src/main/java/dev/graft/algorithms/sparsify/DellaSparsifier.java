@@ -29,7 +29,7 @@ public final class DellaSparsifier implements Sparsifier {
                         + "density + epsilon < 1, got density " + density + ", epsilon " + epsilon);
             }
             masks[k] = new RankMask(CounterRng.forTensor(p.seed(), p.tensor() + '\u0000' + p.inputNames().get(models[k]), 0), density, epsilon,
-                    (int) scan.inputs().rowLength(), scan.inputs().maxChunk());
+                    (int) scan.inputs().rowLength());
         }
         return masks;
     }
@@ -37,35 +37,30 @@ public final class DellaSparsifier implements Sparsifier {
     /** Draws each element against its rank-dependent keep probability, row by row. */
     private static final class RankMask implements DeltaMask {
         private final CounterRng rng;
-        private final double low;
-        private final double spread;
         private final int row;
-        private final MagnitudeOrder magnitudes;
-        private final double[] u;
+        private final MagnitudeRanks magnitudes;
+        /** The keep probability of each rank, as {@link CounterRng#threshold}s: the same for every row. */
+        private final long[] thresholds;
 
-        RankMask(CounterRng rng, double density, double epsilon, int row, int maxChunk) {
+        RankMask(CounterRng rng, double density, double epsilon, int row) {
             this.rng = rng;
-            this.low = density - epsilon;
-            this.spread = 2 * epsilon;
             this.row = row;
-            this.magnitudes = new MagnitudeOrder(row);
-            this.u = new double[maxChunk];
+            this.magnitudes = new MagnitudeRanks(row);
+            double low = density - epsilon;
+            double spread = 2 * epsilon;
+            double denominator = row > 1 ? row - 1 : 1;
+            this.thresholds = new long[row];
+            for (int rank = 0; rank < row; rank++) {
+                thresholds[rank] = CounterRng.threshold(low + spread * (rank / denominator));
+            }
         }
 
         @Override
         public void apply(long first, float[] delta, int length) {
-            rng.fillUniform(first, u, 0, length);
             for (int start = 0; start < length; start += row) {
-                int[] order = magnitudes.ascending(delta, start, row);
-                double denominator = row > 1 ? row - 1 : 1;
-                for (int rank = 0; rank < row; rank++) {
-                    int j = order[rank];
-                    double keep = low + spread * (rank / denominator);
-                    // Dropped to +0, kept bit for bit, by a mask rather than a branch, which would mispredict on
-                    // random draws.
-                    int bits = u[start + j] < keep ? -1 : 0;
-                    delta[start + j] = Float.intBitsToFloat(Float.floatToRawIntBits(delta[start + j]) & bits);
-                }
+                // Dropped to +0, kept bit for bit, by a mask rather than a branch, which would mispredict on random
+                // draws; the draws in position order, each against its rank's probability.
+                rng.keepBelow(first + start, thresholds, magnitudes.ascending(delta, start, row), delta, start, row);
             }
         }
 

@@ -279,4 +279,53 @@ class CounterRngTest {
         assertThatThrownBy(() -> rng.keepBelow(0, 0.5f, new float[4], 2, 3))
                 .isInstanceOf(IndexOutOfBoundsException.class);
     }
+
+    @Test
+    void keepBelowByThresholdsKeepsExactlyWhatTheDoubleComparisonKeepsBitForBit() {
+        CounterRng rng = CounterRng.forTensor(3, NAME, 1);
+        SplittableRandom r = new SplittableRandom(5);
+        // Probabilities next to multiples of 2^-53 and the ends, where rounding the comparison would show.
+        double[] p = {0.1, 0.5, 0.9, 0x1p-53, 0x1.8p-53, Math.nextUp(0.25), Math.nextDown(0.25), 0.25, 0, -1, 1, 2,
+                Math.nextDown(1.0), 1e-300, 0.4 + 0.2 * (7 / 2047.0)};
+        long[] thresholds = new long[p.length];
+        for (int i = 0; i < p.length; i++) {
+            thresholds[i] = CounterRng.threshold(p[i]);
+        }
+        int n = 30_000;
+        int[] which = new int[n];
+        float[] x = new float[n + 7];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i % 11 == 0 ? Float.intBitsToFloat(0xffc0_0001) : (float) r.nextGaussian();
+        }
+        for (int i = 0; i < n; i++) {
+            which[i] = r.nextInt(p.length);
+        }
+        long first = r.nextLong(1L << 40);
+        float[] got = x.clone();
+        rng.keepBelow(first, thresholds, which, got, 4, n);
+        long kept = 0;
+        for (int i = 0; i < x.length; i++) {
+            boolean inside = i >= 4 && i < 4 + n;
+            float want = !inside ? x[i] : rng.uniformDouble(first + i - 4) < p[which[i - 4]] ? x[i] : 0f;
+            assertThat(Float.floatToRawIntBits(got[i])).as("element %d", i).isEqualTo(Float.floatToRawIntBits(want));
+            kept += inside && rng.uniformDouble(first + i - 4) < p[which[i - 4]] ? 1 : 0;
+        }
+        // The mean probability, clamped to [0, 1], is 0.377: about 11,300 of 30,000 kept.
+        assertThat(kept).isBetween(10_800L, 11_800L);
+        // At the boundary: a probability equal to the draw itself drops (u < p is false), one 2^-53 above keeps.
+        for (long index = 100; index < 110; index++) {
+            double u = rng.uniformDouble(index);
+            long[] edge = {CounterRng.threshold(u), CounterRng.threshold(u + 0x1p-53)};
+            float[] one = {1f, 1f};
+            rng.keepBelow(index, edge, new int[] {0}, one, 0, 1);
+            rng.keepBelow(index, edge, new int[] {1}, one, 1, 1);
+            assertThat(one).as("draw %s", u).containsExactly(0f, 1f);
+        }
+        assertThat(CounterRng.threshold(0.5)).isEqualTo(1L << 52);
+        assertThat(CounterRng.threshold(Math.nextUp(0.0))).isEqualTo(1);
+        assertThatThrownBy(() -> CounterRng.threshold(Double.NaN)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("probability is NaN");
+        assertThatThrownBy(() -> rng.keepBelow(0, thresholds, new int[2], new float[4], 0, 3))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
 }
