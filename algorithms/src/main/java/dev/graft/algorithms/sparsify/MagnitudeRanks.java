@@ -8,35 +8,31 @@ import java.util.Arrays;
  * bits order as its magnitude, so the key is the raw bits without the sign (NaN patterns rank above infinity by their
  * bits, as they do in the pair sort).
  *
- * <p>Two ways to the same ranks:
- * <ul>
- *   <li><b>Counting</b>, when every key of the row has zero low 16 bits (a row of bf16 values, or of differences
- *   of bf16 values that one bf16 can hold, as fine-tune deltas mostly are) and its nonzero keys' top 16 bits span at
- *   most {@link #COUNTING_SPAN} values: one counter per value in that span plus one for ±0, a pass that counts, a
- *   prefix sum, and a pass in position order that hands each position the next rank of its counter. Equal keys
- *   get ascending ranks in position order.</li>
- *   <li>Otherwise a stable least-significant-digit radix sort over the 31 key bits in three 11-bit digits,
- *   starting from the positions in order (a digit that every element of the row shares is skipped), whose order
- *   is then inverted.</li>
- * </ul>
- * Both replace a comparison sort of 64-bit pairs that took most of a DELLA merge's time; counting takes about a
- * third of the radix sort's time on tied bf16 rows (docs/benchmarks.md, "Tenth pass"). Not thread-safe: one instance
- * per mask.
+ * <p>A stable least-significant-digit radix sort of the positions by the keys' top 15 bits (sign aside: the
+ * exponent and 7 mantissa bits, what a bf16 value holds) in two 8-bit digits, then an insertion sort by the whole
+ * key, which only moves an element among those with the same top bits: in a row of fine-tune deltas (differences
+ * of bf16 values) nearly every key is such a bf16 value and nothing moves. Where more than {@value #SHIFT_BUDGET}
+ * shifts per element would be needed (rows of full float32 values with few distinct top bits), the row is sorted
+ * again by a radix sort of all 31 bits in three 11-bit digits. Digits every element of the row shares are skipped.
+ * On rows of 576 to 1536 elements the 11-bit digits' 2,048 counters cost more than the row itself, which made the
+ * three-digit sort alone 45 % of a DELLA merge's time (docs/benchmarks.md, "Tenth pass").
+ *
+ * <p>Not thread-safe: one instance per mask.
  */
 final class MagnitudeRanks {
-    /** The most distinct top-16-bit values the counting path takes, ±0 aside (2^12: 32 binades; beyond that, clearing and summing the counters costs more than the radix sort saves). */
-    static final int COUNTING_SPAN = 1 << 12;
+    /** Insertion-sort shifts per element allowed before the full radix sort takes over. */
+    static final int SHIFT_BUDGET = 4;
 
-    private static final int DIGIT_BITS = 11;
-    private static final int BUCKETS = 1 << DIGIT_BITS;
-    private static final int DIGITS = 3;
+    private static final int SHORT_BITS = 8;
+    private static final int WIDE_BITS = 11;
 
     private final int[] keys;
     private final int[] order;
     private final int[] swapKeys;
     private final int[] swapOrder;
     private final int[] ranks;
-    private final int[] counts = new int[Math.max(BUCKETS, COUNTING_SPAN + 1)];
+    private final int[] counts = new int[1 << WIDE_BITS];
+    private int[] sortedKeys;
 
     /** For rows of up to {@code maxRow} elements. */
     MagnitudeRanks(int maxRow) {
@@ -53,87 +49,91 @@ final class MagnitudeRanks {
      */
     int[] ascending(float[] values, int start, int length) {
         int[] k = keys;
-        int lowBits = 0;
-        int least = Integer.MAX_VALUE;
-        int most = 0;
+        int[] o = order;
         for (int j = 0; j < length; j++) {
-            int key = Float.floatToRawIntBits(values[start + j]) & 0x7FFF_FFFF;
-            k[j] = key;
-            lowBits |= key;
-            int high = key >>> 16;
-            // ±0 (key 0) has a counter of its own, so it does not widen the span.
-            least = Math.min(least, key == 0 ? Integer.MAX_VALUE : high);
-            most = Math.max(most, high);
+            k[j] = Float.floatToRawIntBits(values[start + j]) & 0x7FFF_FFFF;
+            o[j] = j;
         }
-        if ((lowBits & 0xFFFF) == 0 && (least == Integer.MAX_VALUE || most - least < COUNTING_SPAN)) {
-            return counting(length, least == Integer.MAX_VALUE ? 0 : least, most);
+        int[] sorted = radix(length, 16, SHORT_BITS, 2);
+        if (!settleWithinTopBits(sorted, length)) {
+            for (int j = 0; j < length; j++) {
+                k[j] = Float.floatToRawIntBits(values[start + j]) & 0x7FFF_FFFF;
+                o[j] = j;
+            }
+            sorted = radix(length, 0, WIDE_BITS, 3);
         }
-        int[] sorted = radixOrder(length);
         for (int r = 0; r < length; r++) {
             ranks[sorted[r]] = r;
         }
         return ranks;
     }
 
-    /** Counter 0 is ±0's; counter {@code 1 + h − least} is the key whose top 16 bits are {@code h}. */
-    private int[] counting(int length, int least, int most) {
-        int[] k = keys;
-        int[] c = counts;
-        int span = most >= least ? most - least + 2 : 1;
-        Arrays.fill(c, 0, span, 0);
-        int offset = least - 1;
-        for (int j = 0; j < length; j++) {
-            int key = k[j];
-            // Key 0 goes to counter 0; any other to 1 + (key >>> 16) − least.
-            k[j] = key == 0 ? 0 : (key >>> 16) - offset;
-            c[k[j]]++;
+    /**
+     * Insertion sort of {@code order[0, length)} by the keys in {@link #sortedKeys}: stable, so equal keys stay in
+     * position order. False, leaving the arrays in any order, when it would take more than the shift budget.
+     */
+    private boolean settleWithinTopBits(int[] order, int length) {
+        int[] k = sortedKeys;
+        long budget = (long) SHIFT_BUDGET * length;
+        for (int i = 1; i < length; i++) {
+            int key = k[i];
+            if (key >= k[i - 1]) {
+                continue;
+            }
+            int position = order[i];
+            int at = i;
+            do {
+                k[at] = k[at - 1];
+                order[at] = order[at - 1];
+                at--;
+            } while (at > 0 && k[at - 1] > key);
+            k[at] = key;
+            order[at] = position;
+            budget -= i - at;
+            if (budget < 0) {
+                return false;
+            }
         }
-        int sum = 0;
-        for (int b = 0; b < span; b++) {
-            int n = c[b];
-            c[b] = sum;
-            sum += n;
-        }
-        int[] r = ranks;
-        for (int j = 0; j < length; j++) {
-            r[j] = c[k[j]]++;
-        }
-        return r;
+        return true;
     }
 
-    /** The positions in ascending key order, equal keys by position. */
-    private int[] radixOrder(int length) {
+    /**
+     * Stable LSD radix sort of the positions in {@link #order} by {@code digits} digits of {@code bits} bits of the
+     * keys in {@link #keys}, from bit {@code from} up; returns the sorted positions and leaves their keys, in the same
+     * order, in {@link #sortedKeys}.
+     */
+    private int[] radix(int length, int from, int bits, int digits) {
         int[] k = keys;
         int[] o = order;
         int[] k2 = swapKeys;
         int[] o2 = swapOrder;
-        for (int j = 0; j < length; j++) {
-            o[j] = j;
-        }
-        for (int digit = 0; digit < DIGITS; digit++) {
-            int shift = digit * DIGIT_BITS;
-            Arrays.fill(counts, 0, BUCKETS, 0);
+        int buckets = 1 << bits;
+        int mask = buckets - 1;
+        for (int digit = 0; digit < digits; digit++) {
+            int shift = from + digit * bits;
+            Arrays.fill(counts, 0, buckets, 0);
             for (int j = 0; j < length; j++) {
-                counts[(k[j] >>> shift) & (BUCKETS - 1)]++;
+                counts[(k[j] >>> shift) & mask]++;
             }
-            if (counts[(k[0] >>> shift) & (BUCKETS - 1)] == length) {
+            if (counts[(k[0] >>> shift) & mask] == length) {
                 continue; // one bucket holds the whole row: this digit leaves the order as it is
             }
             int sum = 0;
-            for (int b = 0; b < BUCKETS; b++) {
+            for (int b = 0; b < buckets; b++) {
                 int c = counts[b];
                 counts[b] = sum;
                 sum += c;
             }
             for (int j = 0; j < length; j++) {
                 int key = k[j];
-                int at = counts[(key >>> shift) & (BUCKETS - 1)]++;
+                int at = counts[(key >>> shift) & mask]++;
                 k2[at] = key;
                 o2[at] = o[j];
             }
             int[] t = k; k = k2; k2 = t;
             t = o; o = o2; o2 = t;
         }
+        sortedKeys = k;
         return o;
     }
 }

@@ -26,16 +26,16 @@ class MagnitudeRanksTest {
             Float.NEGATIVE_INFINITY, Float.NaN, Float.intBitsToFloat(0x7FC0_0001), Float.MAX_VALUE, 1e-30f};
 
     /**
-     * Rows of four kinds, each through the path it takes: bf16-rounded values over a few binades (counting), the same
-     * with a rare special value (counting, or radix where the special has low bits), bf16 values over more binades than
-     * the counting span holds (radix), and full float32 values (radix).
+     * Rows of five kinds: bf16-rounded values with zeros (sorted by the top bits alone), the same with a rare special
+     * value, bf16 values over many binades, float32 values (the insertion sort moves elements within their top bits)
+     * and float32 values in [1, 1.01), which share their top bits and overrun the shift budget (the full radix sort).
      */
     @Test
     void ranksAsThePairSortDoesOnEveryKindOfRow() {
         SplittableRandom random = new SplittableRandom(7);
         MagnitudeRanks magnitudes = new MagnitudeRanks(6000);
-        for (int trial = 0; trial < 400; trial++) {
-            int kind = trial % 4;
+        for (int trial = 0; trial < 500; trial++) {
+            int kind = trial % 5;
             int length = 1 + random.nextInt(6000);
             int start = random.nextInt(50);
             float[] values = new float[start + length + 10];
@@ -49,7 +49,8 @@ class MagnitudeRanksTest {
                     case 1 -> random.nextInt(50) == 0 ? SPECIAL[random.nextInt(SPECIAL.length)]
                             : Float.intBitsToFloat(bits & 0xFFFF_0000);
                     case 2 -> Float.intBitsToFloat(bits & 0xFFFF_0000);
-                    default -> x;
+                    case 3 -> x;
+                    default -> (random.nextBoolean() ? 1 : -1) * (1f + random.nextFloat() * 0.01f);
                 };
             }
             int[] ranks = Arrays.copyOf(magnitudes.ascending(values, start, length), length);
@@ -61,25 +62,26 @@ class MagnitudeRanksTest {
     @Test
     void equalMagnitudesRankInPositionOrderWhateverTheSign() {
         float[] row = {-2f, 1f, 2f, -1f, 0f, -0f, 2f};
-        // bf16-exact values: the counting path.
+        // bf16 values: ranked by their top bits alone.
         assertThat(Arrays.copyOf(new MagnitudeRanks(7).ascending(row, 0, 7), 7)).containsExactly(4, 2, 5, 3, 0, 1, 6);
         float[] wide = {-2f, 1.1f, 2f, -1.1f, 0f, -0f, 2f};
-        // 1.1f has low bits: the radix sort.
+        // 1.1f has low bits, which the insertion sort compares.
         assertThat(Arrays.copyOf(new MagnitudeRanks(7).ascending(wide, 0, 7), 7)).containsExactly(4, 2, 5, 3, 0, 1, 6);
         float[] zeros = {0f, -0f, 0f};
         assertThat(Arrays.copyOf(new MagnitudeRanks(3).ascending(zeros, 0, 3), 3)).containsExactly(0, 1, 2);
     }
 
     @Test
-    void theCountingSpanEndsWhereTheRadixSortTakesOver() {
-        // Two keys whose top 16 bits lie COUNTING_SPAN − 1 apart (counting) and COUNTING_SPAN apart (radix):
-        // either way, the same ranks.
-        for (int gap : new int[] {MagnitudeRanks.COUNTING_SPAN - 1, MagnitudeRanks.COUNTING_SPAN}) {
-            float small = Float.intBitsToFloat(0x1000_0000);
-            float large = Float.intBitsToFloat(0x1000_0000 + (gap << 16));
-            float[] row = {large, small, -large, 0f, small};
-            assertThat(Arrays.copyOf(new MagnitudeRanks(5).ascending(row, 0, 5), 5)).as("gap %d", gap)
-                    .containsExactly(3, 1, 4, 0, 2);
+    void aRowPastTheShiftBudgetIsRankedByTheFullSort() {
+        // Top bits equal, low bits descending: insertion would shift every element past all before it.
+        int n = 100;
+        float[] row = new float[n];
+        for (int j = 0; j < n; j++) {
+            row[j] = Float.intBitsToFloat(0x3F80_0000 + n - j);
+        }
+        int[] ranks = new MagnitudeRanks(n).ascending(row, 0, n);
+        for (int j = 0; j < n; j++) {
+            assertThat(ranks[j]).isEqualTo(n - 1 - j);
         }
     }
 }
