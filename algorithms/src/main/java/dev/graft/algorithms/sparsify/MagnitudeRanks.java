@@ -9,30 +9,27 @@ import java.util.Arrays;
  * bits, as they do in the pair sort).
  *
  * <p>A stable least-significant-digit radix sort of the positions by the keys' top 15 bits (sign aside: the
- * exponent and 7 mantissa bits, what a bf16 value holds) in two 8-bit digits, then an insertion sort by the whole
- * key, which only moves an element among those with the same top bits: in a row of fine-tune deltas (differences
- * of bf16 values) nearly every key is such a bf16 value and nothing moves. Where more than {@value #SHIFT_BUDGET}
- * shifts per element would be needed (rows of full float32 values with few distinct top bits), the row is sorted
- * again by a radix sort of all 31 bits in three 11-bit digits. Digits every element of the row shares are skipped.
- * On rows of 576 to 1536 elements the 11-bit digits' 2,048 counters cost more than the row itself, which made the
- * three-digit sort alone 45 % of a DELLA merge's time (docs/benchmarks.md, "Tenth pass").
+ * exponent and 7 mantissa bits, what a bf16 value holds) in two 8-bit digits (a digit every element of the row
+ * shares is skipped), then, within each group of equal top bits, the keys with nonzero low 16 bits put in order
+ * after those without (which are the group's least key, all equal): in a row of fine-tune deltas, differences of
+ * bf16 values, nearly every key is a bf16 value and only the few whose two values lay far apart are sorted again.
+ * It replaces a radix sort of all 31 bits in three 11-bit digits, whose 2,048 counters per digit cost more than a
+ * row of 576 to 1,536 elements itself and took 45 % of a DELLA merge's time (docs/benchmarks.md, "Tenth pass").
  *
  * <p>Not thread-safe: one instance per mask.
  */
 final class MagnitudeRanks {
-    /** Insertion-sort shifts per element allowed before the full radix sort takes over. */
-    static final int SHIFT_BUDGET = 4;
-
-    private static final int SHORT_BITS = 8;
-    private static final int WIDE_BITS = 11;
+    private static final int DIGIT_BITS = 8;
+    private static final int BUCKETS = 1 << DIGIT_BITS;
 
     private final int[] keys;
     private final int[] order;
     private final int[] swapKeys;
     private final int[] swapOrder;
     private final int[] ranks;
-    private final int[] counts = new int[1 << WIDE_BITS];
-    private int[] sortedKeys;
+    /** (key, position) pairs of one group's keys with low bits, as longs that sort in that order. */
+    private final long[] pairs;
+    private final int[] counts = new int[BUCKETS];
 
     /** For rows of up to {@code maxRow} elements. */
     MagnitudeRanks(int maxRow) {
@@ -41,6 +38,7 @@ final class MagnitudeRanks {
         swapKeys = new int[maxRow];
         swapOrder = new int[maxRow];
         ranks = new int[maxRow];
+        pairs = new long[maxRow];
     }
 
     /**
@@ -50,90 +48,80 @@ final class MagnitudeRanks {
     int[] ascending(float[] values, int start, int length) {
         int[] k = keys;
         int[] o = order;
+        int lowBits = 0;
         for (int j = 0; j < length; j++) {
-            k[j] = Float.floatToRawIntBits(values[start + j]) & 0x7FFF_FFFF;
+            int key = Float.floatToRawIntBits(values[start + j]) & 0x7FFF_FFFF;
+            k[j] = key;
             o[j] = j;
+            lowBits |= key;
         }
-        int[] sorted = radix(length, 16, SHORT_BITS, 2);
-        if (!settleWithinTopBits(sorted, length)) {
-            for (int j = 0; j < length; j++) {
-                k[j] = Float.floatToRawIntBits(values[start + j]) & 0x7FFF_FFFF;
-                o[j] = j;
-            }
-            sorted = radix(length, 0, WIDE_BITS, 3);
-        }
-        for (int r = 0; r < length; r++) {
-            ranks[sorted[r]] = r;
-        }
-        return ranks;
-    }
-
-    /**
-     * Insertion sort of {@code order[0, length)} by the keys in {@link #sortedKeys}: stable, so equal keys stay in
-     * position order. False, leaving the arrays in any order, when it would take more than the shift budget.
-     */
-    private boolean settleWithinTopBits(int[] order, int length) {
-        int[] k = sortedKeys;
-        long budget = (long) SHIFT_BUDGET * length;
-        for (int i = 1; i < length; i++) {
-            int key = k[i];
-            if (key >= k[i - 1]) {
-                continue;
-            }
-            int position = order[i];
-            int at = i;
-            do {
-                k[at] = k[at - 1];
-                order[at] = order[at - 1];
-                at--;
-            } while (at > 0 && k[at - 1] > key);
-            k[at] = key;
-            order[at] = position;
-            budget -= i - at;
-            if (budget < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Stable LSD radix sort of the positions in {@link #order} by {@code digits} digits of {@code bits} bits of the
-     * keys in {@link #keys}, from bit {@code from} up; returns the sorted positions and leaves their keys, in the same
-     * order, in {@link #sortedKeys}.
-     */
-    private int[] radix(int length, int from, int bits, int digits) {
-        int[] k = keys;
-        int[] o = order;
         int[] k2 = swapKeys;
         int[] o2 = swapOrder;
-        int buckets = 1 << bits;
-        int mask = buckets - 1;
-        for (int digit = 0; digit < digits; digit++) {
-            int shift = from + digit * bits;
-            Arrays.fill(counts, 0, buckets, 0);
+        for (int shift = 16; shift < 32; shift += DIGIT_BITS) {
+            Arrays.fill(counts, 0);
             for (int j = 0; j < length; j++) {
-                counts[(k[j] >>> shift) & mask]++;
+                counts[(k[j] >>> shift) & (BUCKETS - 1)]++;
             }
-            if (counts[(k[0] >>> shift) & mask] == length) {
+            if (counts[(k[0] >>> shift) & (BUCKETS - 1)] == length) {
                 continue; // one bucket holds the whole row: this digit leaves the order as it is
             }
             int sum = 0;
-            for (int b = 0; b < buckets; b++) {
+            for (int b = 0; b < BUCKETS; b++) {
                 int c = counts[b];
                 counts[b] = sum;
                 sum += c;
             }
             for (int j = 0; j < length; j++) {
                 int key = k[j];
-                int at = counts[(key >>> shift) & mask]++;
+                int at = counts[(key >>> shift) & (BUCKETS - 1)]++;
                 k2[at] = key;
                 o2[at] = o[j];
             }
             int[] t = k; k = k2; k2 = t;
             t = o; o = o2; o2 = t;
         }
-        sortedKeys = k;
-        return o;
+        if ((lowBits & 0xFFFF) != 0) {
+            sortLowBitsWithinGroups(k, o, length);
+        }
+        for (int r = 0; r < length; r++) {
+            ranks[o[r]] = r;
+        }
+        return ranks;
+    }
+
+    /**
+     * In keys {@code k} and positions {@code o} sorted by the top bits, equal ones by position: each group of equal
+     * top bits as its keys without low bits in position order, then the others by (key, position).
+     */
+    private void sortLowBitsWithinGroups(int[] k, int[] o, int length) {
+        int group = 0;
+        while (group < length) {
+            int top = k[group] >>> 16;
+            int end = group;
+            int withLow = 0;
+            while (end < length && k[end] >>> 16 == top) {
+                withLow |= k[end] & 0xFFFF;
+                end++;
+            }
+            if (withLow != 0) {
+                int kept = group;
+                int n = 0;
+                for (int i = group; i < end; i++) {
+                    if ((k[i] & 0xFFFF) == 0) {
+                        k[kept] = k[i];
+                        o[kept] = o[i];
+                        kept++;
+                    } else {
+                        pairs[n++] = (long) k[i] << 32 | o[i];
+                    }
+                }
+                Arrays.sort(pairs, 0, n);
+                for (int i = 0; i < n; i++) {
+                    k[kept + i] = (int) (pairs[i] >>> 32);
+                    o[kept + i] = (int) pairs[i];
+                }
+            }
+            group = end;
+        }
     }
 }

@@ -27,8 +27,8 @@ class MagnitudeRanksTest {
 
     /**
      * Rows of five kinds: bf16-rounded values with zeros (sorted by the top bits alone), the same with a rare special
-     * value, bf16 values over many binades, float32 values (the insertion sort moves elements within their top bits)
-     * and float32 values in [1, 1.01), which share their top bits and overrun the shift budget (the full radix sort).
+     * value (some with low bits), bf16 values over many binades, float32 values (groups of equal top bits sorted by
+     * their low bits) and float32 values in [1, 1.01), which share their top bits (a few groups of thousands).
      */
     @Test
     void ranksAsThePairSortDoesOnEveryKindOfRow() {
@@ -65,23 +65,27 @@ class MagnitudeRanksTest {
         // bf16 values: ranked by their top bits alone.
         assertThat(Arrays.copyOf(new MagnitudeRanks(7).ascending(row, 0, 7), 7)).containsExactly(4, 2, 5, 3, 0, 1, 6);
         float[] wide = {-2f, 1.1f, 2f, -1.1f, 0f, -0f, 2f};
-        // 1.1f has low bits, which the insertion sort compares.
+        // 1.1f has low bits: its group is sorted by them.
         assertThat(Arrays.copyOf(new MagnitudeRanks(7).ascending(wide, 0, 7), 7)).containsExactly(4, 2, 5, 3, 0, 1, 6);
         float[] zeros = {0f, -0f, 0f};
         assertThat(Arrays.copyOf(new MagnitudeRanks(3).ascending(zeros, 0, 3), 3)).containsExactly(0, 1, 2);
     }
 
     @Test
-    void aRowPastTheShiftBudgetIsRankedByTheFullSort() {
-        // Top bits equal, low bits descending: insertion would shift every element past all before it.
+    void aGroupOfEqualTopBitsIsRankedByItsLowBitsAfterItsBf16Key() {
+        // Top bits equal, low bits descending, and the group's bf16 key (low bits 0) last in position order.
         int n = 100;
-        float[] row = new float[n];
+        float[] row = new float[n + 2];
         for (int j = 0; j < n; j++) {
             row[j] = Float.intBitsToFloat(0x3F80_0000 + n - j);
         }
-        int[] ranks = new MagnitudeRanks(n).ascending(row, 0, n);
+        row[n] = -1f;
+        row[n + 1] = 1f;
+        int[] ranks = new MagnitudeRanks(n + 2).ascending(row, 0, n + 2);
         for (int j = 0; j < n; j++) {
-            assertThat(ranks[j]).isEqualTo(n - 1 - j);
+            assertThat(ranks[j]).isEqualTo(n + 1 - j);
         }
+        assertThat(ranks[n]).isZero();
+        assertThat(ranks[n + 1]).isEqualTo(1);
     }
 }
