@@ -21,8 +21,9 @@ import java.util.Arrays;
  *   (a digit every element of the row shares is skipped), each group's keys with low bits then sorted after its
  *   bf16 key.</li>
  * </ul>
- * Both replace a radix sort of all 31 bits in three 11-bit digits, whose 2,048 counters per digit cost more than a
- * row of 576 to 1,536 elements itself and took 45 % of a DELLA merge's time (docs/benchmarks.md, "Tenth pass").
+ * Both replace a radix sort of all 31 bits in three 11-bit digits (2,048 counters to clear and sum per digit, for
+ * rows of 576 to 5,632 elements), which took 45 % of a cold DELLA merge's samples: the ranks take 6.0–6.6 ns per
+ * element of the benchmark families' delta rows, that sort 7.1–8.5 (docs/benchmarks.md, "Tenth pass").
  *
  * <p>Not thread-safe: one instance per mask.
  */
