@@ -9,10 +9,11 @@ import dev.graft.formats.delta.DeltaManifest;
 import dev.graft.formats.delta.TensorChecksum;
 import dev.graft.formats.gguf.export.GgufTypes;
 import dev.graft.formats.model.ModelSource;
-import dev.graft.formats.simd.VectorWork;
-import dev.graft.formats.tensor.TensorDataSink;
 import dev.graft.formats.shard.ShardedWriter;
+import dev.graft.formats.simd.VectorWork;
+import dev.graft.formats.tensor.ReleaseBehind;
 import dev.graft.formats.tensor.Tensor;
+import dev.graft.formats.tensor.TensorDataSink;
 import dev.graft.formats.tensor.TensorSpec;
 
 import java.lang.foreign.Arena;
@@ -196,11 +197,13 @@ public final class Decompression {
             try (DeltaDecoder decoder = codec.decoder(e, artifact)) {
                 long n = e.spec().elementCount();
                 float[] values = new float[(int) Math.min(MatrixDelta.CHUNK, Math.max(1, n))];
+                ReleaseBehind read = new ReleaseBehind(b);
                 for (long first = 0; first < n; first += values.length) {
                     int count = (int) Math.min(values.length, n - first);
                     b.readFloats(first, values, 0, count);
                     decoder.addTo(first, values, count);
                     sink.writeFloats(values, 0, count);
+                    read.readUpTo(first + count);
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.graft.algorithms.compress;
 
 import dev.graft.formats.dtype.DType;
+import dev.graft.formats.tensor.ReleaseBehind;
 import dev.graft.formats.tensor.Shape;
 import dev.graft.formats.tensor.Tensor;
 import dev.graft.linalg.LinearAlgebra;
@@ -11,7 +12,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * The delta {@code Δ = tuned − base} of one weight matrix, read from the two (memory-mapped) tensors in float32,
  * chunk by chunk in row-major order, as often as a method needs passes over it. Nothing of the size of the matrix
- * is held unless a method asks for it ({@link #readInto}, {@link #toMatrix}).
+ * is held unless a method asks for it ({@link #readInto}, {@link #toMatrix}), and a large matrix's mapped pages
+ * leave resident memory behind each pass ({@link ReleaseBehind}).
  */
 public final class MatrixDelta {
     /** Elements per chunk: a multiple of 8, so each chunk's sign bits fill whole bytes. */
@@ -98,6 +100,8 @@ public final class MatrixDelta {
             throw new IllegalArgumentException("buffer of " + buffer.length + " elements for " + n);
         }
         float[] b = new float[(int) Math.min(CHUNK, Math.max(1, n))];
+        ReleaseBehind tunedRead = new ReleaseBehind(tuned);
+        ReleaseBehind baseRead = new ReleaseBehind(base);
         for (int first = 0; first < n; first += b.length) {
             int count = (int) Math.min(b.length, n - first);
             tuned.readFloats(first, buffer, first, count);
@@ -106,6 +110,8 @@ public final class MatrixDelta {
                 buffer[first + i] -= b[i];
             }
             visitor.visit(first, buffer, first, count);
+            tunedRead.readUpTo(first + count);
+            baseRead.readUpTo(first + count);
         }
     }
 
@@ -115,6 +121,8 @@ public final class MatrixDelta {
         int len = (int) Math.min(CHUNK, n);
         float[] d = new float[len];
         float[] b = new float[len];
+        ReleaseBehind tunedRead = new ReleaseBehind(tuned);
+        ReleaseBehind baseRead = new ReleaseBehind(base);
         for (long first = 0; first < n; first += len) {
             int count = (int) Math.min(len, n - first);
             tuned.readFloats(first, d, 0, count);
@@ -123,6 +131,8 @@ public final class MatrixDelta {
                 d[i] -= b[i];
             }
             visitor.visit(first, d, count);
+            tunedRead.readUpTo(first + count);
+            baseRead.readUpTo(first + count);
         }
     }
 

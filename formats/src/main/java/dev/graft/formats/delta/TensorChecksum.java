@@ -1,5 +1,6 @@
 package dev.graft.formats.delta;
 
+import dev.graft.formats.tensor.ReleaseBehind;
 import dev.graft.formats.tensor.Tensor;
 
 import java.lang.foreign.MemorySegment;
@@ -15,13 +16,30 @@ import java.util.zip.CRC32C;
 public final class TensorChecksum {
     /** Bytes fed to the CRC per call: ByteBuffer views are limited to 2 GiB. */
     private static final long STEP = 1L << 30;
+    /** Bytes fed per call to a tensor released behind the pass. */
+    private static final long RELEASE_STEP = 16L << 20;
 
     private TensorChecksum() {
     }
 
-    /** CRC32C of the tensor's bytes, as 8 hex digits. */
+    /**
+     * CRC32C of the tensor's bytes, as 8 hex digits; a large mapped tensor's pages leave resident memory behind the
+     * pass ({@link ReleaseBehind}).
+     */
     public static String of(Tensor tensor) {
-        return of(tensor.data());
+        MemorySegment bytes = tensor.data();
+        ReleaseBehind read = new ReleaseBehind(tensor);
+        if (!read.active()) {
+            return of(bytes);
+        }
+        CRC32C crc = new CRC32C();
+        long elementBytes = tensor.dtype().byteSize();
+        for (long off = 0; off < bytes.byteSize(); off += RELEASE_STEP) {
+            long end = Math.min(off + RELEASE_STEP, bytes.byteSize());
+            crc.update(bytes.asSlice(off, end - off).asByteBuffer());
+            read.readUpTo(end / elementBytes);
+        }
+        return HexFormat.of().toHexDigits((int) crc.getValue());
     }
 
     /** CRC32C of a byte region, as 8 hex digits. */

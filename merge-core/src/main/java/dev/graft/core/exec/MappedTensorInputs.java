@@ -11,6 +11,7 @@ import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.tensor.Shape;
 import dev.graft.formats.tensor.FiniteScan;
 import dev.graft.formats.tensor.NonFiniteValuesException;
+import dev.graft.formats.tensor.ReleaseBehind;
 import dev.graft.formats.tensor.Tensor;
 
 import java.lang.foreign.Arena;
@@ -19,7 +20,8 @@ import java.util.List;
 
 /**
  * A task's inputs read from their models: each input tensor is mapped on its own in the task's arena (so its pages
- * leave resident memory when the task ends) and read in row-aligned float32 chunks.
+ * leave resident memory when the task ends) and read in row-aligned float32 chunks; a large one's pages leave it
+ * behind each pass as well ({@link ReleaseBehind}), unless it is read through rebuilt embedding rows.
  *
  * <p>An input stored wider than the read shape (an embedding with more vocabulary rows or columns) is read as its
  * top-left submatrix, row by row; under a new vocabulary an embedding-like input is read through its
@@ -45,6 +47,8 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
     private final InputCache pool;
     private final List<ModelSource> sources;
     private final long[] nonFinite;
+    /** Per input, or null for inputs read through {@link #rebuilt}, whose rows are read in any order. */
+    private final ReleaseBehind[] releases;
     /** For an embedding under a new vocabulary: the rebuilt rows; null when inputs are read as stored. */
     private final EmbeddingRows.Reader rebuilt;
     private float[][] cache;
@@ -68,6 +72,10 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
             tensors[i] = sources.get(in.model()).tensor(in.spec().name(), arena);
         }
         this.rebuilt = task.rows().map(r -> r.reader(tensors)).orElse(null);
+        this.releases = new ReleaseBehind[tensors.length];
+        for (int i = 0; i < tensors.length && rebuilt == null; i++) {
+            releases[i] = new ReleaseBehind(tensors[i]);
+        }
         this.rowLength = shape.rank() == 0 ? 1 : shape.dim(shape.rank() - 1);
         if (rowLength > MAX_ROW) {
             throw new IllegalStateException(task.name() + ": rows of " + rowLength + " elements exceed the "
@@ -141,6 +149,11 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
         float[][] buffers = keep ? cache : new float[tensors.length][capacity];
         MemorySegment scratch = rounding == null ? null
                 : MemorySegment.ofArray(new byte[capacity * rounding.dtype().byteSize()]);
+        for (ReleaseBehind r : releases) {
+            if (r != null) {
+                r.restart();
+            }
+        }
         for (long first = 0; first < total; first += capacity) {
             int n = (int) Math.min(capacity, total - first);
             int at = keep ? (int) first : 0; // decode straight into the cache when keeping
@@ -156,6 +169,12 @@ final class MappedTensorInputs implements TensorInputs, AutoCloseable {
                 }
             }
             visitor.visit(first, n, buffers, at);
+            for (int i = 0; i < tensors.length; i++) {
+                if (releases[i] != null) {
+                    // Chunks are whole rows: stored elements up to the same row have been read.
+                    releases[i].readUpTo((first + n) / rowLength * storedColumns(tensors[i]));
+                }
+            }
         }
         cached = keep;
         scanned = true;
