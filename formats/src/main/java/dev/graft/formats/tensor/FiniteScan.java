@@ -32,9 +32,11 @@ public final class FiniteScan {
         long total = tensor.shape().elementCount();
         float[] buf = new float[(int) Math.min(total, CHUNK)];
         long bad = 0;
+        ReleaseBehind read = new ReleaseBehind(tensor);
         for (long first = 0; first < total; first += buf.length) {
             int n = (int) Math.min(buf.length, total - first);
             bad += tensor.readFloatsCountingNonFinite(first, buf, 0, n);
+            read.readUpTo(first + n);
         }
         if (bad > 0) {
             throw NonFiniteValuesException.input(model, tensor.name(), bad);
