@@ -184,7 +184,7 @@ public final class Decompression {
                             + "\" is stored as " + value.dtype() + " " + value.shape() + ", the manifest says "
                             + e.spec().dtype() + " " + e.spec().shape());
                 }
-                sink.writeBytes(value.data());
+                ReleaseBehind.bytes(value, sink::writeBytes);
                 return;
             }
             Tensor b = base.tensor(e.name(), arena);

@@ -16,8 +16,6 @@ import java.util.zip.CRC32C;
 public final class TensorChecksum {
     /** Bytes fed to the CRC per call: ByteBuffer views are limited to 2 GiB. */
     private static final long STEP = 1L << 30;
-    /** Bytes fed per call to a tensor released behind the pass. */
-    private static final long RELEASE_STEP = 16L << 20;
 
     private TensorChecksum() {
     }
@@ -27,18 +25,8 @@ public final class TensorChecksum {
      * pass ({@link ReleaseBehind}).
      */
     public static String of(Tensor tensor) {
-        MemorySegment bytes = tensor.data();
-        ReleaseBehind read = new ReleaseBehind(tensor);
-        if (!read.active()) {
-            return of(bytes);
-        }
         CRC32C crc = new CRC32C();
-        long elementBytes = tensor.dtype().byteSize();
-        for (long off = 0; off < bytes.byteSize(); off += RELEASE_STEP) {
-            long end = Math.min(off + RELEASE_STEP, bytes.byteSize());
-            crc.update(bytes.asSlice(off, end - off).asByteBuffer());
-            read.readUpTo(end / elementBytes);
-        }
+        ReleaseBehind.bytes(tensor, slice -> crc.update(slice.asByteBuffer()));
         return HexFormat.of().toHexDigits((int) crc.getValue());
     }
 

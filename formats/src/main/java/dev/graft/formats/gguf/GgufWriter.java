@@ -1,11 +1,11 @@
 package dev.graft.formats.gguf;
 
-import dev.graft.formats.json.JsonStrings;
-
 import dev.graft.formats.dtype.DType;
 import dev.graft.formats.dtype.FloatCodec;
 import dev.graft.formats.io.AtomicFile;
 import dev.graft.formats.io.OutputClaim;
+import dev.graft.formats.json.JsonStrings;
+import dev.graft.formats.tensor.ReleaseBehind;
 import dev.graft.formats.tensor.Tensor;
 
 import java.lang.foreign.MemorySegment;
@@ -300,7 +300,7 @@ public final class GgufWriter implements AutoCloseable {
                         + remainingElements() + " remaining of shape " + info.shape());
             }
             if (acceptsRaw(t.dtype())) {
-                writeBytes(t.data());
+                ReleaseBehind.bytes(t, this::writeBytes);
                 return;
             }
             float[] window = new float[(int) Math.min(CHUNK_ELEMENTS, Math.max(1, t.elementCount()))];

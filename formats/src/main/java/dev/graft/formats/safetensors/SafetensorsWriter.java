@@ -2,8 +2,9 @@ package dev.graft.formats.safetensors;
 
 import dev.graft.formats.dtype.FloatCodec;
 import dev.graft.formats.io.AtomicFile;
-import dev.graft.formats.io.OutputClaim;
 import dev.graft.formats.io.FileAccessException;
+import dev.graft.formats.io.OutputClaim;
+import dev.graft.formats.tensor.ReleaseBehind;
 import dev.graft.formats.tensor.Tensor;
 import dev.graft.formats.tensor.TensorSpec;
 
@@ -230,7 +231,8 @@ public final class SafetensorsWriter implements AutoCloseable {
                         + info.shape());
             }
             if (t.dtype() == info.dtype()) {
-                writeBytes(t.data());
+                // A large mapped tensor's pages leave resident memory behind the copy (ReleaseBehind).
+                ReleaseBehind.bytes(t, this::writeBytes);
                 return;
             }
             writeThroughFloats(t, CHUNK_ELEMENTS);

@@ -53,4 +53,25 @@ public final class ReleaseBehind {
     public void restart() {
         released = 0;
     }
+
+    /** Receives one slice of a tensor's bytes. */
+    @FunctionalInterface
+    public interface ByteSteps<E extends Exception> {
+        void accept(MemorySegment slice) throws E;
+    }
+
+    /**
+     * Hands over {@code tensor}'s bytes front to back in slices of {@value #STEP_BYTES} bytes (the last shorter),
+     * each released behind the pass once handed over (for a large mapped tensor).
+     */
+    public static <E extends Exception> void bytes(Tensor tensor, ByteSteps<E> steps) throws E {
+        MemorySegment data = tensor.data();
+        ReleaseBehind read = new ReleaseBehind(tensor);
+        long elementBytes = tensor.dtype().byteSize();
+        for (long off = 0; off < data.byteSize(); off += STEP_BYTES) {
+            long end = Math.min(off + STEP_BYTES, data.byteSize());
+            steps.accept(data.asSlice(off, end - off));
+            read.readUpTo(end / elementBytes);
+        }
+    }
 }

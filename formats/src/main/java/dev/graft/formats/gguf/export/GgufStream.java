@@ -6,6 +6,7 @@ import dev.graft.formats.gguf.GgufLayout;
 import dev.graft.formats.gguf.GgufValue;
 import dev.graft.formats.gguf.GgufWriter;
 import dev.graft.formats.io.OutputClaim;
+import dev.graft.formats.tensor.ReleaseBehind;
 import dev.graft.formats.tensor.Tensor;
 import dev.graft.formats.tensor.TensorDataSink;
 import dev.graft.formats.tensor.TensorSpec;
@@ -190,7 +191,7 @@ public final class GgufStream implements AutoCloseable {
                         + spec.shape());
             }
             if (t.dtype() == spec.dtype()) {
-                writeBytes(t.data());
+                ReleaseBehind.bytes(t, this::writeBytes);
                 return;
             }
             writeThroughFloats(t, WINDOW);
