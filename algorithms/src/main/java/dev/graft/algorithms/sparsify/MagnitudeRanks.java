@@ -32,24 +32,23 @@ final class MagnitudeRanks {
     private static final int BUCKETS = 1 << DIGIT_BITS;
 
     private final int[] keys;
-    private final int[] order;
-    private final int[] swapKeys;
-    private final int[] swapOrder;
+    private final int maxRow;
+    // The radix sort's arrays, made when a row first needs it.
+    private int[] order;
+    private int[] swapKeys;
+    private int[] swapOrder;
     private final int[] ranks;
-    /** (key, position) pairs of one group's keys with low bits, as longs that sort in that order. */
-    private final long[] pairs;
+    /** (key, position) pairs of the keys with low bits, as longs that sort in that order; grown as needed. */
+    private long[] pairs = new long[64];
     private final int[] counts = new int[BUCKETS];
     /** The counting path's counters: ±0's, then two per top value of the row's span. */
     private int[] spanCounts = new int[0];
 
     /** For rows of up to {@code maxRow} elements. */
     MagnitudeRanks(int maxRow) {
+        this.maxRow = maxRow;
         keys = new int[maxRow];
-        order = new int[maxRow];
-        swapKeys = new int[maxRow];
-        swapOrder = new int[maxRow];
         ranks = new int[maxRow];
-        pairs = new long[maxRow];
     }
 
     /**
@@ -109,7 +108,7 @@ final class MagnitudeRanks {
             if ((key & 0xFFFF) == 0) {
                 r[j] = c[counter(key, least)]++;
             } else {
-                pairs[withLow++] = (long) key << 32 | j;
+                addPair(withLow++, (long) key << 32 | j);
             }
         }
         Arrays.sort(pairs, 0, withLow);
@@ -120,7 +119,19 @@ final class MagnitudeRanks {
         return r;
     }
 
+    private void addPair(int at, long pair) {
+        if (at == pairs.length) {
+            pairs = Arrays.copyOf(pairs, 2 * pairs.length);
+        }
+        pairs[at] = pair;
+    }
+
     private int[] radix(int length, int lowBits) {
+        if (order == null) {
+            order = new int[maxRow];
+            swapKeys = new int[maxRow];
+            swapOrder = new int[maxRow];
+        }
         int[] k = keys;
         int[] o = order;
         for (int j = 0; j < length; j++) {
@@ -183,7 +194,7 @@ final class MagnitudeRanks {
                         o[kept] = o[i];
                         kept++;
                     } else {
-                        pairs[n++] = (long) k[i] << 32 | o[i];
+                        addPair(n++, (long) k[i] << 32 | o[i]);
                     }
                 }
                 Arrays.sort(pairs, 0, n);
