@@ -21,14 +21,15 @@ public final class ReleaseBehind {
     static final long STEP_BYTES = 16L << 20;
 
     private final MemorySegment data;
-    private final long elementBytes;
+    /** Bits per element: some types (F4, F6) pack elements across bytes. */
+    private final long elementBits;
     private final boolean active;
     private long released;
 
     /** For a pass over {@code tensor}; does nothing unless the tensor is file-mapped and of {@link #MIN_BYTES} or more. */
     public ReleaseBehind(Tensor tensor) {
         this.data = tensor.data();
-        this.elementBytes = tensor.dtype().byteSize();
+        this.elementBits = tensor.dtype().bits();
         this.active = data.isMapped() && data.byteSize() >= MIN_BYTES;
     }
 
@@ -42,7 +43,11 @@ public final class ReleaseBehind {
         if (!active) {
             return;
         }
-        long end = Math.min(element * elementBytes, data.byteSize());
+        releaseBefore(Math.min(element * elementBits / 8, data.byteSize()));
+    }
+
+    /** Releases, a step at a time, the bytes before {@code end} that the pass has read. */
+    private void releaseBefore(long end) {
         if (end - released >= STEP_BYTES) {
             data.asSlice(released, end - released).unload();
             released = end;
@@ -67,11 +72,12 @@ public final class ReleaseBehind {
     public static <E extends Exception> void bytes(Tensor tensor, ByteSteps<E> steps) throws E {
         MemorySegment data = tensor.data();
         ReleaseBehind read = new ReleaseBehind(tensor);
-        long elementBytes = tensor.dtype().byteSize();
         for (long off = 0; off < data.byteSize(); off += STEP_BYTES) {
             long end = Math.min(off + STEP_BYTES, data.byteSize());
             steps.accept(data.asSlice(off, end - off));
-            read.readUpTo(end / elementBytes);
+            if (read.active) {
+                read.releaseBefore(end);
+            }
         }
     }
 }

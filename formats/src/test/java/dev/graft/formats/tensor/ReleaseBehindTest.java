@@ -104,4 +104,26 @@ class ReleaseBehindTest {
         read.readUpTo(ELEMENTS);
         assertThat(inMemory.getFloat(ELEMENTS - 1)).isEqualTo(7f);
     }
+
+    @Test
+    void bytesHandsOverEveryByteInStepsWhateverTheElementType(@TempDir Path dir) throws IOException {
+        // A large mapped float32 tensor: 4 full steps; and a packed F4 tensor (two elements per byte) in memory.
+        Path file = floats(dir, ELEMENTS);
+        try (Arena arena = Arena.ofConfined()) {
+            Tensor t = mapped(file, ELEMENTS, arena);
+            long[] seen = {0, 0};
+            ReleaseBehind.bytes(t, slice -> {
+                assertThat(slice.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 0)).isEqualTo((float) (seen[0] / Float.BYTES));
+                seen[0] += slice.byteSize();
+                seen[1]++;
+            });
+            assertThat(seen).containsExactly(ReleaseBehind.MIN_BYTES, ReleaseBehind.MIN_BYTES / ReleaseBehind.STEP_BYTES);
+        }
+        byte[] packed = {1, 2, 3, 4, 5};
+        Tensor f4 = new Tensor(new TensorSpec("p", DType.F4, Shape.of(10)), MemorySegment.ofArray(packed));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ReleaseBehind.bytes(f4, slice -> out.writeBytes(slice.toArray(ValueLayout.JAVA_BYTE)));
+        assertThat(out.toByteArray()).containsExactly(packed);
+        new ReleaseBehind(f4).readUpTo(10);
+    }
 }
