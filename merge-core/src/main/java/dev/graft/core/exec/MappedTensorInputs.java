@@ -20,8 +20,9 @@ import java.util.List;
 
 /**
  * A task's inputs read from their models: each input tensor is mapped on its own in the task's arena (so its pages
- * leave resident memory when the task ends) and read in row-aligned float32 chunks; a large one's pages leave it
- * behind each pass as well ({@link ReleaseBehind}), unless it is read through rebuilt embedding rows.
+ * leave resident memory when the task ends) and read in row-aligned float32 chunks; a large one also drops the
+ * pages each pass has read as the pass goes ({@link ReleaseBehind}), unless it is read through rebuilt embedding
+ * rows.
  *
  * <p>An input stored wider than the read shape (an embedding with more vocabulary rows or columns) is read as its
  * top-left submatrix, row by row; under a new vocabulary an embedding-like input is read through its
