@@ -148,6 +148,26 @@ public final class CounterRng {
     }
 
     /**
+     * The decisions {@link #keepBelow(long, long[], int[], float[], int, int)} makes, as bits: bit {@code at + j} of
+     * {@code kept} (bit {@code b} is bit {@code b % 64} of {@code kept[b / 64]}) set where {@code uniformDouble(
+     * firstIndex + j) < p} for the probability of {@code thresholds[which[j]]}, cleared elsewhere, for {@code j} in
+     * {@code [0, count)}; the other bits of {@code kept} are left as they are.
+     */
+    public void keepBits(long firstIndex, long[] thresholds, int[] which, int count, long[] kept, long at) {
+        Objects.checkFromIndexSize(0, count, which.length);
+        Objects.checkFromIndexSize(at, count, (long) kept.length * Long.SIZE);
+        long state = key + (firstIndex + 1) * SplitMix64.GAMMA;
+        for (int j = 0; j < count; j++) {
+            long m = SplitMix64.mix64(state) >>> 11;
+            state += SplitMix64.GAMMA;
+            long bit = at + j;
+            long mask = 1L << bit;
+            // (m − threshold) >>> 63 is 1 exactly where m < threshold (both in [0, 2^53]).
+            kept[(int) (bit >>> 6)] = kept[(int) (bit >>> 6)] & ~mask | ((m - thresholds[which[j]]) >>> 63) << bit;
+        }
+    }
+
+    /**
      * Probability {@code p} in the form {@link #keepBelow(long, long[], int[], float[], int, int)} compares with:
      * {@code ceil(p · 2^53)}, 0 for {@code p <= 0} and 2^53 for {@code p >= 1}.
      *

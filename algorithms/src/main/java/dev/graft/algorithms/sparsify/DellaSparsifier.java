@@ -29,20 +29,35 @@ public final class DellaSparsifier implements Sparsifier {
                         + "density + epsilon < 1, got density " + density + ", epsilon " + epsilon);
             }
             masks[k] = new RankMask(CounterRng.forTensor(p.seed(), p.tensor() + '\u0000' + p.inputNames().get(models[k]), 0), density, epsilon,
-                    (int) scan.inputs().rowLength());
+                    (int) scan.inputs().rowLength(), scan.inputs().elements());
         }
         return masks;
     }
 
-    /** Draws each element against its rank-dependent keep probability, row by row. */
+    /**
+     * Draws each element against its rank-dependent keep probability, row by row. A tensor of up to
+     * {@link #RECORDED_ELEMENTS} elements has its first pass's decisions kept as bits, one per element (8 MiB at
+     * most), and later passes (DELLA's rescale reads every delta once before the merge's pass) apply them instead of
+     * ranking and drawing again: the same decisions, since both depend only on the row's values and the element's
+     * index.
+     */
     private static final class RankMask implements DeltaMask {
+        static final long RECORDED_ELEMENTS = 1L << 26;
+
         private final CounterRng rng;
         private final int row;
         private final MagnitudeRanks magnitudes;
         /** The keep probability of each rank, as {@link CounterRng#threshold}s: the same for every row. */
         private final long[] thresholds;
+        private final long elements;
+        /** The first pass's decisions, bit {@code i} for element {@code i}; null for a tensor too large to record. */
+        private final long[] kept;
+        /** Elements decided in the pass under way, while recording. */
+        private long decided;
+        /** Whether a whole pass has been recorded, so that later passes replay it. */
+        private boolean replay;
 
-        RankMask(CounterRng rng, double density, double epsilon, int row) {
+        RankMask(CounterRng rng, double density, double epsilon, int row, long elements) {
             this.rng = rng;
             this.row = row;
             this.magnitudes = new MagnitudeRanks(row);
@@ -53,20 +68,44 @@ public final class DellaSparsifier implements Sparsifier {
             for (int rank = 0; rank < row; rank++) {
                 thresholds[rank] = CounterRng.threshold(low + spread * (rank / denominator));
             }
+            this.elements = elements;
+            this.kept = elements <= RECORDED_ELEMENTS ? new long[(int) ((elements + 63) >>> 6)] : null;
         }
 
         @Override
         public void apply(long first, float[] delta, int length) {
-            for (int start = 0; start < length; start += row) {
-                // Dropped to +0, kept bit for bit, by a mask rather than a branch, which would mispredict on random
-                // draws; the draws in position order, each against its rank's probability.
-                rng.keepBelow(first + start, thresholds, magnitudes.ascending(delta, start, row), delta, start, row);
+            if (replay) {
+                for (int j = 0; j < length; j++) {
+                    long bit = first + j;
+                    int keep = (int) -((kept[(int) (bit >>> 6)] >>> bit) & 1);
+                    delta[j] = Float.intBitsToFloat(Float.floatToRawIntBits(delta[j]) & keep);
+                }
+                return;
             }
+            for (int start = 0; start < length; start += row) {
+                int[] ranks = magnitudes.ascending(delta, start, row);
+                if (kept == null) {
+                    // Dropped to +0, kept bit for bit, by a mask rather than a branch, which would mispredict on
+                    // random draws; the draws in position order, each against its rank's probability.
+                    rng.keepBelow(first + start, thresholds, ranks, delta, start, row);
+                } else {
+                    rng.keepBits(first + start, thresholds, ranks, row, kept, first + start);
+                    for (int j = start; j < start + row; j++) {
+                        long bit = first + j;
+                        int keep = (int) -((kept[(int) (bit >>> 6)] >>> bit) & 1);
+                        delta[j] = Float.intBitsToFloat(Float.floatToRawIntBits(delta[j]) & keep);
+                    }
+                }
+            }
+            decided += length;
         }
 
         @Override
         public void restart() {
-            // stateless: ranks and draws depend on the chunk's rows and element indices only
+            // A pass that decided every element once is replayed from then on; ranks and draws depend on the
+            // chunk's rows and element indices only, so replaying gives the same decisions.
+            replay |= kept != null && decided == elements;
+            decided = 0;
         }
     }
 }

@@ -328,4 +328,30 @@ class CounterRngTest {
         assertThatThrownBy(() -> rng.keepBelow(0, thresholds, new int[2], new float[4], 0, 3))
                 .isInstanceOf(IndexOutOfBoundsException.class);
     }
+
+    @Test
+    void keepBitsRecordsTheDecisionsKeepBelowMakes() {
+        CounterRng rng = CounterRng.forTensor(9, NAME, 0);
+        SplittableRandom r = new SplittableRandom(3);
+        long[] thresholds = {CounterRng.threshold(0.2), CounterRng.threshold(0.5), CounterRng.threshold(0.8)};
+        int n = 1_000;
+        int[] which = new int[n];
+        float[] ones = new float[n];
+        for (int j = 0; j < n; j++) {
+            which[j] = r.nextInt(thresholds.length);
+            ones[j] = 1f;
+        }
+        rng.keepBelow(500, thresholds, which, ones, 0, n);
+        // Bits 70 .. 1,069 of a set whose other bits are all ones: those stay set.
+        long[] kept = new long[20];
+        java.util.Arrays.fill(kept, -1L);
+        rng.keepBits(500, thresholds, which, n, kept, 70);
+        for (int b = 0; b < kept.length * 64; b++) {
+            boolean set = (kept[b >>> 6] >>> b & 1) != 0;
+            boolean want = b < 70 || b >= 70 + n || ones[b - 70] == 1f;
+            assertThat(set).as("bit %d", b).isEqualTo(want);
+        }
+        assertThatThrownBy(() -> rng.keepBits(0, thresholds, which, n, new long[10], 0))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
 }
