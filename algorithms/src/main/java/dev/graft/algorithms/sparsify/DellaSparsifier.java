@@ -13,6 +13,24 @@ import dev.graft.core.kernel.TensorParameters;
  * of (seed, tensor, model).
  */
 public final class DellaSparsifier implements Sparsifier {
+    /** The largest tensor, in elements, whose first pass's decisions are kept for later passes (8 MiB of bits). */
+    public static final long RECORDED_ELEMENTS = 1L << 26;
+
+    private final long recordedElements;
+
+    /** Keeps the decisions of tensors of up to {@link #RECORDED_ELEMENTS} elements. */
+    public DellaSparsifier() {
+        this(RECORDED_ELEMENTS);
+    }
+
+    /**
+     * @param recordedElements the largest tensor, in elements, whose first pass's decisions are kept as bits (one
+     *                         per element and model) for later passes; 0 ranks and draws again in every pass
+     */
+    public DellaSparsifier(long recordedElements) {
+        this.recordedElements = recordedElements;
+    }
+
     @Override
     public DeltaMask[] prepare(DeltaScan scan, TensorParameters p) {
         int[] models = scan.models();
@@ -29,35 +47,33 @@ public final class DellaSparsifier implements Sparsifier {
                         + "density + epsilon < 1, got density " + density + ", epsilon " + epsilon);
             }
             masks[k] = new RankMask(CounterRng.forTensor(p.seed(), p.tensor() + '\u0000' + p.inputNames().get(models[k]), 0), density, epsilon,
-                    (int) scan.inputs().rowLength(), scan.inputs().elements());
+                    (int) scan.inputs().rowLength(), scan.inputs().elements(),
+                    scan.inputs().elements() <= recordedElements);
         }
         return masks;
     }
 
     /**
-     * Draws each element against its rank-dependent keep probability, row by row. A tensor of up to
-     * {@link #RECORDED_ELEMENTS} elements has its first pass's decisions kept as bits, one per element (8 MiB at
-     * most), and later passes (DELLA's rescale reads every delta once before the merge's pass) apply them instead of
+     * Draws each element against its rank-dependent keep probability, row by row. A recorded tensor has its first
+     * pass's decisions kept as bits, one per element, and later passes (DELLA's rescale reads every delta once before the merge's pass) apply them instead of
      * ranking and drawing again: the same decisions, since both depend only on the row's values and the element's
      * index.
      */
     private static final class RankMask implements DeltaMask {
-        static final long RECORDED_ELEMENTS = 1L << 26;
-
         private final CounterRng rng;
         private final int row;
         private final MagnitudeRanks magnitudes;
         /** The keep probability of each rank, as {@link CounterRng#threshold}s: the same for every row. */
         private final long[] thresholds;
         private final long elements;
-        /** The first pass's decisions, bit {@code i} for element {@code i}; null for a tensor too large to record. */
+        /** The first pass's decisions, bit {@code i} for element {@code i}; null when not recorded. */
         private final long[] kept;
         /** Elements decided in the pass under way, while recording. */
         private long decided;
         /** Whether a whole pass has been recorded, so that later passes replay it. */
         private boolean replay;
 
-        RankMask(CounterRng rng, double density, double epsilon, int row, long elements) {
+        RankMask(CounterRng rng, double density, double epsilon, int row, long elements, boolean record) {
             this.rng = rng;
             this.row = row;
             this.magnitudes = new MagnitudeRanks(row);
@@ -69,17 +85,13 @@ public final class DellaSparsifier implements Sparsifier {
                 thresholds[rank] = CounterRng.threshold(low + spread * (rank / denominator));
             }
             this.elements = elements;
-            this.kept = elements <= RECORDED_ELEMENTS ? new long[(int) ((elements + 63) >>> 6)] : null;
+            this.kept = record ? new long[(int) ((elements + 63) >>> 6)] : null;
         }
 
         @Override
         public void apply(long first, float[] delta, int length) {
             if (replay) {
-                for (int j = 0; j < length; j++) {
-                    long bit = first + j;
-                    int keep = (int) -((kept[(int) (bit >>> 6)] >>> bit) & 1);
-                    delta[j] = Float.intBitsToFloat(Float.floatToRawIntBits(delta[j]) & keep);
-                }
+                keepRecorded(first, delta, 0, length);
                 return;
             }
             for (int start = 0; start < length; start += row) {
@@ -90,14 +102,23 @@ public final class DellaSparsifier implements Sparsifier {
                     rng.keepBelow(first + start, thresholds, ranks, delta, start, row);
                 } else {
                     rng.keepBits(first + start, thresholds, ranks, row, kept, first + start);
-                    for (int j = start; j < start + row; j++) {
-                        long bit = first + j;
-                        int keep = (int) -((kept[(int) (bit >>> 6)] >>> bit) & 1);
-                        delta[j] = Float.intBitsToFloat(Float.floatToRawIntBits(delta[j]) & keep);
-                    }
+                    keepRecorded(first, delta, start, row);
                 }
             }
             decided += length;
+        }
+
+        /**
+         * Applies the recorded decisions to {@code delta[from, from + count)}, of the chunk starting at element
+         * {@code first}.
+         */
+        private void keepRecorded(long first, float[] delta, int from, int count) {
+            for (int j = from; j < from + count; j++) {
+                long bit = first + j;
+                // All ones where the bit is set: kept bit for bit, else +0.
+                int keep = (int) -((kept[(int) (bit >>> 6)] >>> bit) & 1);
+                delta[j] = Float.intBitsToFloat(Float.floatToRawIntBits(delta[j]) & keep);
+            }
         }
 
         @Override
