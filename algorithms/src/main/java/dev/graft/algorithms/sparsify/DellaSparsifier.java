@@ -55,9 +55,9 @@ public final class DellaSparsifier implements Sparsifier {
 
     /**
      * Draws each element against its rank-dependent keep probability, row by row. A recorded tensor has its first
-     * pass's decisions kept as bits, one per element, and later passes (DELLA's rescale reads every delta once before the merge's pass) apply them instead of
-     * ranking and drawing again: the same decisions, since both depend only on the row's values and the element's
-     * index.
+     * pass's decisions kept as bits, one per element, and later passes (DELLA's rescale reads every delta once before
+     * the merge's pass) apply them instead of ranking and drawing again: the same decisions, since both depend only
+     * on the row's values and the element's index.
      */
     private static final class RankMask implements DeltaMask {
         private final CounterRng rng;
