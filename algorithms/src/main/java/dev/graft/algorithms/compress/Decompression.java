@@ -184,7 +184,7 @@ public final class Decompression {
                             + "\" is stored as " + value.dtype() + " " + value.shape() + ", the manifest says "
                             + e.spec().dtype() + " " + e.spec().shape());
                 }
-                ReleaseBehind.bytes(value, sink::writeBytes);
+                sink.writeFrom(value);
                 return;
             }
             Tensor b = base.tensor(e.name(), arena);

@@ -8,7 +8,6 @@ import dev.graft.formats.io.OutputClaim;
 import dev.graft.formats.peft.AdapterConfig;
 import dev.graft.formats.peft.PeftAdapterWriter;
 import dev.graft.formats.safetensors.SafetensorsWriter;
-import dev.graft.formats.tensor.ReleaseBehind;
 import dev.graft.formats.tensor.Shape;
 import dev.graft.formats.tensor.Tensor;
 import dev.graft.formats.tensor.TensorSpec;
@@ -126,8 +125,7 @@ final class AdapterOutput implements AutoCloseable {
             }
             for (Map.Entry<String, Tensor> e : copied.entrySet()) {
                 try (SafetensorsWriter.TensorSink sink = w.sink(e.getKey())) {
-                    // A saved embedding can be gigabytes of a mapped file: its pages leave behind the copy.
-                    ReleaseBehind.bytes(e.getValue(), sink::writeBytes);
+                    sink.writeFrom(e.getValue());
                 }
             }
             w.commit();

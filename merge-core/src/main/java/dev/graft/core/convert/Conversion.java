@@ -7,7 +7,6 @@ import dev.graft.formats.gguf.export.GgufTypes;
 import dev.graft.formats.model.ModelSource;
 import dev.graft.formats.shard.ShardedWriter;
 import dev.graft.formats.tensor.NaturalOrder;
-import dev.graft.formats.tensor.ReleaseBehind;
 import dev.graft.formats.tensor.Tensor;
 import dev.graft.formats.tensor.TensorDataSink;
 import dev.graft.formats.tensor.TensorSpec;
@@ -118,7 +117,7 @@ public final class Conversion {
     private void copy(TensorSpec spec, MergeOutput out) {
         try (Arena arena = Arena.ofConfined(); TensorDataSink sink = out.sink(spec.name())) {
             Tensor t = model.tensor(spec.name(), arena);
-            ReleaseBehind.bytes(t, sink::writeBytes);
+            sink.writeFrom(t);
         }
     }
 }
